@@ -1,0 +1,371 @@
+"""The two records a cadre keeps: Enterprise and Visit (pydantic v2, frozen, NFC text, sync-ready).
+
+Every record carries, besides its content:
+- ``id``: a UUID made on the device, so records never need renumbering when they reach the server;
+- ``schema_version``: the version of this layout (``SCHEMA_VERSION``);
+- ``created_at`` / ``updated_at``: UTC timestamps;
+- ``rev``: the local revision, 1 on creation and one more on every local edit;
+- ``content_hash``: SHA-256 of the content fields only (derived, never trusted from input), so a resend of the
+  same content is recognised as a duplicate;
+- ``pending_since``: when the record was first changed locally without the server acknowledging it (None = synced);
+- ``server_version``: the last version of this record the server confirmed (None = the server has never seen it);
+  it is the *base version* the next push names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+
+import orjson
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+    model_validator,
+)
+
+from fieldapp.core.errors import RecordError, custom_error, problems_from_validation
+from fieldapp.core.text import nfc
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Attitude",
+    "Enterprise",
+    "EnterpriseStatus",
+    "Ownership",
+    "Record",
+    "Visit",
+    "new_id",
+    "normalise_tax_code",
+    "utcnow",
+]
+
+SCHEMA_VERSION = 1
+
+_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+
+
+class Ownership(StrEnum):
+    STATE = "state"
+    NON_STATE = "non_state"
+    FDI = "fdi"
+    COOPERATIVE = "cooperative"
+    HOUSEHOLD = "household"
+
+
+class EnterpriseStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    DISSOLVED = "dissolved"
+
+
+class Attitude(StrEnum):
+    SUPPORTIVE = "supportive"
+    NEUTRAL = "neutral"
+    RELUCTANT = "reluctant"
+    HOSTILE = "hostile"
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, to the microsecond."""
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """A fresh record id (UUID4, canonical lower-case text)."""
+    return str(uuid.uuid4())
+
+
+def normalise_tax_code(raw: str) -> str:
+    """Normalise a tax code (mã số thuế): strip spaces and dots, turn 13 digits into ``NNNNNNNNNN-NNN``.
+
+    Raises ValueError when the result is not 10 digits or 10 digits + '-' + 3 digits.
+    """
+    code = re.sub(r"[\s.]", "", raw)
+    if re.fullmatch(r"\d{13}", code):
+        code = f"{code[:10]}-{code[10:]}"
+    if not _TAX_CODE.match(code):
+        raise ValueError(code)
+    return code
+
+
+def _clean_text(value: Any) -> Any:
+    return nfc(value).strip() if isinstance(value, str) else value
+
+
+def _clean_line(value: Any) -> Any:
+    # single-line fields: also collapse runs of white space typed or pasted in
+    return " ".join(nfc(value).split()) if isinstance(value, str) else value
+
+
+class Record(BaseModel):
+    """What Enterprise and Visit share: identity, timestamps and the sync bookkeeping."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    #: the fields whose values make up the record's content (hashed, synced, compared for conflicts)
+    CONTENT_FIELDS: ClassVar[tuple[str, ...]] = ()
+    #: the bookkeeping fields: everything that is not content
+    META_FIELDS: ClassVar[tuple[str, ...]] = (
+        "schema_version",
+        "created_at",
+        "updated_at",
+        "rev",
+        "pending_since",
+        "server_version",
+    )
+
+    id: str = Field(default_factory=new_id)
+    schema_version: int = SCHEMA_VERSION
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    rev: int = Field(default=1, ge=1)
+    pending_since: datetime | None = None
+    server_version: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_derived(cls, data: Any) -> Any:
+        # content_hash is derived; a stored or sent copy of it is never trusted.
+        if isinstance(data, dict) and "content_hash" in data:
+            data = {k: v for k, v in data.items() if k != "content_hash"}
+        return data
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        try:
+            return str(uuid.UUID(value))
+        except (ValueError, AttributeError, TypeError):
+            raise custom_error("not_a_uuid") from None
+
+    @field_validator("created_at", "updated_at", "pending_since")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+    # --- derived -------------------------------------------------------------------------------------
+    def content(self) -> dict[str, Any]:
+        """The content fields as JSON-ready values (what is hashed and synced)."""
+        dumped = self.model_dump(mode="json", include=set(self.CONTENT_FIELDS))
+        return {name: dumped[name] for name in self.CONTENT_FIELDS}
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 (hex) of the canonical JSON of the content fields."""
+        return hashlib.sha256(orjson.dumps(self.content(), option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+    @property
+    def pending(self) -> bool:
+        """True while the record has local changes the server has not acknowledged."""
+        return self.pending_since is not None
+
+    # --- construction --------------------------------------------------------------------------------
+    @classmethod
+    def parse(cls, data: dict[str, Any], *, today: date | None = None) -> Self:
+        """Validate *data* into a record; raise RecordError naming every field at fault."""
+        try:
+            return cls.model_validate(data, context={"today": today} if today else None)
+        except ValidationError as exc:
+            raise RecordError(problems_from_validation(exc)) from None
+
+    @classmethod
+    def create(cls, *, today: date | None = None, **fields: Any) -> Self:
+        """A new local record: fresh id and timestamps, pending sync. Raises RecordError."""
+        now = utcnow()
+        fields.setdefault("created_at", now)
+        fields.setdefault("updated_at", now)
+        fields.setdefault("pending_since", now)
+        return cls.parse(fields, today=today)
+
+    def edit(self, *, today: date | None = None, **changes: Any) -> Self:
+        """A local edit: the content *changes* applied, ``rev`` + 1, pending sync. Raises RecordError.
+
+        Editing content to what it already is returns the record unchanged.
+        """
+        unknown = set(changes) - set(self.CONTENT_FIELDS)
+        if unknown:
+            from fieldapp.core.errors import Problem
+
+            raise RecordError(Problem(f, "unknown_field", {}) for f in sorted(unknown))
+        data = self.to_doc()
+        data.update(changes)
+        candidate = type(self).parse(data, today=today)
+        if candidate.content_hash == self.content_hash:
+            return self
+        now = utcnow()
+        return candidate.with_meta(rev=self.rev + 1, updated_at=now, pending_since=self.pending_since or now)
+
+    def with_meta(self, **meta: Any) -> Self:
+        """A copy with bookkeeping fields changed (no validation of content, no new revision)."""
+        unknown = set(meta) - set(self.META_FIELDS)
+        if unknown:
+            raise ValueError(f"not bookkeeping fields: {sorted(unknown)}")
+        return self.model_copy(update=meta)
+
+    def to_doc(self) -> dict[str, Any]:
+        """The record as a JSON-ready dict (what the store writes and the CLI prints)."""
+        return self.model_dump(mode="json")
+
+
+class Enterprise(Record):
+    """An enterprise (doanh nghiệp) in the cadre's area."""
+
+    CONTENT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "name",
+        "tax_code",
+        "address",
+        "ward",
+        "district",
+        "ownership",
+        "status",
+        "legal_entity",
+        "family_business",
+        "has_union",
+        "union_members",
+        "registered_workers",
+        "assigned_to",
+    )
+
+    name: str = Field(min_length=1, max_length=300)
+    tax_code: str | None = None
+    address: str = Field(default="", max_length=500)
+    ward: str = Field(default="", max_length=100)
+    district: str = Field(default="", max_length=100)
+    ownership: Ownership = Ownership.NON_STATE
+    status: EnterpriseStatus = EnterpriseStatus.ACTIVE
+    legal_entity: bool = True
+    family_business: bool = False
+    has_union: bool = False
+    union_members: int = Field(default=0, ge=0, le=1_000_000)
+    registered_workers: int | None = Field(default=None, ge=0, le=1_000_000)
+    assigned_to: str | None = Field(default=None, max_length=100)
+
+    @field_validator("name", "address", "ward", "district", "assigned_to", "tax_code", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _clean_line(value)
+
+    @field_validator("tax_code")
+    @classmethod
+    def _tax_code(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        try:
+            return normalise_tax_code(value)
+        except ValueError:
+            raise custom_error("tax_code_format", value=value) from None
+
+    @field_validator("assigned_to")
+    @classmethod
+    def _assigned(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("registered_workers", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _household_has_no_legal_entity(self) -> Self:
+        # Guidance 238/HD-TLĐ: a household business (hộ kinh doanh) has no legal-entity status.
+        if self.ownership is Ownership.HOUSEHOLD and self.legal_entity:
+            object.__setattr__(self, "legal_entity", False)
+        return self
+
+
+class Visit(Record):
+    """One visit of a cadre to an enterprise, with what the cadre found there."""
+
+    CONTENT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "enterprise_id",
+        "visited_on",
+        "cadre",
+        "headcount",
+        "seasonal",
+        "managers",
+        "attitude",
+        "applications",
+        "note",
+        "next_visit_on",
+    )
+
+    enterprise_id: str
+    visited_on: date
+    cadre: str = Field(min_length=1, max_length=100)
+    headcount: int = Field(ge=0, le=1_000_000)
+    seasonal: int = Field(default=0, ge=0)
+    managers: int = Field(default=0, ge=0)
+    attitude: Attitude
+    applications: int = Field(default=0, ge=0)
+    note: str = Field(default="", max_length=10_000)
+    next_visit_on: date | None = None
+
+    @field_validator("cadre", "note", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _clean_text(value)
+
+    @field_validator("enterprise_id")
+    @classmethod
+    def _enterprise_id(cls, value: str) -> str:
+        try:
+            return str(uuid.UUID(value))
+        except (ValueError, AttributeError, TypeError):
+            raise custom_error("not_a_uuid") from None
+
+    @field_validator("next_visit_on", mode="before")
+    @classmethod
+    def _empty_date(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @field_validator("visited_on")
+    @classmethod
+    def _not_in_future(cls, value: date, info: ValidationInfo) -> date:
+        today = (info.context or {}).get("today") or date.today()
+        if value > today:
+            raise custom_error("date_in_future", limit=today.isoformat())
+        return value
+
+    @field_validator("seasonal", "applications")
+    @classmethod
+    def _within_headcount(cls, value: int, info: ValidationInfo) -> int:
+        headcount = info.data.get("headcount")
+        if headcount is not None and value > headcount:
+            raise custom_error("exceeds_headcount", limit=headcount)
+        return value
+
+    @field_validator("managers")
+    @classmethod
+    def _managers_fit(cls, value: int, info: ValidationInfo) -> int:
+        headcount, seasonal = info.data.get("headcount"), info.data.get("seasonal")
+        if headcount is not None and seasonal is not None and seasonal + value > headcount:
+            raise custom_error("seasonal_managers_exceed_headcount", limit=headcount, other=seasonal + value)
+        return value
+
+    @field_validator("next_visit_on")
+    @classmethod
+    def _after_visit(cls, value: date | None, info: ValidationInfo) -> date | None:
+        visited = info.data.get("visited_on")
+        if value is not None and visited is not None and value < visited:
+            raise custom_error("before_visit", limit=visited.isoformat())
+        return value
+
+    @property
+    def stable(self) -> int:
+        """Stable workers: head count less seasonal workers and owners/managers (who may not join)."""
+        return self.headcount - self.seasonal - self.managers

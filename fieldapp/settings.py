@@ -1,0 +1,119 @@
+"""Where the data lives and the cadre's settings (settings.json in the data folder, written atomically)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import orjson
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from fieldapp.core.errors import RecordError, problems_from_validation
+from fieldapp.core.records import new_id
+
+__all__ = [
+    "ENV_DATA_DIR",
+    "SETTINGS_FILE",
+    "Settings",
+    "load_settings",
+    "resolve_data_dir",
+    "save_settings",
+    "write_atomic",
+]
+
+ENV_DATA_DIR = "FIELDAPP_DATA_DIR"
+SETTINGS_FILE = "settings.json"
+
+
+def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The data folder: *explicit* (``--data-dir``), else ``$FIELDAPP_DATA_DIR``, else the platform's user data folder."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_data_path("fieldapp", appauthor=False)
+
+
+class Settings(BaseModel):
+    """The cadre's settings. Keys settable with ``fieldapp config set KEY VALUE`` are listed in CONFIG_KEYS."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    cadre: str | None = Field(default=None, max_length=100)
+    language: Literal["vi", "en"] = "vi"
+    theme: str = "textual-dark"
+    server: str | None = None
+    token: str | None = None
+    verify_tls: bool = True
+    #: identifies this laptop to the server; made once, never changed
+    device_id: str = Field(default_factory=new_id)
+    #: the server's pull cursor this laptop has applied (set by sync only)
+    pull_cursor: int = 0
+
+    CONFIG_KEYS: ClassVar[tuple[str, ...]] = ("cadre", "language", "theme", "server", "token", "verify_tls")
+
+    def updated(self, key: str, value: Any) -> Settings:
+        """A copy with *key* set to *value*; raises RecordError naming the key when it is unknown or invalid."""
+        if key not in self.CONFIG_KEYS and key != "pull_cursor":
+            from fieldapp.core.errors import Problem
+
+            raise RecordError([Problem(key, "unknown_field", {})])
+        data = self.model_dump()
+        data[key] = value if value != "" else None
+        try:
+            return Settings.model_validate(data)
+        except ValidationError as exc:
+            raise RecordError(problems_from_validation(exc)) from None
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Write *payload* to *path* so that a crash leaves either the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):
+        dir_fd = os.open(path.parent, os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def load_settings(data_dir: Path) -> Settings:
+    """The settings stored in *data_dir*; defaults (with a new device id, saved) when there are none."""
+    path = data_dir / SETTINGS_FILE
+    try:
+        raw = orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        settings = Settings()
+        save_settings(data_dir, settings)
+        return settings
+    except orjson.JSONDecodeError as exc:
+        raise RecordError([_bad_file(path, exc)]) from None
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise RecordError(problems_from_validation(exc)) from None
+
+
+def save_settings(data_dir: Path, settings: Settings) -> None:
+    """Store *settings* in *data_dir*, atomically."""
+    write_atomic(data_dir / SETTINGS_FILE, orjson.dumps(settings.model_dump(), option=orjson.OPT_INDENT_2))
+
+
+def _bad_file(path: Path, exc: Exception):  # type: ignore[no-untyped-def]
+    from fieldapp.core.errors import Problem
+
+    return Problem(str(path), "invalid", {"value": str(exc)})

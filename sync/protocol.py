@@ -1,0 +1,132 @@
+"""Wire models shared by the client and the server (JSON over HTTP, under ``/api/v1``).
+
+Semantics (see docs/sync.md):
+- push: ``POST /api/v1/push`` with a PushRequest (gzip allowed); one ItemResult per item, in order.
+  ``accepted``: stored as a new version; ``duplicate``: the server already holds this id with this content (a resend);
+  ``conflict``: the item's base version is stale and its content differs: ``soft`` when the fields it changed do not
+  overlap the server's changes (merged: ``record`` holds the merged result, which the server now stores), ``hard`` when
+  they do (the server keeps its version and files a conflict for a person to resolve; ``record`` holds the server's
+  version); ``rejected``: invalid or not allowed, with ``errors`` naming the fields. One bad item never sinks the batch.
+- pull: ``GET /api/v1/changes?since=CURSOR&limit=N`` returns the changes after CURSOR in sequence order, including
+  deletions; the client stores ``next_cursor`` only after applying the page, and asks again while ``has_more``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "API_PREFIX",
+    "MAX_BODY_BYTES",
+    "MAX_PULL_PAGE",
+    "MAX_PUSH_ITEMS",
+    "PROTOCOL_VERSION",
+    "Change",
+    "ErrorBody",
+    "ErrorDetail",
+    "FieldProblem",
+    "Health",
+    "ItemResult",
+    "Kind",
+    "PullResponse",
+    "PushItem",
+    "PushRequest",
+    "PushResponse",
+]
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/api/v1"
+#: most items in one push request; a larger batch is refused with 413 and the client splits its batches to fit
+MAX_PUSH_ITEMS = 1000
+#: most bytes of one (uncompressed) request body
+MAX_BODY_BYTES = 8 * 1024 * 1024
+#: most changes in one pull page
+MAX_PULL_PAGE = 1000
+
+Kind = Literal["enterprise", "visit"]
+ResultStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FieldProblem(_Wire):
+    """One field at fault, in both languages (from fieldapp.core.errors.Problem.as_dict)."""
+
+    field: str
+    code: str
+    vi: str
+    en: str
+
+
+class PushItem(_Wire):
+    kind: Kind
+    id: str
+    #: the laptop's local revision of the record, echoed back in the result
+    rev: int = Field(ge=1)
+    #: the server version this edit starts from; None when the server has never seen the record
+    base_version: int | None = Field(default=None, ge=1)
+    #: the record's content fields (Enterprise/Visit.CONTENT_FIELDS), same names as on the laptop
+    record: dict[str, Any]
+
+
+class PushRequest(_Wire):
+    device_id: str = Field(min_length=1, max_length=100)
+    items: list[PushItem] = Field(max_length=MAX_PUSH_ITEMS)
+
+
+class ItemResult(_Wire):
+    kind: Kind
+    id: str
+    rev: int
+    status: ResultStatus
+    #: the server's version of the record after this item (None when rejected before anything was stored)
+    server_version: int | None = None
+    conflict: Literal["soft", "hard"] | None = None
+    #: for conflicts: the fields both sides changed (hard) or the fields merged (soft)
+    conflict_fields: list[str] = Field(default_factory=list)
+    #: for conflicts: the record as the server now holds it (content fields)
+    record: dict[str, Any] | None = None
+    errors: list[FieldProblem] = Field(default_factory=list)
+
+
+class PushResponse(_Wire):
+    results: list[ItemResult]
+
+
+class Change(_Wire):
+    seq: int
+    kind: Kind
+    id: str
+    op: Literal["upsert", "delete"]
+    server_version: int | None = None
+    #: content fields for an upsert; None for a delete
+    record: dict[str, Any] | None = None
+
+
+class PullResponse(_Wire):
+    changes: list[Change]
+    next_cursor: int
+    has_more: bool
+
+
+class ErrorDetail(_Wire):
+    code: str
+    message: str
+    errors: list[FieldProblem] = Field(default_factory=list)
+
+
+class ErrorBody(_Wire):
+    """Every error response: ``{"error": {"code": "...", "message": "...", "errors": [...]}}``."""
+
+    error: ErrorDetail
+
+
+class Health(_Wire):
+    status: Literal["ok"] = "ok"
+    version: str
+    protocol: int = PROTOCOL_VERSION
+    database: str
