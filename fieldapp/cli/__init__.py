@@ -1,0 +1,64 @@
+"""The ``fieldapp`` command line: one click group, one module per command family.
+
+Exit codes: 0 ok, 1 invalid data (a message names the field or row), 2 usage.
+"""
+
+from __future__ import annotations
+
+import click
+
+from fieldapp.cli.context import AppContext, pass_app
+
+__all__ = ["main"]
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="Data folder (else $FIELDAPP_DATA_DIR, else the platform's user data folder).",
+)
+@click.version_option(package_name="fieldapp")
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None) -> None:
+    """fieldapp: enterprises, visits and CĐCS eligibility for trade-union cadres.
+
+    With no command, opens the terminal app.
+    """
+    ctx.obj = AppContext(data_dir)
+    if ctx.invoked_subcommand is None:
+        from fieldapp.cli.tui_cmd import open_app
+
+        open_app(ctx.obj)
+
+
+def _register() -> None:
+    # Each module defines its commands; they are added here so `fieldapp --help` lists them all.
+    from fieldapp.cli import (
+        classify_cmd,
+        config_cmd,
+        demo_cmd,
+        enterprise_cmd,
+        export_cmd,
+        import_cmd,
+        sync_cmd,
+        visit_cmd,
+    )
+
+    for module in (
+        enterprise_cmd,
+        visit_cmd,
+        classify_cmd,
+        import_cmd,
+        export_cmd,
+        config_cmd,
+        demo_cmd,
+        sync_cmd,
+    ):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()
+__all__ += ["AppContext", "pass_app"]
