@@ -19,14 +19,21 @@ __all__ = ["main"]
     default=None,
     help="Data folder (else $FIELDAPP_DATA_DIR, else the platform's user data folder).",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default=None,
+    help="Language of messages and tables (else the configured one, Vietnamese by default).",
+)
 @click.version_option(package_name="fieldapp")
 @click.pass_context
-def main(ctx: click.Context, data_dir: str | None) -> None:
+def main(ctx: click.Context, data_dir: str | None, lang: str | None) -> None:
     """fieldapp: enterprises, visits and CĐCS eligibility for trade-union cadres.
 
     With no command, opens the terminal app.
     """
     ctx.obj = AppContext(data_dir)
+    ctx.obj.lang_override = "en" if lang == "en" else "vi" if lang == "vi" else None
     if ctx.invoked_subcommand is None:
         from fieldapp.cli.tui_cmd import open_app
 

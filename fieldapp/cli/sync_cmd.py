@@ -1,5 +1,184 @@
-"""``fieldapp sync``: owned by the sync client work (see docs/architecture.md)."""
+"""``fieldapp sync``: push pending records to the central server, pull its changes, print a summary.
+
+Exit codes: 0 every pending record was accepted or a duplicate; 1 conflicts, rejections, or the server could not
+be reached (after retries) or refused the token; 2 no server or token configured.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import Any
 
 import click
+import orjson
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
 
-COMMANDS: list[click.Command] = []
+from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.core.labels import Lang
+
+__all__ = ["COMMANDS", "sync"]
+
+# summary key -> (Vietnamese, English)
+_ROWS: dict[str, tuple[str, str]] = {
+    "pushed": ("Đã gửi", "Pushed"),
+    "accepted": ("Máy chủ đã nhận", "Accepted"),
+    "duplicates": ("Đã có sẵn (gửi lại)", "Duplicates (already there)"),
+    "conflicts": ("Xung đột", "Conflicts"),
+    "merged": ("  trong đó tự động gộp", "  of which merged automatically"),
+    "rejected": ("Bị từ chối", "Rejected"),
+    "pulled": ("Nhận về từ máy chủ", "Pulled from the server"),
+    "pull_failed": ("Không áp dụng được", "Could not be applied"),
+}
+_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Kết quả đồng bộ với {server}", "Sync with {server}"),
+    "push": ("Đang gửi", "Pushing"),
+    "pull": ("Đang nhận", "Pulling"),
+    "ok": ("Đồng bộ xong: máy chủ đã nhận mọi bản ghi.", "Sync complete: the server has every record."),
+    "not_ok": (
+        "Còn bản ghi chưa đồng bộ xong. Mở màn hình Đồng bộ trong `fieldapp` để xử lý từng bản ghi.",
+        "Some records are not synced yet. Open the Sync screen in `fieldapp` to settle each one.",
+    ),
+    "issues": ("Cần xử lý", "To settle"),
+    "more": ("… và {n} bản ghi khác", "… and {n} more"),
+}
+_STATUS: dict[str, tuple[str, str]] = {
+    "conflict": ("xung đột", "conflict"),
+    "rejected": ("bị từ chối", "rejected"),
+    "deleted": ("máy chủ đã xoá", "deleted on the server"),
+    "unappliable": ("không áp dụng được", "could not be applied"),
+}
+_KIND: dict[str, tuple[str, str]] = {
+    "enterprise": ("doanh nghiệp", "enterprise"),
+    "visit": ("lần thăm", "visit"),
+}
+_SHOWN_ISSUES = 10
+
+
+def _t(table: dict[str, tuple[str, str]], key: str, lang: Lang, **params: Any) -> str:
+    vi, en = table.get(key, (key, key))
+    return (vi if lang == "vi" else en).format(**params)
+
+
+@click.command("sync")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (no progress bar).")
+@pass_app
+def sync(app: AppContext, as_json: bool) -> None:
+    """Push pending records to the central server and pull its changes.
+
+    Configure first: `fieldapp config set server URL` and `fieldapp config set token TOKEN`.
+    """
+    from fieldapp.store import StoreError
+    from sync.client import SyncClient, SyncConfigError, SyncError, SyncProgress, SyncSummary
+
+    lang = app.lang
+    err = Console(stderr=True)
+    settings = app.settings
+    try:
+        store = app.open_store()
+    except StoreError as exc:
+        err.print(exc.describe(lang), markup=False, highlight=False)
+        sys.exit(1)
+    with store:
+        client = SyncClient(store, settings)
+        summary: SyncSummary | None
+        error: SyncError | None = None
+        try:
+            if as_json:
+                summary = client.run()
+            else:
+                with _progress_bar(err, lang) as (bar, tasks):
+
+                    def report(p: SyncProgress) -> None:
+                        bar.update(tasks[p.phase], completed=p.done, total=p.total, visible=True)
+
+                    summary = client.run(progress=report)
+        except SyncConfigError as exc:
+            err.print(exc.message(lang), markup=False, highlight=False)
+            sys.exit(2)
+        except SyncError as exc:
+            error, summary = exc, exc.summary
+        issues = store.sync_issues()
+    if as_json:
+        data = summary.to_dict() if summary is not None else {"ok": False}
+        if error is not None:
+            data["ok"] = False
+            data["error"] = {"type": type(error).__name__, "message": error.message(lang)}
+        data["issues"] = issues
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+    else:
+        out = Console(highlight=False)
+        if summary is not None:
+            out.print(_table(summary.to_dict(), lang))
+        _print_issues(out, issues, lang)
+        if error is not None:
+            err.print(error.message(lang), markup=False, highlight=False)
+        elif summary is not None:
+            out.print(_t(_TEXT, "ok" if summary.ok else "not_ok", lang), markup=False)
+    sys.exit(0 if error is None and summary is not None and summary.ok else 1)
+
+
+@contextlib.contextmanager
+def _progress_bar(console: Console, lang: Lang) -> Iterator[tuple[Progress, dict[str, TaskID]]]:
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+    tasks = {
+        phase: bar.add_task(_t(_TEXT, phase, lang), total=None, visible=False) for phase in ("push", "pull")
+    }
+    with bar:
+        yield bar, tasks
+
+
+def _table(data: dict[str, Any], lang: Lang) -> Table:
+    table = Table(title=_t(_TEXT, "title", lang, server=data.get("server", "")), show_header=False)
+    table.add_column()
+    table.add_column(justify="right")
+    for key in _ROWS:
+        if key in ("merged", "pull_failed") and not data.get(key):
+            continue
+        table.add_row(
+            _t(_ROWS, key, lang), f"{data.get(key, 0):,}".replace(",", "." if lang == "vi" else ",")
+        )
+    return table
+
+
+def _print_issues(out: Console, issues: list[dict[str, Any]], lang: Lang) -> None:
+    if not issues:
+        return
+    out.print(f"{_t(_TEXT, 'issues', lang)}:", markup=False)
+    for entry in issues[:_SHOWN_ISSUES]:
+        fields = ", ".join(entry.get("fields") or [])
+        messages = "; ".join(
+            e.get(lang, "") for e in entry.get("errors") or [] if isinstance(e, dict) and e.get(lang)
+        )
+        line = (
+            f"  {_t(_KIND, str(entry.get('kind')), lang)} {entry.get('id')}: "
+            f"{_t(_STATUS, str(entry.get('status')), lang)}"
+        )
+        if fields:
+            line += f" ({fields})"
+        if messages:
+            line += f": {messages}"
+        out.print(line, markup=False)
+    if len(issues) > _SHOWN_ISSUES:
+        out.print(_t(_TEXT, "more", lang, n=len(issues) - _SHOWN_ISSUES), markup=False)
+
+
+COMMANDS: list[click.Command] = [sync]

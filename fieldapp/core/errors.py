@@ -53,6 +53,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unknown_enterprise": ("không có doanh nghiệp với mã {value}", "there is no enterprise with id {value}"),
     "invalid": ("không hợp lệ: {value}", "is not valid: {value}"),
+    # import of outside lists (fieldapp.io)
+    "duplicate_in_file": ("{value} trùng với dòng {other} của tệp", "{value} repeats row {other} of the file"),
+    "ambiguous_match": (
+        "khớp với {other} doanh nghiệp cùng tên và phường/xã; hãy ghi mã số thuế",
+        "matches {other} enterprises with this name and ward; give the tax code",
+    ),
+    # rules.toml (fieldapp.core.rules)
+    "rules_syntax": ("tệp {value} không phải TOML hợp lệ: {other}", "file {value} is not valid TOML: {other}"),
+    "unknown_rule": (
+        "không phải là quy tắc đã biết; các quy tắc: {choices}",
+        "is not a known rule; known rules: {choices}",
+    ),
+    "not_a_share": (
+        "phải là số lớn hơn 0 và không quá 1, không phải “{value}”",
+        "must be a number greater than 0 and at most 1, not “{value}”",
+    ),
 }
 
 

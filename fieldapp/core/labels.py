@@ -45,6 +45,13 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "server": ("Máy chủ", "Server"),
     "token": ("Mã truy cập", "Access token"),
     "verify_tls": ("Kiểm tra chứng chỉ TLS", "Verify TLS"),
+    # eligibility rules (fieldapp/core/rules.toml)
+    "rules.toml": ("Tệp quy tắc", "Rules file"),
+    "min_members": ("Số đoàn viên/đơn gia nhập tối thiểu", "Minimum members or applications"),
+    "small_size": ("Ngưỡng doanh nghiệp nhỏ (lao động)", "Small-enterprise threshold (workers)"),
+    "seasonal_share": ("Tỷ lệ lao động thời vụ", "Seasonal share"),
+    "stale_months": ("Số tháng coi là số liệu cũ", "Months before data is stale"),
+    "priority_size": ("Số lao động ổn định để ưu tiên", "Stable workers for high priority"),
 }
 
 # (field, value) -> (Vietnamese, English)

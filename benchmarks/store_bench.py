@@ -1,0 +1,235 @@
+"""Benchmark of the offline store against stock TinyDB (JSONStorage), measured in the same run.
+
+    python benchmarks/store_bench.py [--enterprises 20000] [--visits 50000] [--saves 60] [--dir DIR]
+
+Builds a seeded synthetic district (Vietnamese names, wards, tax codes, visits), stores it with fieldapp's
+store and as a plain TinyDB JSON file, then times: one durable visit save, opening the store, lookup by id and
+by tax code, accent-insensitive search, and classifying every enterprise. Prints a table with the stock
+figure and the ratio beside each. Use a folder on a real disk (``--dir``): fsync on tmpfs costs nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import Query, TinyDB
+
+from fieldapp.core.classify import classify
+from fieldapp.core.records import Enterprise, Visit
+from fieldapp.core.rules import load_rules
+from fieldapp.core.text import fold
+from fieldapp.store import Store
+from fieldapp.store.codec import to_doc
+
+WARDS = ["Bồ Đề", "Gia Thụy", "Ngọc Lâm", "Long Biên", "Đức Giang", "Thượng Thanh", "Việt Hưng", "Phúc Đồng"]
+STREETS = ["Nguyễn Văn Cừ", "Ngọc Lâm", "Hồng Tiến", "Nguyễn Sơn", "Đức Giang", "Ngô Gia Tự", "Lâm Du"]
+WORDS = ["An Phát", "Bình Minh", "Đông Á", "Hưng Thịnh", "Thành Đạt", "Việt Tiến", "Hoàng Long", "Phú Cường"]
+TRADES = ["Thương mại", "Dịch vụ", "Xây dựng", "May mặc", "Cơ khí", "Thực phẩm", "Vận tải", "In ấn"]
+FORMS = ["Công ty TNHH", "Công ty Cổ phần", "Hợp tác xã", "Hộ kinh doanh"]
+ATTITUDES = ["supportive", "neutral", "reluctant", "hostile"]
+QUERIES = [
+    "long bien",
+    "LONG BIÊN",
+    "Long Biên",
+    "cong ty tnhh",
+    "đức giang",
+    "dong a thuong mai",
+    "0101",
+    "nguyen van cu",
+    "hop tac xa",
+    "phu cuong van tai",
+    "khong co ten nay",
+]
+
+
+def synthetic(n_enterprises: int, n_visits: int, seed: int) -> tuple[list[Enterprise], list[Visit]]:
+    """A reproducible district: enterprises with unique tax codes and visits spread over them."""
+    rng = random.Random(seed)
+    enterprises = []
+    for i in range(n_enterprises):
+        form = rng.choice(FORMS)
+        enterprises.append(
+            Enterprise.create(
+                name=f"{form} {rng.choice(TRADES)} {rng.choice(WORDS)} {i}",
+                tax_code=f"01{i:08d}",
+                address=f"Số {rng.randint(1, 300)} {rng.choice(STREETS)}",
+                ward=f"Phường {rng.choice(WARDS)}",
+                district="Long Biên",
+                ownership="household" if form == "Hộ kinh doanh" else "non_state",
+                registered_workers=rng.randint(0, 400),
+            )
+        )
+    visits = [make_visit(rng, rng.choice(enterprises).id) for _ in range(n_visits)]
+    return enterprises, visits
+
+
+def make_visit(rng: random.Random, enterprise_id: str) -> Visit:
+    headcount = rng.randint(1, 300)
+    seasonal = rng.randint(0, headcount // 2)
+    return Visit.create(
+        enterprise_id=enterprise_id,
+        visited_on=date(2025, 6, 30) - timedelta(days=rng.randint(0, 700)),
+        cadre=rng.choice(["Nguyễn Thị Hoa", "Trần Văn Bình", "Lê Minh Đức"]),
+        headcount=headcount,
+        seasonal=seasonal,
+        managers=rng.randint(0, (headcount - seasonal) // 4),
+        attitude=rng.choice(ATTITUDES),
+        applications=rng.randint(0, headcount - seasonal),
+        note="Chủ doanh nghiệp hẹn gặp lại; công nhân quan tâm đến thành lập công đoàn cơ sở.",
+    )
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    """Seconds one call of *fn* takes."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def median_of(calls: list[Callable[[], Any]]) -> float:
+    return statistics.median(timed(call) for call in calls)
+
+
+def bench_ours(
+    folder: Path, enterprises: list[Enterprise], visits: list[Visit], saves: int
+) -> dict[str, float]:
+    rng = random.Random(7)
+    with Store.open(folder) as store:
+        store.save_enterprises(enterprises)
+        store.save_visits(visits)
+        store.snapshot()
+    opens = [timed(lambda: Store.open(folder, readonly=True)) for _ in range(3)]
+    result: dict[str, float] = {"open": statistics.median(opens)}
+    with Store.open(folder) as store:
+        fresh = [make_visit(rng, rng.choice(enterprises).id) for _ in range(saves)]
+        result["save"] = median_of([lambda v=v: store.save_visit(v) for v in fresh])  # type: ignore[misc]
+        sample = rng.sample(enterprises, 1000)
+        result["by_id"] = median_of([lambda e=e: store.get_enterprise(e.id) for e in sample])  # type: ignore[misc]
+        result["by_tax"] = median_of(
+            [lambda e=e: store.find_by_tax_code(e.tax_code or "") for e in sample]  # type: ignore[misc]
+        )
+        result["search"] = median_of([lambda q=q: store.search_enterprises(q) for q in QUERIES * 3])  # type: ignore[misc]
+        rules = load_rules(None)
+        today = date(2025, 7, 1)
+        result["classify"] = timed(
+            lambda: [classify(e, store.visits_of(e.id), rules, today) for e in store.enterprises()]
+        )
+    return result
+
+
+def bench_stock(path: Path, enterprises: list[Enterprise], visits: list[Visit]) -> dict[str, float]:
+    rng = random.Random(8)
+    tables = {
+        "enterprises": {str(i + 1): to_doc(e) for i, e in enumerate(enterprises)},
+        "visits": {str(i + 1): to_doc(v) for i, v in enumerate(visits)},
+    }
+    path.write_bytes(orjson.dumps(tables))
+    result: dict[str, float] = {}
+
+    def open_stock() -> None:
+        with TinyDB(path) as db:
+            len(db.table("enterprises"))  # TinyDB opens lazily: the first read loads the file
+
+    result["open"] = median_of([open_stock] * 3)
+    with TinyDB(path) as db:
+        table = db.table("visits")
+        result["save"] = median_of([lambda: table.insert(to_doc(make_visit(rng, enterprises[0].id)))] * 3)
+        ents = db.table("enterprises")
+        sample = rng.sample(enterprises, 5)
+        item = Query()
+        result["by_id"] = median_of([lambda e=e: ents.get(item.id == e.id) for e in sample])  # type: ignore[misc]
+        result["by_tax"] = median_of(
+            [lambda e=e: ents.get(item.tax_code == e.tax_code) for e in sample]  # type: ignore[misc]
+        )
+
+        def stock_search(text: str) -> list[Any]:
+            words = fold(text).split()
+
+            def hit(doc: dict[str, Any]) -> bool:
+                hay = fold(" ".join((doc["name"], doc["tax_code"] or "", doc["address"], doc["ward"])))
+                return all(w in hay for w in words)
+
+            ents.clear_cache()
+            return ents.search(hit)  # JSONStorage re-reads the whole file
+
+        result["search"] = median_of([lambda q=q: stock_search(q) for q in QUERIES[:3]])  # type: ignore[misc]
+    return result
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}"
+
+
+ROWS = [  # key, label, target (seconds), has a stock figure
+    ("save", "durable visit save (median)", 0.010, True),
+    ("open", "open the store", 1.0, True),
+    ("by_id", "lookup by id (median)", 0.001, True),
+    ("by_tax", "lookup by tax code (median)", 0.001, True),
+    ("search", "accent-insensitive search (median)", 0.030, True),
+    ("classify", "classify every enterprise", 1.0, False),
+]
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds * 1000:9.3f} ms" if seconds < 10 else f"{seconds:9.1f} s "
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--enterprises", type=int, default=20_000)
+    parser.add_argument("--visits", type=int, default=50_000)
+    parser.add_argument("--saves", type=int, default=60, help="visit saves to take the median of (>= 50)")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--dir", type=Path, default=None, help="work folder on a real disk (default: a temp dir)"
+    )
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="store-bench-", dir=args.dir))
+    try:
+        print(f"{time.strftime('%Y-%m-%d %H:%M')} · {machine()} · folder {work}", flush=True)
+        print(
+            f"building {args.enterprises:,} enterprises and {args.visits:,} visits (seed {args.seed})...",
+            flush=True,
+        )
+        enterprises, visits = synthetic(args.enterprises, args.visits, args.seed)
+        ours = bench_ours(work / "store", enterprises, visits, args.saves)
+        stock = bench_stock(work / "stock.json", enterprises, visits)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\n{'measure':<38}{'fieldapp':>13}{'stock TinyDB':>14}{'stock/ours':>12}{'target':>12}  ok")
+    failed = 0
+    for key, label, target, has_stock in ROWS:
+        base = stock.get(key) if has_stock else None
+        ratio = f"{base / ours[key]:10.0f}x" if base else f"{'-':>11}"
+        ok = ours[key] <= target
+        failed += not ok
+        print(
+            f"{label:<38}{fmt(ours[key]):>13}{fmt(base) if base else '-':>14}{ratio:>12}{fmt(target):>12}  "
+            f"{'yes' if ok else 'NO'}"
+        )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""``fieldapp classify``: the stored enterprises, or an outside list (CSV/XLSX) in one step without importing it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from fieldapp.cli.classifying import classify_records, classify_store, priority_label, status_label
+from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.import_cmd import report_invalid
+from fieldapp.cli.output import guarded, print_json, print_table, say, text
+from fieldapp.cli.params import CLASS_STATUS
+from fieldapp.core.classify import Classification
+from fieldapp.core.labels import Lang, field_label
+from fieldapp.io.importer import plan_import
+from fieldapp.io.readers import read_table
+from fieldapp.settings import write_atomic
+
+__all__ = ["COMMANDS", "CSV_COLUMNS", "classify"]
+
+#: the columns of the CSV output (a row of an outside list also carries its spreadsheet row number in "row")
+CSV_COLUMNS = (
+    "enterprise_id",
+    "tax_code",
+    "name",
+    "ward",
+    "status",
+    "basis",
+    "reasons",
+    "priority",
+    "status_label",
+    "explanation",
+)
+
+
+@click.command("classify")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--status", type=CLASS_STATUS, help="Keep only this status.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output on stdout.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With FILE: write the result as CSV to this path instead of printing it.",
+)
+@click.option(
+    "--skip-invalid", is_flag=True, help="With FILE: leave out invalid rows instead of refusing the file."
+)
+@pass_app
+@guarded
+def classify(
+    app: AppContext, file: Path | None, status: str | None, fmt: str, output: Path | None, skip_invalid: bool
+) -> None:
+    """Classify the stored enterprises, or the enterprises listed in FILE (CSV or XLSX; nothing is imported).
+
+    An outside list has no visits, so it is classified on the registered head count (basis "registry").
+    """
+    lang = app.lang
+    rows_of: dict[str, int] = {}
+    if file is None:
+        if output is not None:
+            raise click.UsageError(
+                "--output needs FILE (for the stored enterprises use --format csv > OUT.csv)"
+            )
+        with app.open_store(readonly=True) as store:
+            results = list(classify_store(store, app.data_dir).values())
+    else:
+        plan = plan_import(read_table(file), None)
+        if plan.invalid:
+            report_invalid(plan.invalid, lang)
+            if not skip_invalid:
+                raise click.exceptions.Exit(1)
+        rows_of = {e.id: number for number, e in plan.created}
+        results = list(classify_records(app.data_dir, [e for _, e in plan.created], []).values())
+    if status is not None:
+        results = [c for c in results if c.status == status]
+    if output is not None:
+        write_atomic(output, _csv(results, rows_of, lang).encode("utf-8-sig"))
+        say(text("classified_file", lang, n=len(results), path=output))
+    elif fmt == "json":
+        print_json([_json_row(c, rows_of) for c in results])
+    elif fmt == "csv":
+        sys.stdout.write(_csv(results, rows_of, lang))
+    else:
+        _table(results, rows_of, lang)
+
+
+def _json_row(c: Classification, rows_of: dict[str, int]) -> dict[str, Any]:
+    row = c.to_dict()
+    if rows_of:  # an outside list: the made-up id means nothing; the row number does
+        row["enterprise_id"] = None
+        row["row"] = rows_of[c.enterprise_id]
+    return row
+
+
+def _csv(results: Sequence[Classification], rows_of: dict[str, int], lang: Lang) -> str:
+    columns = (("row",) if rows_of else ()) + CSV_COLUMNS
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for c in results:
+        values: dict[str, Any] = {
+            "row": rows_of.get(c.enterprise_id),
+            "enterprise_id": None if rows_of else c.enterprise_id,
+            "tax_code": c.tax_code,
+            "name": c.name,
+            "ward": c.enterprise.ward,
+            "status": c.status,
+            "basis": c.basis,
+            "reasons": " ".join(c.codes),
+            "priority": c.priority,
+            "status_label": status_label(c.status, lang),
+            "explanation": " ".join(r.text(lang) for r in c.reasons),
+        }
+        writer.writerow(["" if values[k] is None else values[k] for k in columns])
+    return buffer.getvalue()
+
+
+def _table(results: Sequence[Classification], rows_of: dict[str, int], lang: Lang) -> None:
+    vi = lang == "vi"
+    headers = ([text("h_row", lang)] if rows_of else []) + [
+        field_label("tax_code", lang),
+        field_label("name", lang),
+        text("h_classification", lang),
+        text("h_priority", lang),
+        text("h_reasons", lang),
+    ]
+    rows = [
+        ([rows_of[c.enterprise_id]] if rows_of else [])
+        + [
+            c.tax_code or "",
+            c.name,
+            status_label(c.status, lang),
+            priority_label(c.priority, lang),
+            "; ".join(r.title[0 if vi else 1] for r in c.reasons),
+        ]
+        for c in results
+    ]
+    print_table(headers, rows, title=text("count", lang, n=len(rows)))
+
+
+COMMANDS: list[click.Command] = [classify]

@@ -1,0 +1,83 @@
+"""``fieldapp config set|get``: the cadre's settings (settings.json in the data folder)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.output import CliError, guarded, print_json, print_table, text
+from fieldapp.core.labels import field_label
+from fieldapp.io.columns import parse_bool
+from fieldapp.settings import Settings
+
+__all__ = ["COMMANDS", "config", "mask_token"]
+
+KEYS = click.Choice(Settings.CONFIG_KEYS)
+
+
+def mask_token(token: str | None) -> str | None:
+    """A token shown safely: its last 4 characters at most, and only when it is long enough to keep the rest secret."""
+    if not token:
+        return token
+    return "…" + token[-4:] if len(token) >= 16 else "…"
+
+
+def _shown(key: str, value: Any) -> Any:
+    return mask_token(value) if key == "token" else value
+
+
+@click.group()
+def config() -> None:
+    """Settings: cadre, language, theme, server, token, verify_tls."""
+
+
+@config.command("set")
+@click.argument("key", type=KEYS)
+@click.argument("value")
+@pass_app
+@guarded
+def set_(app: AppContext, key: str, value: str) -> None:
+    """Set KEY to VALUE (an empty VALUE clears an optional key)."""
+    converted: Any = value.strip()
+    if key == "verify_tls":
+        converted = parse_bool(value)
+        if converted is None:
+            from fieldapp.core.errors import Problem, RecordError
+
+            raise RecordError([Problem(key, "not_bool", {"value": value})])
+    elif key == "server" and converted and not converted.startswith(("http://", "https://")):
+        raise CliError("bad_url", "server")
+    elif key == "language":
+        converted = converted.lower()
+    settings = app.settings.updated(key, converted)  # RecordError names the key when the value is bad
+    app.save_settings(settings)
+    click.echo(text("config_set", app.lang, key=key, value=_shown(key, getattr(settings, key))))
+
+
+@config.command("get")
+@click.argument("key", type=KEYS, required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the token masked).")
+@pass_app
+@guarded
+def get(app: AppContext, key: str | None, as_json: bool) -> None:
+    """Print KEY's value, or every setting when no KEY is given."""
+    settings = app.settings
+    keys = (key,) if key else Settings.CONFIG_KEYS
+    values = {k: _shown(k, getattr(settings, k)) for k in keys}
+    if as_json:
+        print_json(values if key is None else values[key])
+    elif key is not None:
+        value = values[key]
+        click.echo("" if value is None else str(value).lower() if isinstance(value, bool) else value)
+    else:
+        lang = app.lang
+        print_table(
+            ["", "", ""],
+            [(k, field_label(k, lang), "" if v is None else v) for k, v in values.items()],
+            show_header=False,
+        )
+
+
+COMMANDS: list[click.Command] = [config]

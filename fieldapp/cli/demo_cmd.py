@@ -1,0 +1,34 @@
+"""``fieldapp demo``: fill an empty data folder with a realistic synthetic district."""
+
+from __future__ import annotations
+
+import click
+
+from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.output import CliError, guarded, text
+from fieldapp.io.demo import generate_demo
+
+__all__ = ["COMMANDS", "demo"]
+
+
+@click.command("demo")
+@click.option("--enterprises", type=click.IntRange(0, 200_000), default=300, show_default=True)
+@click.option("--visits", type=click.IntRange(0, 1_000_000), default=700, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same district.")
+@pass_app
+@guarded
+def demo(app: AppContext, enterprises: int, visits: int, seed: int) -> None:
+    """Write demo enterprises and visits into the data folder (refused when it already holds data)."""
+    if visits and not enterprises:
+        raise click.UsageError("--visits needs --enterprises of at least 1")
+    with app.open_store() as store:
+        counts = store.counts()
+        if counts["enterprises"] or counts["visits"]:
+            raise CliError("not_empty", None, value=app.data_dir, e=counts["enterprises"], v=counts["visits"])
+        made, made_visits = generate_demo(enterprises=enterprises, visits=visits, seed=seed)
+        store.save_enterprises(made)
+        store.save_visits(made_visits)
+    click.echo(text("demo_done", app.lang, e=len(made), v=len(made_visits), dir=app.data_dir))
+
+
+COMMANDS: list[click.Command] = [demo]

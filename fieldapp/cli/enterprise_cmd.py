@@ -1,0 +1,166 @@
+"""``fieldapp enterprise add|list|show``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from fieldapp.cli.classifying import basis_label, classify_store, priority_label, status_label, summary
+from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.output import CliError, guarded, print_json, print_table, say, text
+from fieldapp.cli.params import CLASS_OR_RECORD_STATUS, OWNERSHIP, STATUS
+from fieldapp.core.classify import STATUSES
+from fieldapp.core.labels import field_label, value_label
+from fieldapp.core.records import Enterprise, Ownership
+
+__all__ = ["COMMANDS", "enterprise"]
+
+
+@click.group()
+def enterprise() -> None:
+    """Enterprises: add, list, show."""
+
+
+@enterprise.command("add")
+@click.option("--name", required=True, help="Tên doanh nghiệp / enterprise name.")
+@click.option("--tax-code", help="Mã số thuế: 10 digits, or 10 + '-' + 3 for a branch.")
+@click.option("--address", help="Địa chỉ.")
+@click.option("--ward", help="Phường/Xã.")
+@click.option("--district", help="Quận/Huyện.")
+@click.option("--ownership", type=OWNERSHIP, help="Loại hình (code or label in either language).")
+@click.option("--household", is_flag=True, help="A household business (hộ kinh doanh): no legal entity.")
+@click.option("--status", type=STATUS, help="Trạng thái: active, suspended, dissolved.")
+@click.option("--legal-entity/--no-legal-entity", default=None, help="Has legal-entity status (default yes).")
+@click.option("--family-business/--no-family-business", default=None, help="A family business.")
+@click.option("--has-union/--no-has-union", default=None, help="Already has a grassroots union (CĐCS).")
+@click.option("--union-members", type=int, help="Số đoàn viên.")
+@click.option("--registered-workers", type=int, help="Head count on the list the enterprise came from.")
+@click.option("--assigned-to", help="Cán bộ phụ trách.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new record as JSON.")
+@pass_app
+@guarded
+def add(app: AppContext, household: bool, as_json: bool, **options: Any) -> None:
+    """Add an enterprise."""
+    fields = {k: v for k, v in options.items() if v is not None}
+    if household:
+        if fields.get("ownership", Ownership.HOUSEHOLD) != Ownership.HOUSEHOLD:
+            raise click.UsageError("--household and --ownership disagree")
+        if fields.get("legal_entity"):
+            raise click.UsageError("--household and --legal-entity disagree")
+        fields.update(ownership=Ownership.HOUSEHOLD, legal_entity=False)
+    record = Enterprise.create(**fields)  # RecordError names each bad field
+    with app.open_store() as store:
+        same = [e for e in store.find_by_name_ward(record.name, record.ward) if e.id != record.id]
+        store.save_enterprise(record)  # RecordError(tax_code, duplicate_tax_code) when taken
+    lang = app.lang
+    if same:
+        say(
+            text(
+                "same_name_ward",
+                lang,
+                ward=record.ward or "-",
+                others=", ".join(e.tax_code or e.id for e in same),
+            )
+        )
+    if as_json:
+        print_json(record.to_doc())
+    else:
+        click.echo(text("added_enterprise", lang, name=record.name, id=record.id))
+
+
+@enterprise.command("list")
+@click.option(
+    "--search", "search_text", help="Words to find in name, tax code, address or ward (accents optional)."
+)
+@click.option(
+    "--status",
+    type=CLASS_OR_RECORD_STATUS,
+    help="Keep one classification status (eligible, not_eligible, unionized, unknown) "
+    "or one enterprise status (active, suspended, dissolved).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: a list of records, each with 'classification'."
+)
+@pass_app
+@guarded
+def list_(app: AppContext, search_text: str | None, status: str | None, as_json: bool) -> None:
+    """List enterprises with their classification."""
+    with app.open_store(readonly=True) as store:
+        found = store.search_enterprises(search_text) if search_text else store.enterprises()
+        classes = classify_store(store, app.data_dir, found)
+    if status in STATUSES:
+        found = [e for e in found if classes[e.id].status == status]
+    elif status is not None:
+        found = [e for e in found if e.status == status]
+    if as_json:
+        print_json([{**e.to_doc(), "classification": summary(classes[e.id])} for e in found])
+        return
+    lang = app.lang
+    headers = [field_label(f, lang) for f in ("tax_code", "name", "ward", "status")]
+    headers += [text("h_classification", lang), text("h_priority", lang)]
+    headers.append(field_label("id", lang))
+    rows = [
+        (
+            e.tax_code or "",
+            e.name,
+            e.ward,
+            value_label("status", e.status, lang),
+            status_label(classes[e.id].status, lang),
+            priority_label(classes[e.id].priority, lang),
+            e.id,
+        )
+        for e in found
+    ]
+    print_table(headers, rows, title=text("count", lang, n=len(rows)))
+
+
+@enterprise.command("show")
+@click.argument("id_or_tax_code")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {enterprise, classification, visits}.")
+@pass_app
+@guarded
+def show(app: AppContext, id_or_tax_code: str, as_json: bool) -> None:
+    """Show one enterprise, its classification and its visits."""
+    with app.open_store(readonly=True) as store:
+        record = store.find_enterprise(id_or_tax_code)
+        if record is None:
+            raise CliError("not_found", "enterprise_id", value=id_or_tax_code)
+        visits = store.visits_of(record.id)
+        c = classify_store(store, app.data_dir, [record])[record.id]
+    if as_json:
+        print_json(
+            {
+                "enterprise": record.to_doc(),
+                "classification": c.to_dict(),
+                "visits": [v.to_doc() for v in visits],
+            }
+        )
+        return
+    lang = app.lang
+    doc = record.to_doc()
+    rows = []
+    for name in Enterprise.CONTENT_FIELDS + ("rev", "pending_since", "created_at", "updated_at"):
+        value = doc[name]
+        if name in ("ownership", "status"):
+            value = value_label(name, value, lang)
+        elif isinstance(value, bool):
+            value = ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+        rows.append((field_label(name, lang), value))
+    print_table(["", ""], rows, title=record.name, show_header=False)
+    verdict = [
+        (text("h_classification", lang), status_label(c.status, lang)),
+        (text("h_basis", lang), basis_label(c.basis, lang)),
+        (text("h_priority", lang), priority_label(c.priority, lang)),
+    ]
+    verdict += [(r.code, r.text(lang)) for r in c.reasons]
+    verdict += [("→", s.text(lang)) for s in c.next_steps]
+    print_table(["", ""], verdict, show_header=False)
+    if visits:
+        from fieldapp.cli.visit_cmd import visit_rows
+
+        headers, vrows = visit_rows(visits, {record.id: record}, lang)
+        print_table(headers, vrows)
+
+
+COMMANDS: list[click.Command] = [enterprise]

@@ -1,0 +1,136 @@
+"""``fieldapp visit add|list``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import click
+
+from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.output import CliError, guarded, print_json, print_table, text
+from fieldapp.cli.params import ATTITUDE
+from fieldapp.core.labels import Lang, field_label, value_label
+from fieldapp.core.records import Enterprise, Visit
+
+__all__ = ["COMMANDS", "visit", "visit_rows"]
+
+
+@click.group()
+def visit() -> None:
+    """Visits: add, list."""
+
+
+@visit.command("add")
+@click.option(
+    "--enterprise", "enterprise_ref", required=True, metavar="ID_OR_TAX_CODE", help="The enterprise visited."
+)
+@click.option(
+    "--date", "visited_on", required=True, metavar="YYYY-MM-DD", help="Ngày thăm (not in the future)."
+)
+@click.option("--headcount", type=int, required=True, help="Tổng số lao động.")
+@click.option("--seasonal", type=int, required=True, help="Seasonal, temporary or short-contract workers.")
+@click.option(
+    "--managers", type=int, default=0, show_default=True, help="Owners and managers (may not join)."
+)
+@click.option(
+    "--attitude", type=ATTITUDE, required=True, help="Employer attitude (code or label: ủng hộ, ...)."
+)
+@click.option(
+    "--applications", type=int, default=0, show_default=True, help="Signed applications or members."
+)
+@click.option("--note", default="", help="Ghi chú.")
+@click.option("--next-visit", "next_visit_on", metavar="YYYY-MM-DD", help="Ngày thăm tiếp theo.")
+@click.option("--cadre", help="Cán bộ (default: `fieldapp config get cadre`).")
+@click.option("--json", "as_json", is_flag=True, help="Print the new record as JSON.")
+@pass_app
+@guarded
+def add(app: AppContext, enterprise_ref: str, cadre: str | None, as_json: bool, **fields: Any) -> None:
+    """Record a visit to an enterprise."""
+    cadre = cadre or app.settings.cadre
+    if not cadre:
+        raise CliError("no_cadre", "cadre")
+    fields = {k: v for k, v in fields.items() if v is not None}
+    with app.open_store() as store:
+        target = store.find_enterprise(enterprise_ref)
+        if target is None:
+            raise CliError("not_found", "enterprise_id", value=enterprise_ref)
+        record = Visit.create(
+            enterprise_id=target.id, cadre=cadre, **fields
+        )  # RecordError names each bad field
+        store.save_visit(record)
+    if as_json:
+        print_json(record.to_doc())
+    else:
+        click.echo(
+            text("added_visit", app.lang, date=record.visited_on.isoformat(), name=target.name, id=record.id)
+        )
+
+
+@visit.command("list")
+@click.option(
+    "--enterprise", "enterprise_ref", metavar="ID_OR_TAX_CODE", help="Only this enterprise's visits."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of visit records.")
+@pass_app
+@guarded
+def list_(app: AppContext, enterprise_ref: str | None, as_json: bool) -> None:
+    """List visits, newest first."""
+    with app.open_store(readonly=True) as store:
+        if enterprise_ref is not None:
+            target = store.find_enterprise(enterprise_ref)
+            if target is None:
+                raise CliError("not_found", "enterprise_id", value=enterprise_ref)
+            visits = store.visits_of(target.id)
+            names = {target.id: target}
+        else:
+            visits = sorted(store.visits(), key=lambda v: (v.visited_on, v.created_at), reverse=True)
+            names = {e.id: e for e in store.enterprises()}
+    if as_json:
+        print_json([v.to_doc() for v in visits])
+        return
+    headers, rows = visit_rows(visits, names, app.lang)
+    print_table(headers, rows, title=text("count", app.lang, n=len(rows)))
+
+
+def visit_rows(
+    visits: Sequence[Visit], enterprises: Mapping[str, Enterprise], lang: Lang
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Headers and rows of a visit table."""
+    fields = (
+        "visited_on",
+        "enterprise_id",
+        "cadre",
+        "headcount",
+        "seasonal",
+        "managers",
+        "attitude",
+        "applications",
+    )
+    headers = [field_label(f, lang) for f in (*fields, "next_visit_on", "note")]
+    rows = []
+    for v in visits:
+        owner = enterprises.get(v.enterprise_id)
+        rows.append(
+            (
+                v.visited_on.isoformat(),
+                owner.name if owner else v.enterprise_id,
+                v.cadre,
+                v.headcount,
+                v.seasonal,
+                v.managers,
+                value_label("attitude", v.attitude, lang),
+                v.applications,
+                _date(v.next_visit_on),
+                v.note,
+            )
+        )
+    return headers, rows
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+COMMANDS: list[click.Command] = [visit]

@@ -1,0 +1,159 @@
+"""Eligibility thresholds: the package's ``rules.toml``, overridden key by key by ``<data dir>/rules.toml``.
+
+Exceptions:
+
+    RecordError
+      └── RulesError    a rules file cannot be read or holds an unknown key or a bad value; names the key
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fieldapp.core.errors import Problem, RecordError
+from fieldapp.core.labels import Lang
+
+__all__ = [
+    "DEFAULT_RULES_FILE",
+    "RULES_FILE",
+    "RULE_KEYS",
+    "Rules",
+    "RulesError",
+    "default_rules",
+    "load_rules",
+]
+
+#: the name of the override file in the data folder
+RULES_FILE = "rules.toml"
+#: the defaults shipped with the package (the one source of truth for every threshold)
+DEFAULT_RULES_FILE = Path(__file__).with_name("rules.toml")
+
+# key -> (kind, lowest allowed, highest allowed). Counts of 0 are allowed where 0 simply turns a flag off.
+_LIMITS: dict[str, tuple[str, int, int]] = {
+    "min_members": ("count", 1, 10_000),
+    "small_size": ("count", 0, 1_000_000),
+    "seasonal_share": ("share", 0, 1),
+    "stale_months": ("count", 1, 1200),
+    "priority_size": ("count", 0, 1_000_000),
+}
+#: the keys a rules file may hold, in display order
+RULE_KEYS: tuple[str, ...] = tuple(_LIMITS)
+
+
+class RulesError(RecordError):
+    """A rules file was refused; ``problems`` name each key at fault and ``path`` the file."""
+
+    def __init__(self, problems: list[Problem], path: Path | None = None):
+        self.path = path
+        super().__init__(problems)
+        if path is not None:
+            self.args = (f"{path}: {self.args[0]}",)
+
+    def describe(self, lang: Lang = "vi") -> str:
+        text = super().describe(lang)
+        return f"{self.path}: {text}" if self.path is not None else text
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The thresholds classification uses (see docs/rules.md for each one's source)."""
+
+    min_members: int
+    small_size: int
+    seasonal_share: float
+    stale_months: int
+    priority_size: int
+    #: the files these values were read from, package defaults first (for the settings view)
+    sources: tuple[Path, ...] = ()
+    #: the keys an override file changed
+    overridden: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        problems = [p for key in RULE_KEYS if (p := _check(key, getattr(self, key))) is not None]
+        if problems:
+            raise RulesError(problems)
+
+    def values(self) -> dict[str, int | float]:
+        """The thresholds alone, in display order."""
+        return {key: getattr(self, key) for key in RULE_KEYS}
+
+    def replace(self, **changes: Any) -> Rules:
+        """A copy with some thresholds changed (validated). Raises RulesError."""
+        return dataclasses.replace(self, **changes)
+
+
+def _check(key: str, value: Any) -> Problem | None:
+    """The problem with *value* for *key*, or None when it is fine."""
+    kind, low, high = _LIMITS[key]
+    # bool is an int in Python; `true` in a TOML file is never a count.
+    if kind == "count":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return Problem(key, "not_a_number", {"value": value})
+        if value < low:
+            return Problem(key, "too_small", {"limit": low})
+        if value > high:
+            return Problem(key, "too_large", {"limit": high})
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return Problem(key, "not_a_share", {"value": value})
+    if not low < value <= high:
+        return Problem(key, "not_a_share", {"value": value})
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The checked key/values of one rules file. Raises RulesError naming the file and each bad key."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError([Problem(RULES_FILE, "rules_syntax", {"value": path, "other": exc})], path) from None
+    except UnicodeDecodeError as exc:
+        raise RulesError([Problem(RULES_FILE, "rules_syntax", {"value": path, "other": exc})], path) from None
+    except OSError as exc:  # unreadable (permissions, a folder of that name): refuse rather than ignore it
+        raise RulesError([Problem(RULES_FILE, "invalid", {"value": exc})], path) from None
+    problems: list[Problem] = []
+    for key, value in raw.items():
+        if key not in _LIMITS:
+            problems.append(Problem(key, "unknown_rule", {"choices": ", ".join(RULE_KEYS)}))
+        elif (problem := _check(key, value)) is not None:
+            problems.append(problem)
+    if problems:
+        raise RulesError(problems, path)
+    # a share written as `1` is an int in TOML; keep the type the field declares
+    if "seasonal_share" in raw:
+        raw["seasonal_share"] = float(raw["seasonal_share"])
+    return raw
+
+
+@cache
+def default_rules() -> Rules:
+    """The rules shipped with the package."""
+    values = _read(DEFAULT_RULES_FILE)
+    missing = [Problem(key, "missing", {}) for key in RULE_KEYS if key not in values]
+    if missing:  # a broken installation, not a user's mistake; still say which key
+        raise RulesError(missing, DEFAULT_RULES_FILE)
+    return Rules(**values, sources=(DEFAULT_RULES_FILE,))
+
+
+def load_rules(data_dir: Path | None = None) -> Rules:
+    """The package rules, overridden key by key by ``data_dir/rules.toml`` when it exists. Raises RulesError."""
+    rules = default_rules()
+    if data_dir is None:
+        return rules
+    path = Path(data_dir) / RULES_FILE
+    if not path.exists():
+        return rules
+    overrides: Mapping[str, Any] = _read(path)
+    return dataclasses.replace(
+        rules,
+        **overrides,
+        sources=(*rules.sources, path),
+        overridden=tuple(key for key in RULE_KEYS if key in overrides),
+    )

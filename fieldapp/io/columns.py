@@ -1,0 +1,163 @@
+"""How outside lists name their columns and write their values, in Vietnamese or English.
+
+Headers and choice values are compared folded (no case, no accents, đ = d), so ``MÃ SỐ THUẾ``, ``ma so thue`` and
+``Mã số thuế`` are one column, and ``Hộ kinh doanh``, ``ho kinh doanh`` and ``household`` one ownership.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fieldapp.core.labels import VALUE_LABELS
+from fieldapp.core.records import Attitude, EnterpriseStatus, Ownership
+from fieldapp.core.text import fold
+
+__all__ = [
+    "IMPORT_COLUMNS",
+    "column_for_header",
+    "choices",
+    "parse_bool",
+    "parse_choice",
+    "parse_int",
+]
+
+# canonical column -> the headers that name it (folded when compared); the canonical name always counts.
+IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("Tên doanh nghiệp", "Tên", "Tên đơn vị", "Tên công ty", "Doanh nghiệp"),
+    "tax_code": ("Mã số thuế", "MST", "Mã số doanh nghiệp", "Tax code"),
+    "address": ("Địa chỉ", "Địa chỉ trụ sở"),
+    "ward": ("Phường/Xã", "Phường", "Xã", "Phường, xã", "Phường - Xã"),
+    "district": ("Quận/Huyện", "Quận", "Huyện", "Quận, huyện", "Quận - Huyện"),
+    "ownership": ("Loại hình", "Loại hình doanh nghiệp", "Ownership"),
+    "status": ("Trạng thái", "Tình trạng", "Trạng thái hoạt động"),
+    "registered_workers": ("Số lao động", "Tổng số lao động", "Số LĐ", "Lao động", "Registered workers"),
+    "has_union": ("Có CĐCS", "Đã có CĐCS", "CĐCS", "Has union"),
+    "union_members": ("Số đoàn viên", "Đoàn viên", "Union members"),
+    "family_business": ("Doanh nghiệp gia đình", "DN gia đình", "Gia đình", "Family business"),
+}
+
+
+def _key(text: str) -> str:
+    # Folded, with separators and punctuation made single spaces: "Phường/Xã" -> "phuong xa", "Số LĐ" -> "so ld".
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text)).split())
+
+
+_HEADER_INDEX: dict[str, str] = {}
+for _column, _headers in IMPORT_COLUMNS.items():
+    for _header in (_column, _column.replace("_", " "), *_headers):
+        _HEADER_INDEX[_key(_header)] = _column
+
+
+def column_for_header(header: Any) -> str | None:
+    """The canonical column a header names, or None when it names none we read."""
+    if header is None:
+        return None
+    return _HEADER_INDEX.get(_key(str(header)))
+
+
+_TRUE = {"co", "c", "yes", "y", "x", "1", "true", "dung", "da co", "roi"}
+_FALSE = {"khong", "k", "ko", "no", "n", "0", "false", "sai", "chua", "chua co", "-"}
+
+
+def parse_bool(raw: Any) -> bool | None:
+    """có/không, yes/no, x, 1/0, true/false -> bool; None when *raw* is none of them."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    key = _key(str(raw))
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    return None
+
+
+# field -> folded synonym -> canonical value. VALUE_LABELS (the labels the app shows) are added below, so a file
+# written with our own labels always reads back.
+_CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
+    "ownership": {
+        "nha nuoc": Ownership.STATE,
+        "dnnn": Ownership.STATE,
+        "doanh nghiep nha nuoc": Ownership.STATE,
+        "state owned": Ownership.STATE,
+        "ngoai nha nuoc": Ownership.NON_STATE,
+        "tu nhan": Ownership.NON_STATE,
+        "doanh nghiep tu nhan": Ownership.NON_STATE,
+        "dn ngoai nha nuoc": Ownership.NON_STATE,
+        "non state": Ownership.NON_STATE,
+        "private": Ownership.NON_STATE,
+        "fdi": Ownership.FDI,
+        "von nuoc ngoai": Ownership.FDI,
+        "co von dau tu nuoc ngoai": Ownership.FDI,
+        "dau tu nuoc ngoai": Ownership.FDI,
+        "foreign": Ownership.FDI,
+        "foreign invested": Ownership.FDI,
+        "hop tac xa": Ownership.COOPERATIVE,
+        "htx": Ownership.COOPERATIVE,
+        "ho kinh doanh": Ownership.HOUSEHOLD,
+        "hkd": Ownership.HOUSEHOLD,
+        "ho kinh doanh ca the": Ownership.HOUSEHOLD,
+        "ho ca the": Ownership.HOUSEHOLD,
+    },
+    "status": {
+        "hoat dong": EnterpriseStatus.ACTIVE,
+        "dang hoat dong": EnterpriseStatus.ACTIVE,
+        "nnt dang hoat dong": EnterpriseStatus.ACTIVE,
+        "tam ngung": EnterpriseStatus.SUSPENDED,
+        "tam ngung hoat dong": EnterpriseStatus.SUSPENDED,
+        "tam ngung kinh doanh": EnterpriseStatus.SUSPENDED,
+        "tam dung": EnterpriseStatus.SUSPENDED,
+        "giai the": EnterpriseStatus.DISSOLVED,
+        "da giai the": EnterpriseStatus.DISSOLVED,
+        "ngung hoat dong": EnterpriseStatus.DISSOLVED,
+        "da dong ma so thue": EnterpriseStatus.DISSOLVED,
+        "pha san": EnterpriseStatus.DISSOLVED,
+    },
+    "attitude": {
+        "ung ho": Attitude.SUPPORTIVE,
+        "trung lap": Attitude.NEUTRAL,
+        "e ngai": Attitude.RELUCTANT,
+        "phan doi": Attitude.HOSTILE,
+    },
+}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "ownership": tuple(Ownership),
+    "status": tuple(EnterpriseStatus),
+    "attitude": tuple(Attitude),
+}
+for (_field, _value), (_vi, _en) in VALUE_LABELS.items():
+    for _label in (_value, _vi, _en):
+        _CHOICE_SYNONYMS[_field].setdefault(_key(_label), _value)
+
+
+def parse_choice(field: str, raw: Any) -> str | None:
+    """The canonical value of *field* (ownership, status, attitude) that *raw* names, in either language; or None."""
+    return _CHOICE_SYNONYMS.get(field, {}).get(_key(str(raw)))
+
+
+def choices(field: str) -> tuple[str, ...]:
+    """The canonical values of a choice field."""
+    return _CHOICES[field]
+
+
+_GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
+
+
+def parse_int(raw: Any) -> int | None:
+    """A whole number from a cell: 25, 25.0, "25", "1.200" or "1,200" (thousands); None when it is not one."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        return int(raw) if raw.is_integer() else None
+    text = str(raw).strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if _GROUPED.match(text):
+        return int(re.sub(r"[.,\s]", "", text))
+    if re.fullmatch(r"\d+[.,]0+", text):
+        return int(re.split(r"[.,]", text)[0])
+    return None

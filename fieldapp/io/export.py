@@ -1,0 +1,145 @@
+"""Write enterprises (with their classification) and visits to JSON, CSV or XLSX.
+
+- JSON: one object ``{"format", "schema_version", "exported_at", "enterprises": [...], "visits": [...]}``; each
+  enterprise is its ``to_doc()`` plus a ``classification`` object, each visit its ``to_doc()``.
+- CSV: two files, UTF-8 with a byte-order mark (so spreadsheet programs show Vietnamese right): PATH holds the
+  enterprises, PATH with ``-visits`` before the suffix (``out.csv`` -> ``out-visits.csv``) the visits.
+- XLSX: one workbook with two sheets, ``enterprises`` and ``visits``.
+Headers are the record field names, so an exported list reads back with ``fieldapp import``. Every file is written
+to a temporary file and renamed into place: a crash leaves the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from fieldapp.core.records import SCHEMA_VERSION, Enterprise, Visit
+from fieldapp.io.errors import FileProblem
+from fieldapp.settings import write_atomic
+
+__all__ = [
+    "CLASSIFICATION_COLUMNS",
+    "EXPORT_FORMATS",
+    "ENTERPRISE_COLUMNS",
+    "VISIT_COLUMNS",
+    "export_data",
+    "visits_path",
+]
+
+EXPORT_FORMATS = ("csv", "xlsx", "json")
+ENTERPRISE_COLUMNS: tuple[str, ...] = tuple(Enterprise.model_fields) + ("content_hash",)
+VISIT_COLUMNS: tuple[str, ...] = tuple(Visit.model_fields) + ("content_hash",)
+# flat columns for CSV/XLSX; in JSON the same values sit in a nested "classification" object
+CLASSIFICATION_COLUMNS: tuple[str, ...] = (
+    "classification_status",
+    "classification_basis",
+    "classification_reasons",
+    "classification_priority",
+)
+
+#: one enterprise with its classification summary: {"status", "basis", "reasons": [codes], "priority"}
+Classified = tuple[Enterprise, dict[str, Any]]
+
+
+def visits_path(path: Path) -> Path:
+    """Where the CSV export puts the visits: ``out.csv`` -> ``out-visits.csv``."""
+    return path.with_name(f"{path.stem}-visits{path.suffix}")
+
+
+def export_data(
+    fmt: str, path: str | Path, enterprises: Sequence[Classified], visits: Sequence[Visit]
+) -> list[Path]:
+    """Write the export in *fmt* (csv, xlsx, json) to *path*; return the files written. Raises FileProblem."""
+    path = Path(path)
+    try:
+        if fmt == "json":
+            write_atomic(path, _json_bytes(enterprises, visits))
+            return [path]
+        if fmt == "csv":
+            second = visits_path(path)
+            write_atomic(
+                path, _csv_bytes(ENTERPRISE_COLUMNS + CLASSIFICATION_COLUMNS, _enterprise_rows(enterprises))
+            )
+            write_atomic(second, _csv_bytes(VISIT_COLUMNS, (v.to_doc() for v in visits)))
+            return [path, second]
+        if fmt == "xlsx":
+            _write_xlsx(path, enterprises, visits)
+            return [path]
+    except OSError as exc:
+        raise FileProblem("unwritable", path, reason=exc.strerror or str(exc)) from None
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def _json_bytes(enterprises: Sequence[Classified], visits: Sequence[Visit]) -> bytes:
+    document = {
+        "format": "fieldapp-export",
+        "schema_version": SCHEMA_VERSION,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "enterprises": [{**e.to_doc(), "classification": c} for e, c in enterprises],
+        "visits": [v.to_doc() for v in visits],
+    }
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def _enterprise_rows(enterprises: Sequence[Classified]) -> list[dict[str, Any]]:
+    rows = []
+    for enterprise, c in enterprises:
+        row = enterprise.to_doc()
+        row["classification_status"] = c.get("status")
+        row["classification_basis"] = c.get("basis")
+        row["classification_reasons"] = " ".join(c.get("reasons", ()))
+        row["classification_priority"] = c.get("priority")
+        rows.append(row)
+    return rows
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _csv_bytes(columns: Sequence[str], rows: Any) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _write_xlsx(path: Path, enterprises: Sequence[Classified], visits: Sequence[Visit]) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheets = (
+        ("enterprises", ENTERPRISE_COLUMNS + CLASSIFICATION_COLUMNS, _enterprise_rows(enterprises)),
+        ("visits", VISIT_COLUMNS, [v.to_doc() for v in visits]),
+    )
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append(list(columns))
+        for row in rows:
+            sheet.append([_cell(row.get(c)) for c in columns])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        workbook.save(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,205 @@
+"""Plan the import of an outside enterprise list: which rows create, update or leave unchanged which enterprises,
+and which rows are invalid and why. Planning writes nothing; ``apply_plan`` writes all or nothing.
+
+Choices (documented in docs/cli.md):
+- an empty cell means "not known here": on an update it keeps the stored value, on a new enterprise the default;
+- an existing enterprise is matched by tax code, else by folded name + ward among those without a tax code;
+- a tax code (or, without one, a name + ward) that repeats an earlier row of the file makes the later row invalid;
+- a whole number typed into an XLSX tax-code cell lost its leading zero: 9 or 12 digits get it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from fieldapp.core.errors import Problem, RecordError
+from fieldapp.core.records import Enterprise, Ownership, normalise_tax_code
+from fieldapp.core.text import fold
+from fieldapp.io.columns import choices, parse_bool, parse_choice, parse_int
+from fieldapp.io.readers import SheetRow, Table
+
+if TYPE_CHECKING:
+    from fieldapp.store import Store
+
+__all__ = ["ImportPlan", "InvalidRow", "apply_plan", "plan_import", "row_fields"]
+
+_TEXT = ("name", "address", "ward", "district")
+_INTS = ("registered_workers", "union_members")
+_BOOLS = ("has_union", "family_business")
+_CHOICE = ("ownership", "status")
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidRow:
+    """A row that cannot be imported: its spreadsheet row number and every problem found in it."""
+
+    number: int
+    problems: tuple[Problem, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.number, "problems": [p.as_dict() for p in self.problems]}
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    """What an import would do. ``created`` and ``updated`` hold (row number, record to save)."""
+
+    created: list[tuple[int, Enterprise]] = field(default_factory=list)
+    updated: list[tuple[int, Enterprise]] = field(default_factory=list)
+    unchanged: list[tuple[int, Enterprise]] = field(default_factory=list)
+    invalid: list[InvalidRow] = field(default_factory=list)
+
+    def to_save(self) -> list[Enterprise]:
+        """The records a write would save: the new ones and the updated ones."""
+        return [e for _, e in self.created] + [e for _, e in self.updated]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "invalid": len(self.invalid),
+        }
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
+
+
+def _tax_code_text(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, int):
+        digits = str(raw)
+        # a number cell dropped the leading zero of e.g. 0101234567 (provinces 01..09)
+        return digits.zfill(len(digits) + 1) if len(digits) in (9, 12) else digits
+    return str(raw)
+
+
+def row_fields(row: SheetRow) -> tuple[dict[str, Any], list[Problem]]:
+    """The Enterprise fields a row gives (empty cells left out) and the problems of cells that cannot be read."""
+    fields: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for column, raw in row.values.items():
+        if raw is None:
+            if column == "name":
+                problems.append(Problem("name", "blank", {}))
+            continue
+        if column in _TEXT:
+            fields[column] = _text(raw)
+        elif column == "tax_code":
+            fields[column] = _tax_code_text(raw)
+        elif column in _INTS:
+            number = parse_int(raw)
+            if number is None:
+                problems.append(Problem(column, "not_a_number", {"value": raw}))
+            else:
+                fields[column] = number
+        elif column in _BOOLS:
+            flag = parse_bool(raw)
+            if flag is None:
+                problems.append(Problem(column, "not_bool", {"value": raw}))
+            else:
+                fields[column] = flag
+        elif column in _CHOICE:
+            value = parse_choice(column, raw)
+            if value is None:
+                problems.append(
+                    Problem(column, "choice", {"choices": ", ".join(choices(column)), "value": raw})
+                )
+            else:
+                fields[column] = value
+    if "ownership" in fields:
+        # legal_entity is not a column: it follows the ownership (a household business has none)
+        fields["legal_entity"] = fields["ownership"] != Ownership.HOUSEHOLD
+    return fields, problems
+
+
+def _clean_tax_code(raw: Any) -> str | None:
+    try:
+        return normalise_tax_code(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def plan_import(
+    table: Table,
+    store: Store | None,
+    *,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportPlan:
+    """Work out what importing *table* into *store* would do; with ``store=None`` every valid row is new."""
+    plan = ImportPlan()
+    first_row_of: dict[str, int] = {}  # tax code or folded name|ward -> the first row that named it
+    matched: dict[str, int] = {}  # existing enterprise id -> the row that updates it
+    for done, row in enumerate(table.rows, start=1):
+        if progress is not None:
+            progress(done)
+        fields, problems = row_fields(row)
+        tax_code = _clean_tax_code(fields.get("tax_code"))
+        key = tax_code or f"{fold(fields.get('name', ''))}|{fold(fields.get('ward', ''))}"
+        if fields.get("name") and key in first_row_of:
+            dup_field = "tax_code" if tax_code else "name"
+            shown = tax_code or fields["name"]
+            problems.append(
+                Problem(dup_field, "duplicate_in_file", {"value": shown, "other": first_row_of[key]})
+            )
+        elif fields.get("name"):
+            first_row_of[key] = row.number
+        existing: Enterprise | None = None
+        if store is not None and not problems:
+            existing, problem = _match(store, fields, tax_code)
+            if problem is not None:
+                problems.append(problem)
+            elif existing is not None and existing.id in matched:
+                problems.append(
+                    Problem(
+                        "name", "duplicate_in_file", {"value": existing.name, "other": matched[existing.id]}
+                    )
+                )
+        if problems:
+            plan.invalid.append(InvalidRow(row.number, tuple(problems)))
+            continue
+        try:
+            if existing is None:
+                plan.created.append((row.number, Enterprise.create(today=today, **fields)))
+                continue
+            matched[existing.id] = row.number
+            updated = existing.edit(today=today, **fields)
+        except RecordError as exc:
+            plan.invalid.append(InvalidRow(row.number, tuple(exc.problems)))
+            continue
+        target = plan.unchanged if updated.content_hash == existing.content_hash else plan.updated
+        target.append((row.number, updated))
+    return plan
+
+
+def _match(
+    store: Store, fields: dict[str, Any], tax_code: str | None
+) -> tuple[Enterprise | None, Problem | None]:
+    if tax_code is not None:
+        found = store.find_by_tax_code(tax_code)
+        if found is not None:
+            return found, None
+    candidates = [
+        e
+        for e in store.find_by_name_ward(fields.get("name", ""), fields.get("ward", ""))
+        if e.tax_code is None or e.tax_code == tax_code
+    ]
+    if len(candidates) > 1:
+        return None, Problem("name", "ambiguous_match", {"other": len(candidates)})
+    return (candidates[0] if candidates else None), None
+
+
+def apply_plan(plan: ImportPlan, store: Store) -> int:
+    """Save the plan's new and updated records in one all-or-nothing write; return how many were saved."""
+    records = plan.to_save()
+    if not records:
+        return 0
+    return store.save_enterprises(records)

@@ -1,0 +1,13 @@
+"""The crash-safe offline store: enterprises and visits on TinyDB, a write-ahead log and atomic snapshots.
+
+    from fieldapp.store import Store
+    with Store.open(data_dir) as store:
+        store.save_visit(visit)          # on disk when it returns
+
+See docs/architecture.md ("The store") for the whole API and docs/performance.md for its figures.
+"""
+
+from fieldapp.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreReadOnly, StoreTooNew
+from fieldapp.store.store import Kind, Store
+
+__all__ = ["Kind", "Store", "StoreCorrupt", "StoreError", "StoreLocked", "StoreReadOnly", "StoreTooNew"]

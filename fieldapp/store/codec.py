@@ -1,0 +1,91 @@
+"""Records to stored documents and back.
+
+Documents in the store were validated when they were saved, and the file they come from parsed as a whole
+(atomic snapshot) or passed its CRC (log line), so loading does not validate them again: full validation costs
+about 12 µs a record (0.8 s for 70,000), the typed rebuild here about 3 µs. It does what pydantic's
+``model_construct`` does, with the JSON values turned back into their Python types, so the models are equal
+to validated ones and ``content_hash`` is computed from the same values. A document that does not fit
+(hand-edited, say) falls back to full validation and, failing that, is reported as corruption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from fieldapp.core.errors import RecordError
+from fieldapp.core.records import Attitude, Enterprise, EnterpriseStatus, Ownership, Record, Visit
+from fieldapp.store.errors import StoreCorrupt
+
+__all__ = ["from_doc", "to_doc"]
+
+R = TypeVar("R", bound=Record)
+
+
+def to_doc(record: Record) -> dict[str, Any]:
+    """The stored form of *record*: JSON-ready, without the derived ``content_hash``."""
+    doc = record.to_doc()
+    doc.pop("content_hash", None)
+    return doc
+
+
+_ENTERPRISE_KEYS = frozenset(Enterprise.model_fields)
+_VISIT_KEYS = frozenset(Visit.model_fields)
+# plain dict lookups: calling an Enum class costs about 1 µs, a dict lookup 50 ns
+_OWNERSHIP = {m.value: m for m in Ownership}
+_STATUS = {m.value: m for m in EnterpriseStatus}
+_ATTITUDE = {m.value: m for m in Attitude}
+_datetime = datetime.fromisoformat
+_date = date.fromisoformat
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _enterprise_values(doc: dict[str, Any]) -> dict[str, Any]:
+    if doc.keys() != _ENTERPRISE_KEYS:
+        raise KeyError("fields")
+    values = doc.copy()
+    values["ownership"] = _OWNERSHIP[values["ownership"]]
+    values["status"] = _STATUS[values["status"]]
+    return values
+
+
+def _visit_values(doc: dict[str, Any]) -> dict[str, Any]:
+    if doc.keys() != _VISIT_KEYS:
+        raise KeyError("fields")
+    values = doc.copy()
+    values["visited_on"] = _date(values["visited_on"])
+    if values["next_visit_on"] is not None:
+        values["next_visit_on"] = _date(values["next_visit_on"])
+    values["attitude"] = _ATTITUDE[values["attitude"]]
+    return values
+
+
+_CONVERT: dict[type, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    Enterprise: _enterprise_values,
+    Visit: _visit_values,
+}
+
+
+def from_doc(model: type[R], doc: dict[str, Any], source: Path) -> R:
+    """The record stored as *doc* (read from *source*, named in the error if the document is unusable)."""
+    try:
+        values = _CONVERT[model](doc)
+        values["created_at"] = _datetime(values["created_at"])
+        values["updated_at"] = _datetime(values["updated_at"])
+        if values["pending_since"] is not None:
+            values["pending_since"] = _datetime(values["pending_since"])
+    except (KeyError, ValueError, TypeError):
+        try:
+            return model.parse(doc)
+        except RecordError as exc:
+            raise StoreCorrupt(source, f"{doc.get('id')}: {exc.describe('en')}") from None
+    record: R = _new(model)
+    # exactly the attributes pydantic's model_construct sets
+    _set(record, "__dict__", values)
+    _set(record, "__pydantic_fields_set__", set(values))
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
+    return record

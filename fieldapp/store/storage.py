@@ -1,0 +1,188 @@
+"""A crash-safe TinyDB storage: an atomic JSON snapshot plus a write-ahead log, replayed on open.
+
+Files in the data folder:
+
+- ``store.json``: the snapshot, a plain TinyDB JSON file (any TinyDB can read it). Its ``_store`` table holds
+  ``schema_version`` and ``seq``, the last log line it contains. It is only ever replaced whole: temp file,
+  fsync, ``os.replace``, fsync of the folder (``fieldapp.settings.write_atomic``).
+- ``store.wal``: the write-ahead log (``fieldapp.store.wal``), emptied after each snapshot.
+
+``commit(ops)`` appends one fsynced log line and then applies it to the in-memory tables that ``read()`` hands
+to TinyDB, so a save costs one small append instead of a rewrite of the file. ``write(data)``, the path TinyDB's
+own write methods take, writes a full snapshot: slow but correct.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from fieldapp.core.records import SCHEMA_VERSION
+from fieldapp.settings import write_atomic
+from fieldapp.store import migrations
+from fieldapp.store.errors import StoreCorrupt, StoreTooNew
+from fieldapp.store.wal import Op, WriteAheadLog, encode_line, read_wal
+
+__all__ = ["SNAPSHOT_FILE", "WAL_FILE", "Tables", "WalStorage"]
+
+SNAPSHOT_FILE = "store.json"
+WAL_FILE = "store.wal"
+INFO_TABLE = "_store"
+DEFAULT_SNAPSHOT_BYTES = 8 * 1024 * 1024
+
+Tables = dict[str, dict[str, dict[str, Any]]]
+
+_LOAD_ATTEMPTS = 5
+
+
+class WalStorage(Storage):
+    """TinyDB storage over ``store.json`` + ``store.wal`` in *folder*.
+
+    The caller (the Store) holds the folder lock before creating a writable one. ``readonly`` never writes
+    anything, not even a migration or the clean-up of a crash's leftovers.
+    """
+
+    def __init__(self, folder: Path, *, readonly: bool = False, snapshot_bytes: int = DEFAULT_SNAPSHOT_BYTES):
+        self.folder = folder
+        self.readonly = readonly
+        self.snapshot_bytes = snapshot_bytes
+        self.snapshot_path = folder / SNAPSHOT_FILE
+        self.wal_path = folder / WAL_FILE
+        self._wal: WriteAheadLog | None = None
+        if not readonly:
+            self._remove_temp_files()
+        self._tables, version, self._seq, wal_size = self._load()
+        if version < SCHEMA_VERSION:
+            self._tables = migrations.migrate(self._tables, version, self.snapshot_path)
+            if not readonly:
+                migrations.back_up(self.folder, [self.snapshot_path, self.wal_path], version)
+                self._write_snapshot(self._tables)
+                wal_size = 0
+        if not readonly:
+            self._wal = WriteAheadLog(self.wal_path, wal_size)
+            if wal_size == 0 and self._wal.size == 0 and not self.snapshot_path.exists():
+                self._write_snapshot(self._tables)  # a new folder: make the file TinyDB and readers expect
+
+    # --- TinyDB's Storage interface ------------------------------------------------------------------
+    def read(self) -> Tables:
+        """The tables, in memory (TinyDB reads them without copying; never mutate them outside commit)."""
+        return self._tables
+
+    def write(self, data: Tables) -> None:
+        """TinyDB's own write path: replace everything, as a new snapshot."""
+        self._check_writable()
+        self._tables = data
+        self._write_snapshot(data)
+
+    def close(self) -> None:
+        if self._wal is not None:
+            self._wal.close()
+            self._wal = None
+
+    # --- what the Store uses -------------------------------------------------------------------------
+    @property
+    def seq(self) -> int:
+        """The sequence number of the last committed change."""
+        return self._seq
+
+    def commit(self, ops: list[Op]) -> None:
+        """Make *ops* durable (one log line, one fsync), then apply them in memory; all or nothing."""
+        wal = self._check_writable()
+        if not ops:
+            return
+        wal.append(encode_line(self._seq + 1, ops))
+        self._seq += 1
+        _apply(self._tables, ops)
+        if wal.size >= self.snapshot_bytes:
+            self.snapshot()
+
+    def snapshot(self) -> None:
+        """Write the tables as a new snapshot and empty the log."""
+        self._write_snapshot(self._tables)
+
+    # --- internals -----------------------------------------------------------------------------------
+    def _check_writable(self) -> WriteAheadLog:
+        if self._wal is None:
+            from fieldapp.store.errors import StoreReadOnly
+
+            raise StoreReadOnly(self.folder)
+        return self._wal
+
+    def _write_snapshot(self, tables: Tables) -> None:
+        doc = {INFO_TABLE: {"1": {"schema_version": SCHEMA_VERSION, "seq": self._seq}}, **tables}
+        write_atomic(self.snapshot_path, orjson.dumps(doc))
+        # Only once the snapshot is on disk may the log go; a crash in between replays nothing twice because
+        # every log line's seq is <= the snapshot's.
+        if self._wal is not None:
+            self._wal.truncate()
+        elif self.wal_path.exists():
+            self.wal_path.write_bytes(b"")
+
+    def _remove_temp_files(self) -> None:
+        for leftover in self.folder.glob(f".{SNAPSHOT_FILE}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+    def _load(self) -> tuple[Tables, int, int, int]:
+        """(tables, schema version, last seq, intact log size), from the snapshot and the log."""
+        for _ in range(_LOAD_ATTEMPTS):
+            before = _stamp(self.snapshot_path)
+            tables, version, seq = self._read_snapshot()
+            wal = read_wal(self.wal_path)
+            if _stamp(self.snapshot_path) != before:
+                continue  # a writer replaced the snapshot (and emptied the log) while we read: again
+            pending = [(s, ops) for s, ops in wal.entries if s > seq]
+            if pending and pending[0][0] != seq + 1:
+                if self.readonly:
+                    continue
+                raise StoreCorrupt(self.wal_path, f"missing changes {seq + 1}..{pending[0][0] - 1}")
+            for s, ops in pending:
+                if s != seq + 1:
+                    raise StoreCorrupt(self.wal_path, f"change {s} out of order")
+                _apply(tables, ops)
+                seq = s
+            # log lines all inside the snapshot (a crash between snapshot and truncation) are cut off
+            return tables, version, seq, wal.good_size if pending else 0
+        raise StoreCorrupt(self.snapshot_path, "changed while being read")
+
+    def _read_snapshot(self) -> tuple[Tables, int, int]:
+        try:
+            raw = self.snapshot_path.read_bytes()
+        except FileNotFoundError:
+            return {}, SCHEMA_VERSION, 0
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise StoreCorrupt(self.snapshot_path, str(exc)) from None
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise StoreCorrupt(self.snapshot_path, "not a TinyDB file")
+        info = data.pop(INFO_TABLE, None)
+        if info is None:
+            return data, 0, 0  # the version 0 layout had no _store table
+        try:
+            version, seq = int(info["1"]["schema_version"]), int(info["1"]["seq"])
+        except (KeyError, TypeError, ValueError):
+            raise StoreCorrupt(self.snapshot_path, "no schema version") from None
+        if version > SCHEMA_VERSION:
+            raise StoreTooNew(self.snapshot_path, version, SCHEMA_VERSION)
+        return data, version, seq
+
+
+def _apply(tables: Tables, ops: Iterable[Any]) -> None:
+    for table, doc_id, doc in ops:
+        if doc is None:
+            tables.get(table, {}).pop(doc_id, None)
+        else:
+            tables.setdefault(table, {})[doc_id] = doc
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)

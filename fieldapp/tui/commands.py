@@ -1,0 +1,122 @@
+"""The command palette's commands (Ctrl+P): open an enterprise by name, new visit, language, theme, filters, screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from fieldapp.core.classify import PRIORITIES, STATUSES
+from fieldapp.core.text import fold
+from fieldapp.tui.i18n import _, field, language
+from fieldapp.tui.index import COLUMNS, Query
+
+if TYPE_CHECKING:
+    from fieldapp.tui.app import FieldApp
+    from fieldapp.tui.screens.home import HomeScreen
+
+__all__ = ["FieldCommands"]
+
+#: how many enterprises a palette search offers
+_ENTERPRISE_HITS = 15
+
+
+class FieldCommands(Provider):
+    """The app's own commands, in the current language."""
+
+    @property
+    def fapp(self) -> FieldApp:
+        return cast("FieldApp", self.app)
+
+    def _home(self) -> HomeScreen:
+        from fieldapp.tui.screens.home import HomeScreen
+
+        self.fapp.action_show_home()
+        for screen in self.fapp.screen_stack:
+            if isinstance(screen, HomeScreen):
+                return screen
+        raise LookupError("home")  # the app always has its home screen
+
+    def _filter(self, **changes: Any) -> None:
+        home = self._home()
+        home.set_query(home.query_state.but(**changes))
+
+    def _clear(self) -> None:
+        home = self._home()
+        q = home.query_state
+        home.set_query(Query(text=q.text, sort=q.sort, descending=q.descending))
+
+    def _new_visit(self) -> None:
+        from fieldapp.tui.screens.detail import DetailScreen
+        from fieldapp.tui.screens.home import HomeScreen
+
+        screen = self.fapp.screen
+        if isinstance(screen, DetailScreen):
+            self.fapp.new_visit(screen.enterprise_id)
+        elif isinstance(screen, HomeScreen):
+            screen.action_new_visit()
+        else:
+            self.fapp.notify(_("Choose an enterprise first."), severity="warning")
+
+    def commands(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
+        """(title, callback, help) of every fixed command."""
+        app = self.fapp
+        from fieldapp.tui.widgets.badges import priority_label, status_label
+        from fieldapp.tui.widgets.enterprise_table import _column_title
+
+        other = "en" if language() == "vi" else "vi"
+        yield _("Go to: Enterprises"), app.action_show_home, _("The table of enterprises (F1)")
+        yield _("Go to: Follow-ups"), app.action_show_followups, _("Visits due this week and overdue (F2)")
+        yield _("Go to: Sync"), app.action_show_sync, _("Send and receive records (F3)")
+        yield _("Go to: Settings"), app.action_show_settings, _("Name, language, theme, rules (F4)")
+        yield _("New visit"), self._new_visit, _("Log a visit to the chosen enterprise")
+        yield _("New enterprise"), app.new_enterprise, _("Add an enterprise")
+        yield (
+            _("Switch language to English") if other == "en" else _("Switch language to Vietnamese"),
+            partial(app.switch_language, other),
+            _("Ctrl+L"),
+        )
+        yield _("Switch light/dark theme"), app.action_toggle_theme, _("Ctrl+T")
+        for status in STATUSES:
+            yield _("Filter: {what}", what=status_label(status)), partial(self._filter, status=status), ""
+        for priority in PRIORITIES:
+            what = f"{_('Priority')} {priority_label(priority)}"
+            yield _("Filter: {what}", what=what), partial(self._filter, priority=priority), ""
+        yield (
+            _("Filter: follow-up due"),
+            partial(self._filter, due_only=True),
+            _("Next visit on or before today"),
+        )
+        for ward in app.index.wards():
+            what = f"{field('ward')} {ward}"
+            yield _("Filter: {what}", what=what), partial(self._filter, ward=ward), ""
+        yield _("Clear filters"), self._clear, ""
+        for column in COLUMNS:
+            if column != "pending":
+                yield (
+                    _("Sort by: {column}", column=_column_title(column)),
+                    partial(self._filter, sort=column, descending=False),
+                    "",
+                )
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self.commands():
+            if title.startswith(_("Filter: {what}", what="")) and not help_text:
+                continue  # keep the first list short; filters show up when searched for
+            yield DiscoveryHit(title, callback, help=help_text or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self.commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text or None)
+        if len(fold(query)) >= 2 and self.fapp.loaded:
+            rows = self.fapp.index.query(Query(text=query))[:_ENTERPRISE_HITS]
+            for row in rows:
+                title = _("Open: {name}", name=row.name)
+                yield Hit(
+                    0.5, title, partial(self.fapp.open_enterprise, row.id), text=title, help=row.ward or None
+                )

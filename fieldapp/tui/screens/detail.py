@@ -1,0 +1,176 @@
+"""Enterprise detail: every field, the verdict with its reasons and next steps, and the visits newest first."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import DataTable, Footer, Static
+
+from fieldapp.core.classify import Classification
+from fieldapp.core.reasons import BASIS_LABELS, label
+from fieldapp.core.records import Enterprise, Visit
+from fieldapp.tui.app import FieldApp
+from fieldapp.tui.dialogs.confirm import Confirm
+from fieldapp.tui.i18n import N_, _, field, language, value
+from fieldapp.tui.screens.base import BaseScreen
+from fieldapp.tui.widgets.badges import attitude_text, priority_text, status_badge
+
+__all__ = ["DetailScreen"]
+
+_SHOWN_FIELDS = (
+    "tax_code",
+    "address",
+    "ward",
+    "district",
+    "ownership",
+    "status",
+    "legal_entity",
+    "family_business",
+    "has_union",
+    "union_members",
+    "registered_workers",
+    "assigned_to",
+)
+
+
+def field_value(enterprise: Enterprise, name: str) -> str:
+    """How one enterprise field reads on screen."""
+    raw = getattr(enterprise, name)
+    if isinstance(raw, bool):
+        return _("yes") if raw else _("no")
+    if raw is None or raw == "":
+        return "—"
+    if name in ("ownership", "status"):
+        return value(name, str(raw))
+    return str(raw)
+
+
+class DetailScreen(BaseScreen[None]):
+    """One enterprise, what the classifier makes of it, and its visits."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", N_("Back"), id="detail.back"),
+        Binding("v", "log_visit", N_("Log visit"), id="detail.log_visit"),
+        Binding("e", "edit", N_("Edit"), id="detail.edit"),
+        Binding("u", "mark_unionized", N_("Mark unionized"), id="detail.unionized"),
+    ]
+
+    def __init__(self, enterprise_id: str) -> None:
+        super().__init__()
+        self.enterprise_id = enterprise_id
+
+    def compose(self) -> ComposeResult:
+        store = self.fapp.store
+        enterprise = store.get_enterprise(self.enterprise_id)
+        visits = store.visits_of(self.enterprise_id)
+        with VerticalScroll(id="detail"):
+            if enterprise is None:
+                yield Static(_("This enterprise is no longer in the store."), id="gone")
+            else:
+                c = self.fapp.index.classes.get(enterprise.id)
+                yield Static(self._title(enterprise, c), id="title")
+                if c is not None:
+                    yield Static(self._verdict(c), id="verdict")
+                with Grid(id="fields"):
+                    for name in _SHOWN_FIELDS:
+                        yield Static(field(name), classes="label")
+                        yield Static(Text(field_value(enterprise, name)), classes="value")
+                yield Static(
+                    _("Visits ({n}), newest first — Enter edits one", n=len(visits)), id="visits-title"
+                )
+                yield self._visits_table(visits)
+        yield Footer(compact=True)
+
+    def _title(self, e: Enterprise, c: Classification | None) -> Text:
+        text = Text(e.name, style="bold")
+        if c is not None:
+            text.append("  ")
+            text.append_text(status_badge(self.app, c.status))
+            text.append(f"  {_('Priority')}: ")
+            text.append_text(priority_text(self.app, c.priority))
+        if e.pending:
+            text.append("  ⟳ " + _("waiting to sync"), style="italic")
+        return text
+
+    def _verdict(self, c: Classification) -> Text:
+        lang = language()
+        text = Text()
+        text.append(_("Why") + f" ({label(BASIS_LABELS, c.basis, lang)}):\n", style="bold")
+        for reason in c.reasons:
+            text.append(f" • {reason.text(lang)}\n")
+        if c.next_steps:
+            text.append(_("What would change it") + ":\n", style="bold")
+            for step in c.next_steps:
+                text.append(f" → {step.text(lang)}\n")
+        text.rstrip()
+        return text
+
+    def _visits_table(self, visits: list[Visit]) -> DataTable[str | Text]:
+        table: DataTable[str | Text] = DataTable(id="visits", cursor_type="row", zebra_stripes=True)
+        for name in ("visited_on", "headcount", "seasonal", "managers", "applications"):
+            table.add_column(field(name), key=name)
+        table.add_column(_("Attitude"), key="attitude")
+        table.add_column(field("next_visit_on"), key="next_visit_on")
+        table.add_column(field("note"), key="note", width=30)
+        for v in visits:
+            table.add_row(
+                v.visited_on.isoformat(),
+                *(
+                    Text(str(getattr(v, n)), justify="right")
+                    for n in ("headcount", "seasonal", "managers", "applications")
+                ),
+                attitude_text(v.attitude.value),
+                v.next_visit_on.isoformat() if v.next_visit_on else "—",
+                v.note.replace("\n", " ")[:60],
+                key=v.id,
+            )
+        return table
+
+    @on(FieldApp.DataChanged)
+    async def _data_changed(self, message: FieldApp.DataChanged) -> None:
+        if message.enterprise_id in (None, self.enterprise_id):
+            await self.recompose()
+
+    @on(DataTable.RowSelected, "#visits")
+    def _edit_visit(self, event: DataTable.RowSelected) -> None:
+        from fieldapp.tui.screens.visit_form import VisitFormScreen
+
+        visit = self.fapp.store.get_visit(str(event.row_key.value))
+        if visit is not None:
+            self.app.push_screen(VisitFormScreen(self.enterprise_id, visit))
+
+    def action_log_visit(self) -> None:
+        self.fapp.new_visit(self.enterprise_id)
+
+    def action_edit(self) -> None:
+        from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
+
+        enterprise = self.fapp.store.get_enterprise(self.enterprise_id)
+        if enterprise is not None:
+            self.app.push_screen(EnterpriseFormScreen(enterprise))
+
+    def action_mark_unionized(self) -> None:
+        enterprise = self.fapp.store.get_enterprise(self.enterprise_id)
+        if enterprise is None or enterprise.has_union:
+            return
+        question = _("Record that “{name}” now has a grassroots union?", name=enterprise.name)
+        answers = [("yes", _("Yes, it has a union")), ("cancel", _("Cancel"))]
+
+        def answered(answer: str | None) -> None:
+            if answer == "yes":
+                self._save_unionized(enterprise)
+
+        self.app.push_screen(Confirm(question, answers), answered)
+
+    @work(thread=True, exit_on_error=False, group="save")
+    def _save_unionized(self, enterprise: Enterprise) -> None:
+        app = self.fapp
+        app.store.save_enterprise(enterprise.edit(has_union=True))
+        app.reindex(enterprise.id)
+        app.call_from_thread(app.data_changed, enterprise.id)
+        app.call_from_thread(app.notify, _("Saved: “{name}” has a union.", name=enterprise.name))

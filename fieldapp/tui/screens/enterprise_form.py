@@ -1,0 +1,156 @@
+"""The enterprise form (new and edit), warning when the tax code or the name in the same ward already exists."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Select, Static
+
+from fieldapp.core.records import Enterprise, EnterpriseStatus, Ownership, Record, normalise_tax_code
+from fieldapp.tui.i18n import _, value
+from fieldapp.tui.screens.form_base import RecordForm
+from fieldapp.tui.widgets.fields import FieldBox, make_input
+
+__all__ = ["EnterpriseFormScreen"]
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "ownership": tuple(o.value for o in Ownership),
+    "status": tuple(s.value for s in EnterpriseStatus),
+    "legal_entity": ("true", "false"),
+    "family_business": ("true", "false"),
+    "has_union": ("true", "false"),
+}
+
+
+class EnterpriseFormScreen(RecordForm):
+    """Add an enterprise, or correct one."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "tax_code",
+        "address",
+        "ward",
+        "district",
+        "ownership",
+        "status",
+        "legal_entity",
+        "family_business",
+        "has_union",
+        "union_members",
+        "registered_workers",
+        "assigned_to",
+    )
+
+    def __init__(self, enterprise: Enterprise | None) -> None:
+        self.enterprise = enterprise
+        super().__init__()
+
+    def initial_values(self) -> dict[str, str]:
+        e = self.enterprise
+        if e is None:
+            return {
+                **{name: "" for name in self.FIELDS},
+                "ownership": Ownership.NON_STATE.value,
+                "status": EnterpriseStatus.ACTIVE.value,
+                "legal_entity": "true",
+                "family_business": "false",
+                "has_union": "false",
+                "union_members": "0",
+                "assigned_to": self.fapp.settings.cadre or "",
+            }
+        values: dict[str, str] = {}
+        for name in self.FIELDS:
+            raw = getattr(e, name)
+            if isinstance(raw, bool):
+                values[name] = "true" if raw else "false"
+            else:
+                values[name] = "" if raw is None else str(raw)
+        return values
+
+    def build(self, values: dict[str, str]) -> Record:
+        fields: dict[str, Any] = {name: values[name] for name in self.FIELDS}
+        fields["tax_code"] = values["tax_code"].strip() or None
+        fields["assigned_to"] = values["assigned_to"].strip() or None
+        if not values["union_members"].strip():
+            fields["union_members"] = 0
+        if self.enterprise is None:
+            return Enterprise.create(**fields)
+        return self.enterprise.edit(**fields)
+
+    def store_record(self, record: Record) -> str:
+        assert isinstance(record, Enterprise)
+        self.fapp.store.save_enterprise(record)
+        return record.id
+
+    # --- layout ----------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        if self.enterprise is None:
+            title = _("New enterprise")
+        else:
+            title = _("Edit enterprise — {name}", name=self.enterprise.name)
+        yield Static(Text(title, style="bold"), id="form-title")
+        yield Static(id="duplicates")
+        with VerticalScroll(id="form"):
+            for name in self.FIELDS:
+                raw = self.values[name]
+                if name in _CHOICES:
+                    options = [(self._choice_label(name, choice), choice) for choice in _CHOICES[name]]
+                    widget: Any = Select(
+                        options, value=raw, allow_blank=False, id=f"input-{name}", compact=True
+                    )
+                else:
+                    widget = make_input(name, raw, self.problem_for)
+                yield FieldBox(name, widget)
+        yield Footer(compact=True)
+
+    @staticmethod
+    def _choice_label(name: str, choice: str) -> str:
+        if choice in ("true", "false"):
+            return _("yes") if choice == "true" else _("no")
+        return value(name, choice)
+
+    def on_mount(self) -> None:
+        self.check()
+        self.query_one("#input-name").focus()
+
+    def read_widgets(self) -> None:
+        super().read_widgets()
+        for select in self.query(Select):
+            if select.id and isinstance(select.value, str):
+                self.values[select.id.removeprefix("input-")] = select.value
+
+    def on_select_changed(self) -> None:
+        self.read_widgets()
+        self.check()
+
+    def after_check(self, record: Record | None) -> None:
+        self.query_one("#duplicates", Static).update(self.duplicate_warning())
+
+    def duplicate_warning(self) -> Text:
+        """A warning naming the enterprises this one may duplicate (empty when there are none)."""
+        store = self.fapp.store
+        own_id = self.enterprise.id if self.enterprise else None
+        lines: list[str] = []
+        raw_tax = self.values["tax_code"].strip()
+        if raw_tax:
+            try:
+                other = store.find_by_tax_code(normalise_tax_code(raw_tax))
+            except ValueError:
+                other = None
+            if other is not None and other.id != own_id:
+                lines.append(
+                    _("Tax code {code} already belongs to “{name}”.", code=other.tax_code, name=other.name)
+                )
+        name, ward = self.values["name"].strip(), self.values["ward"].strip()
+        if name:
+            for other in store.find_by_name_ward(name, ward):
+                if other.id != own_id:
+                    lines.append(
+                        _("“{name}” is already listed in {ward}.", name=other.name, ward=other.ward or "—")
+                    )
+        if not lines:
+            return Text()
+        return Text("⚠ " + "\n⚠ ".join(lines), style="bold")

@@ -1,0 +1,239 @@
+"""Enterprises (home): search as you type, quick filters, sort by any column, status counts, one page at a time."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Input, Static
+
+from fieldapp.core.classify import PRIORITIES, STATUSES
+from fieldapp.tui.app import FieldApp
+from fieldapp.tui.i18n import N_, _, field
+from fieldapp.tui.index import COLUMNS, Query, Row
+from fieldapp.tui.screens.base import BaseScreen
+from fieldapp.tui.widgets.badges import priority_label, status_badge, status_label
+from fieldapp.tui.widgets.enterprise_table import PAGE_SIZE, WIDE, EnterpriseTable
+
+__all__ = ["HomeScreen"]
+
+
+def _cycle(options: list[str | None], current: str | None) -> str | None:
+    return options[(options.index(current) + 1) % len(options)] if current in options else options[0]
+
+
+class HomeScreen(BaseScreen[None]):
+    """The table of enterprises with their verdicts."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", N_("Search"), id="home.search"),
+        Binding("n", "new_visit", N_("Visit"), id="home.new_visit"),
+        Binding("a", "new_enterprise", N_("New"), id="home.new_enterprise"),
+        Binding("s", "cycle_status", N_("Status"), id="home.filter_status"),
+        Binding("p", "cycle_priority", N_("Priority"), id="home.filter_priority", show=False),
+        Binding("w", "cycle_ward", N_("Ward"), id="home.filter_ward", show=False),
+        Binding("d", "toggle_due", N_("Due"), id="home.filter_due", show=False),
+        Binding("x", "clear_filters", N_("Clear filters"), id="home.clear", show=False),
+        Binding("o", "cycle_sort", N_("Sort"), id="home.sort"),
+        Binding("r", "reverse_sort", N_("Reverse sort"), id="home.reverse", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_state = Query()
+        self.page = 0
+        self.matches: list[Row] = []
+
+    # --- layout ----------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Input(
+            value=self.query_state.text,
+            placeholder=_("Search name, tax code, address or ward (accents optional)"),
+            id="search",
+            compact=True,
+        )
+        yield Static(id="counts")
+        with Horizontal(id="filterbar"):
+            yield Static(id="filters")
+            yield Static(id="pager")
+        yield EnterpriseTable(id="enterprises")
+        yield Static(_("Loading and classifying enterprises…"), id="loading")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.after_rebuild()
+
+    def after_rebuild(self) -> None:
+        self.query_one(EnterpriseTable).wide = None
+        self.refill(keep_cursor=False)
+        self.query_one(EnterpriseTable).focus()
+
+    @property
+    def table(self) -> EnterpriseTable:
+        return self.query_one(EnterpriseTable)
+
+    # --- filling ---------------------------------------------------------------------------------------
+    def refill(self, keep_cursor: bool = True) -> None:
+        """Run the query again and show the current page."""
+        app: FieldApp = self.fapp
+        self.query_one("#loading").display = not app.loaded
+        if not app.loaded:
+            return
+        self.matches = app.index.query(self.query_state)
+        pages = max(1, -(-len(self.matches) // PAGE_SIZE))
+        self.page = min(self.page, pages - 1)
+        self.show_page(keep_cursor)
+        self.show_counts()
+
+    def show_page(self, keep_cursor: bool = True) -> None:
+        """Fill the table with the current page of matches."""
+        table = self.table
+        selected = self.selected_id() if keep_cursor else None
+        wide = self.size.width >= WIDE
+        q = self.query_state
+        if table.wide != wide or getattr(table, "sorted_by", None) != (q.sort, q.descending):
+            table.set_columns(wide, q.sort, q.descending)
+            table.sorted_by = (q.sort, q.descending)  # type: ignore[attr-defined]
+        start = self.page * PAGE_SIZE
+        rows = self.matches[start : start + PAGE_SIZE]
+        table.show(rows, self.fapp.today)
+        if selected is not None:
+            for i, row in enumerate(rows):
+                if row.id == selected:
+                    table.move_cursor(row=i, animate=False)
+                    break
+        n = len(self.matches)
+        if n:
+            pager = _("rows {first}–{last} of {total}", first=start + 1, last=start + len(rows), total=n)
+        else:
+            pager = _("no enterprise matches")
+        pending = self.fapp.pending_records
+        self.query_one("#pager", Static).update(
+            Text(pager + "  ").append(_("⟳ {n} to sync", n=pending), style="bold" if pending else "dim")
+        )
+        self.show_filters()
+
+    def show_counts(self) -> None:
+        counts = self.fapp.index.counts()
+        line = Text()
+        for status in STATUSES:
+            line.append_text(status_badge(self.app, status))
+            line.append(f" {counts.get(status, 0)}  ")
+        self.query_one("#counts", Static).update(line)
+
+    def show_filters(self) -> None:
+        q = self.query_state
+        parts = []
+        if q.status:
+            parts.append(status_label(q.status))
+        if q.priority:
+            parts.append(f"{_('Priority')}: {priority_label(q.priority)}")
+        if q.ward:
+            parts.append(f"{field('ward')}: {q.ward}")
+        if q.due_only:
+            parts.append(_("follow-up due"))
+        shown = ", ".join(parts) if parts else _("all")
+        self.query_one("#filters", Static).update(Text(f"{_('Filter')}: {shown}"))
+
+    def on_resize(self) -> None:
+        if self.fapp.loaded and self.table.wide != (self.size.width >= WIDE):
+            self.show_page()
+
+    @on(FieldApp.DataChanged)
+    def _data_changed(self, _message: FieldApp.DataChanged) -> None:
+        self.refill()
+
+    def selected_id(self) -> str | None:
+        """The id of the enterprise under the cursor, if any."""
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    # --- events ----------------------------------------------------------------------------------------
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self.query_state = self.query_state.but(text=event.value)
+        self.page = 0
+        self.refill(keep_cursor=False)
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.table.focus()
+
+    def key_escape(self) -> None:
+        if self.query_one("#search", Input).has_focus:
+            self.table.focus()
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.fapp.open_enterprise(str(event.row_key.value))
+
+    @on(DataTable.HeaderSelected)
+    def _sort_by_header(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        q = self.query_state
+        self.set_query(q.but(sort=column, descending=not q.descending if q.sort == column else False))
+
+    @on(EnterpriseTable.Turn)
+    def _turn(self, event: EnterpriseTable.Turn) -> None:
+        pages = max(1, -(-len(self.matches) // PAGE_SIZE))
+        page = min(max(self.page + event.delta, 0), pages - 1)
+        if page != self.page:
+            self.page = page
+            self.show_page(keep_cursor=False)
+            self.table.move_cursor(row=0 if event.delta > 0 else self.table.row_count - 1, animate=False)
+
+    def set_query(self, query: Query) -> None:
+        """Show the table for *query* from its first page."""
+        self.query_state = query
+        self.page = 0
+        self.refill(keep_cursor=False)
+
+    # --- actions ---------------------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_new_visit(self) -> None:
+        selected = self.selected_id()
+        if selected is None:
+            self.notify(_("Choose an enterprise first."), severity="warning")
+        else:
+            self.fapp.new_visit(selected)
+
+    def action_new_enterprise(self) -> None:
+        self.fapp.new_enterprise()
+
+    def action_cycle_status(self) -> None:
+        options: list[str | None] = [None, *STATUSES]
+        self.set_query(self.query_state.but(status=_cycle(options, self.query_state.status)))
+
+    def action_cycle_priority(self) -> None:
+        options: list[str | None] = [None, *PRIORITIES]
+        self.set_query(self.query_state.but(priority=_cycle(options, self.query_state.priority)))
+
+    def action_cycle_ward(self) -> None:
+        options: list[str | None] = [None, *self.fapp.index.wards()]
+        self.set_query(self.query_state.but(ward=_cycle(options, self.query_state.ward)))
+
+    def action_toggle_due(self) -> None:
+        self.set_query(self.query_state.but(due_only=not self.query_state.due_only))
+
+    def action_clear_filters(self) -> None:
+        q = self.query_state
+        self.set_query(Query(text=q.text, sort=q.sort, descending=q.descending))
+
+    def action_cycle_sort(self) -> None:
+        q = self.query_state
+        columns = [c for c in COLUMNS if c in self.table.columns_order] or list(COLUMNS)
+        following = columns[(columns.index(q.sort) + 1) % len(columns)] if q.sort in columns else columns[0]
+        self.set_query(q.but(sort=following, descending=False))
+
+    def action_reverse_sort(self) -> None:
+        self.set_query(self.query_state.but(descending=not self.query_state.descending))

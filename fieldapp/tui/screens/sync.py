@@ -1,0 +1,209 @@
+"""Sync: the server, what is waiting, a live progress bar, the last result, and conflicts to settle."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, ProgressBar, Static
+
+from fieldapp.tui.app import FieldApp
+from fieldapp.tui.i18n import N_, _, field, language
+from fieldapp.tui.screens.base import BaseScreen
+
+__all__ = ["SyncScreen", "issue_text"]
+
+
+def _client(app: FieldApp) -> Any:
+    """A sync client for the app's store and settings (tests may pass their own factory)."""
+    if app.sync_client_factory is not None:
+        return app.sync_client_factory(app.store, app.settings)
+    from sync.client import SyncClient
+
+    return SyncClient(app.store, app.settings)
+
+
+def issue_text(issue: dict[str, Any]) -> str:
+    """A one-line description of a sync issue from ``store.sync_issues()``."""
+    for key in ("message", "detail", "reason"):
+        found = issue.get(key)
+        if isinstance(found, str) and found:
+            return found
+        if isinstance(found, dict):
+            return str(found.get(language(), found))
+    problems = issue.get("problems")
+    if isinstance(problems, list) and problems:
+        return "; ".join(str(p.get(language()) if isinstance(p, dict) else p) for p in problems)
+    fields = issue.get("fields") or issue.get("conflicting_fields")
+    if fields:
+        return ", ".join(field(str(f)) for f in fields)
+    return ""
+
+
+class SyncScreen(BaseScreen[None]):
+    """Send what is waiting to the district server and bring back what others changed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.show_home", N_("Back"), id="sync.back"),
+        Binding("s", "start", N_("Sync now"), id="sync.start"),
+        Binding("m", "resolve('mine')", N_("Keep mine"), id="sync.keep_mine"),
+        Binding("t", "resolve('server')", N_("Take server's"), id="sync.take_server"),
+        Binding("e", "edit", N_("Edit"), id="sync.edit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running = False
+        self.last: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(_("Sync with the district server"), style="bold"), id="sync-title")
+        yield Static(id="sync-server")
+        yield Static(id="sync-pending")
+        yield ProgressBar(total=100, show_eta=False, id="sync-progress")
+        yield Static(id="sync-phase")
+        yield Static(id="sync-last")
+        yield Static(Text(_("Conflicts and rejected records"), style="bold"), id="issues-title")
+        table: DataTable[str | Text] = DataTable(id="issues", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def after_rebuild(self) -> None:
+        self.show()
+
+    @on(FieldApp.DataChanged)
+    def _data_changed(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        """Show the server, the counts, the last result and the issues."""
+        app = self.fapp
+        server = app.settings.server or _("not set (fieldapp config set server URL)")
+        self.query_one("#sync-server", Static).update(f"{field('server')}: {server}")
+        counts = app.store.counts()
+        self.query_one("#sync-pending", Static).update(
+            _(
+                "Waiting to sync: {e} enterprises, {v} visits",
+                e=counts.get("pending_enterprises", 0),
+                v=counts.get("pending_visits", 0),
+            )
+        )
+        self.query_one("#sync-last", Static).update(self.last or _("No sync yet in this session."))
+        table = self.query_one("#issues", DataTable)
+        table.clear(columns=True)
+        table.add_column(_("Kind"), key="kind", width=10)
+        table.add_column(_("Record"), key="record", width=28)
+        table.add_column(_("Problem"), key="problem", width=12)
+        table.add_column(_("Details"), key="details")
+        for issue in app.store.sync_issues():
+            kind, record_id = str(issue.get("kind", "")), str(issue.get("id", ""))
+            table.add_row(
+                _("enterprise") if kind == "enterprise" else _("visit"),
+                self._record_name(kind, record_id),
+                str(issue.get("status") or issue.get("type") or ""),
+                issue_text(issue),
+                key=f"{kind}:{record_id}",
+            )
+
+    def _record_name(self, kind: str, record_id: str) -> str:
+        store = self.fapp.store
+        if kind == "enterprise":
+            e = store.get_enterprise(record_id)
+            return e.name if e else record_id
+        v = store.get_visit(record_id)
+        if v is None:
+            return record_id
+        e = store.get_enterprise(v.enterprise_id)
+        return f"{v.visited_on.isoformat()} {e.name if e else ''}".strip()
+
+    # --- running ---------------------------------------------------------------------------------------
+    def action_start(self) -> None:
+        if self.running:
+            return
+        self.running = True
+        self.query_one("#sync-progress", ProgressBar).update(total=None, progress=0)
+        self._run()
+
+    @work(thread=True, exit_on_error=False, group="sync", exclusive=True)
+    def _run(self) -> None:
+        app = self.fapp
+        try:
+            client = _client(app)
+            summary = client.run(progress=lambda p: app.call_from_thread(self._progress, p))
+        finally:
+            app.call_from_thread(setattr, self, "running", False)
+        app.call_from_thread(self._finished, summary)
+        app.load_index()  # the pull may have changed anything: classify again in the background
+
+    def _progress(self, progress: Any) -> None:
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.update(total=progress.total, progress=progress.done)
+        phase = _("sending") if progress.phase == "push" else _("receiving")
+        total = "?" if progress.total is None else progress.total
+        self.query_one("#sync-phase", Static).update(f"{phase}: {progress.done}/{total}")
+
+    def _finished(self, summary: Any) -> None:
+        self.last = _(
+            "Last sync: sent {pushed}, accepted {accepted}, duplicates {duplicates}, conflicts {conflicts}, "
+            "rejected {rejected}, received {pulled}.",
+            pushed=summary.pushed,
+            accepted=summary.accepted,
+            duplicates=summary.duplicates,
+            conflicts=summary.conflicts,
+            rejected=summary.rejected,
+            pulled=summary.pulled,
+        )
+        self.notify(_("Sync finished.") if summary.ok else _("Sync finished with problems."))
+        self.show()
+
+    # --- issues ----------------------------------------------------------------------------------------
+    def _selected(self) -> tuple[str, str] | None:
+        table = self.query_one("#issues", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if not key:
+            return None
+        kind, _sep, record_id = str(key).partition(":")
+        return kind, record_id
+
+    def action_resolve(self, choice: str) -> None:
+        selected = self._selected()
+        if selected is not None:
+            self._resolve(selected[0], selected[1], choice)
+
+    @work(thread=True, exit_on_error=False, group="sync-resolve")
+    def _resolve(self, kind: str, record_id: str, choice: str) -> None:
+        app = self.fapp
+        _client(app).resolve(kind, record_id, choice)
+        store = app.store
+        enterprise_id = record_id
+        if kind == "visit":
+            visit = store.get_visit(record_id)
+            enterprise_id = visit.enterprise_id if visit else record_id
+        app.reindex(enterprise_id)
+        app.call_from_thread(app.data_changed, enterprise_id)
+
+    def action_edit(self) -> None:
+        from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
+        from fieldapp.tui.screens.visit_form import VisitFormScreen
+
+        selected = self._selected()
+        if selected is None:
+            return
+        kind, record_id = selected
+        store = self.fapp.store
+        if kind == "enterprise":
+            enterprise = store.get_enterprise(record_id)
+            if enterprise is not None:
+                self.app.push_screen(EnterpriseFormScreen(enterprise))
+        else:
+            visit = store.get_visit(record_id)
+            if visit is not None:
+                self.app.push_screen(VisitFormScreen(visit.enterprise_id, visit))

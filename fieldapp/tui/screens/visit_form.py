@@ -1,0 +1,135 @@
+"""The visit form (new and edit), with a live preview of the verdict the visit would give."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static, TextArea
+
+from fieldapp.core.classify import classify
+from fieldapp.core.records import Record, Visit
+from fieldapp.tui.i18n import _, language
+from fieldapp.tui.screens.form_base import RecordForm, iso_date
+from fieldapp.tui.widgets.badges import status_badge
+from fieldapp.tui.widgets.fields import AttitudePicker, FieldBox, make_input
+
+__all__ = ["VisitFormScreen"]
+
+_NUMBERS = ("headcount", "seasonal", "managers", "applications")
+
+
+class VisitFormScreen(RecordForm):
+    """Log a visit to an enterprise, or correct one."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "visited_on",
+        "cadre",
+        "headcount",
+        "seasonal",
+        "managers",
+        "attitude",
+        "applications",
+        "note",
+        "next_visit_on",
+    )
+
+    def __init__(self, enterprise_id: str, visit: Visit | None = None) -> None:
+        self.enterprise_id = enterprise_id
+        self.visit = visit
+        super().__init__()
+        self.enterprise = self.fapp.store.get_enterprise(enterprise_id)
+        # the other visits, for the preview (the edited one is replaced by the draft)
+        self.others = [
+            v for v in self.fapp.store.visits_of(enterprise_id) if visit is None or v.id != visit.id
+        ]
+
+    def initial_values(self) -> dict[str, str]:
+        v = self.visit
+        if v is None:
+            return {
+                "visited_on": self.fapp.today.isoformat(),
+                "cadre": self.fapp.settings.cadre or "",
+                "headcount": "",
+                "seasonal": "",
+                "managers": "",
+                "attitude": "",
+                "applications": "",
+                "note": "",
+                "next_visit_on": "",
+            }
+        return {
+            "visited_on": v.visited_on.isoformat(),
+            "cadre": v.cadre,
+            **{name: str(getattr(v, name)) for name in _NUMBERS},
+            "attitude": v.attitude.value,
+            "note": v.note,
+            "next_visit_on": v.next_visit_on.isoformat() if v.next_visit_on else "",
+        }
+
+    def build(self, values: dict[str, str]) -> Record:
+        fields: dict[str, Any] = {
+            "enterprise_id": self.enterprise_id,
+            "visited_on": iso_date(values["visited_on"]),
+            "cadre": values["cadre"],
+            "note": values["note"],
+            "next_visit_on": iso_date(values["next_visit_on"]) or None,
+        }
+        for name in _NUMBERS:
+            raw = values[name].strip()
+            if raw:
+                fields[name] = raw
+        if values["attitude"]:
+            fields["attitude"] = values["attitude"]
+        today = self.fapp.today
+        if self.visit is None:
+            return Visit.create(today=today, **fields)
+        # a record that did not change keeps its revision; an edit is a new revision, pending sync
+        return self.visit.edit(today=today, **fields)
+
+    def store_record(self, record: Record) -> str:
+        assert isinstance(record, Visit)
+        self.fapp.store.save_visit(record)
+        return record.enterprise_id
+
+    # --- layout ----------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        name = self.enterprise.name if self.enterprise else "?"
+        title = _("Edit visit — {name}", name=name) if self.visit else _("New visit — {name}", name=name)
+        yield Static(Text(title, style="bold"), id="form-title")
+        yield Static(id="preview")
+        with VerticalScroll(id="form"):
+            for field_name in self.FIELDS:
+                raw = self.values[field_name]
+                if field_name == "attitude":
+                    widget: Any = AttitudePicker(raw or None, id="input-attitude")
+                elif field_name == "note":
+                    widget = TextArea(raw, id="input-note", soft_wrap=True, show_line_numbers=False)
+                else:
+                    placeholder = "YYYY-MM-DD" if field_name in ("visited_on", "next_visit_on") else ""
+                    widget = make_input(field_name, raw, self.problem_for, placeholder=placeholder)
+                yield FieldBox(field_name, widget)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.check()
+        self.query_one("#input-visited_on").focus()
+
+    def after_check(self, record: Record | None) -> None:
+        preview = self.query_one("#preview", Static)
+        if self.enterprise is None:
+            preview.update(_("This enterprise is no longer in the store."))
+            return
+        if not isinstance(record, Visit):
+            preview.update(Text(_("Verdict preview: shown when the figures are valid."), style="dim"))
+            return
+        c = classify(self.enterprise, [record, *self.others], self.fapp.rules, self.fapp.today)
+        lang = language()
+        text = Text(_("With this visit:") + " ")
+        text.append_text(status_badge(self.app, c.status))
+        text.append(" " + c.reasons[0].text(lang))
+        if c.next_steps:
+            text.append("\n→ " + c.next_steps[0].text(lang), style="italic")
+        preview.update(text)

@@ -1,0 +1,133 @@
+"""Form pieces: a labelled input with its message underneath, the attitude picker, and the validator that asks
+the core's record rules (so every rule lives in one place: ``Visit.parse`` / ``Enterprise.parse``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from fieldapp.core.records import Attitude
+from fieldapp.tui.i18n import N_, field, value
+from fieldapp.tui.localise import localise_bindings
+
+__all__ = ["ATTITUDES", "AttitudePicker", "FieldBox", "RecordValidator"]
+
+ATTITUDES: tuple[str, ...] = tuple(a.value for a in Attitude)
+
+
+class RecordValidator(Validator):
+    """Valid when the record rules find nothing wrong with this field (given the other fields as typed)."""
+
+    def __init__(self, name: str, problem_for: Callable[[str, str], str | None]) -> None:
+        super().__init__()
+        self.name = name
+        self.problem_for = problem_for
+
+    def validate(self, value: str) -> ValidationResult:
+        message = self.problem_for(self.name, value)
+        return self.success() if message is None else self.failure(message)
+
+
+class FieldBox(Vertical):
+    """A field's label, its input and the message under it (empty when the value is fine)."""
+
+    def __init__(self, name: str, widget: Widget, *, label: str | None = None) -> None:
+        super().__init__(classes="fieldbox", id=f"box-{name}")
+        self.field_name = name
+        self.widget = widget
+        self.label_text = label or field(name)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="fieldrow"):
+            yield Label(self.label_text, classes="fieldlabel")
+            yield self.widget
+        yield Static("", classes="error", id=f"error-{self.field_name}")
+
+    def show_problem(self, message: str | None) -> None:
+        """Show *message* under the field (or nothing)."""
+        error = self.query_one(".error", Static)
+        error.update(Text(message or ""))
+        error.display = bool(message)
+        self.set_class(bool(message), "-invalid")
+
+
+def make_input(name: str, raw: str, problem_for: Callable[[str, str], str | None], **kwargs: object) -> Input:
+    """A compact input for field *name*, validated by the record rules as it is typed."""
+    return Input(
+        value=raw,
+        id=f"input-{name}",
+        compact=True,
+        validators=[RecordValidator(name, problem_for)],
+        validate_on=["changed", "submitted"],
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+class AttitudePicker(Widget, can_focus=True):
+    """The employer's attitude: one key per choice (1–4), or ←/→, or a click."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "choose(0)", N_("Choose this attitude"), id="attitude.1", show=False),
+        Binding("2", "choose(1)", N_("Choose this attitude"), id="attitude.2", show=False),
+        Binding("3", "choose(2)", N_("Choose this attitude"), id="attitude.3", show=False),
+        Binding("4", "choose(3)", N_("Choose this attitude"), id="attitude.4", show=False),
+        Binding("left", "step(-1)", N_("Previous choice"), id="attitude.left", show=False),
+        Binding("right", "step(1)", N_("Next choice"), id="attitude.right", show=False),
+    ]
+
+    chosen: reactive[str | None] = reactive(None)
+
+    class Changed(Message):
+        """The choice changed."""
+
+        def __init__(self, picker: AttitudePicker, chosen: str | None) -> None:
+            self.picker = picker
+            self.chosen = chosen
+            super().__init__()
+
+    def __init__(self, chosen: str | None, **kwargs: str) -> None:
+        super().__init__(**kwargs)
+        localise_bindings(self)
+        self.set_reactive(AttitudePicker.chosen, chosen)
+        self._spans: list[tuple[int, int]] = []
+
+    def render(self) -> Text:
+        text = Text()
+        self._spans = []
+        for i, attitude in enumerate(ATTITUDES):
+            start = len(text)
+            piece = f"{i + 1} {value('attitude', attitude)}"
+            if attitude == self.chosen:
+                text.append(f"[{piece}]", style="bold reverse")
+            else:
+                text.append(f" {piece} ")
+            self._spans.append((start, len(text)))
+            text.append(" ")
+        return text
+
+    def watch_chosen(self, chosen: str | None) -> None:
+        self.post_message(self.Changed(self, chosen))
+
+    def action_choose(self, index: int) -> None:
+        self.chosen = ATTITUDES[index]
+
+    def action_step(self, delta: int) -> None:
+        current = ATTITUDES.index(self.chosen) if self.chosen in ATTITUDES else -1
+        self.chosen = ATTITUDES[(current + delta) % len(ATTITUDES)]
+
+    def on_click(self, event: events.Click) -> None:
+        for i, (start, end) in enumerate(self._spans):
+            if start <= event.x < end:
+                self.chosen = ATTITUDES[i]
+                return

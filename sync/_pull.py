@@ -1,0 +1,185 @@
+"""Pull: the server's changes after the stored cursor, page by page, each page applied before the cursor moves.
+
+A record with local changes is never overwritten or deleted by a pull: it stays as it is, and the next push lets the
+server report the conflict (or, for a deletion, the Sync screen asks the cadre). A visit can arrive before its
+enterprise (the enterprise changed later, so it sits further on in the feed): such visits wait for the following
+pages, and the stored cursor does not move past them until they are applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from fieldapp.core.errors import Problem, RecordError
+from fieldapp.core.records import Enterprise, Record, Visit
+from sync._errors import SyncProtocolError
+from sync._http import HttpSession
+from sync._models import SyncProgress, SyncSummary
+from sync._records import get_record, issue, server_copy
+from sync.protocol import MAX_PULL_PAGE, Change, PullResponse
+
+if TYPE_CHECKING:
+    from fieldapp.store import Store
+
+__all__ = ["CURSOR_KEY", "Puller"]
+
+#: the store meta key holding the last cursor whose changes are all applied
+CURSOR_KEY = "pull_cursor"
+#: a sanity bound on pages in one pull (10 million changes at the largest page size)
+_MAX_PAGES = 10_000
+
+
+class Puller:
+    """Applies the server's change feed to one store."""
+
+    def __init__(
+        self,
+        store: Store,
+        http: HttpSession,
+        summary: SyncSummary,
+        progress: Callable[[SyncProgress], None],
+        *,
+        limit: int = MAX_PULL_PAGE,
+    ):
+        self.store = store
+        self.http = http
+        self.summary = summary
+        self.progress = progress
+        self.limit = max(1, min(limit, MAX_PULL_PAGE))
+        self._seen = 0
+
+    def run(self) -> None:
+        """Pull until the server has nothing more; raises SyncError when it cannot be reached or understood."""
+        cursor = int(self.store.get_meta(CURSOR_KEY, 0) or 0)
+        waiting: list[Change] = []  # visits whose enterprise has not arrived yet
+        self.progress(SyncProgress("pull", 0, None))
+        for _ in range(_MAX_PAGES):
+            page = self._fetch(cursor)
+            waiting = self._apply(waiting + page.changes)
+            if page.has_more and page.next_cursor <= cursor:
+                raise SyncProtocolError(
+                    "Máy chủ trả về trang thay đổi không tiến lên được.",
+                    f"The server's change feed does not move past cursor {cursor}.",
+                )
+            cursor = max(cursor, page.next_cursor)
+            if not waiting:
+                self.store.set_meta(CURSOR_KEY, cursor)
+            self._seen += len(page.changes)
+            self.progress(SyncProgress("pull", self._seen, None))
+            if not page.has_more:
+                break
+        for change in waiting:  # their enterprise never came: keep them for the Sync screen and move on
+            enterprise_id = (change.record or {}).get("enterprise_id", "")
+            self._unappliable(
+                change, [Problem("enterprise_id", "unknown_enterprise", {"value": enterprise_id}).as_dict()]
+            )
+        self.store.set_meta(CURSOR_KEY, cursor)
+
+    def _fetch(self, cursor: int) -> PullResponse:
+        answer = self.http.get_json("/changes", {"since": cursor, "limit": self.limit})
+        try:
+            return PullResponse.model_validate(answer)
+        except ValidationError as exc:
+            raise SyncProtocolError(
+                f"Máy chủ trả về thay đổi không đúng giao thức: {exc.error_count()} lỗi.",
+                f"The server's change feed does not follow the protocol: {exc.error_count()} errors.",
+            ) from None
+
+    def _apply(self, changes: list[Change]) -> list[Change]:
+        """Apply *changes*; the visit upserts that must wait for their enterprise."""
+        latest: dict[tuple[str, str], Change] = {}
+        for change in changes:  # a record changed twice in a page: only its last state matters
+            key = (change.kind, change.id)
+            if key not in latest or change.seq >= latest[key].seq:
+                latest[key] = change
+        ordered = sorted(latest.values(), key=_apply_order)
+        enterprises = [c for c in ordered if c.kind == "enterprise" and c.op == "upsert"]
+        self._upsert("enterprise", enterprises)
+        visits = [c for c in ordered if c.kind == "visit" and c.op == "upsert"]
+        waiting = self._upsert("visit", visits)
+        for change in ordered:
+            if change.op == "delete":
+                self._delete(change)
+        return waiting
+
+    def _upsert(self, kind: str, changes: list[Change]) -> list[Change]:
+        fresh: list[tuple[Change, Record]] = []
+        for change in changes:
+            local = get_record(self.store, change.kind, change.id)
+            if local is not None and (local.pending or local.server_version == change.server_version):
+                continue  # pending: the cadre's version wins until the push settles it; same version: nothing new
+            try:
+                fresh.append((change, server_copy(kind, change.record or {}, change.server_version, local)))
+            except RecordError as exc:
+                self._unappliable(change, [p.as_dict() for p in exc.problems])
+        if not fresh:
+            return []
+        records = [r for _, r in fresh]
+        try:  # all at once (one durable write); one bad record makes us fall back to one at a time
+            if kind == "enterprise":
+                self.store.save_enterprises([r for r in records if isinstance(r, Enterprise)])
+            else:
+                self.store.save_visits([r for r in records if isinstance(r, Visit)])
+            self.summary.pulled += len(records)
+            return []
+        except RecordError:
+            pass
+        waiting: list[Change] = []
+        for change, record in fresh:
+            try:
+                if isinstance(record, Enterprise):
+                    self.store.save_enterprise(record)
+                else:
+                    assert isinstance(record, Visit)
+                    self.store.save_visit(record)
+                self.summary.pulled += 1
+            except RecordError as exc:
+                if any(p.code == "unknown_enterprise" for p in exc.problems):
+                    waiting.append(change)
+                else:
+                    self._unappliable(change, [p.as_dict() for p in exc.problems])
+        return waiting
+
+    def _delete(self, change: Change) -> None:
+        local = get_record(self.store, change.kind, change.id)
+        if local is None:
+            return
+        keep = local.pending
+        if change.kind == "enterprise" and not keep:
+            keep = any(v.pending for v in self.store.visits_of(change.id))
+        if keep:  # never throw away what the cadre typed: ask on the Sync screen
+            self.store.set_sync_issue(
+                change.kind,
+                change.id,
+                issue(change.kind, change.id, "deleted", server_version=change.server_version),
+            )
+            return
+        if change.kind == "enterprise":
+            self.store.delete_enterprise(change.id)
+        else:
+            self.store.delete_visit(change.id)
+        self.summary.pulled += 1
+
+    def _unappliable(self, change: Change, errors: list[dict[str, Any]]) -> None:
+        self.summary.pull_failed += 1
+        self.store.set_sync_issue(
+            change.kind,
+            change.id,
+            issue(
+                change.kind,
+                change.id,
+                "unappliable",
+                fields=[e["field"] for e in errors],
+                server_record=change.record,
+                server_version=change.server_version,
+                errors=errors,
+            ),
+        )
+
+
+def _apply_order(change: Change) -> tuple[int, int]:
+    # enterprises before visits; within a kind, feed order
+    return (0 if change.kind == "enterprise" else 1, change.seq)

@@ -1,0 +1,237 @@
+"""Push: every pending record (enterprises first, since visits name them) in bounded batches, one answer each.
+
+A record is marked synced only with the revision that was sent, so one edited while its batch was on the way stays
+pending. Nothing is marked before the server's answer for it has arrived: a batch whose answer was lost is simply
+sent again, and the server recognises the resend (``duplicate``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from pydantic import ValidationError
+
+from fieldapp.core.errors import RecordError
+from sync._errors import SyncAuthError, SyncError, SyncProtocolError
+from sync._http import HttpSession
+from sync._models import SyncProgress, SyncSummary
+from sync._records import get_record, issue, mark_synced_many, save_record, server_copy
+from sync.protocol import MAX_BODY_BYTES, MAX_PUSH_ITEMS, ItemResult, PushResponse
+
+if TYPE_CHECKING:
+    from fieldapp.store import Store
+
+__all__ = ["Pusher", "batches"]
+
+Item = dict[str, Any]
+_ITEM_FIELD = re.compile(r"^items\.(\d+)\.(?:record\.)?(.*)$")
+#: room left in a body for the envelope ({"device_id": ..., "items": [...]})
+_ENVELOPE_BYTES = 1024
+
+
+def batches(items: list[Item], max_items: int, max_bytes: int) -> Iterator[list[Item]]:
+    """Split *items* into batches of at most *max_items* items and *max_bytes* bytes of JSON each."""
+    batch: list[Item] = []
+    size = 0
+    for item in items:
+        item_size = len(orjson.dumps(item)) + 1  # +1: the comma between items
+        if batch and (len(batch) >= max_items or size + item_size > max_bytes):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += item_size
+    if batch:
+        yield batch
+
+
+class Pusher:
+    """Sends the pending records of one store and applies the answers."""
+
+    def __init__(
+        self,
+        store: Store,
+        http: HttpSession,
+        device_id: str,
+        summary: SyncSummary,
+        progress: Callable[[SyncProgress], None],
+        *,
+        max_items: int = MAX_PUSH_ITEMS,
+        max_bytes: int = MAX_BODY_BYTES,
+    ):
+        self.store = store
+        self.http = http
+        self.device_id = device_id
+        self.summary = summary
+        self.progress = progress
+        self.max_items = max(1, min(max_items, MAX_PUSH_ITEMS))
+        self.max_bytes = max(_ENVELOPE_BYTES * 2, min(max_bytes, MAX_BODY_BYTES)) - _ENVELOPE_BYTES
+        self._issues: set[tuple[str, str]] = set()
+        self._done = 0
+
+    def run(self) -> None:
+        """Push everything pending; raises SyncError when the server cannot be reached or understood."""
+        items: list[Item] = [_item("enterprise", e) for e in self.store.pending_enterprises()]
+        items += [_item("visit", v) for v in self.store.pending_visits()]
+        self._issues = {(i.get("kind", ""), i.get("id", "")) for i in self.store.sync_issues()}
+        self.summary.pushed = len(items)
+        self.summary.unanswered = len(items)
+        total = len(items)
+        self.progress(SyncProgress("push", 0, total))
+        for batch in batches(items, self.max_items, self.max_bytes):
+            self._send(batch)
+            self.progress(SyncProgress("push", self._done, total))
+
+    def _send(self, batch: list[Item]) -> None:
+        try:
+            answer = self.http.post_json("/push", {"device_id": self.device_id, "items": batch})
+        except SyncProtocolError as exc:
+            if exc.status_code == 413 and len(batch) > 1:  # the server's limit is lower than ours: halve
+                half = len(batch) // 2
+                self._send(batch[:half])
+                self._send(batch[half:])
+                return
+            raise
+        except SyncAuthError as exc:
+            # The server refuses a whole batch (403) for items this cadre may not send (a visit in another
+            # cadre's name, someone else's visit). Keep those as rejected and send the rest: one bad record
+            # must not hold back the others.
+            refused = _refused_items(exc, len(batch))
+            if exc.status_code != 403 or not refused:
+                raise
+            for index, problems in refused.items():
+                self._reject(batch[index], problems)
+            rest = [item for i, item in enumerate(batch) if i not in refused]
+            if rest:
+                self._send(rest)
+            return
+        try:
+            results = PushResponse.model_validate(answer).results
+        except ValidationError as exc:
+            raise SyncProtocolError(
+                f"Máy chủ trả lời yêu cầu gửi không đúng giao thức: {exc.error_count()} lỗi.",
+                f"The server's answer to a push does not follow the protocol: {exc.error_count()} errors.",
+            ) from None
+        self._apply(batch, results)
+
+    def _apply(self, batch: list[Item], results: list[ItemResult]) -> None:
+        sent = {(item["kind"], item["id"]): item for item in batch}
+        marks: list[tuple[str, str, int, int | None]] = []
+        answered = 0
+        for result in results:
+            item = sent.pop((result.kind, result.id), None)
+            if item is None:  # an answer for something not sent: ignore it, never mark what we did not send
+                continue
+            answered += 1
+            key = (result.kind, result.id)
+            if result.status in ("accepted", "duplicate"):
+                marks.append((result.kind, result.id, item["rev"], result.server_version))
+                if result.status == "accepted":
+                    self.summary.accepted += 1
+                else:
+                    self.summary.duplicates += 1
+                if key in self._issues:
+                    self.store.clear_sync_issue(*key)
+            elif result.status == "conflict":
+                self.summary.conflicts += 1
+                self._conflict(item, result)
+            else:
+                self._reject(
+                    item, [e.model_dump() for e in result.errors], result.server_version, counted=True
+                )
+        mark_synced_many(self.store, marks)
+        self._done += answered
+        self.summary.unanswered -= answered
+        if sent:
+            raise SyncProtocolError(
+                f"Máy chủ không trả lời cho {len(sent)} bản ghi đã gửi; chúng vẫn chờ gửi lại.",
+                f"The server gave no answer for {len(sent)} records sent; they stay pending.",
+            )
+
+    def _reject(
+        self,
+        item: Item,
+        errors: list[dict[str, Any]],
+        server_version: int | None = None,
+        *,
+        counted: bool = False,
+    ) -> None:
+        """Keep *item* pending with a ``rejected`` issue naming the fields at fault."""
+        self.summary.rejected += 1
+        if not counted:  # refused outside a result list: it counts as answered here
+            self._done += 1
+            self.summary.unanswered -= 1
+        kind, record_id = item["kind"], item["id"]
+        self.store.set_sync_issue(
+            kind,
+            record_id,
+            issue(
+                kind,
+                record_id,
+                "rejected",
+                rev=item["rev"],
+                fields=[str(e.get("field", "")) for e in errors],
+                server_version=server_version,
+                errors=errors,
+            ),
+        )
+        self._issues.add((kind, record_id))
+
+    def _conflict(self, item: Item, result: ItemResult) -> None:
+        kind, record_id = result.kind, result.id
+        if result.conflict == "soft" and result.record is not None:
+            self.summary.merged += 1
+            local = get_record(self.store, kind, record_id)
+            # Merged on the server; take the merge only if nobody edited the record meanwhile. If someone did, it
+            # stays pending on its old base, and the next push lets the server merge that edit too.
+            if local is not None and local.rev == item["rev"]:
+                try:
+                    save_record(self.store, server_copy(kind, result.record, result.server_version, local))
+                except RecordError as exc:
+                    self._keep_issue(item, result, "conflict", [p.as_dict() for p in exc.problems])
+                    return
+                if (kind, record_id) in self._issues:
+                    self.store.clear_sync_issue(kind, record_id)
+            return
+        self._keep_issue(item, result, "conflict", [e.model_dump() for e in result.errors])
+
+    def _keep_issue(self, item: Item, result: ItemResult, status: str, errors: list[dict[str, Any]]) -> None:
+        self.store.set_sync_issue(
+            result.kind,
+            result.id,
+            issue(
+                result.kind,
+                result.id,
+                status,
+                rev=item["rev"],
+                conflict=result.conflict or "hard",
+                fields=result.conflict_fields,
+                server_record=result.record,
+                server_version=result.server_version,
+                errors=errors,
+            ),
+        )
+        self._issues.add((result.kind, result.id))
+
+
+def _refused_items(exc: SyncError, count: int) -> dict[int, list[dict[str, Any]]]:
+    """The items a whole-batch refusal names (``items.3.record.cadre``), with their problems (field unprefixed)."""
+    refused: dict[int, list[dict[str, Any]]] = {}
+    for problem in exc.problems:
+        match = _ITEM_FIELD.match(str(problem.get("field", "")))
+        if match and int(match.group(1)) < count:
+            field = match.group(2) or "id"
+            refused.setdefault(int(match.group(1)), []).append({**problem, "field": field})
+    return refused
+
+
+def _item(kind: str, record: Any) -> Item:
+    return {
+        "kind": kind,
+        "id": record.id,
+        "rev": record.rev,
+        "base_version": record.server_version,
+        "record": record.content(),
+    }

@@ -1,0 +1,86 @@
+"""Record plumbing shared by push, pull and resolve: kinds, store access by kind, sync issues."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from fieldapp.core.records import Enterprise, Record, Visit, utcnow
+
+if TYPE_CHECKING:
+    from fieldapp.store import Store
+
+__all__ = ["MODELS", "get_record", "issue", "mark_synced_many", "save_record", "server_copy"]
+
+MODELS: dict[str, type[Record]] = {"enterprise": Enterprise, "visit": Visit}
+
+
+def get_record(store: Store, kind: str, record_id: str) -> Record | None:
+    """The local record of *kind* with *record_id*, or None."""
+    return store.get_enterprise(record_id) if kind == "enterprise" else store.get_visit(record_id)
+
+
+def save_record(store: Store, record: Record) -> None:
+    """Insert or replace *record* in the store (durable on return)."""
+    if isinstance(record, Enterprise):
+        store.save_enterprise(record)
+    else:
+        assert isinstance(record, Visit)
+        store.save_visit(record)
+
+
+def server_copy(
+    kind: str, content: dict[str, Any], server_version: int | None, local: Record | None = None
+) -> Record:
+    """The server's *content* as a synced local record, keeping *local*'s creation time and revision.
+
+    Raises RecordError when the content is not a valid record on this laptop.
+    """
+    doc: dict[str, Any] = {}
+    if local is not None:
+        doc.update({"created_at": local.created_at, "rev": local.rev})
+    doc.update(content)
+    doc.update({"server_version": server_version, "pending_since": None, "updated_at": utcnow()})
+    return MODELS[kind].parse(doc)
+
+
+def mark_synced_many(store: Store, marks: Iterable[tuple[str, str, int, int | None]]) -> int:
+    """``store.mark_synced`` for each (kind, id, rev, server_version); the number of records cleared.
+
+    Uses the store's bulk form when it has one (one durable write for a whole batch instead of one per record).
+    """
+    marks = list(marks)
+    bulk = getattr(store, "mark_synced_many", None)
+    if bulk is not None:
+        return int(bulk(marks))
+    cleared = 0
+    for kind, record_id, rev, version in marks:
+        cleared += bool(store.mark_synced(kind, record_id, rev=rev, server_version=version))
+    return cleared
+
+
+def issue(
+    kind: str,
+    record_id: str,
+    status: str,
+    *,
+    rev: int | None = None,
+    conflict: str | None = None,
+    fields: Iterable[str] = (),
+    server_record: dict[str, Any] | None = None,
+    server_version: int | None = None,
+    errors: Iterable[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """A sync issue for the Sync screen (see docs/sync-client.md for the keys)."""
+    return {
+        "kind": kind,
+        "id": record_id,
+        "status": status,
+        "conflict": conflict,
+        "fields": list(fields),
+        "rev": rev,
+        "server_record": server_record,
+        "server_version": server_version,
+        "errors": list(errors),
+        "at": utcnow().isoformat(),
+    }

@@ -1,0 +1,233 @@
+"""The laptop's sync client: push every pending record to the central server in batches, then pull its changes.
+
+    client = SyncClient(store, settings)
+    summary = client.run(progress=callback)     # callback(SyncProgress) from the calling thread
+    client.resolve("enterprise", id, "mine")    # settle a conflict listed by store.sync_issues()
+
+Exceptions (all carry ``.message(lang)`` in Vietnamese and English, and ``.summary``, the work done so far):
+
+    SyncError
+    ├── SyncConfigError        no server or no token configured
+    ├── SyncAuthError          401 (missing, wrong or revoked token) or 403 (not allowed)
+    ├── SyncNetworkError       connection errors, timeouts, 429 or 5xx past the retry budget; bad TLS certificate
+    ├── SyncProtocolError      an answer the client cannot read, or an unexpected 4xx
+    └── SyncCancelled          cancel() was called
+
+Whatever stops a sync, nothing is lost: a record is marked synced only when the server's answer for it arrived, and
+the pull cursor moves only after its page is applied. Running the sync again is always safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
+
+import httpx
+
+from fieldapp.core.records import Record, utcnow
+from sync._errors import (
+    SyncAuthError,
+    SyncCancelled,
+    SyncConfigError,
+    SyncError,
+    SyncNetworkError,
+    SyncProtocolError,
+)
+from sync._http import DEFAULT_TIMEOUT, HttpSession, RetryPolicy
+from sync._models import SyncProgress, SyncSummary
+from sync._pull import CURSOR_KEY, Puller
+from sync._push import Pusher
+from sync._records import MODELS, get_record, save_record, server_copy
+from sync.protocol import MAX_BODY_BYTES, MAX_PULL_PAGE, MAX_PUSH_ITEMS
+
+if TYPE_CHECKING:
+    from fieldapp.settings import Settings
+    from fieldapp.store import Store
+
+__all__ = [
+    "CURSOR_KEY",
+    "LAST_SYNC_KEY",
+    "RetryPolicy",
+    "SyncAuthError",
+    "SyncCancelled",
+    "SyncClient",
+    "SyncConfigError",
+    "SyncError",
+    "SyncNetworkError",
+    "SyncProgress",
+    "SyncProtocolError",
+    "SyncSummary",
+]
+
+#: the store meta key holding the last sync's summary (``SyncSummary.to_dict()`` plus ``at``), for the Sync screen
+LAST_SYNC_KEY = "last_sync"
+
+
+def _no_progress(_: SyncProgress) -> None:
+    return None
+
+
+class SyncClient:
+    """Syncs one laptop store with the server named in *settings* (``server``, ``token``, ``verify_tls``).
+
+    *transport* replaces the network (tests); *retry*, *timeout*, *max_items*, *max_bytes* and *pull_limit* tune
+    retries and batch sizes; *rng* and *sleep* (called with each retry wait, in seconds) let tests watch the waits. One sync runs at a time per client; the client may be used from a worker thread.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        max_items: int = MAX_PUSH_ITEMS,
+        max_bytes: int = MAX_BODY_BYTES,
+        pull_limit: int = MAX_PULL_PAGE,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], object] | None = None,
+    ):
+        self.store = store
+        self.settings = settings
+        self.transport = transport
+        self.retry = retry or RetryPolicy()
+        self.timeout = timeout
+        self.max_items = max_items
+        self.max_bytes = max_bytes
+        self.pull_limit = pull_limit
+        self._rng = rng
+        self._sleep = sleep
+        self._cancelled = threading.Event()
+        self._running = threading.Lock()
+        #: seconds per HTTP request of the last run (for benchmarks)
+        self.latencies: list[float] = []
+
+    # --- running ---------------------------------------------------------------------------------------
+    def run(self, progress: Callable[[SyncProgress], None] | None = None) -> SyncSummary:
+        """Push all pending records, then pull the server's changes; the summary.
+
+        Raises a SyncError (with ``.summary``) when the sync could not finish; running it again is safe.
+        """
+        server, token = self._credentials()
+        if not self._running.acquire(blocking=False):
+            raise SyncError("Đang đồng bộ rồi.", "A sync is already running.")
+        self._cancelled.clear()
+        summary = SyncSummary(server=server)
+        started = time.monotonic()
+        http = HttpSession(
+            server,
+            token,
+            verify=self.settings.verify_tls,
+            transport=self.transport,
+            timeout=self.timeout,
+            retry=self.retry,
+            cancelled=self._cancelled,
+            rng=self._rng,
+            sleep=self._sleep,
+        )
+        report = progress or _no_progress
+        try:
+            Pusher(
+                self.store,
+                http,
+                self.settings.device_id,
+                summary,
+                report,
+                max_items=self.max_items,
+                max_bytes=self.max_bytes,
+            ).run()
+            Puller(self.store, http, summary, report, limit=self.pull_limit).run()
+        except SyncError as exc:
+            summary.errors.append(exc.en)
+            exc.summary = summary
+            raise
+        finally:
+            summary.seconds = time.monotonic() - started
+            self.latencies = http.latencies
+            http.close()
+            self._running.release()
+            self._remember(summary)
+        return summary
+
+    def cancel(self) -> None:
+        """Ask a running sync to stop at the next request or retry wait (it raises SyncCancelled)."""
+        self._cancelled.set()
+
+    def _credentials(self) -> tuple[str, str]:
+        server, token = (self.settings.server or "").strip(), (self.settings.token or "").strip()
+        if not server or not token:
+            missing = " và ".join(n for n, v in (("máy chủ", server), ("mã truy cập", token)) if not v)
+            missing_en = " and ".join(n for n, v in (("server", server), ("token", token)) if not v)
+            raise SyncConfigError(
+                f"Chưa cấu hình {missing}. Hãy chạy `fieldapp config set server URL` "
+                "và `fieldapp config set token TOKEN` (mã do văn phòng cấp).",
+                f"No {missing_en} configured. Run `fieldapp config set server URL` "
+                "and `fieldapp config set token TOKEN` (the token comes from the office).",
+            )
+        return server, token
+
+    def _remember(self, summary: SyncSummary) -> None:
+        # never let this bookkeeping hide the sync's own outcome
+        with contextlib.suppress(Exception):
+            self.store.set_meta(LAST_SYNC_KEY, {**summary.to_dict(), "at": utcnow().isoformat()})
+
+    # --- resolving -------------------------------------------------------------------------------------
+    def resolve(self, kind: str, record_id: str, choice: Literal["mine", "server"]) -> Record | None:
+        """Settle the sync issue of one record; the local record afterwards (None when it was deleted).
+
+        ``mine``: keep the local record; it takes the server's current version as its base and stays pending, so
+        the next push is accepted. ``server``: replace the local record with the server's (or delete it, when the
+        server deleted it). Both clear the issue. Raises ValueError for an unknown choice or when there is no issue
+        (or no server copy to take) for that record; RecordError when the server's copy is not valid here.
+        """
+        if kind not in MODELS or choice not in ("mine", "server"):
+            raise ValueError(
+                f"resolve: kind must be enterprise|visit and choice mine|server, not {kind}/{choice}"
+            )
+        found = [i for i in self.store.sync_issues() if i.get("kind") == kind and i.get("id") == record_id]
+        if not found:
+            raise ValueError(f"no sync issue for {kind} {record_id}")
+        issue = found[-1]
+        local = get_record(self.store, kind, record_id)
+        status = issue.get("status")
+        version = issue.get("server_version")
+        result: Record | None
+        if choice == "mine":
+            # nothing of ours to keep: just drop the server's copy
+            if local is None and status == "unappliable":
+                self.store.clear_sync_issue(kind, record_id)
+                return None
+            if local is None:
+                raise ValueError(f"{kind} {record_id} is no longer on this laptop")
+            # a record the server deleted goes back as a new one; otherwise it builds on the server's version
+            base = None if status == "deleted" else (version if version is not None else local.server_version)
+            result = local.with_meta(server_version=base, pending_since=local.pending_since or utcnow())
+            save_record(self.store, result)
+        elif status == "deleted":
+            if local is not None:
+                (self.store.delete_enterprise if kind == "enterprise" else self.store.delete_visit)(record_id)
+            result = None
+        else:
+            content = issue.get("server_record")
+            if not content:
+                raise ValueError(f"the server holds no copy of {kind} {record_id}: edit the record instead")
+            result = server_copy(kind, content, version, local)
+            save_record(self.store, result)
+        self.store.clear_sync_issue(kind, record_id)
+        return result
+
+    # --- lifecycle -------------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Nothing to release between runs (each run opens and closes its own connections); kept for symmetry."""
+        self.cancel()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

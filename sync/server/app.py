@@ -1,0 +1,146 @@
+"""The FastAPI application: routes under /api/v1, bearer auth, bounded (gzip) bodies, JSON errors.
+
+``create_app(database_url)`` builds it; ``create_app_from_env()`` is the uvicorn factory used by ``serve`` (the
+URL comes from FIELDAPP_SERVER_DATABASE_URL, so every worker process builds its own engine: no shared state).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+import fieldapp
+from sync.protocol import (
+    API_PREFIX,
+    MAX_BODY_BYTES,
+    MAX_PULL_PAGE,
+    ErrorBody,
+    Health,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+from sync.server import admin, queries
+from sync.server.auth import AdminUser, CurrentUser, get_engine
+from sync.server.bodylimit import BodyLimitMiddleware
+from sync.server.config import backend_name, resolve_database_url
+from sync.server.db import check_migrated, make_engine
+from sync.server.errors import ApiError, install_error_handlers
+from sync.server.push import push as apply_push
+from sync.server.schemas import ConflictOut, ConflictPage, DeleteResult, RecordPage, ResolveRequest
+
+__all__ = ["create_app", "create_app_from_env"]
+
+log = logging.getLogger("sync.server")
+
+_ERRORS = {
+    status: {"model": ErrorBody, "description": text_}
+    for status, text_ in {
+        400: "unreadable body (e.g. bad gzip)", 401: "no, unknown or revoked token", 403: "not allowed",
+        413: "body or batch too large", 415: "unsupported Content-Encoding",
+        422: "invalid request (the fields are named)", 500: "server error", 503: "database busy or unreachable",
+    }.items()
+}
+_UUID = r"^[0-9a-fA-F-]{36}$"
+Limit = Annotated[int, Query(ge=1, le=MAX_PULL_PAGE, description="most items in the page")]
+Offset = Annotated[int, Query(ge=0, le=2**62, description="items to skip")]
+
+router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)  # type: ignore[arg-type]
+
+
+@router.get("/health", response_model=Health, tags=["health"])
+def health(request: Request) -> Health:
+    """Is the server up and its database reachable (no token needed)."""
+    engine = get_engine(request)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        raise ApiError(503, "database_unavailable", "the database does not answer") from exc
+    return Health(version=fieldapp.__version__, database=engine.dialect.name)
+
+
+@router.post("/push", response_model=PushResponse, tags=["sync"])
+def push(request: Request, body: PushRequest, user: CurrentUser) -> PushResponse:
+    """Push a batch of records; one result per item, in order (``Content-Encoding: gzip`` accepted)."""
+    return apply_push(get_engine(request), user, body)
+
+
+@router.get("/changes", response_model=PullResponse, tags=["sync"])
+def changes(
+    request: Request, user: CurrentUser,
+    since: Annotated[int, Query(ge=0, le=2**62, description="the cursor from the previous page (0 at first)")] = 0,
+    limit: Limit = MAX_PULL_PAGE,
+) -> PullResponse:
+    """The changes after the cursor ``since``, in order, deletions included."""
+    return queries.changes(get_engine(request), user, since, limit)
+
+
+@router.get("/enterprises", response_model=RecordPage, tags=["records"])
+def enterprises(request: Request, user: CurrentUser, offset: Offset = 0, limit: Limit = 100) -> RecordPage:
+    """The enterprise registry, paged by id."""
+    return queries.list_records(get_engine(request), user, "enterprise", offset, limit)
+
+
+@router.get("/visits", response_model=RecordPage, tags=["records"])
+def visits(request: Request, user: CurrentUser, offset: Offset = 0, limit: Limit = 100) -> RecordPage:
+    """Visits, paged by id: all for admins, a cadre's own for a cadre."""
+    return queries.list_records(get_engine(request), user, "visit", offset, limit)
+
+
+@router.delete("/enterprises/{enterprise_id}", response_model=DeleteResult, tags=["records"],
+               responses={404: {"model": ErrorBody, "description": "no such enterprise"}})
+def delete_enterprise(request: Request, user: AdminUser,
+                      enterprise_id: Annotated[str, Path(pattern=_UUID)]) -> DeleteResult:
+    """Delete an enterprise and its visits (admins only); laptops get the deletions on their next pull."""
+    return admin.delete_enterprise(get_engine(request), user, enterprise_id.lower())
+
+
+@router.get("/conflicts", response_model=ConflictPage, tags=["conflicts"])
+def conflicts(request: Request, user: CurrentUser, resolved: bool = False) -> ConflictPage:
+    """Hard conflicts waiting for a person (all for admins, a cadre's own for a cadre)."""
+    return admin.list_conflicts(get_engine(request), user, include_resolved=resolved)
+
+
+@router.post("/conflicts/{conflict_id}/resolve", response_model=ConflictOut, tags=["conflicts"],
+             responses={404: {"model": ErrorBody, "description": "no such conflict"},
+                        409: {"model": ErrorBody, "description": "already resolved or record deleted"}})
+def resolve(request: Request, user: CurrentUser, body: ResolveRequest,
+            conflict_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> ConflictOut:
+    """Settle a conflict: keep the server's version, or store the laptop's or an edited record."""
+    return admin.resolve_conflict(get_engine(request), user, conflict_id, body)
+
+
+def create_app(database_url: str | None = None, *, check: bool = True) -> FastAPI:
+    """The application for *database_url* (resolved like the CLI); refuses an un-migrated database."""
+    url = resolve_database_url(database_url)
+    engine = make_engine(url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if check:
+            await run_in_threadpool(check_migrated, engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(title="fieldapp-server", version=fieldapp.__version__, lifespan=lifespan,
+                  description=f"Central server of fieldapp (database: {backend_name(url)}). See docs/sync.md.")
+    app.state.engine = engine
+    install_error_handlers(app)
+    app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Uvicorn factory: the database from FIELDAPP_SERVER_DATABASE_URL (set by ``fieldapp-server serve``)."""
+    return create_app()

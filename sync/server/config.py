@@ -1,0 +1,38 @@
+"""Which database the server uses: ``--database-url``, else ``$FIELDAPP_SERVER_DATABASE_URL``, else SQLite."""
+
+from __future__ import annotations
+
+import os
+
+import platformdirs
+from sqlalchemy.engine import make_url
+
+__all__ = ["ENV_DATABASE_URL", "backend_name", "default_database_url", "display_url", "resolve_database_url"]
+
+ENV_DATABASE_URL = "FIELDAPP_SERVER_DATABASE_URL"
+
+
+def default_database_url() -> str:
+    """SQLite in the platform's user data folder for "fieldapp-server" (the folder is made when needed)."""
+    folder = platformdirs.user_data_path("fieldapp-server", appauthor=False)
+    return f"sqlite:///{folder / 'fieldapp-server.sqlite3'}"
+
+
+def resolve_database_url(explicit: str | None = None) -> str:
+    """The database URL to use; plain ``postgresql://`` URLs are pointed at psycopg 3."""
+    url = explicit or os.environ.get(ENV_DATABASE_URL) or default_database_url()
+    # the psycopg 3 driver is the one installed; SQLAlchemy's default for postgresql:// would be psycopg2
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def backend_name(url: str) -> str:
+    """"sqlite" or "postgresql" (the dialect, without the driver)."""
+    return make_url(url).get_backend_name()
+
+
+def display_url(url: str) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)

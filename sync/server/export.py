@@ -1,0 +1,89 @@
+"""``fieldapp-server export``: every live enterprise and visit, with the laptop's field names + server_version.
+
+- json: one object ``{"enterprises": [...], "visits": [...]}``;
+- xlsx: one workbook, sheets ``enterprises`` and ``visits``;
+- csv: PATH is a folder that receives ``enterprises.csv`` and ``visits.csv`` (UTF-8 with BOM, for spreadsheets).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+from openpyxl import Workbook
+from sqlalchemy import Engine, select
+
+from fieldapp.core.records import Enterprise, Visit
+from sync.server.db import read_session
+from sync.server.models import Record
+
+__all__ = ["FORMATS", "export", "load_all"]
+
+Format = Literal["csv", "xlsx", "json"]
+FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json")
+COLUMNS = {
+    "enterprises": (*Enterprise.CONTENT_FIELDS, "server_version"),
+    "visits": (*Visit.CONTENT_FIELDS, "server_version"),
+}
+
+
+def load_all(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """``{"enterprises": [...], "visits": [...]}``: live records ordered by id, each with ``server_version``."""
+    out: dict[str, list[dict[str, Any]]] = {"enterprises": [], "visits": []}
+    stmt = select(Record.kind, Record.version, Record.content).where(Record.deleted.is_(False))
+    with read_session(engine) as session:
+        for kind, version, content in session.execute(stmt.order_by(Record.kind, Record.id)):
+            columns = COLUMNS[f"{kind}s"]
+            out[f"{kind}s"].append({c: version if c == "server_version" else content.get(c) for c in columns})
+    return out
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def export(engine: Engine, fmt: Format, output: Path) -> dict[str, int]:
+    """Write the export; returns the counts ``{"enterprises": n, "visits": n}``."""
+    data = load_all(engine)
+    if fmt == "json":
+        output.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(output, orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    elif fmt == "xlsx":
+        output.parent.mkdir(parents=True, exist_ok=True)
+        book = Workbook()
+        book.remove(book.active)  # type: ignore[arg-type]
+        for sheet_name, rows in data.items():
+            sheet = book.create_sheet(sheet_name)
+            sheet.append(list(COLUMNS[sheet_name]))
+            for row in rows:
+                sheet.append([_cell(row[c]) for c in COLUMNS[sheet_name]])
+        tmp = output.with_name(f".{output.name}.tmp")
+        book.save(tmp)
+        os.replace(tmp, output)
+    else:
+        output.mkdir(parents=True, exist_ok=True)
+        for name, rows in data.items():
+            target = output / f"{name}.csv"
+            tmp = target.with_name(f".{target.name}.tmp")
+            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(COLUMNS[name]))
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow({k: _csv(v) for k, v in row.items()})
+            os.replace(tmp, target)
+    return {name: len(rows) for name, rows in data.items()}
+
+
+def _csv(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _cell(value)

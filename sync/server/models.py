@@ -1,0 +1,99 @@
+"""The server's tables (SQLAlchemy 2 declarative). Changing them needs a new Alembic revision in migrations/.
+
+- ``users``: accounts; only the SHA-256 of each token is kept.
+- ``records``: the current state of every enterprise and visit (content as JSON, deleted ones kept as tombstones);
+  ``seq`` is the record's place in the global change sequence that pull pages through.
+- ``record_versions``: every accepted version's content, to tell which fields changed since a stale base.
+- ``conflicts``: hard conflicts kept for a person to resolve.
+- ``counters``: the change-sequence counter; its row lock orders writers so seq order is commit order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["SEQ_COUNTER", "Base", "Conflict", "Counter", "Record", "RecordVersion", "User"]
+
+SEQ_COUNTER = "seq"
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Record(Base):
+    __tablename__ = "records"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    #: a visit's cadre (who may see and change it); None for enterprises
+    owner: Mapped[str | None] = mapped_column(String(100), index=True)
+    enterprise_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    #: an enterprise's tax code while it is not deleted (unique among them)
+    tax_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class RecordVersion(Base):
+    __tablename__ = "record_versions"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: None for the version that deleted the record
+    content: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+    device_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class Conflict(Base):
+    __tablename__ = "conflicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    server_version: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[list[str]] = mapped_column(JsonType)
+    client_content: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    client_hash: Mapped[str] = mapped_column(String(64))
+    submitted_by: Mapped[str] = mapped_column(String(100))
+    device_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    resolution: Mapped[str | None] = mapped_column(String(20))
+
+
+class Counter(Base):
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)

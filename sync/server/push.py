@@ -1,0 +1,246 @@
+"""Push: validate every item, then apply the batch in one write transaction with per-item results.
+
+Validation (pydantic, CPU only) runs before the transaction. The transaction first locks the change counter, so
+pushes take turns from there to commit: what they read is current, two pushes of the same new id give one
+``accepted`` and one ``duplicate``, and seq order is commit order (pull never skips a change). A rejected item
+writes nothing; the others are written in a few bulk statements.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from fieldapp.core.errors import Problem, RecordError
+from fieldapp.core.records import Enterprise, Record, Visit
+from sync.protocol import FieldProblem, ItemResult, PushItem, PushRequest, PushResponse
+from sync.server.db import write_session
+from sync.server.errors import ApiError, problem, server_problem
+from sync.server.models import Conflict
+from sync.server.recordstore import (
+    Batch,
+    Key,
+    State,
+    load_states,
+    load_tax_codes,
+    load_versions,
+    lock_counter,
+)
+from sync.server.users import UserInfo
+
+__all__ = ["MODELS", "push", "today_for_validation"]
+
+MODELS: dict[str, type[Record]] = {"enterprise": Enterprise, "visit": Visit}
+_ATTEMPTS = 3
+
+
+def today_for_validation() -> date:
+    """The latest date anyone on Earth may call today (UTC+14), so no laptop's today is "in the future"."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
+
+
+@dataclass
+class _Prepared:
+    index: int
+    item: PushItem
+    key: Key
+    content: dict[str, Any] | None = None
+    content_hash: str = ""
+    errors: list[FieldProblem] = field(default_factory=list)
+
+
+def _prepare(index: int, item: PushItem, today: date) -> _Prepared:
+    try:
+        rid = str(uuid.UUID(item.id))
+    except ValueError:
+        prepared = _Prepared(index, item, (item.kind, item.id))
+        prepared.errors = [problem(Problem("id", "not_a_uuid", {}))]
+        return prepared
+    prepared = _Prepared(index, item, (item.kind, rid))
+    data = dict(item.record)
+    data.setdefault("id", rid)
+    try:
+        record = MODELS[item.kind].parse(data, today=today)
+    except RecordError as exc:
+        prepared.errors = [problem(p) for p in exc.problems]
+        return prepared
+    if record.id != rid:
+        prepared.errors = [server_problem("id", "id_mismatch", record.id)]
+        return prepared
+    prepared.content, prepared.content_hash = record.content(), record.content_hash
+    return prepared
+
+
+def _check_forged(user: UserInfo, items: list[_Prepared]) -> None:
+    """A cadre may only send visits in their own name: otherwise the whole request is refused (403)."""
+    if user.is_admin:
+        return
+    forged = [
+        server_problem(f"items.{p.index}.record.cadre", "forged_cadre", user.name)
+        for p in items
+        if p.item.kind == "visit" and p.content is not None and p.content["cadre"] != user.name
+    ]
+    if forged:
+        raise ApiError(403, "forged_cadre",
+                       f"{len(forged)} visit(s) name a cadre other than {user.name!r}; nothing was stored", forged)
+
+
+def push(engine: Engine, user: UserInfo, request: PushRequest) -> PushResponse:
+    """Apply a push request; raises ApiError (403 forged cadre, 503 database busy)."""
+    today = today_for_validation()
+    prepared = [_prepare(i, item, today) for i, item in enumerate(request.items)]
+    _check_forged(user, prepared)
+    for attempt in range(_ATTEMPTS):
+        try:
+            with write_session(engine) as session:
+                applier = _Applier(session, user, request.device_id, today)
+                return PushResponse(results=applier.run(prepared))
+        except (IntegrityError, OperationalError) as exc:
+            # unexpected under the counter lock, but a rolled-back batch is always safe to redo from scratch
+            if attempt == _ATTEMPTS - 1:
+                raise ApiError(503, "busy", f"the database could not take the batch; retry later ({type(exc).__name__})",
+                               headers={"Retry-After": "1"}) from exc
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+class _Applier:
+    """Decides each item's fate against the current state and collects the writes."""
+
+    def __init__(self, session: Any, user: UserInfo, device_id: str, today: date) -> None:
+        self.session, self.user, self.today = session, user, today
+        self.batch = Batch(seq=lock_counter(session), now=datetime.now(UTC), user=user.name, device_id=device_id)
+
+    def run(self, items: list[_Prepared]) -> list[ItemResult]:
+        valid = [p for p in items if p.content is not None]
+        enterprise_ids = {p.key[1] for p in valid if p.item.kind == "enterprise"}
+        enterprise_ids |= {str(p.content["enterprise_id"]) for p in valid if p.item.kind == "visit"}  # type: ignore[index]
+        self.states = load_states(self.session, "enterprise", enterprise_ids)
+        self.states.update(load_states(self.session, "visit", [p.key[1] for p in valid if p.item.kind == "visit"]))
+        self._check_owners(valid)
+        codes = [p.content["tax_code"] for p in valid if p.item.kind == "enterprise" and p.content["tax_code"]]  # type: ignore[index]
+        self.tax_codes = load_tax_codes(self.session, codes)
+        stale = [p.key for p in valid if p.key in self.states and self.states[p.key].content_hash != p.content_hash]
+        self.versions = load_versions(self.session, stale) if stale else {}
+        results = [self._one(p) for p in items]
+        self.batch.flush(self.session)
+        return results
+
+    def _check_owners(self, valid: list[_Prepared]) -> None:
+        if self.user.is_admin:
+            return
+        theirs = [
+            server_problem(f"items.{p.index}.id", "not_your_visit")
+            for p in valid
+            if p.item.kind == "visit" and p.key in self.states and self.states[p.key].owner != self.user.name
+        ]
+        if theirs:
+            raise ApiError(403, "not_your_visit",
+                           f"{len(theirs)} visit(s) belong to another cadre; nothing was stored", theirs)
+
+    # --- one item ------------------------------------------------------------------------------------
+    def _result(self, p: _Prepared, status: str, **extra: Any) -> ItemResult:
+        return ItemResult(kind=p.item.kind, id=p.item.id, rev=p.item.rev, status=status, **extra)  # type: ignore[arg-type]
+
+    def _one(self, p: _Prepared) -> ItemResult:
+        if p.content is None:
+            return self._result(p, "rejected", errors=p.errors)
+        cur = self.states.get(p.key)
+        if cur is None:
+            return self._store(p, p.content, p.content_hash, None, "accepted")
+        if cur.deleted:
+            return self._result(p, "rejected", server_version=cur.version, errors=[server_problem("id", "record_deleted")])
+        if cur.content_hash == p.content_hash:
+            return self._result(p, "duplicate", server_version=cur.version)
+        base = p.item.base_version or 1  # no base on a record the server has: the client's edits start at its creation
+        history = self.versions.get(p.key, {})
+        for version in sorted(history, reverse=True):
+            if version >= base and history[version][0] == p.content_hash:
+                # a resend of content the server already took (its answer was lost) and later changed
+                return self._result(p, "duplicate", server_version=version)
+        if base == cur.version:
+            return self._store(p, p.content, p.content_hash, cur, "accepted")
+        if base > cur.version or base not in history or history[base][1] is None:
+            problem_ = server_problem("base_version", "unknown_base_version", base)
+            return self._result(p, "rejected", server_version=cur.version, errors=[problem_])
+        return self._stale(p, cur, history[base][1])
+
+    def _stale(self, p: _Prepared, cur: State, base: dict[str, Any]) -> ItemResult:
+        assert p.content is not None
+        fields = MODELS[p.item.kind].CONTENT_FIELDS
+        mine = [f for f in fields if p.content.get(f) != base.get(f)]
+        theirs = {f for f in fields if cur.content.get(f) != base.get(f)}
+        # both sides setting a field to the same value is no disagreement
+        clash = [f for f in mine if f in theirs and p.content.get(f) != cur.content.get(f)]
+        if not clash:
+            try:
+                merged = MODELS[p.item.kind].parse({**cur.content, **{f: p.content[f] for f in mine}}, today=self.today)
+            except RecordError as exc:  # each side valid, the two together not (e.g. seasonal > headcount)
+                clash = sorted({pr.field for pr in exc.problems} & set(mine)) or mine
+            else:
+                if merged.content_hash == cur.content_hash:
+                    return self._result(p, "duplicate", server_version=cur.version)
+                return self._store(p, merged.content(), merged.content_hash, cur, "conflict",
+                                   conflict="soft", conflict_fields=mine)
+        self._file_conflict(p, cur, clash)
+        return self._result(p, "conflict", server_version=cur.version, conflict="hard", conflict_fields=clash,
+                            record=cur.content)
+
+    def _store(self, p: _Prepared, content: dict[str, Any], content_hash: str, prev: State | None,
+               status: str, **extra: Any) -> ItemResult:
+        errors = self._write_problems(p.key, content, prev)
+        if errors:
+            return self._result(p, "rejected", server_version=prev.version if prev else None, errors=errors)
+        state = self.batch.write(p.key, content, content_hash, prev)
+        self.states[p.key] = state
+        self.versions.setdefault(p.key, {})[state.version] = (content_hash, content)
+        if p.key[0] == "enterprise":
+            self._move_tax_code(p.key[1], prev, content)
+        if status == "conflict":
+            extra["record"] = content
+        return self._result(p, status, server_version=state.version, **extra)
+
+    def _write_problems(self, key: Key, content: dict[str, Any], prev: State | None) -> list[FieldProblem]:
+        """What stops *content* from being stored: unknown enterprise, taken tax code, changed cadre."""
+        if key[0] == "visit":
+            enterprise = self.states.get(("enterprise", str(content["enterprise_id"])))
+            if enterprise is None or enterprise.deleted:
+                value = content["enterprise_id"]
+                return [problem(Problem("enterprise_id", "unknown_enterprise", {"value": value}))]
+            if prev is not None and prev.owner != content["cadre"]:
+                return [server_problem("cadre", "cadre_changed", prev.owner)]
+            return []
+        code = content.get("tax_code")
+        holder = self.tax_codes.get(code) if code else None
+        if holder is not None and holder[0] != key[1]:
+            return [problem(Problem("tax_code", "duplicate_tax_code", {"value": code, "other": holder[1]}))]
+        return []
+
+    def _move_tax_code(self, rid: str, prev: State | None, content: dict[str, Any]) -> None:
+        old = prev.content.get("tax_code") if prev else None
+        if old and self.tax_codes.get(old, ("",))[0] == rid:
+            del self.tax_codes[old]
+        if content.get("tax_code"):
+            self.tax_codes[content["tax_code"]] = (rid, str(content.get("name", "")))
+
+    def _file_conflict(self, p: _Prepared, cur: State, fields: list[str]) -> None:
+        kind, rid = p.key
+        already = self.session.scalar(
+            select(Conflict.id).where(Conflict.kind == kind, Conflict.record_id == rid,
+                                      Conflict.client_hash == p.content_hash, Conflict.resolved_at.is_(None))
+        )
+        if already is not None or any(c["record_id"] == rid and c["client_hash"] == p.content_hash
+                                      for c in self.batch.conflicts):
+            return  # the same disagreement resent: one open conflict is enough
+        self.batch.conflicts.append({
+            "kind": kind, "record_id": rid, "base_version": p.item.base_version, "server_version": cur.version,
+            "fields": fields, "client_content": p.content, "client_hash": p.content_hash,
+            "submitted_by": self.user.name, "device_id": self.batch.device_id, "created_at": self.batch.now,
+            "resolved_at": None, "resolved_by": None, "resolution": None,
+        })

@@ -1,0 +1,148 @@
+"""Bulk reads and writes of records for one push: a few queries per batch, never one per row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from sync.server.models import SEQ_COUNTER, Conflict, Counter, Record, RecordVersion
+
+__all__ = ["Batch", "State", "chunks", "load_states", "load_tax_codes", "load_versions", "lock_counter"]
+
+_CHUNK = 500  # ids per IN (...) list: well under every driver's parameter limit
+
+Key = tuple[str, str]  # (kind, id)
+
+
+def chunks(values: Iterable[str], size: int = _CHUNK) -> Iterator[list[str]]:
+    """*values* in lists of at most *size*."""
+    batch: list[str] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(slots=True)
+class State:
+    """A record as the server holds it (loaded, or as written earlier in the same batch)."""
+
+    version: int
+    content: dict[str, Any]
+    content_hash: str
+    owner: str | None
+    deleted: bool
+    in_db: bool = True
+
+
+def lock_counter(session: Session) -> int:
+    """Lock the change-sequence counter until commit (writers take turns: seq order = commit order)."""
+    stmt = select(Counter.value).where(Counter.name == SEQ_COUNTER).with_for_update()
+    return int(session.execute(stmt).scalar_one())
+
+
+def load_states(session: Session, kind: str, ids: Iterable[str]) -> dict[Key, State]:
+    """The current state of the records of *kind* with these ids (absent ones are left out)."""
+    found: dict[Key, State] = {}
+    cols = (Record.id, Record.version, Record.content, Record.content_hash, Record.owner, Record.deleted)
+    for part in chunks(sorted(set(ids))):
+        for rid, version, content, chash, owner, deleted in session.execute(
+            select(*cols).where(Record.kind == kind, Record.id.in_(part))
+        ):
+            found[(kind, rid)] = State(version, content, chash, owner, deleted)
+    return found
+
+
+def load_versions(session: Session, keys: Iterable[Key]) -> dict[Key, dict[int, tuple[str | None, Any]]]:
+    """Every stored version of these records: ``{key: {version: (content_hash, content)}}``."""
+    found: dict[Key, dict[int, tuple[str | None, Any]]] = {}
+    by_kind: dict[str, list[str]] = {}
+    for kind, rid in keys:
+        by_kind.setdefault(kind, []).append(rid)
+    cols = (RecordVersion.id, RecordVersion.version, RecordVersion.content_hash, RecordVersion.content)
+    for kind, ids in by_kind.items():
+        for part in chunks(sorted(set(ids))):
+            for rid, version, chash, content in session.execute(
+                select(*cols).where(RecordVersion.kind == kind, RecordVersion.id.in_(part))
+            ):
+                found.setdefault((kind, rid), {})[version] = (chash, content)
+    return found
+
+
+def load_tax_codes(session: Session, codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """``{tax_code: (enterprise id, name)}`` for the live enterprises holding these codes."""
+    found: dict[str, tuple[str, str]] = {}
+    for part in chunks(sorted(set(codes))):
+        stmt = select(Record.tax_code, Record.id, Record.content).where(
+            Record.kind == "enterprise", Record.tax_code.in_(part)
+        )
+        for code, rid, content in session.execute(stmt):
+            found[code] = (rid, str(content.get("name", "")))
+    return found
+
+
+@dataclass
+class Batch:
+    """The writes of one push (or admin action), flushed together; each write takes the next seq."""
+
+    seq: int
+    now: datetime
+    user: str
+    device_id: str | None
+    inserts: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    updates: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    versions: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    start_seq: int = 0
+
+    def __post_init__(self) -> None:
+        self.start_seq = self.seq
+
+    def write(self, key: Key, content: dict[str, Any], content_hash: str, prev: State | None,
+              *, deleted: bool = False) -> State:
+        """Record a new version of *key* (version 1 when *prev* is None); returns the new state."""
+        kind, rid = key
+        self.seq += 1
+        version = prev.version + 1 if prev else 1
+        row = {
+            "kind": kind, "id": rid, "version": version, "content": content, "content_hash": content_hash,
+            "owner": content.get("cadre") if kind == "visit" else None,
+            "enterprise_id": content.get("enterprise_id") if kind == "visit" else None,
+            "tax_code": None if deleted or kind != "enterprise" else content.get("tax_code"),
+            "deleted": deleted, "seq": self.seq, "updated_at": self.now, "updated_by": self.user,
+        }
+        in_db = prev is not None and prev.in_db
+        (self.updates if in_db else self.inserts)[key] = row
+        self.versions.append({
+            "kind": kind, "id": rid, "version": version, "content": None if deleted else content,
+            "content_hash": None if deleted else content_hash, "created_at": self.now,
+            "created_by": self.user, "device_id": self.device_id,
+        })
+        return State(version, content, content_hash, row["owner"], deleted, in_db=in_db)
+
+    def flush(self, session: Session) -> None:
+        """Write everything: freed tax codes first, then updates, inserts, versions, conflicts, the counter."""
+        moved = [rid for (kind, rid), row in self.updates.items() if kind == "enterprise"]
+        for part in chunks(moved):
+            # a tax code may pass from one enterprise to another within the batch: free them all first
+            session.execute(
+                update(Record).where(Record.kind == "enterprise", Record.id.in_(part)).values(tax_code=None)
+            )
+        if self.updates:
+            session.execute(update(Record), list(self.updates.values()))
+        if self.inserts:
+            session.execute(insert(Record), list(self.inserts.values()))
+        if self.versions:
+            session.execute(insert(RecordVersion), self.versions)
+        if self.conflicts:
+            session.execute(insert(Conflict), self.conflicts)
+        if self.seq != self.start_seq:
+            session.execute(update(Counter).where(Counter.name == SEQ_COUNTER).values(value=self.seq))

@@ -1,0 +1,72 @@
+"""Response and request models of the server-only endpoints (listings, deletion, conflicts).
+
+The push/pull wire contract shared with the laptop is sync.protocol; these are for the office and admin tools.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from sync.protocol import Kind
+
+__all__ = ["ConflictOut", "ConflictPage", "DeleteResult", "RecordOut", "RecordPage", "ResolveRequest"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecordOut(_Model):
+    kind: Kind
+    id: str
+    server_version: int
+    #: content fields, as on the laptop
+    record: dict[str, Any]
+
+
+class RecordPage(_Model):
+    items: list[RecordOut]
+    offset: int
+    limit: int
+    total: int
+    #: the offset of the next page; None on the last page
+    next_offset: int | None
+
+
+class DeleteResult(_Model):
+    kind: Kind
+    id: str
+    server_version: int
+    #: visits of the enterprise deleted with it
+    deleted_visits: int
+
+
+class ConflictOut(_Model):
+    id: int
+    kind: Kind
+    record_id: str
+    base_version: int | None
+    server_version: int
+    #: the fields both sides changed
+    fields: list[str]
+    #: what the laptop sent
+    client_record: dict[str, Any]
+    #: what the server holds now (None when the record has been deleted since)
+    server_record: dict[str, Any] | None
+    submitted_by: str
+    created_at: datetime
+    resolved_at: datetime | None
+    resolution: str | None
+
+
+class ConflictPage(_Model):
+    items: list[ConflictOut]
+
+
+class ResolveRequest(_Model):
+    #: "server": keep the server's version; "client": store what the laptop sent; "edit": store ``record``
+    resolution: Literal["server", "client", "edit"]
+    record: dict[str, Any] | None = None

@@ -1,0 +1,133 @@
+"""Accounts and bearer tokens. A token is shown once when made; only its SHA-256 is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+
+from fieldapp.core.text import nfc
+from sync.server.db import make_engine, read_session, write_session
+from sync.server.models import User
+
+__all__ = ["ROLES", "UserError", "UserInfo", "add_user", "hash_token", "list_users", "new_token", "revoke_user"]
+
+Role = Literal["cadre", "admin"]
+ROLES: tuple[Role, ...] = ("cadre", "admin")
+
+
+class UserError(Exception):
+    """A user command cannot be done (name taken, unknown user, bad name)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    """A user as shown by ``user list`` and used by the API (never the token)."""
+
+    name: str
+    role: str
+    full_name: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "full_name": self.full_name,
+            "created_at": self.created_at.isoformat(),
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+        }
+
+
+def new_token() -> str:
+    """A fresh bearer token: 256 random bits, URL-safe text."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a token (SHA-256, hex): a leaked database gives no usable token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def clean_name(name: str) -> str:
+    """A user name as stored: NFC, trimmed; it must equal the ``cadre`` of the visits the user logs."""
+    cleaned = " ".join(nfc(name).split())
+    if not cleaned or len(cleaned) > 100:
+        raise UserError("a user name must have 1 to 100 characters")
+    return cleaned
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(user.name, user.role, user.full_name, user.created_at, user.revoked_at)
+
+
+def _engine(target: str | Engine) -> tuple[Engine, bool]:
+    return (make_engine(target), True) if isinstance(target, str) else (target, False)
+
+
+def add_user(target: str | Engine, name: str, *, role: str = "cadre", full_name: str | None = None) -> str:
+    """Create a user; returns the new token (the only time it exists in clear). Raises UserError."""
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    name = clean_name(name)
+    token = new_token()
+    engine, own = _engine(target)
+    try:
+        with write_session(engine) as session:
+            if session.scalar(select(User.id).where(User.name == name)) is not None:
+                raise UserError(f"a user named {name!r} already exists")
+            session.add(User(name=name, full_name=full_name or None, role=role, token_hash=hash_token(token),
+                             created_at=datetime.now(UTC), revoked_at=None))
+    except IntegrityError as exc:  # a concurrent add of the same name
+        raise UserError(f"a user named {name!r} already exists") from exc
+    finally:
+        if own:
+            engine.dispose()
+    return token
+
+
+def list_users(target: str | Engine) -> list[UserInfo]:
+    """Every user, by name."""
+    engine, own = _engine(target)
+    try:
+        with read_session(engine) as session:
+            return [_info(u) for u in session.scalars(select(User).order_by(User.name))]
+    finally:
+        if own:
+            engine.dispose()
+
+
+def revoke_user(target: str | Engine, name: str) -> UserInfo:
+    """Revoke a user's token at once (the next request with it gets 401). Raises UserError when unknown."""
+    engine, own = _engine(target)
+    try:
+        with write_session(engine) as session:
+            user = session.scalar(select(User).where(User.name == clean_name(name)))
+            if user is None:
+                raise UserError(f"there is no user named {name!r}")
+            if user.revoked_at is None:
+                user.revoked_at = datetime.now(UTC)
+            session.flush()
+            return _info(user)
+    finally:
+        if own:
+            engine.dispose()
+
+
+def user_for_token(engine: Engine, token: str) -> UserInfo | None:
+    """The active user holding *token*, or None (unknown or revoked); checked in the database every time."""
+    with read_session(engine) as session:
+        user = session.scalar(
+            select(User).where(User.token_hash == hash_token(token), User.revoked_at.is_(None))
+        )
+        return _info(user) if user else None

@@ -1,0 +1,103 @@
+"""Run the real ``fieldapp`` command line in-process (click's CliRunner) against a temporary data folder."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from click.testing import CliRunner, Result
+
+from fieldapp.cli import main
+from fieldapp.store import Store
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def run(data_dir: Path) -> Run:
+    """``run("enterprise", "list", "--json")``: the command's Result (stdout, stderr and exit code apart)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, lang: str | None = None, env: dict[str, str] | None = None) -> Result:
+        prefix = ["--data-dir", str(data_dir)] + (["--lang", lang] if lang else [])
+        return runner.invoke(main, [*prefix, *args], env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def run_json(run: Run) -> Callable[..., Any]:
+    """Run a command that must succeed and parse its JSON stdout."""
+
+    def invoke(*args: str) -> Any:
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        return orjson.loads(result.stdout)
+
+    return invoke
+
+
+@pytest.fixture
+def stored(data_dir: Path) -> Callable[[], tuple[list[Any], list[Any]]]:
+    """What the data folder holds, read with a read-only store: (enterprises, visits)."""
+
+    def read() -> tuple[list[Any], list[Any]]:
+        with Store.open(data_dir, readonly=True) as store:
+            return store.enterprises(), store.visits()
+
+    return read
+
+
+@pytest.fixture
+def make_csv(tmp_path: Path) -> Callable[..., Path]:
+    """``make_csv(rows, name=..., delimiter=";", bom=True)``: a CSV file (the first row is the header)."""
+
+    def make(
+        rows: Sequence[Sequence[Any]], name: str = "list.csv", delimiter: str = ",", bom: bool = False
+    ) -> Path:
+        path = tmp_path / name
+        with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+            csv.writer(fh, delimiter=delimiter).writerows(rows)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
+    """``make_xlsx(rows, name=...)``: a workbook whose first sheet holds *rows*."""
+
+    def make(rows: Sequence[Sequence[Any]], name: str = "list.xlsx") -> Path:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        for row in rows:
+            sheet.append(list(row))
+        path = tmp_path / name
+        workbook.save(path)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def add_enterprise(run: Run) -> Callable[..., dict[str, Any]]:
+    """Add an enterprise through the CLI and return its record."""
+
+    def add(name: str = "Công ty TNHH Minh Phát", *options: str) -> dict[str, Any]:
+        result = run("enterprise", "add", "--name", name, *options, "--json")
+        assert result.exit_code == 0, result.output
+        return orjson.loads(result.stdout)
+
+    return add

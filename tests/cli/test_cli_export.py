@@ -1,0 +1,72 @@
+"""``fieldapp export``: JSON round trip, the CSV pair, XLSX."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+from click.testing import Result
+
+from fieldapp.core.records import Enterprise, Visit
+
+Run = Callable[..., Result]
+
+
+def test_json_round_trip(run: Run, stored: Callable[..., Any], tmp_path: Path) -> None:
+    assert run("demo", "--enterprises", "40", "--visits", "90", "--seed", "4").exit_code == 0
+    out = tmp_path / "export.json"
+    result = run("export", "--format", "json", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    doc = orjson.loads(out.read_bytes())
+    enterprises, visits = stored()
+    assert len(doc["enterprises"]) == 40 and len(doc["visits"]) == 90
+    back = {
+        e.id: e
+        for e in (
+            Enterprise.parse({k: v for k, v in d.items() if k != "classification"})
+            for d in doc["enterprises"]
+        )
+    }
+    assert back == {e.id: e for e in enterprises}
+    assert {v.id: v for v in (Visit.parse(d) for d in doc["visits"])} == {v.id: v for v in visits}
+    for d in doc["enterprises"]:
+        assert set(d) == set(Enterprise.model_fields) | {"content_hash", "classification"}
+        assert d["classification"]["status"] in {"eligible", "not_eligible", "unionized", "unknown"}
+        assert isinstance(d["classification"]["reasons"], list)
+
+
+def test_csv_pair_and_reimport(run: Run, run_json: Callable[..., Any], tmp_path: Path) -> None:
+    assert run("demo", "--enterprises", "25", "--visits", "40").exit_code == 0
+    out = tmp_path / "export.csv"
+    assert run("export", "--format", "csv", "--output", str(out)).exit_code == 0
+    with (tmp_path / "export-visits.csv").open(encoding="utf-8-sig", newline="") as fh:
+        assert len(list(csv.DictReader(fh))) == 40
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 25 and {"classification_status", "classification_reasons"} <= set(rows[0])
+    report = orjson.loads(run("import", str(out), "--json").stdout)
+    assert (report["created"], report["updated"], report["unchanged"], report["invalid"]) == (0, 0, 25, 0)
+
+
+def test_xlsx(run: Run, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    assert run("demo", "--enterprises", "10", "--visits", "15").exit_code == 0
+    out = tmp_path / "export.xlsx"
+    assert run("export", "--format", "xlsx", "--output", str(out)).exit_code == 0
+    workbook = load_workbook(out, read_only=True)
+    assert workbook.sheetnames == ["enterprises", "visits"]
+    assert len(list(workbook["enterprises"].iter_rows())) == 11
+    workbook.close()
+
+
+def test_usage_and_unwritable(run: Run, tmp_path: Path) -> None:
+    assert run("export", "--format", "pdf", "--output", str(tmp_path / "x.pdf")).exit_code == 2
+    assert run("export", "--format", "json").exit_code == 2
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("export", "--format", "json", "--output", str(blocker / "sub" / "out.json"))
+    assert result.exit_code == 1 and "out.json" in result.stderr

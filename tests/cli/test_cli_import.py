@@ -1,0 +1,168 @@
+"""``fieldapp import FILE``: good and bad lists, all or nothing, dry runs, re-imports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from click.testing import Result
+
+Run = Callable[..., Result]
+
+HEADER = ["Tên doanh nghiệp", "Mã số thuế", "Địa chỉ", "Phường/Xã", "Quận/Huyện", "Loại hình", "Trạng thái",
+          "Số lao động", "Có CĐCS", "Số đoàn viên", "Doanh nghiệp gia đình"]  # fmt: skip
+GOOD = [
+    ["Công ty TNHH Hoa Sen", "0101234567", "Số 5 Ngọc Lâm", "Ngọc Lâm", "Long Biên", "ngoài nhà nước", "đang hoạt động",
+     "45", "không", "0", "có"],
+    ["Hộ kinh doanh Lê Văn Tám", "0107654321", "Số 9 Bồ Đề", "Bồ Đề", "Long Biên", "hộ kinh doanh", "đang hoạt động",
+     "6", "không", "", ""],
+    ["Công ty Cổ phần Đông Á", "0102222222-001", "", "Minh Khai", "Hai Bà Trưng", "FDI", "tạm ngừng", "120", "có",
+     "60", "không"],
+]  # fmt: skip
+
+
+def _import(run: Run, path: Path, *options: str) -> tuple[Result, dict[str, Any]]:
+    result = run("import", str(path), "--json", *options)
+    return result, orjson.loads(result.stdout)
+
+
+@pytest.mark.parametrize(("delimiter", "bom"), [(",", False), (",", True), (";", False), (";", True)])
+def test_csv_with_vietnamese_headers(
+    run: Run, make_csv: Callable[..., Path], stored: Callable[..., Any], delimiter: str, bom: bool
+) -> None:
+    result, report = _import(run, make_csv([HEADER, *GOOD], delimiter=delimiter, bom=bom))
+    assert result.exit_code == 0, result.output
+    assert (report["created"], report["updated"], report["unchanged"], report["invalid"]) == (3, 0, 0, 0)
+    assert report["written"] == 3
+    enterprises = {e.tax_code: e for e in stored()[0]}
+    hoa_sen = enterprises["0101234567"]
+    assert (hoa_sen.name, hoa_sen.ward, hoa_sen.registered_workers, hoa_sen.family_business) == (
+        "Công ty TNHH Hoa Sen",
+        "Ngọc Lâm",
+        45,
+        True,
+    )
+    assert (enterprises["0107654321"].ownership, enterprises["0107654321"].legal_entity) == (
+        "household",
+        False,
+    )
+    dong_a = enterprises["0102222222-001"]
+    assert (dong_a.ownership, dong_a.status, dong_a.has_union, dong_a.union_members) == (
+        "fdi",
+        "suspended",
+        True,
+        60,
+    )
+
+
+def test_xlsx(run: Run, make_xlsx: Callable[..., Path], stored: Callable[..., Any]) -> None:
+    rows = [HEADER, *[[int(c) if c.isdigit() and i == 7 else c for i, c in enumerate(r)] for r in GOOD]]
+    result, report = _import(run, make_xlsx(rows))
+    assert result.exit_code == 0 and report["created"] == 3
+    assert sorted(e.registered_workers for e in stored()[0]) == [6, 45, 120]
+
+
+def test_plain_report(run: Run, make_csv: Callable[..., Path]) -> None:
+    result = run("import", str(make_csv([[*HEADER, "Ghi chú"], *[[*r, ""] for r in GOOD]])))
+    assert result.exit_code == 0
+    assert "Thêm mới 3, cập nhật 0, không đổi 0, không hợp lệ 0." in result.stdout
+    assert "Ghi chú" in result.stderr  # the ignored column is named
+
+
+def test_any_invalid_row_writes_nothing(
+    run: Run, make_csv: Callable[..., Path], stored: Callable[..., Any]
+) -> None:
+    bad = [
+        *GOOD,
+        ["Công ty Sai Mã", "12345", "", "", "", "", "", "", "", "", ""],  # row 5: bad tax code
+        ["", "0103333333", "", "", "", "", "", "", "", "", ""],  # row 6: empty name
+        [
+            "Công ty Trùng",
+            "0101234567",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],  # row 7: repeats row 2's tax code
+    ]
+    path = make_csv([HEADER, *bad])
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("dòng 5: Mã số thuế (tax_code):") for line in lines), lines
+    assert any(line.startswith("dòng 6: Tên doanh nghiệp (name): không được để trống") for line in lines), (
+        lines
+    )
+    assert any(line.startswith("dòng 7: Mã số thuế (tax_code):") and "dòng 2" in line for line in lines), (
+        lines
+    )
+    assert "--skip-invalid" in result.stderr
+    assert stored() == ([], [])
+    english = run("import", str(path), lang="en")
+    assert any(
+        line.startswith("row 6: Enterprise name (name): must not be empty")
+        for line in english.stderr.splitlines()
+    )
+    json_result, report = _import(run, path)
+    assert json_result.exit_code == 1 and report["refused"] and report["written"] == 0
+    assert [(r["row"], [p["field"] for p in r["problems"]]) for r in report["invalid_rows"]] == [
+        (5, ["tax_code"]),
+        (6, ["name"]),
+        (7, ["tax_code"]),
+    ]
+    assert stored() == ([], [])
+
+
+def test_skip_invalid_writes_the_valid_rows(
+    run: Run, make_csv: Callable[..., Path], stored: Callable[..., Any]
+) -> None:
+    path = make_csv([HEADER, *GOOD, ["Công ty Sai Mã", "12345", "", "", "", "", "", "", "", "", ""]])
+    result, report = _import(run, path, "--skip-invalid")
+    assert result.exit_code == 0
+    assert (report["created"], report["invalid"], report["written"]) == (3, 1, 3)
+    assert len(stored()[0]) == 3
+
+
+def test_dry_run_writes_nothing(
+    run: Run, make_csv: Callable[..., Path], stored: Callable[..., Any], data_dir: Path
+) -> None:
+    result, report = _import(run, make_csv([HEADER, *GOOD]), "--dry-run")
+    assert result.exit_code == 0 and report["created"] == 3 and report["written"] == 0 and report["dry_run"]
+    assert stored() == ([], [])
+
+
+def test_reimport_updates_and_counts_unchanged(
+    run: Run, make_csv: Callable[..., Path], stored: Callable[..., Any]
+) -> None:
+    assert run("import", str(make_csv([HEADER, *GOOD]))).exit_code == 0
+    before = {e.tax_code: e for e in stored()[0]}
+    changed = [list(r) for r in GOOD]
+    changed[0][7] = "52"  # Hoa Sen grew
+    changed[1][0] = "Hộ kinh doanh Lê Văn Tám – Xưởng mộc"  # renamed
+    result, report = _import(run, make_csv([HEADER, *changed], name="again.csv"))
+    assert result.exit_code == 0
+    assert (report["created"], report["updated"], report["unchanged"], report["invalid"]) == (0, 2, 1, 0)
+    after = {e.tax_code: e for e in stored()[0]}
+    assert len(after) == 3
+    assert (
+        after["0101234567"].registered_workers == 52
+        and after["0101234567"].rev == before["0101234567"].rev + 1
+    )
+    assert after["0101234567"].id == before["0101234567"].id and after["0101234567"].pending
+    assert after["0102222222-001"] == before["0102222222-001"]
+
+
+def test_bad_files(run: Run, tmp_path: Path, make_csv: Callable[..., Path]) -> None:
+    missing = run("import", str(tmp_path / "nowhere.csv"))
+    assert missing.exit_code == 1 and "nowhere.csv" in missing.stderr
+    no_name = run("import", str(make_csv([["Mã số thuế"], ["0101234567"]])))
+    assert no_name.exit_code == 1 and "Tên doanh nghiệp" in no_name.stderr
+    assert run("import").exit_code == 2

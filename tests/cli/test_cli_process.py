@@ -1,0 +1,53 @@
+"""The real ``python -m fieldapp`` in a subprocess: exit codes, stderr, and a second process on a locked folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+
+from fieldapp.store import Store
+
+
+def _fieldapp(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "FIELDAPP_DATA_DIR": str(data_dir)}
+    env.pop("FIELDAPP_LANG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "fieldapp", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    ok = _fieldapp(
+        data, "enterprise", "add", "--name", "Công ty Ánh Dương", "--tax-code", "0101234567", "--json"
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert orjson.loads(ok.stdout)["name"] == "Công ty Ánh Dương"
+    invalid = _fieldapp(data, "enterprise", "add", "--name", "Công ty Khác", "--tax-code", "0101234567")
+    assert invalid.returncode == 1
+    assert invalid.stderr.count("\n") == 1 and "tax_code" in invalid.stderr and invalid.stdout == ""
+    usage = _fieldapp(data, "enterprise", "add", "--tax-code", "0101234568")
+    assert usage.returncode == 2 and "--name" in usage.stderr
+    assert _fieldapp(data, "--help").returncode == 0
+    with Store.open(data, readonly=True) as store:
+        assert [e.name for e in store.enterprises()] == ["Công ty Ánh Dương"]
+
+
+def test_locked_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store.open(data) as holder:
+        result = _fieldapp(data, "enterprise", "add", "--name", "Công ty B")
+        assert result.returncode == 1
+        assert str(data) in result.stderr and result.stderr.startswith("Lỗi: ")
+        reading = _fieldapp(data, "enterprise", "list", "--json")  # a reader is not locked out
+        assert reading.returncode == 0 and orjson.loads(reading.stdout) == []
+        assert holder.counts()["enterprises"] == 0

@@ -1,0 +1,87 @@
+"""Export files: JSON shape, the CSV pair, the XLSX sheets; each reads back."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import orjson
+
+from fieldapp.io.demo import generate_demo
+from fieldapp.io.export import export_data, visits_path
+from fieldapp.io.importer import plan_import
+from fieldapp.io.readers import read_table
+
+TODAY = date(2026, 11, 23)
+
+
+def _sample():  # type: ignore[no-untyped-def]
+    enterprises, visits = generate_demo(enterprises=12, visits=20, seed=5, today=TODAY)
+    summary = {
+        "status": "eligible",
+        "basis": "visit",
+        "reasons": ["enough_stable_workers", "small_enterprise"],
+        "priority": "normal",
+    }
+    return [(e, summary) for e in enterprises], visits
+
+
+def test_visits_path() -> None:
+    assert visits_path(Path("/x/out.csv")) == Path("/x/out-visits.csv")
+    assert visits_path(Path("out")) == Path("out-visits")
+
+
+def test_json(tmp_path: Path) -> None:
+    rows, visits = _sample()
+    (path,) = export_data("json", tmp_path / "out.json", rows, visits)
+    doc = orjson.loads(path.read_bytes())
+    assert [e["classification"]["status"] for e in doc["enterprises"]] == ["eligible"] * 12
+    assert [{k: v for k, v in e.items() if k != "classification"} for e in doc["enterprises"]] == [
+        e.to_doc() for e, _ in rows
+    ]
+    assert doc["visits"] == [v.to_doc() for v in visits]
+
+
+def test_csv_pair_reads_back(tmp_path: Path) -> None:
+    rows, visits = _sample()
+    files = export_data("csv", tmp_path / "out.csv", rows, visits)
+    assert files == [tmp_path / "out.csv", tmp_path / "out-visits.csv"]
+    assert (
+        files[0].read_bytes().startswith(b"\xef\xbb\xbf")
+    )  # BOM: spreadsheet programs read Vietnamese right
+    with files[1].open(encoding="utf-8-sig", newline="") as fh:
+        visit_rows = list(csv.DictReader(fh))
+    assert [r["id"] for r in visit_rows] == [v.id for v in visits]
+    assert visit_rows[0]["note"] == visits[0].note
+    plan = plan_import(read_table(files[0]), None)
+    assert not plan.invalid
+    assert [e.content_hash for _, e in plan.created] != []
+    fields = (
+        "name",
+        "tax_code",
+        "ward",
+        "ownership",
+        "status",
+        "has_union",
+        "registered_workers",
+        "family_business",
+    )
+    assert [{f: getattr(e, f) for f in fields} for _, e in plan.created] == [
+        {f: getattr(e, f) for f in fields} for e, _ in rows
+    ]
+
+
+def test_xlsx_two_sheets(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    rows, visits = _sample()
+    (path,) = export_data("xlsx", tmp_path / "out.xlsx", rows, visits)
+    workbook = load_workbook(path, read_only=True)
+    assert workbook.sheetnames == ["enterprises", "visits"]
+    visit_rows = list(workbook["visits"].iter_rows(values_only=True))
+    assert len(visit_rows) == len(visits) + 1 and visit_rows[1][0] == visits[0].id
+    workbook.close()
+    plan = plan_import(read_table(path), None)
+    assert [e.tax_code for _, e in plan.created] == [e.tax_code for e, _ in rows]
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -1,0 +1,99 @@
+"""Conflicts on shared enterprises: soft ones merged, hard ones kept as sync issues and resolved mine/server."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldapp.core.records import Enterprise
+from fieldapp.store import Store
+
+from .conftest import User
+from .laptop import add_enterprise, client_for, office_push, server_records
+
+
+def _synced_enterprise(module_server, laptop: Store, cadre: User) -> Enterprise:  # type: ignore[no-untyped-def]
+    enterprise = add_enterprise(laptop, name="Công ty May Sài Gòn", address="1 Nguyễn Huệ")
+    assert client_for(laptop, module_server.url, cadre.token).run().ok
+    synced = laptop.get_enterprise(enterprise.id)
+    assert synced is not None and synced.server_version == 1 and not synced.pending
+    return synced
+
+
+def _on_server(module_server, admin: User, enterprise_id: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    [item] = [i for i in server_records(module_server.url, admin.token, "enterprise") if i["id"] == enterprise_id]
+    return item
+
+
+def _hard_conflict(module_server, laptop: Store, cadre: User, admin: User) -> Enterprise:  # type: ignore[no-untyped-def]
+    synced = _synced_enterprise(module_server, laptop, cadre)
+    [office] = office_push(module_server.url, admin.token, [("enterprise", synced.edit(name="Tên của văn phòng"))])
+    assert (office["status"], office["server_version"]) == ("accepted", 2)
+    mine = laptop.save_enterprise(synced.edit(name="Tên của cán bộ"))
+
+    summary = client_for(laptop, module_server.url, cadre.token).run()
+
+    assert (summary.pushed, summary.conflicts, summary.merged, summary.ok) == (1, 1, 0, False)
+    [issue] = [i for i in laptop.sync_issues() if i["id"] == synced.id]
+    assert (issue["status"], issue["conflict"], issue["fields"]) == ("conflict", "hard", ["name"])
+    assert issue["server_record"]["name"] == "Tên của văn phòng" and issue["server_version"] == 2
+    kept = laptop.get_enterprise(synced.id)
+    assert kept is not None and kept.name == "Tên của cán bộ" and kept.pending  # nothing typed is lost
+    assert _on_server(module_server, admin, synced.id)["record"]["name"] == "Tên của văn phòng"
+    return mine
+
+
+def test_a_soft_conflict_is_merged_on_both_sides(module_server, laptop: Store, cadre: User, admin: User) -> None:
+    synced = _synced_enterprise(module_server, laptop, cadre)
+    office_push(module_server.url, admin.token, [("enterprise", synced.edit(address="99 Lê Lợi"))])
+    laptop.save_enterprise(synced.edit(name="Công ty May Sài Gòn 2"))
+
+    summary = client_for(laptop, module_server.url, cadre.token).run()
+
+    assert (summary.conflicts, summary.merged) == (1, 1)
+    merged = laptop.get_enterprise(synced.id)
+    assert merged is not None and not merged.pending and merged.server_version == 3
+    assert (merged.name, merged.address) == ("Công ty May Sài Gòn 2", "99 Lê Lợi")
+    on_server = _on_server(module_server, admin, synced.id)
+    assert on_server["server_version"] == 3 and Enterprise.parse(on_server["record"]).content_hash == merged.content_hash
+    assert client_for(laptop, module_server.url, cadre.token).run().pushed == 0
+
+
+def test_resolving_a_hard_conflict_with_mine_pushes_the_laptops_version(
+    module_server, laptop: Store, cadre: User, admin: User
+) -> None:
+    mine = _hard_conflict(module_server, laptop, cadre, admin)
+    client = client_for(laptop, module_server.url, cadre.token)
+
+    resolved = client.resolve("enterprise", mine.id, "mine")
+
+    assert resolved is not None and resolved.pending and resolved.server_version == 2
+    assert [i for i in laptop.sync_issues() if i["id"] == mine.id] == []
+    summary = client.run()
+    assert (summary.pushed, summary.accepted, summary.ok) == (1, 1, True)
+    assert _on_server(module_server, admin, mine.id)["record"]["name"] == "Tên của cán bộ"
+    assert not laptop.get_enterprise(mine.id).pending  # type: ignore[union-attr]
+
+
+def test_resolving_a_hard_conflict_with_server_takes_the_offices_version(
+    module_server, laptop: Store, cadre: User, admin: User
+) -> None:
+    mine = _hard_conflict(module_server, laptop, cadre, admin)
+    client = client_for(laptop, module_server.url, cadre.token)
+
+    resolved = client.resolve("enterprise", mine.id, "server")
+
+    assert resolved is not None and resolved.name == "Tên của văn phòng"
+    assert not resolved.pending and resolved.server_version == 2
+    assert laptop.get_enterprise(mine.id) == resolved
+    assert [i for i in laptop.sync_issues() if i["id"] == mine.id] == []
+    summary = client.run()
+    assert (summary.pushed, summary.ok) == (0, True)
+
+
+def test_resolve_refuses_what_it_cannot_settle(module_server, laptop: Store, cadre: User) -> None:
+    enterprise = add_enterprise(laptop)
+    client = client_for(laptop, module_server.url, cadre.token)
+    with pytest.raises(ValueError, match="no sync issue"):
+        client.resolve("enterprise", enterprise.id, "mine")
+    with pytest.raises(ValueError, match="mine|server"):
+        client.resolve("enterprise", enterprise.id, "both")  # type: ignore[arg-type]

@@ -1,0 +1,230 @@
+"""Shared sync fixtures: a fresh database on SQLite and on PostgreSQL, and real server processes.
+
+- ``db_backend``: "sqlite" or "postgresql" (every test using the fixtures below runs on both).
+- ``database_url``: a fresh, EMPTY (un-migrated) database for one test; PostgreSQL databases are created on
+  127.0.0.1:5432 as user postgres and dropped at teardown. No PostgreSQL: the test is skipped with a message,
+  unless FIELDAPP_REQUIRE_POSTGRES=1 (CI), then it fails.
+- ``server_factory``: ``server_factory(database_url=None, workers=1) -> LiveServer``; every server it started is
+  stopped at teardown. ``live_server``: one server on ``database_url``.
+- ``module_server``: one server per test module and backend, for tests that need no clean slate (use fresh ids
+  and user names).
+
+A LiveServer runs ``python -m sync.server serve`` on a free 127.0.0.1 port (after ``db upgrade``) and offers
+``.url``, ``.database_url``, ``.add_user(name, role="cadre") -> token``, ``.kill()`` (SIGKILL), ``.restart()``,
+``.stop()`` and ``.log()`` (its output so far).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+REPO = Path(__file__).resolve().parents[2]
+
+_pg_state: dict[str, str | None] = {}
+
+
+# --- databases ---------------------------------------------------------------------------------------------
+def _pg_admin():  # -> psycopg.Connection
+    import psycopg
+
+    return psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True, connect_timeout=3
+    )
+
+
+def _require_postgres() -> None:
+    """Skip (or fail in CI) when no PostgreSQL answers; checked once per session."""
+    if "error" not in _pg_state:
+        try:
+            with _pg_admin() as conn:
+                conn.execute("SELECT 1")
+            _pg_state["error"] = None
+        except Exception as exc:  # any failure to connect means "not reachable"
+            _pg_state["error"] = f"{type(exc).__name__}: {exc}".strip()
+    error = _pg_state["error"]
+    if error is not None:
+        message = f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}: {error}"
+        if os.environ.get("FIELDAPP_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _create_pg_database() -> tuple[str, str]:
+    name = f"fieldapp_t_{secrets.token_hex(6)}"
+    with _pg_admin() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name, f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+
+
+def _drop_pg_database(name: str) -> None:
+    with contextlib.suppress(Exception), _pg_admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def _fresh_database(backend: str, folder: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'server.sqlite3'}"
+        return
+    _require_postgres()
+    name, url = _create_pg_database()
+    try:
+        yield url
+    finally:
+        _drop_pg_database(name)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def db_backend(request: pytest.FixtureRequest) -> str:
+    """The database behind the server: "sqlite" or "postgresql"."""
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(db_backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database (SQLite file in tmp_path, or a new PostgreSQL database dropped afterwards)."""
+    with _fresh_database(db_backend, tmp_path) as url:
+        yield url
+
+
+# --- server processes --------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """A real ``python -m sync.server serve`` process on 127.0.0.1."""
+
+    def __init__(self, database_url: str, log_path: Path, workers: int = 1) -> None:
+        self.database_url = database_url
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workers = workers
+        self._log_path = log_path
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    # lifecycle
+    def start(self) -> LiveServer:
+        """Upgrade the database, start the process and wait until /api/v1/health answers."""
+        from sync.server.db import upgrade
+
+        upgrade(self.database_url)
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env.pop("FIELDAPP_SERVER_DATABASE_URL", None)
+        cmd = [sys.executable, "-m", "sync.server", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+               "--database-url", self.database_url, "--workers", str(self.workers)]
+        log = self._log_path.open("ab")
+        try:
+            # own process group, so kill() also reaches uvicorn's worker processes
+            self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO,
+                                          start_new_session=True)
+        finally:
+            log.close()
+        self._wait_healthy()
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self._proc is not None
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self._proc.returncode}:\n{self.log()[-3000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.url}/api/v1/health", timeout=1.0).status_code == 200:
+                    return
+            time.sleep(0.1)
+        self.kill()
+        raise RuntimeError(f"server did not answer /api/v1/health within {START_TIMEOUT}s:\n{self.log()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL the server (and its workers), as a crash would."""
+        if self._proc is not None and self._proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            self._proc.wait(timeout=STOP_TIMEOUT)
+
+    def stop(self) -> None:
+        """Stop gracefully (SIGTERM), SIGKILL after a bounded wait."""
+        if self._proc is not None and self._proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGTERM)
+            try:
+                self._proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> LiveServer:
+        """Stop (or reap a killed process) and start again on the same port and database."""
+        self.stop()
+        return self.start()
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    # helpers
+    def add_user(self, name: str, role: str = "cadre", full_name: str | None = None) -> str:
+        """Create a user directly in the database; returns the bearer token."""
+        from sync.server.users import add_user
+
+        return add_user(self.database_url, name, role=role, full_name=full_name)
+
+    def headers(self, token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    def log(self) -> str:
+        try:
+            return self._log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+
+@pytest.fixture
+def server_factory(database_url: str, tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Start servers: ``server_factory(database_url=None, workers=1)``; all stopped at teardown."""
+    started: list[LiveServer] = []
+
+    def start(database_url_: str | None = None, workers: int = 1) -> LiveServer:
+        log = tmp_path / f"server-{len(started)}.log"
+        server = LiveServer(database_url_ or database_url, log, workers=workers)
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def live_server(server_factory: Callable[..., LiveServer]) -> LiveServer:
+    """A server on this test's fresh database."""
+    return server_factory()
+
+
+@pytest.fixture(scope="module")
+def module_server(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server per module and backend on its own database (use fresh ids and user names in each test)."""
+    folder = tmp_path_factory.mktemp("module-server")
+    with _fresh_database(db_backend, folder) as url:
+        server = LiveServer(url, folder / "server.log").start()
+        try:
+            yield server
+        finally:
+            server.stop()

@@ -1,0 +1,142 @@
+"""Enterprises (home): search as you type, quick filters, sort, pages, status counts, opening a detail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Static
+
+from fieldapp.core.records import Enterprise
+from fieldapp.store import Store
+from fieldapp.tui.screens.detail import DetailScreen
+from fieldapp.tui.screens.home import HomeScreen
+from fieldapp.tui.widgets.enterprise_table import PAGE_SIZE, EnterpriseTable
+
+from .conftest import HOANG_MAI, QUYNH_LUU, build_app, ready
+
+pytestmark = pytest.mark.anyio
+
+
+def table_ids(app: Any) -> list[str]:
+    table = app.screen.query_one(EnterpriseTable)
+    return [str(key.value) for key in table.rows]
+
+
+def text_of(app: Any, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_home_shows_every_enterprise_with_counts(run_app: Any) -> None:
+    async with run_app() as (app, _pilot):
+        assert isinstance(app.screen, HomeScreen)
+        assert len(table_ids(app)) == len(app.index)
+        counts = text_of(app, "#counts")
+        total = app.index.counts()
+        assert f"Đủ điều kiện  {total['eligible']}" in counts
+        assert f"Đã có CĐCS  {total['unionized']}" in counts
+        assert f"dòng 1–{len(app.index)} / {len(app.index)}" in text_of(app, "#pager")
+
+
+async def test_search_as_you_type_is_accent_insensitive(run_app: Any) -> None:
+    async with run_app() as (app, pilot):
+        await pilot.press("slash", *"quynh luu")
+        await pilot.pause()
+        assert table_ids(app) == [QUYNH_LUU]
+        await pilot.press(*" zz")
+        await pilot.pause()
+        assert table_ids(app) == []
+        assert "không có doanh nghiệp phù hợp" in text_of(app, "#pager")
+        for _ in range(3):
+            await pilot.press("backspace")
+        await pilot.press("enter")  # back to the table
+        await pilot.pause()
+        assert table_ids(app) == [QUYNH_LUU]
+        await pilot.press("enter")  # open it
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen) and app.screen.enterprise_id == QUYNH_LUU
+
+
+async def test_quick_filters_and_clear(run_app: Any) -> None:
+    async with run_app() as (app, pilot):
+        everything = table_ids(app)
+        await pilot.press("s", "s")  # eligible, then not eligible
+        await pilot.pause()
+        shown = table_ids(app)
+        assert shown and HOANG_MAI in shown and QUYNH_LUU not in shown
+        assert all(app.index.rows[i].status == "not_eligible" for i in shown)
+        assert "Chưa đủ điều kiện" in text_of(app, "#filters")
+        await pilot.press("x", "d")  # clear, then follow-up due
+        await pilot.pause()
+        due = table_ids(app)
+        assert QUYNH_LUU in due and HOANG_MAI not in due
+        assert all(app.index.rows[i].next_due <= app.today for i in due)
+        await pilot.press("x", "w")  # the first ward in alphabetical order
+        await pilot.pause()
+        first_ward = app.index.wards()[0]
+        assert {app.index.rows[i].ward for i in table_ids(app)} == {first_ward}
+        await pilot.press("x")
+        await pilot.pause()
+        assert table_ids(app) == everything
+
+
+async def test_sort_by_key_and_by_clicking_a_header(run_app: Any) -> None:
+    async with run_app() as (app, pilot):
+        await pilot.press("o")  # name -> next column in table order
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_state.sort != "name"
+        await pilot.click(EnterpriseTable, offset=(60, 0))  # a header cell
+        await pilot.pause()
+        column = screen.query_state.sort
+        rows = [app.index.rows[i] for i in table_ids(app)]
+        await pilot.press("r")
+        await pilot.pause()
+        reversed_rows = [app.index.rows[i] for i in table_ids(app)]
+        assert screen.query_state.descending
+        assert [getattr(r, column) for r in rows if getattr(r, column) is not None] == sorted(
+            getattr(r, column) for r in rows if getattr(r, column) is not None
+        )
+        values = [getattr(r, column) for r in reversed_rows if getattr(r, column) is not None]
+        assert values == sorted(values, reverse=True)
+
+
+async def test_pages_of_rows_with_pagedown(tmp_path: Path) -> None:
+    from fieldapp.io.demo import generate_demo
+
+    folder = tmp_path / "big"
+    enterprises, _visits = generate_demo(enterprises=PAGE_SIZE * 2 + 50, visits=0, seed=3)
+    with Store.open(folder) as store:
+        store.save_enterprises(enterprises)
+    app, store = build_app(folder)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ready(pilot)
+            assert len(table_ids(app)) == PAGE_SIZE
+            first_page = table_ids(app)
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert "dòng 201–400 / 450" in text_of(app, "#pager")
+            assert not set(first_page) & set(table_ids(app))
+            await pilot.press("end", "pagedown")  # PgDn on the last row turns the page
+            await pilot.pause()
+            assert len(table_ids(app)) == 50
+            await pilot.press("pageup")  # on the first row: back a page
+            await pilot.pause()
+            assert "dòng 201–400 / 450" in text_of(app, "#pager")
+    finally:
+        store.close()
+
+
+async def test_reloading_the_index_picks_up_new_records(run_app: Any) -> None:
+    async with run_app() as (app, pilot):
+        new = Enterprise.create(name="Hợp tác xã Rau sạch Cự Khối", ward="Cự Khối")
+        app.store.save_enterprise(new)
+        app.load_index()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("slash", *"rau sach")
+        await pilot.pause()
+        assert table_ids(app) == [new.id]
