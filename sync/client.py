@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Literal
 import httpx
 
 from fieldapp.core.records import Record, utcnow
+from sync import _pull, _push, _records
 from sync._errors import (
     SyncAuthError,
     SyncCancelled,
@@ -37,11 +38,10 @@ from sync._errors import (
     SyncNetworkError,
     SyncProtocolError,
 )
-from sync._http import DEFAULT_TIMEOUT, HttpSession, RetryPolicy
+from sync._http import DEFAULT_TIMEOUT, RetryPolicy
+from sync._http import HttpSession as _HttpSession
 from sync._models import SyncProgress, SyncSummary
-from sync._pull import CURSOR_KEY, Puller
-from sync._push import Pusher
-from sync._records import MODELS, get_record, save_record, server_copy
+from sync._pull import CURSOR_KEY
 from sync.protocol import MAX_BODY_BYTES, MAX_PULL_PAGE, MAX_PUSH_ITEMS
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class SyncClient:
         self._cancelled.clear()
         summary = SyncSummary(server=server)
         started = time.monotonic()
-        http = HttpSession(
+        http = _HttpSession(
             server,
             token,
             verify=self.settings.verify_tls,
@@ -132,7 +132,7 @@ class SyncClient:
         )
         report = progress or _no_progress
         try:
-            Pusher(
+            _push.Pusher(
                 self.store,
                 http,
                 self.settings.device_id,
@@ -141,7 +141,7 @@ class SyncClient:
                 max_items=self.max_items,
                 max_bytes=self.max_bytes,
             ).run()
-            Puller(self.store, http, summary, report, limit=self.pull_limit).run()
+            _pull.Puller(self.store, http, summary, report, limit=self.pull_limit).run()
         except SyncError as exc:
             summary.errors.append(exc.en)
             exc.summary = summary
@@ -185,7 +185,7 @@ class SyncClient:
         server deleted it). Both clear the issue. Raises ValueError for an unknown choice or when there is no issue
         (or no server copy to take) for that record; RecordError when the server's copy is not valid here.
         """
-        if kind not in MODELS or choice not in ("mine", "server"):
+        if kind not in _records.MODELS or choice not in ("mine", "server"):
             raise ValueError(
                 f"resolve: kind must be enterprise|visit and choice mine|server, not {kind}/{choice}"
             )
@@ -193,7 +193,7 @@ class SyncClient:
         if not found:
             raise ValueError(f"no sync issue for {kind} {record_id}")
         issue = found[-1]
-        local = get_record(self.store, kind, record_id)
+        local = _records.get_record(self.store, kind, record_id)
         status = issue.get("status")
         version = issue.get("server_version")
         result: Record | None
@@ -207,7 +207,7 @@ class SyncClient:
             # a record the server deleted goes back as a new one; otherwise it builds on the server's version
             base = None if status == "deleted" else (version if version is not None else local.server_version)
             result = local.with_meta(server_version=base, pending_since=local.pending_since or utcnow())
-            save_record(self.store, result)
+            _records.save_record(self.store, result)
         elif status == "deleted":
             if local is not None:
                 (self.store.delete_enterprise if kind == "enterprise" else self.store.delete_visit)(record_id)
@@ -216,8 +216,8 @@ class SyncClient:
             content = issue.get("server_record")
             if not content:
                 raise ValueError(f"the server holds no copy of {kind} {record_id}: edit the record instead")
-            result = server_copy(kind, content, version, local)
-            save_record(self.store, result)
+            result = _records.server_copy(kind, content, version, local)
+            _records.save_record(self.store, result)
         self.store.clear_sync_issue(kind, record_id)
         return result
 

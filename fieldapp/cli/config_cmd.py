@@ -8,7 +8,7 @@ import click
 
 from fieldapp.cli.context import AppContext, pass_app
 from fieldapp.cli.output import CliError, guarded, print_json, print_table, text
-from fieldapp.core.labels import field_label
+from fieldapp.core.labels import Lang, field_label
 from fieldapp.io.columns import parse_bool
 from fieldapp.settings import Settings
 
@@ -26,6 +26,14 @@ def mask_token(token: str | None) -> str | None:
 
 def _shown(key: str, value: Any) -> Any:
     return mask_token(value) if key == "token" else value
+
+
+def _human(value: Any, lang: Lang) -> str:
+    if value is None:
+        return text("none", lang)
+    if isinstance(value, bool):
+        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+    return str(value)
 
 
 @click.group()
@@ -53,7 +61,9 @@ def set_(app: AppContext, key: str, value: str) -> None:
         converted = converted.lower()
     settings = app.settings.updated(key, converted)  # RecordError names the key when the value is bad
     app.save_settings(settings)
-    click.echo(text("config_set", app.lang, key=key, value=_shown(key, getattr(settings, key))))
+    click.echo(
+        text("config_set", app.lang, key=key, value=_human(_shown(key, getattr(settings, key)), app.lang))
+    )
 
 
 @config.command("get")
@@ -75,7 +85,7 @@ def get(app: AppContext, key: str | None, as_json: bool) -> None:
         lang = app.lang
         print_table(
             ["", "", ""],
-            [(k, field_label(k, lang), "" if v is None else v) for k, v in values.items()],
+            [(k, field_label(k, lang), _human(v, lang)) for k, v in values.items()],
             show_header=False,
         )
 

@@ -12,11 +12,13 @@ import click
 from fieldapp.cli.context import AppContext, pass_app
 from fieldapp.cli.output import guarded, print_json, say, text
 from fieldapp.core.labels import Lang
+from fieldapp.io.export import CLASSIFICATION_COLUMNS, ENTERPRISE_COLUMNS
 from fieldapp.io.importer import ImportPlan, InvalidRow, apply_plan, plan_import
 from fieldapp.io.readers import read_table
 
 __all__ = ["COMMANDS", "PROGRESS_MIN_ROWS", "import_", "report_invalid"]
 
+_EXPORT_COLUMNS = frozenset(ENTERPRISE_COLUMNS + CLASSIFICATION_COLUMNS)
 #: lists shorter than this are read too fast for a progress bar to help
 PROGRESS_MIN_ROWS = 500
 
@@ -46,8 +48,10 @@ def import_(app: AppContext, file: Path, dry_run: bool, skip_invalid: bool, as_j
     if as_json:
         print_json(_report(plan, file, dry_run, written, refused))
     else:
-        if table.ignored_headers:
-            say(text("ignored_columns", lang, value=", ".join(table.ignored_headers)))
+        # our own export's bookkeeping columns are known, not mistakes: name only the unknown ones
+        ignored = [h for h in table.ignored_headers if h not in _EXPORT_COLUMNS]
+        if ignored:
+            say(text("ignored_columns", lang, value=", ".join(ignored)))
         report_invalid(plan.invalid, lang)
         click.echo(text("import_summary", lang, **plan.counts()))
         if dry_run:

@@ -7,6 +7,7 @@ Headers and choice values are compared folded (no case, no accents, đ = d), so 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from fieldapp.core.labels import VALUE_LABELS
@@ -35,9 +36,13 @@ IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "has_union": ("Có CĐCS", "Đã có CĐCS", "CĐCS", "Has union"),
     "union_members": ("Số đoàn viên", "Đoàn viên", "Union members"),
     "family_business": ("Doanh nghiệp gia đình", "DN gia đình", "Gia đình", "Family business"),
+    # not in the lists federations receive, but in our own exports: read so that an export imports back whole
+    "legal_entity": ("Có tư cách pháp nhân", "Tư cách pháp nhân", "Pháp nhân", "Legal entity"),
+    "assigned_to": ("Cán bộ phụ trách", "Phụ trách", "Assigned cadre"),
 }
 
 
+@lru_cache(maxsize=8192)  # a list repeats the same few values (có, không, đang hoạt động) thousands of times
 def _key(text: str) -> str:
     # Folded, with separators and punctuation made single spaces: "Phường/Xã" -> "phuong xa", "Số LĐ" -> "so ld".
     return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text)).split())

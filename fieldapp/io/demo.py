@@ -230,7 +230,7 @@ def _visits_of(rng: random.Random, e: Enterprise, count: int, today: date) -> li
         latest = i == len(days) - 1
         next_visit = _next_visit(rng, visited, today, days[i + 1] if not latest else None)
         note = rng.choice(_NOTES[mood]).format(applications=applications)
-        cadre = e.assigned_to if rng.random() < 0.85 else rng.choice(CADRES)
+        cadre = (e.assigned_to or CADRES[0]) if rng.random() < 0.85 else rng.choice(CADRES)
         created = _stamp(visited, rng)
         visits.append(
             Visit.model_construct(

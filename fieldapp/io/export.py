@@ -119,6 +119,17 @@ def _csv_bytes(columns: Sequence[str], rows: Any) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    # openpyxl would store text starting with "=" as a formula: a note must stay the note the cadre typed
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def _write_xlsx(path: Path, enterprises: Sequence[Classified], visits: Sequence[Visit]) -> None:
     from openpyxl import Workbook
 
@@ -131,7 +142,7 @@ def _write_xlsx(path: Path, enterprises: Sequence[Classified], visits: Sequence[
         sheet = workbook.create_sheet(title)
         sheet.append(list(columns))
         for row in rows:
-            sheet.append([_cell(row.get(c)) for c in columns])
+            sheet.append([_xlsx_cell(sheet, _cell(row.get(c))) for c in columns])
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ImportPlan", "InvalidRow", "apply_plan", "plan_import", "row_fields"]
 
-_TEXT = ("name", "address", "ward", "district")
+_TEXT = ("name", "address", "ward", "district", "assigned_to")
 _INTS = ("registered_workers", "union_members")
-_BOOLS = ("has_union", "family_business")
+_BOOLS = ("has_union", "family_business", "legal_entity")
 _CHOICE = ("ownership", "status")
 
 
@@ -114,8 +114,8 @@ def row_fields(row: SheetRow) -> tuple[dict[str, Any], list[Problem]]:
                 )
             else:
                 fields[column] = value
-    if "ownership" in fields:
-        # legal_entity is not a column: it follows the ownership (a household business has none)
+    if "ownership" in fields and "legal_entity" not in fields:
+        # lists rarely say it: legal_entity follows the ownership (a household business has none)
         fields["legal_entity"] = fields["ownership"] != Ownership.HOUSEHOLD
     return fields, problems
 
@@ -164,6 +164,8 @@ def plan_import(
                     )
                 )
         if problems:
+            # report the row's other faults too, so one round of corrections fixes it
+            problems += _record_problems(fields, {p.field for p in problems}, today)
             plan.invalid.append(InvalidRow(row.number, tuple(problems)))
             continue
         try:
@@ -178,6 +180,14 @@ def plan_import(
         target = plan.unchanged if updated.content_hash == existing.content_hash else plan.updated
         target.append((row.number, updated))
     return plan
+
+
+def _record_problems(fields: dict[str, Any], reported: set[str], today: date | None) -> list[Problem]:
+    try:
+        Enterprise.create(today=today, **fields)
+    except RecordError as exc:
+        return [p for p in exc.problems if p.field not in reported]
+    return []
 
 
 def _match(

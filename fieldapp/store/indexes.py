@@ -7,47 +7,69 @@ models, so reads never touch TinyDB documents.
 from __future__ import annotations
 
 import bisect
+import re
+import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.text import fold
 
-__all__ = ["Indexes", "fast_fold"]
+__all__ = ["Indexes", "fold_many"]
 
 
-_WORDS: dict[str, str] = {}
-_WORDS_MAX = 200_000  # distinct non-ASCII words remembered; Vietnamese has far fewer syllables than that
+def _foldable() -> str:
+    # Characters whose fold() is their NFD base letter (ASCII) with the combining marks U+0300-U+036F
+    # dropped: every accented Vietnamese letter. Text made only of these, ASCII and đ/Đ can be folded by
+    # C-level string operations over a whole table at once.
+    chars = []
+    for code in range(0x80, 0x2000):
+        char = chr(code)
+        nfd = unicodedata.normalize("NFD", char)
+        marks = nfd[1:]
+        if len(nfd) > 1 and nfd[0].isascii() and all("\u0300" <= m <= "\u036f" for m in marks):
+            chars.append(char)
+    return "".join(chars)
 
 
-def fast_fold(text: str) -> str:
-    """``fold(text)``, word by word with the folded form of each accented word remembered.
+_OTHER = re.compile(f"[^\x00-\x7f{_foldable()}đĐ]")
+_JOIN = "\x00"
 
-    fold() works character by character, so folding each white-space separated word and joining them with
-    one space gives the same result; a store folds the same few thousand syllables over and over.
+
+def fold_many(texts: list[str]) -> list[str]:
+    """``[fold(t) for t in texts]``, about three times faster on Vietnamese text.
+
+    Joins the texts and folds them in one pass of C-level operations (NFD, drop non-ASCII, lower case); a
+    text holding anything else (another script, a stray combining mark, the joining character) gets fold().
     """
-    out: list[str] = []
-    for word in text.split():
-        if word.isascii():
-            out.append(word.lower())
-            continue
-        folded = _WORDS.get(word)
-        if folded is None:
-            folded = fold(word)
-            if len(_WORDS) < _WORDS_MAX:
-                _WORDS[word] = folded
-        if folded:
-            out.append(folded)
-    return " ".join(out)
+    big = _JOIN.join(texts)
+    parts = (
+        unicodedata.normalize("NFD", big.replace("đ", "d").replace("Đ", "D"))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+        .lower()
+        .split(_JOIN)
+    )
+    if len(parts) != len(texts):
+        return [fold(t) for t in texts]
+    out = [" ".join(part.split()) for part in parts]
+    if _OTHER.search(big):
+        for i, text in enumerate(texts):
+            if _OTHER.search(text):
+                out[i] = fold(text)
+    return out
 
 
 # Fields joined with a separator that fold() keeps, so a query word never matches across two fields.
 _SEP = "|"
 
 
-def _visit_order(visit: Visit) -> tuple[date, datetime, str]:
-    return (visit.visited_on, visit.created_at, visit.id)
+def _haystack(enterprise: Enterprise) -> str:
+    return _SEP.join((enterprise.name, enterprise.tax_code or "", enterprise.address, enterprise.ward))
+
+
+_visit_order = attrgetter("visited_on", "created_at", "id")
 
 
 class Indexes:
@@ -69,9 +91,10 @@ class Indexes:
 
     # --- building ------------------------------------------------------------------------------------
     def load(self, enterprises: Iterable[Enterprise], visits: Iterable[Visit]) -> None:
-        """Fill empty indexes in bulk (one sort per enterprise instead of one insertion per visit)."""
-        for enterprise in enterprises:
-            self.put_enterprise(enterprise)
+        """Fill empty indexes in bulk: one fold over all enterprises, one sort per enterprise's visits."""
+        batch = list(enterprises)
+        for enterprise, folded in zip(batch, fold_many([_haystack(e) for e in batch]), strict=True):
+            self._put_enterprise(enterprise, folded)
         for visit in visits:
             self.visits[visit.id] = visit
             self.visits_by_enterprise.setdefault(visit.enterprise_id, []).append(visit)
@@ -83,17 +106,18 @@ class Indexes:
     # --- enterprises ---------------------------------------------------------------------------------
     def put_enterprise(self, enterprise: Enterprise) -> None:
         """Add or replace *enterprise* in every index."""
+        self._put_enterprise(enterprise, fold_many([_haystack(enterprise)])[0])
+
+    def _put_enterprise(self, enterprise: Enterprise, haystack: str) -> None:
         eid = enterprise.id
         if eid in self.enterprises:
             self.remove_enterprise(eid, keep_visits=True)
         self.enterprises[eid] = enterprise
         if enterprise.tax_code:
             self.by_tax_code[enterprise.tax_code] = eid
-        fields = (enterprise.name, enterprise.tax_code or "", enterprise.address, enterprise.ward)
-        haystack = fast_fold(_SEP.join(fields))
         if _SEP in enterprise.name or _SEP in enterprise.ward:
-            name, ward = fast_fold(enterprise.name), fast_fold(enterprise.ward)
-        else:  # one fold call instead of three: the segments are the folded fields
+            name, ward = fold(enterprise.name), fold(enterprise.ward)
+        else:  # the segments are the folded fields
             parts = haystack.split(_SEP)
             name, ward = parts[0].strip(), parts[-1].strip()
         self.haystack[eid] = haystack

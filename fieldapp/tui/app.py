@@ -98,6 +98,10 @@ class FieldApp(App[None], inherit_bindings=False):
     @work(thread=True, exit_on_error=False, group="load")
     def load_index(self) -> None:
         """Classify every enterprise once (a worker: 20,000 take a moment)."""
+        self.reload_index()
+
+    def reload_index(self) -> None:
+        """Read and classify everything again, then tell the screens (call from a worker thread)."""
         self.index.load(self.store.enterprises(), self.store.visits())
         pending = self._count_pending()
         self.call_from_thread(self._loaded, pending)
@@ -132,6 +136,8 @@ class FieldApp(App[None], inherit_bindings=False):
         """Say what went wrong in a notification (the app keeps running)."""
         if isinstance(error, RecordError):
             text = error.describe(language())
+        elif callable(getattr(error, "message", None)):  # SyncError and friends carry both languages
+            text = str(error.message(language()))  # type: ignore[attr-defined]
         else:
             text = str(error) or type(error).__name__
         self.notify(text, title=_("Could not finish"), severity="error", timeout=8, markup=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import JSON, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from sync.server.models import SEQ_COUNTER, Conflict, Counter, Record, RecordVersion
@@ -89,6 +89,24 @@ def load_tax_codes(session: Session, codes: Iterable[str]) -> dict[str, tuple[st
     return found
 
 
+def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert *rows*: COPY on PostgreSQL (one stream instead of a round trip or a giant statement per batch),
+    executemany elsewhere (SQLite runs it in-process)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    from psycopg.types.json import Jsonb
+
+    columns = [c.name for c in table.columns if c.name in rows[0]]
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    driver = connection.connection.driver_connection
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([Jsonb(row[c]) if c in json_columns and row[c] is not None else row[c] for c in columns])
+
+
 @dataclass
 class Batch:
     """The writes of one push (or admin action), flushed together; each write takes the next seq."""
@@ -138,11 +156,9 @@ class Batch:
             )
         if self.updates:
             session.execute(update(Record), list(self.updates.values()))
-        if self.inserts:
-            session.execute(insert(Record), list(self.inserts.values()))
-        if self.versions:
-            session.execute(insert(RecordVersion), self.versions)
-        if self.conflicts:
-            session.execute(insert(Conflict), self.conflicts)
+        for table, rows in ((Record, list(self.inserts.values())), (RecordVersion, self.versions),
+                            (Conflict, self.conflicts)):
+            if rows:
+                _insert_many(session, table.__table__, rows)
         if self.seq != self.start_seq:
             session.execute(update(Counter).where(Counter.name == SEQ_COUNTER).values(value=self.seq))

@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from click.testing import Result
+import pytest
+from click.testing import CliRunner, Result
 
+from fieldapp.cli import main
 from fieldapp.core.records import Enterprise, Visit
+from fieldapp.store import Store
 
 Run = Callable[..., Result]
 
@@ -70,3 +73,25 @@ def test_usage_and_unwritable(run: Run, tmp_path: Path) -> None:
     blocker.write_text("x")
     result = run("export", "--format", "json", "--output", str(blocker / "sub" / "out.json"))
     assert result.exit_code == 1 and "out.json" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_imports_whole_into_a_new_folder(
+    run: Run, tmp_path: Path, stored: Callable[..., Any], fmt: str
+) -> None:
+    assert run("demo", "--enterprises", "60", "--visits", "10", "--seed", "2").exit_code == 0
+    out = tmp_path / f"export.{fmt}"
+    assert run("export", "--format", fmt, "--output", str(out)).exit_code == 0
+    other = tmp_path / "other"
+    result = CliRunner().invoke(main, ["--data-dir", str(other), "import", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert orjson.loads(result.stdout)["created"] == 60
+
+    def content(enterprises: list[Enterprise]) -> list[dict[str, Any]]:
+        return sorted(
+            ({k: v for k, v in e.content().items() if k != "id"} for e in enterprises),
+            key=lambda d: d["tax_code"],
+        )
+
+    with Store.open(other, readonly=True) as store:
+        assert content(store.enterprises()) == content(stored()[0])

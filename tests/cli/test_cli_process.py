@@ -51,3 +51,47 @@ def test_locked_folder(tmp_path: Path) -> None:
         reading = _fieldapp(data, "enterprise", "list", "--json")  # a reader is not locked out
         assert reading.returncode == 0 and orjson.loads(reading.stdout) == []
         assert holder.counts()["enterprises"] == 0
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    import csv
+    import pty
+    import select
+    import time
+
+    path = tmp_path / "long.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Tên doanh nghiệp", "Mã số thuế"])
+        writer.writerows([f"Công ty số {i}", f"01{i:08d}"] for i in range(1200))
+    data = tmp_path / "data"
+    env = {**os.environ, "FIELDAPP_DATA_DIR": str(data), "COLUMNS": "100"}
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fieldapp", "import", str(path), "--dry-run"],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif proc.poll() is not None:
+            break
+    os.close(master)
+    stdout, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert "Thêm mới 1200" in stdout.decode()
+    assert "━" in seen.decode(errors="replace")  # rich drew its bar on the terminal
+    piped = _fieldapp(data, "import", str(path), "--dry-run")
+    assert piped.returncode == 0 and "━" not in piped.stderr

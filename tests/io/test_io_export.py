@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 
+from fieldapp.core.records import Enterprise
 from fieldapp.io.demo import generate_demo
 from fieldapp.io.export import export_data, visits_path
 from fieldapp.io.importer import plan_import
@@ -56,17 +57,7 @@ def test_csv_pair_reads_back(tmp_path: Path) -> None:
     assert visit_rows[0]["note"] == visits[0].note
     plan = plan_import(read_table(files[0]), None)
     assert not plan.invalid
-    assert [e.content_hash for _, e in plan.created] != []
-    fields = (
-        "name",
-        "tax_code",
-        "ward",
-        "ownership",
-        "status",
-        "has_union",
-        "registered_workers",
-        "family_business",
-    )
+    fields = [f for f in Enterprise.CONTENT_FIELDS if f != "id"]
     assert [{f: getattr(e, f) for f in fields} for _, e in plan.created] == [
         {f: getattr(e, f) for f in fields} for e, _ in rows
     ]
@@ -85,3 +76,21 @@ def test_xlsx_two_sheets(tmp_path: Path) -> None:
     plan = plan_import(read_table(path), None)
     assert [e.tax_code for _, e in plan.created] == [e.tax_code for e, _ in rows]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_xlsx_keeps_text_that_looks_like_a_formula(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    rows, visits = _sample()
+    enterprise, summary = rows[0]
+    rows[0] = (enterprise.edit(name='=HYPERLINK("http://x")'), summary)
+    visits[0] = visits[0].edit(note="=1+1 người ký đơn", today=TODAY)
+    (path,) = export_data("xlsx", tmp_path / "out.xlsx", rows, visits)
+    workbook = load_workbook(path)  # not read-only: it tells formulas from text
+    header = [c.value for c in workbook["enterprises"][1]]
+    name_col = header.index("name") + 1
+    note_col = [c.value for c in workbook["visits"][1]].index("note") + 1
+    name_cell = workbook["enterprises"].cell(row=2, column=name_col)
+    note_cell = workbook["visits"].cell(row=2, column=note_col)
+    assert (name_cell.value, name_cell.data_type) == ('=HYPERLINK("http://x")', "s")
+    assert (note_cell.value, note_cell.data_type) == ("=1+1 người ký đơn", "s")

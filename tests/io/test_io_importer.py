@@ -103,10 +103,11 @@ def test_invalid_rows_name_row_and_field(store: Store, make_csv: Callable[..., P
             ["Công ty C", "0101234567", "", "", ""],
             ["Công ty D", "", "mười", "tập đoàn", "có lẽ"],
             ["Công ty E", "", "-4", "", ""],
+            ["", "12", "x", "", ""],
         ]
     )
     plan = plan_import(read_table(path), store)
-    assert plan.counts() == {"created": 1, "updated": 0, "unchanged": 0, "invalid": 5}
+    assert plan.counts() == {"created": 1, "updated": 0, "unchanged": 0, "invalid": 6}
     assert _problems(plan, 3) == [("name", "blank")]
     assert _problems(plan, 4) == [("tax_code", "tax_code_format")]
     assert _problems(plan, 5) == [("tax_code", "duplicate_in_file")]
@@ -117,6 +118,12 @@ def test_invalid_rows_name_row_and_field(store: Store, make_csv: Callable[..., P
         ("has_union", "not_bool"),
     ]
     assert _problems(plan, 7) == [("registered_workers", "too_small")]
+    # every fault of a row at once: the blank name, the unreadable number and the bad tax code
+    assert sorted(_problems(plan, 8)) == [
+        ("name", "blank"),
+        ("registered_workers", "not_a_number"),
+        ("tax_code", "tax_code_format"),
+    ]
 
 
 def test_two_rows_for_one_stored_enterprise(store: Store, make_csv: Callable[..., Path]) -> None:

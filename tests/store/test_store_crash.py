@@ -25,7 +25,9 @@ BUDGET_S = 75  # a hard bound on the whole loop (it takes about 30 s on two core
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
 
 
-def _spawn(folder: Path, enterprise_id: str, snapshot_bytes: int, mode: str = "normal") -> subprocess.Popen[str]:
+def _spawn(
+    folder: Path, enterprise_id: str, snapshot_bytes: int, mode: str = "normal"
+) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.Popen(
         [sys.executable, str(CHILD), str(folder), enterprise_id, str(snapshot_bytes), mode],
@@ -52,7 +54,9 @@ def _wait_for(proc: subprocess.Popen[str], word: str, timeout: float = 15) -> li
         if line.strip() == word:
             return lines
     proc.kill()
-    raise AssertionError(f"child never printed {word!r}: {lines[-3:]} {proc.stderr.read() if proc.stderr else ''}")
+    raise AssertionError(
+        f"child never printed {word!r}: {lines[-3:]} {proc.stderr.read() if proc.stderr else ''}"
+    )
 
 
 def _kill(proc: subprocess.Popen[str]) -> list[str]:
@@ -159,7 +163,9 @@ def test_kill_between_snapshot_and_log_truncation_replays_nothing_twice(folder: 
     expected = Expectations()
     expected.read(_wait_for(proc, "stalled"))
     expected.read(_kill(proc))
-    assert (folder / "store.wal").stat().st_size > 0, "the log should still hold the lines the snapshot took in"
+    assert (folder / "store.wal").stat().st_size > 0, (
+        "the log should still hold the lines the snapshot took in"
+    )
     with Store.open(folder) as store:
         expected.check(store)
         seq = store._storage.seq

@@ -75,7 +75,9 @@ def seed(data_dir: Path, *, language: str = "vi", cadre: str | None = "Nguyễn 
     with Store.open(data_dir) as store:
         store.save_enterprises(enterprises)
         store.save_visits(visits)
-    save_settings(data_dir, Settings(language=language, cadre=cadre, theme="textual-dark", device_id=QUYNH_LUU))  # type: ignore[arg-type]
+    save_settings(
+        data_dir, Settings(language=language, cadre=cadre, theme="textual-dark", device_id=QUYNH_LUU)
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -101,7 +103,9 @@ def _vietnamese_again() -> Iterator[None]:
 def build_app(data_dir: Path, **options: Any) -> tuple[FieldApp, Store]:
     """The app on an open store (the caller closes the store)."""
     store = Store.open(data_dir)
-    app = create_app(store, load_settings(data_dir), data_dir, load_rules(data_dir), TODAY, cursor_blink=False, **options)
+    app = create_app(
+        store, load_settings(data_dir), data_dir, load_rules(data_dir), TODAY, cursor_blink=False, **options
+    )
     return app, store
 
 
@@ -121,7 +125,9 @@ def run_app(data_dir: Path) -> Callable[..., Any]:
     """``async with run_app(size=(80, 24)) as (app, pilot):`` the app on the fixed data, loaded."""
 
     @asynccontextmanager
-    async def run(size: tuple[int, int] = (100, 30), **options: Any) -> AsyncIterator[tuple[FieldApp, Pilot[Any]]]:
+    async def run(
+        size: tuple[int, int] = (100, 30), **options: Any
+    ) -> AsyncIterator[tuple[FieldApp, Pilot[Any]]]:
         app, store = build_app(data_dir, **options)
         try:
             async with app.run_test(size=size) as pilot:

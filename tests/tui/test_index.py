@@ -66,7 +66,7 @@ def test_sort_by_any_column_both_ways_with_blanks_last() -> None:
     by_stable = index.query(Query(sort="stable"))
     values = [r.stable for r in by_stable if r.stable is not None]
     assert values == sorted(values)
-    assert by_stable[-1].stable is None or all(r.stable is None for r in by_stable[len(values):])
+    assert by_stable[-1].stable is None or all(r.stable is None for r in by_stable[len(values) :])
     down = index.query(Query(sort="last_visit", descending=True))
     dates = [r.last_visit for r in down if r.last_visit is not None]
     assert dates == sorted(dates, reverse=True)

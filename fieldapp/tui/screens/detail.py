@@ -60,6 +60,8 @@ class DetailScreen(BaseScreen[None]):
         Binding("u", "mark_unionized", N_("Mark unionized"), id="detail.unionized"),
     ]
 
+    AUTO_FOCUS = "#visits"
+
     def __init__(self, enterprise_id: str) -> None:
         super().__init__()
         self.enterprise_id = enterprise_id

@@ -28,6 +28,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 class EnterpriseFormScreen(RecordForm):
     """Add an enterprise, or correct one."""
 
+    AUTO_FOCUS = "#input-name"
     FIELDS: ClassVar[tuple[str, ...]] = (
         "name",
         "tax_code",

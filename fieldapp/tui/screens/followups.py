@@ -44,6 +44,8 @@ class FollowUpsScreen(BaseScreen[None]):
         Binding("n", "new_visit", N_("Log visit"), id="followups.new_visit"),
     ]
 
+    AUTO_FOCUS = "#followups"
+
     def compose(self) -> ComposeResult:
         today = self.fapp.today
         until = week_end(today)

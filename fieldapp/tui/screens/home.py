@@ -42,6 +42,8 @@ class HomeScreen(BaseScreen[None]):
         Binding("r", "reverse_sort", N_("Reverse sort"), id="home.reverse", show=False),
     ]
 
+    AUTO_FOCUS = "#enterprises"
+
     def __init__(self) -> None:
         super().__init__()
         self.query_state = Query()

@@ -12,7 +12,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from fieldapp.core.errors import RecordError
-from fieldapp.core.rules import RULE_KEYS
+from fieldapp.core.rules import DEFAULT_RULES_FILE, RULE_KEYS
 from fieldapp.tui.app import THEMES
 from fieldapp.tui.i18n import N_, _, field, language
 from fieldapp.tui.screens.base import BaseScreen
@@ -29,6 +29,8 @@ class SettingsScreen(BaseScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.show_home", N_("Back"), id="settings.back"),
     ]
+
+    AUTO_FOCUS = "#cadre"
 
     def compose(self) -> ComposeResult:
         app = self.fapp
@@ -62,7 +64,10 @@ class SettingsScreen(BaseScreen[None]):
                     mark = " *" if key in app.rules.overridden else ""
                     yield Label(field(key))
                     yield Static(f"{values[key]}{mark}", classes="rule-value")
-            files = "\n".join(str(path) for path in app.rules.sources) or "—"
+            files = "\n".join(
+                _("built-in defaults (fieldapp/core/rules.toml)") if path == DEFAULT_RULES_FILE else str(path)
+                for path in app.rules.sources
+            )
             yield Static(_("Read from:") + "\n" + files, id="rules-files")
             if app.rules.overridden:
                 yield Static(_("* changed by the data folder's rules.toml"), id="rules-note")

@@ -27,20 +27,42 @@ def _client(app: FieldApp) -> Any:
 
 
 def issue_text(issue: dict[str, Any]) -> str:
-    """A one-line description of a sync issue from ``store.sync_issues()``."""
-    for key in ("message", "detail", "reason"):
-        found = issue.get(key)
-        if isinstance(found, str) and found:
-            return found
-        if isinstance(found, dict):
-            return str(found.get(language(), found))
-    problems = issue.get("problems")
-    if isinstance(problems, list) and problems:
-        return "; ".join(str(p.get(language()) if isinstance(p, dict) else p) for p in problems)
-    fields = issue.get("fields") or issue.get("conflicting_fields")
-    if fields:
-        return ", ".join(field(str(f)) for f in fields)
-    return ""
+    """A one-line description of a sync issue from ``store.sync_issues()``, in the current language."""
+    lang = language()
+    texts: list[str] = []
+    for error in issue.get("errors") or ():
+        if isinstance(error, dict):
+            name = str(error.get("field") or "")
+            message = error.get(lang) or error.get("message") or error.get("en") or error.get("code") or ""
+            texts.append(f"{field(name)}: {message}" if name else str(message))
+    if not texts and issue.get("fields"):
+        texts.append(", ".join(field(str(f)) for f in issue["fields"]))
+    return "; ".join(texts)
+
+
+def status_text(issue: dict[str, Any]) -> str:
+    """What kind of issue it is, in the current language."""
+    status = str(issue.get("status") or "")
+    names = {
+        "conflict": _("conflict"),
+        "rejected": _("rejected"),
+        "deleted": _("deleted on the server"),
+        "unappliable": _("cannot apply"),
+    }
+    return names.get(status, status)
+
+
+def _summary_text(summary: dict[str, Any]) -> str:
+    return _(
+        "Last sync: sent {pushed}, accepted {accepted}, duplicates {duplicates}, conflicts {conflicts}, "
+        "rejected {rejected}, received {pulled}.",
+        pushed=summary.get("pushed", 0),
+        accepted=summary.get("accepted", 0),
+        duplicates=summary.get("duplicates", 0),
+        conflicts=summary.get("conflicts", 0),
+        rejected=summary.get("rejected", 0),
+        pulled=summary.get("pulled", 0),
+    )
 
 
 class SyncScreen(BaseScreen[None]):
@@ -49,15 +71,19 @@ class SyncScreen(BaseScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.show_home", N_("Back"), id="sync.back"),
         Binding("s", "start", N_("Sync now"), id="sync.start"),
+        Binding("c", "cancel_sync", N_("Stop"), id="sync.cancel", show=False),
         Binding("m", "resolve('mine')", N_("Keep mine"), id="sync.keep_mine"),
         Binding("t", "resolve('server')", N_("Take server's"), id="sync.take_server"),
         Binding("e", "edit", N_("Edit"), id="sync.edit"),
     ]
 
+    AUTO_FOCUS = "#issues"
+
     def __init__(self) -> None:
         super().__init__()
         self.running = False
         self.last: str | None = None
+        self.client: Any = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Sync with the district server"), style="bold"), id="sync-title")
@@ -94,22 +120,29 @@ class SyncScreen(BaseScreen[None]):
                 v=counts.get("pending_visits", 0),
             )
         )
-        self.query_one("#sync-last", Static).update(self.last or _("No sync yet in this session."))
+        self.query_one("#sync-last", Static).update(self.last or self._remembered())
         table = self.query_one("#issues", DataTable)
         table.clear(columns=True)
         table.add_column(_("Kind"), key="kind", width=10)
         table.add_column(_("Record"), key="record", width=28)
-        table.add_column(_("Problem"), key="problem", width=12)
+        table.add_column(_("Problem"), key="problem", width=14)
         table.add_column(_("Details"), key="details")
         for issue in app.store.sync_issues():
             kind, record_id = str(issue.get("kind", "")), str(issue.get("id", ""))
             table.add_row(
                 _("enterprise") if kind == "enterprise" else _("visit"),
                 self._record_name(kind, record_id),
-                str(issue.get("status") or issue.get("type") or ""),
+                status_text(issue),
                 issue_text(issue),
                 key=f"{kind}:{record_id}",
             )
+
+    def _remembered(self) -> str:
+        """The last sync's result kept in the store by the sync client."""
+        last = self.fapp.store.get_meta("last_sync")
+        if not isinstance(last, dict):
+            return _("No sync yet.")
+        return _summary_text(last) + " " + _("({at})", at=str(last.get("at", ""))[:16].replace("T", " "))
 
     def _record_name(self, kind: str, record_id: str) -> str:
         store = self.fapp.store
@@ -134,31 +167,37 @@ class SyncScreen(BaseScreen[None]):
     def _run(self) -> None:
         app = self.fapp
         try:
-            client = _client(app)
-            summary = client.run(progress=lambda p: app.call_from_thread(self._progress, p))
+            self.client = _client(app)
+            summary = self.client.run(progress=lambda p: app.call_from_thread(self._progress, p))
+        except Exception as exc:
+            done = getattr(exc, "summary", None)
+            if done is not None:
+                app.call_from_thread(self._finished, done)
+            raise  # the screens' failure handler says why
         finally:
             app.call_from_thread(setattr, self, "running", False)
+            # the pull may have changed anything: classify again (this worker thread is a fine place)
+            app.reload_index()
         app.call_from_thread(self._finished, summary)
-        app.load_index()  # the pull may have changed anything: classify again in the background
+
+    def action_cancel_sync(self) -> None:
+        if self.running and self.client is not None:
+            self.client.cancel()
 
     def _progress(self, progress: Any) -> None:
         bar = self.query_one("#sync-progress", ProgressBar)
-        bar.update(total=progress.total, progress=progress.done)
+        if progress.total is not None:
+            bar.update(total=max(progress.total, 1), progress=progress.done if progress.total else 1)
+        # a pull has no known total: the phase line counts what arrived
         phase = _("sending") if progress.phase == "push" else _("receiving")
         total = "?" if progress.total is None else progress.total
         self.query_one("#sync-phase", Static).update(f"{phase}: {progress.done}/{total}")
 
     def _finished(self, summary: Any) -> None:
-        self.last = _(
-            "Last sync: sent {pushed}, accepted {accepted}, duplicates {duplicates}, conflicts {conflicts}, "
-            "rejected {rejected}, received {pulled}.",
-            pushed=summary.pushed,
-            accepted=summary.accepted,
-            duplicates=summary.duplicates,
-            conflicts=summary.conflicts,
-            rejected=summary.rejected,
-            pulled=summary.pulled,
-        )
+        bar = self.query_one("#sync-progress", ProgressBar)
+        if bar.total is not None and summary.unanswered == 0 and not summary.errors:
+            bar.update(progress=bar.total)
+        self.last = _summary_text(summary.to_dict())
         self.notify(_("Sync finished.") if summary.ok else _("Sync finished with problems."))
         self.show()
 

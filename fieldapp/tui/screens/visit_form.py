@@ -24,6 +24,7 @@ _NUMBERS = ("headcount", "seasonal", "managers", "applications")
 class VisitFormScreen(RecordForm):
     """Log a visit to an enterprise, or correct one."""
 
+    AUTO_FOCUS = "#input-visited_on"
     FIELDS: ClassVar[tuple[str, ...]] = (
         "visited_on",
         "cadre",

@@ -29,7 +29,7 @@ STATUS_COLOURS: dict[str, str] = {
     "unionized": "primary",
     "unknown": "warning",
 }
-_PRIORITY_COLOURS: dict[str, str] = {"high": "warning", "normal": "foreground", "low": "foreground-muted"}
+_PRIORITY_STYLES: dict[str, str] = {"high": "bold", "normal": "", "low": "dim"}
 _FALLBACK = {"success": "#4EBF71", "error": "#BA3C5B", "primary": "#0178D4", "warning": "#FFA62B"}
 
 
@@ -47,7 +47,8 @@ def _colour(app: App[object] | None, variable: str) -> str:
     if app is not None:
         found = app.theme_variables.get(variable)
         if found:
-            return found
+            # Rich styles take no alpha channel
+            return Color.parse(found).hex6
     return _FALLBACK.get(variable, "#888888")
 
 
@@ -63,8 +64,10 @@ def status_badge(app: App[object] | None, status: str, width: int | None = None)
 
 def priority_text(app: App[object] | None, priority: str) -> Text:
     """The priority label, highlighted when high."""
-    colour = _colour(app, _PRIORITY_COLOURS.get(priority, "foreground"))
-    return Text(priority_label(priority), style=f"bold {colour}" if priority == "high" else colour)
+    style = _PRIORITY_STYLES.get(priority, "")
+    if priority == "high":
+        style += " " + _colour(app, "warning")
+    return Text(priority_label(priority), style=style)
 
 
 def date_text(day: date | None, today: date | None = None) -> Text:

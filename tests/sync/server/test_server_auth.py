@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from server_helpers import Api, enterprise, item, visit
+
 from sync.server.users import revoke_user
 
 PROTECTED = [("GET", "/api/v1/changes"), ("GET", "/api/v1/enterprises"), ("GET", "/api/v1/visits"),

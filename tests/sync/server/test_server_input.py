@@ -7,6 +7,7 @@ import zlib
 
 import orjson
 from server_helpers import Api, enterprise, item
+
 from sync.protocol import MAX_BODY_BYTES, MAX_PUSH_ITEMS
 
 

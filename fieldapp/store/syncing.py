@@ -1,0 +1,122 @@
+"""The sync bookkeeping part of the Store: pending records, marking them synced, sync issues, small values.
+
+A mixin of ``Store`` (kept apart so each module stays small); it relies on the Store's lock, indexes,
+document ids and ``_commit``.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal
+
+from fieldapp.core.records import Enterprise, Record, Visit, utcnow
+
+if TYPE_CHECKING:
+    from fieldapp.store.indexes import Indexes
+    from fieldapp.store.storage import WalStorage
+    from fieldapp.store.wal import Op
+
+__all__ = ["ISSUES", "META", "Kind", "SyncBookkeeping"]
+
+Kind = Literal["enterprise", "visit"]
+META, ISSUES = "meta", "sync_issues"
+
+
+class SyncBookkeeping:
+    """What sync needs from the store besides the records themselves."""
+
+    _mutex: threading.RLock
+    _index: Indexes
+    _storage: WalStorage
+    _ids: dict[str, Any]
+
+    def _commit(self, ops: list[Op]) -> None:  # pragma: no cover - provided by Store
+        raise NotImplementedError
+
+    def _record_ops(self, records: Iterable[Record]) -> list[Op]:  # pragma: no cover - provided by Store
+        raise NotImplementedError
+
+    def pending_enterprises(self) -> list[Enterprise]:
+        """Enterprises with changes the server has not acknowledged, oldest change first."""
+        with self._mutex:
+            found = [self._index.enterprises[i] for i in self._index.pending_enterprises]
+        return sorted(found, key=_pending_order)
+
+    def pending_visits(self) -> list[Visit]:
+        """Visits with changes the server has not acknowledged, oldest change first."""
+        with self._mutex:
+            found = [self._index.visits[i] for i in self._index.pending_visits]
+        return sorted(found, key=_pending_order)
+
+    def mark_synced(self, kind: Kind, record_id: str, *, rev: int, server_version: int | None) -> bool:
+        """Record *server_version*; clear pending only if the record is still at *rev*. True when cleared."""
+        return self.mark_synced_many([(kind, record_id, rev, server_version)]) > 0
+
+    def mark_synced_many(self, marks: Iterable[tuple[Kind, str, int, int | None]]) -> int:
+        """``mark_synced`` for many (kind, id, rev, server_version) with one fsync; the number cleared."""
+        with self._mutex:
+            changed: dict[str, Record] = {}
+            cleared = 0
+            for kind, record_id, rev, server_version in marks:
+                record = changed.get(record_id) or self._get(kind, record_id)
+                if record is None:
+                    continue
+                clear = record.rev == rev
+                cleared += int(clear and record.pending_since is not None)
+                pending = None if clear else record.pending_since
+                if (record.server_version, record.pending_since) != (server_version, pending):
+                    changed[record_id] = record.with_meta(
+                        server_version=server_version, pending_since=pending
+                    )
+            self._commit(self._record_ops(changed.values()))
+            for record in changed.values():
+                self._index.put(record)
+            return cleared
+
+    def _get(self, kind: str, record_id: str) -> Record | None:
+        if kind == "enterprise":
+            return self._index.enterprises.get(record_id)
+        if kind == "visit":
+            return self._index.visits.get(record_id)
+        raise ValueError(f"unknown kind: {kind!r}")
+
+    def sync_issues(self) -> list[dict[str, Any]]:
+        """The conflicts and rejections kept from past syncs (each with ``kind`` and ``id``), oldest first."""
+        with self._mutex:
+            table = self._storage.read().get(ISSUES, {})
+            docs = [table[doc_id] for doc_id in sorted(self._ids[ISSUES].of.values(), key=int)]
+            return [{**copy.deepcopy(d["issue"]), "kind": d["kind"], "id": d["id"]} for d in docs]
+
+    def set_sync_issue(self, kind: Kind, record_id: str, issue: dict[str, Any]) -> None:
+        """Keep *issue* (JSON-ready) for the record until ``clear_sync_issue``; replaces an earlier one."""
+        with self._mutex:
+            doc = {"kind": kind, "id": record_id, "issue": copy.deepcopy(issue)}
+            self._commit([(ISSUES, self._ids[ISSUES].get((kind, record_id)), doc)])
+
+    def clear_sync_issue(self, kind: Kind, record_id: str) -> None:
+        """Forget the record's sync issue (nothing happens when it has none)."""
+        with self._mutex:
+            doc_id = self._ids[ISSUES].of.get((kind, record_id))
+            if doc_id is not None:
+                self._commit([(ISSUES, doc_id, None)])
+                del self._ids[ISSUES].of[(kind, record_id)]
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        """A small stored value (e.g. the pull cursor), or *default*."""
+        with self._mutex:
+            doc_id = self._ids[META].of.get(key)
+            if doc_id is None:
+                return default
+            return copy.deepcopy(self._storage.read()[META][doc_id]["value"])
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Store a small JSON-ready value under *key*, durably."""
+        with self._mutex:
+            doc = {"key": key, "value": copy.deepcopy(value), "updated_at": utcnow().isoformat()}
+            self._commit([(META, self._ids[META].get(key), doc)])
+
+
+def _pending_order(record: Record) -> tuple[Any, str]:
+    return (record.pending_since, record.id)

@@ -1,0 +1,106 @@
+"""``fieldapp sync`` in-process (click's CliRunner) against a real server: summary, JSON, exit codes, languages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner, Result
+
+from fieldapp.cli import main
+from fieldapp.settings import load_settings, save_settings
+from fieldapp.store import Store
+
+from .conftest import User
+from .laptop import add_enterprise, add_visits
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def run(data_dir: Path) -> Run:
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(main, ["--data-dir", str(data_dir), *args], catch_exceptions=False)
+
+    return invoke
+
+
+def _configure(data_dir: Path, server: str, token: str) -> None:
+    settings = load_settings(data_dir)
+    save_settings(data_dir, settings.updated("server", server).updated("token", token))
+
+
+def _with_records(data_dir: Path, cadre: str, visits: int = 3) -> None:
+    with Store.open(data_dir) as store:
+        add_visits(store, add_enterprise(store), cadre, visits)
+
+
+def test_without_a_server_the_command_says_what_to_configure(run: Run, data_dir: Path) -> None:
+    _with_records(data_dir, "an")
+    result = run("sync")
+    assert result.exit_code == 2
+    assert "fieldapp config set server URL" in result.stderr
+    assert "fieldapp config set token TOKEN" in result.stderr
+    assert "Chưa cấu hình" in result.stderr  # Vietnamese by default
+
+
+def test_sync_json_prints_the_summary_and_exits_0(module_server, run: Run, data_dir: Path, cadre: User) -> None:
+    _with_records(data_dir, cadre.name, visits=4)
+    _configure(data_dir, module_server.url, cadre.token)
+
+    result = run("sync", "--json")
+
+    assert result.exit_code == 0, result.output
+    data = orjson.loads(result.stdout)
+    assert (data["pushed"], data["accepted"], data["duplicates"], data["ok"]) == (5, 5, 0, True)
+    assert data["issues"] == [] and result.stderr == ""  # no progress bar with --json
+    with Store.open(data_dir, readonly=True) as store:
+        assert store.counts()["pending_visits"] == 0
+
+
+def test_the_summary_table_speaks_the_users_language(module_server, run: Run, data_dir: Path, cadre: User) -> None:
+    _with_records(data_dir, cadre.name)
+    _configure(data_dir, module_server.url, cadre.token)
+
+    vi = run("sync")
+
+    assert vi.exit_code == 0
+    assert "Đã gửi" in vi.stdout and "Máy chủ đã nhận" in vi.stdout and "Đồng bộ xong" in vi.stdout
+    save_settings(data_dir, load_settings(data_dir).updated("language", "en"))
+    en = run("sync")
+    assert en.exit_code == 0
+    assert "Pushed" in en.stdout and "Sync complete" in en.stdout
+
+
+def test_rejected_records_are_listed_and_the_exit_code_is_1(
+    module_server, run: Run, data_dir: Path, cadre: User
+) -> None:
+    _with_records(data_dir, "not_" + cadre.name, visits=2)  # visits in another cadre's name
+    _configure(data_dir, module_server.url, cadre.token)
+
+    result = run("sync")
+
+    assert result.exit_code == 1
+    assert "Bị từ chối" in result.stdout and "bị từ chối (cadre)" in result.stdout
+    assert "màn hình Đồng bộ" in result.stdout
+
+
+def test_a_wrong_token_exits_1_with_the_reason(module_server, run: Run, data_dir: Path) -> None:
+    _with_records(data_dir, "an")
+    _configure(data_dir, module_server.url, "wrong-token")
+
+    result = run("sync", "--json")
+
+    assert result.exit_code == 1
+    data = orjson.loads(result.stdout)
+    assert data["ok"] is False and data["error"]["type"] == "SyncAuthError"
+    assert "401" in data["error"]["message"]

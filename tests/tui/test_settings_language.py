@@ -1,0 +1,98 @@
+"""Settings: language switch (at once, everywhere, persisted), theme, cadre name, the rules in use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Select, Static
+
+from fieldapp.settings import load_settings
+from fieldapp.tui.screens.home import HomeScreen
+from fieldapp.tui.screens.settings import SettingsScreen
+
+from .conftest import build_app, ready, settle
+
+pytestmark = pytest.mark.anyio
+
+
+def footer_text(app: Any) -> str:
+    return " ".join(b.description for _ns, b, _on, _tip in app.screen.active_bindings.values() if b.show)
+
+
+async def test_switching_language_changes_every_screen_at_once_and_persists(
+    run_app: Any, data_dir: Path
+) -> None:
+    async with run_app() as (app, pilot):
+        home = app.screen
+        assert "Tìm theo tên" in home.query_one("#search", Input).placeholder
+        assert "Tìm" in footer_text(app)
+        await pilot.press("f4")
+        await pilot.pause()
+        settings = app.screen
+        assert isinstance(settings, SettingsScreen)
+        settings.query_one("#language", Select).value = "en"
+        await settle(pilot)
+        assert "Settings" in str(app.screen.query_one(".section", Static).render())
+        assert "Language" in str(app.screen.query_one("#settings-grid").query("Label")[1].render())
+        assert load_settings(data_dir).language == "en"
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Search name" in app.screen.query_one("#search", Input).placeholder
+        assert "Search" in footer_text(app) and "Tìm" not in footer_text(app)
+        assert "Eligible" in str(app.screen.query_one("#counts", Static).render())
+    # a new start uses the saved language
+    app2, store = build_app(data_dir)
+    try:
+        async with app2.run_test(size=(100, 30)) as pilot2:
+            await ready(pilot2)
+            assert "Search name" in app2.screen.query_one("#search", Input).placeholder
+    finally:
+        store.close()
+
+
+async def test_ctrl_l_toggles_the_language(run_app: Any, data_dir: Path) -> None:
+    async with run_app() as (app, pilot):
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert "rows 1–" in str(app.screen.query_one("#pager", Static).render())
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert "dòng 1–" in str(app.screen.query_one("#pager", Static).render())
+        assert load_settings(data_dir).language == "vi"
+
+
+async def test_theme_and_cadre_name_persist(run_app: Any, data_dir: Path) -> None:
+    async with run_app() as (app, pilot):
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert app.theme == "textual-light"
+        assert load_settings(data_dir).theme == "textual-light"
+        await pilot.press("f4")
+        await pilot.pause()
+        cadre = app.screen.query_one("#cadre", Input)
+        cadre.focus()
+        cadre.value = ""
+        await pilot.press(*"Trần Văn Minh", "enter")
+        await settle(pilot)
+        assert load_settings(data_dir).cadre == "Trần Văn Minh"
+
+
+async def test_settings_show_the_rules_in_use_and_their_files(tmp_path: Path, data_dir: Path) -> None:
+    (data_dir / "rules.toml").write_text("min_members = 7\n", encoding="utf-8")
+    app, store = build_app(data_dir)
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await ready(pilot)
+            await pilot.press("f4")
+            await pilot.pause()
+            values = [str(w.render()) for w in app.screen.query(".rule-value")]
+            assert "7 *" in values and "20" in values  # the override is marked, the defaults shown
+            files = str(app.screen.query_one("#rules-files", Static).render())
+            assert "rules.toml" in files and str(data_dir) in files
+            labels = [str(w.render()) for w in app.screen.query("#rules-grid Label")]
+            assert "Số đoàn viên/đơn gia nhập tối thiểu" in labels
+    finally:
+        store.close()
