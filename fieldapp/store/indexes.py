@@ -6,15 +6,14 @@ models, so reads never touch TinyDB documents.
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
-from collections.abc import Iterable
-from operator import attrgetter
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.text import fold
+from fieldapp.store.visit_index import VisitIndex
 
 __all__ = ["Indexes", "fold_many"]
 
@@ -69,39 +68,27 @@ def _haystack(enterprise: Enterprise) -> str:
     return _SEP.join((enterprise.name, enterprise.tax_code or "", enterprise.address, enterprise.ward))
 
 
-_visit_order = attrgetter("visited_on", "created_at", "id")
-
-
 class Indexes:
     """The records of one store and every lookup the product needs."""
 
-    def __init__(self) -> None:
+    def __init__(self, load_visit: Callable[[str], Visit]) -> None:
         self.enterprises: dict[str, Enterprise] = {}
-        self.visits: dict[str, Visit] = {}
+        self.visits = VisitIndex(load_visit)
         self.by_tax_code: dict[str, str] = {}
         self.by_name_ward: dict[tuple[str, str], set[str]] = {}
         self.haystack: dict[str, str] = {}
         self.name_key: dict[str, tuple[str, str]] = {}  # sort key: (folded name, id)
         self.name_ward: dict[str, tuple[str, str]] = {}  # (folded name, folded ward)
-        # visits of each enterprise, OLDEST first (so bisect can insert); readers reverse it
-        self.visits_by_enterprise: dict[str, list[Visit]] = {}
         self.pending_enterprises: set[str] = set()
-        self.pending_visits: set[str] = set()
-        self._ordered: list[str] | None = None
+        self._ordered: tuple[list[str], list[str]] | None = None  # ids by folded name, their haystacks
 
     # --- building ------------------------------------------------------------------------------------
-    def load(self, enterprises: Iterable[Enterprise], visits: Iterable[Visit]) -> None:
-        """Fill empty indexes in bulk: one fold over all enterprises, one sort per enterprise's visits."""
+    def load(self, enterprises: Iterable[Enterprise], visit_docs: Iterable[dict[str, Any]]) -> None:
+        """Fill empty indexes in bulk: one fold over all enterprises; visits from their stored documents."""
         batch = list(enterprises)
         for enterprise, folded in zip(batch, fold_many([_haystack(e) for e in batch]), strict=True):
             self._put_enterprise(enterprise, folded)
-        for visit in visits:
-            self.visits[visit.id] = visit
-            self.visits_by_enterprise.setdefault(visit.enterprise_id, []).append(visit)
-            if visit.pending_since is not None:
-                self.pending_visits.add(visit.id)
-        for group in self.visits_by_enterprise.values():
-            group.sort(key=_visit_order)
+        self.visits.load_docs(visit_docs)
 
     # --- enterprises ---------------------------------------------------------------------------------
     def put_enterprise(self, enterprise: Enterprise) -> None:
@@ -145,68 +132,41 @@ class Indexes:
         self.pending_enterprises.discard(eid)
         self._ordered = None
         if not keep_visits:
-            for visit in self.visits_by_enterprise.pop(eid, []):
-                self.visits.pop(visit.id, None)
-                self.pending_visits.discard(visit.id)
+            self.visits.remove_enterprise(eid)
 
     def ordered_ids(self) -> list[str]:
         """Enterprise ids by folded name, then id (cached until the next change)."""
+        return self._order()[0]
+
+    def _order(self) -> tuple[list[str], list[str]]:
         if self._ordered is None:
-            self._ordered = sorted(self.name_key, key=self.name_key.__getitem__)
+            ids = sorted(self.name_key, key=self.name_key.__getitem__)
+            self._ordered = (ids, [self.haystack[eid] for eid in ids])
         return self._ordered
 
     def search(self, text: str, limit: int | None = None) -> list[Enterprise]:
         """Enterprises whose folded name, tax code, address or ward contain every folded word of *text*."""
-        words = fold(text).split()
-        if not words:
-            ids = self.ordered_ids() if limit is None else self.ordered_ids()[:limit]
-            return [self.enterprises[eid] for eid in ids]
-        haystack = self.haystack
-        found: list[Enterprise] = []
-        for eid in self.ordered_ids():
-            hay = haystack[eid]
-            if all(word in hay for word in words):
-                found.append(self.enterprises[eid])
-                if limit is not None and len(found) >= limit:
-                    break
-        return found
+        ids, hays = self._order()
+        words = sorted(set(fold(text).split()), key=len, reverse=True)
+        if words:
+            # One list comprehension per word, the longest (rarest) first: each pass is a C-speed substring
+            # test per candidate, and the later passes only see what the earlier ones kept.
+            first, *rest = words
+            hits = [i for i, hay in enumerate(hays) if first in hay]
+            for word in rest:
+                hits = [i for i in hits if word in hays[i]]
+            picked = [ids[i] for i in (hits if limit is None else hits[:limit])]
+        else:
+            picked = ids if limit is None else ids[:limit]
+        return [self.enterprises[eid] for eid in picked]
 
     def name_ward_ids(self, name: str, ward: str) -> list[str]:
         """Ids of the enterprises with this folded name and ward, in id order."""
         return sorted(self.by_name_ward.get((fold(name), fold(ward)), ()))
-
-    # --- visits --------------------------------------------------------------------------------------
-    def put_visit(self, visit: Visit) -> None:
-        """Add or replace *visit* in every index."""
-        if visit.id in self.visits:
-            self.remove_visit(visit.id)
-        self.visits[visit.id] = visit
-        group = self.visits_by_enterprise.setdefault(visit.enterprise_id, [])
-        bisect.insort(group, visit, key=_visit_order)
-        if visit.pending_since is not None:
-            self.pending_visits.add(visit.id)
-
-    def remove_visit(self, vid: str) -> None:
-        """Drop visit *vid* from every index."""
-        visit = self.visits.pop(vid, None)
-        if visit is None:
-            return
-        group = self.visits_by_enterprise.get(visit.enterprise_id, [])
-        for i, other in enumerate(group):
-            if other.id == vid:
-                del group[i]
-                break
-        if not group:
-            self.visits_by_enterprise.pop(visit.enterprise_id, None)
-        self.pending_visits.discard(vid)
-
-    def visits_of(self, eid: str) -> list[Visit]:
-        """Visits of enterprise *eid*, newest first (visited_on desc, then created_at desc)."""
-        return self.visits_by_enterprise.get(eid, [])[::-1]
 
     def put(self, record: Any) -> None:
         """Add or replace a record of either kind."""
         if isinstance(record, Enterprise):
             self.put_enterprise(record)
         else:
-            self.put_visit(record)
+            self.visits.put(record)

@@ -9,10 +9,9 @@ indexes (``fieldapp.store.indexes``).
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -21,7 +20,7 @@ from tinydb import TinyDB
 
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.records import Enterprise, Record, Visit, normalise_tax_code
-from fieldapp.store.codec import from_doc, to_doc
+from fieldapp.store.codec import collector_paused, from_doc, to_doc
 from fieldapp.store.errors import StoreReadOnly
 from fieldapp.store.indexes import Indexes
 from fieldapp.store.lock import FolderLock
@@ -72,11 +71,13 @@ class Store(SyncBookkeeping):
             META: _DocIds(tables.get(META, {}), lambda d: d["key"]),
             ISSUES: _DocIds(tables.get(ISSUES, {}), lambda d: (d["kind"], d["id"])),
         }
-        self._index = Indexes()
-        self._index.load(
-            (from_doc(Enterprise, doc, source) for doc in enterprises.values()),
-            (from_doc(Visit, doc, source) for doc in visits.values()),
-        )
+        self._index = Indexes(self._load_visit)
+        self._index.load((from_doc(Enterprise, doc, source) for doc in enterprises.values()), visits.values())
+
+    def _load_visit(self, visit_id: str) -> Visit:
+        # the stored document of a visit whose model nobody has asked for yet (see visit_index)
+        doc = self._storage.read()[VISITS][self._ids[VISITS].of[visit_id]]
+        return from_doc(Visit, doc, self._storage.snapshot_path)
 
     @classmethod
     def open(
@@ -88,7 +89,7 @@ class Store(SyncBookkeeping):
         StoreTooNew when a newer fieldapp wrote it. *snapshot_bytes*: log size that triggers a snapshot.
         """
         folder = Path(data_dir).expanduser().absolute()
-        with _collector_paused():
+        with collector_paused():
             store = cls._open(folder, readonly, snapshot_bytes)
             if len(store._index.enterprises) + len(store._index.visits) >= _FREEZE_AT:
                 # A big store's records live as long as it does: moved out of the collector's sight
@@ -245,8 +246,8 @@ class Store(SyncBookkeeping):
         with self._mutex:
             if enterprise_id not in self._index.enterprises:
                 return
-            visits = self._index.visits_by_enterprise.get(enterprise_id, [])
-            doomed = [(ENTERPRISES, "enterprise", enterprise_id)] + [(VISITS, "visit", v.id) for v in visits]
+            visits = self._index.visits.ids_of(enterprise_id)
+            doomed = [(ENTERPRISES, "enterprise", enterprise_id)] + [(VISITS, "visit", vid) for vid in visits]
             ops: list[Op] = [(table, self._ids[table].of[rid], None) for table, _, rid in doomed]
             issues = self._ids[ISSUES].of
             ops += [(ISSUES, issues[(kind, rid)], None) for _, kind, rid in doomed if (kind, rid) in issues]
@@ -268,18 +269,17 @@ class Store(SyncBookkeeping):
     def visits(self) -> list[Visit]:
         """Every visit, in the order they were first saved."""
         with self._mutex:
-            return list(self._index.visits.values())
+            return self._index.visits.all()
 
     def visits_of(self, enterprise_id: str) -> list[Visit]:
         """The enterprise's visits, newest first: visited_on, then created_at, both descending."""
         with self._mutex:
-            return self._index.visits_of(enterprise_id)
+            return self._index.visits.of(enterprise_id)
 
     def latest_visit(self, enterprise_id: str) -> Visit | None:
         """The enterprise's newest visit, or None."""
         with self._mutex:
-            group = self._index.visits_by_enterprise.get(enterprise_id)
-            return group[-1] if group else None
+            return self._index.visits.latest(enterprise_id)
 
     def save_visit(self, visit: Visit) -> Visit:
         """Insert or replace *visit* by id; on disk when it returns.
@@ -300,7 +300,7 @@ class Store(SyncBookkeeping):
                 )
             self._commit(self._record_ops(batch.values()))
             for visit in batch.values():
-                self._index.put_visit(visit)
+                self._index.visits.put(visit)
         return len(batch)
 
     def delete_visit(self, visit_id: str) -> None:
@@ -314,7 +314,7 @@ class Store(SyncBookkeeping):
                 ops.append((ISSUES, self._ids[ISSUES].of[("visit", visit_id)], None))
             self._commit(ops)
             self._forget(doomed)
-            self._index.remove_visit(visit_id)
+            self._index.visits.remove(visit_id)
 
     def counts(self) -> dict[str, int]:
         """How many enterprises and visits there are, and how many of each wait to be synced."""
@@ -324,7 +324,7 @@ class Store(SyncBookkeeping):
                 "enterprises": len(index.enterprises),
                 "visits": len(index.visits),
                 "pending_enterprises": len(index.pending_enterprises),
-                "pending_visits": len(index.pending_visits),
+                "pending_visits": len(index.visits.pending),
             }
 
     def snapshot(self) -> None:
@@ -333,19 +333,6 @@ class Store(SyncBookkeeping):
             if self.readonly:
                 raise StoreReadOnly(self.folder)
             self._storage.snapshot()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Loading allocates a few hundred thousand dicts and models and frees none of them; the cyclic garbage
-    # collector would scan the growing heap again and again for nothing (measured: half of the open time).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _check_type(record: Any, model: type[Record]) -> Any:

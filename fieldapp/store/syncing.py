@@ -47,7 +47,7 @@ class SyncBookkeeping:
     def pending_visits(self) -> list[Visit]:
         """Visits with changes the server has not acknowledged, oldest change first."""
         with self._mutex:
-            found = [self._index.visits[i] for i in self._index.pending_visits]
+            found = [self._index.visits.model(i) for i in self._index.visits.pending]
         return sorted(found, key=_pending_order)
 
     def mark_synced(self, kind: Kind, record_id: str, *, rev: int, server_version: int | None) -> bool:

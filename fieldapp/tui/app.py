@@ -110,6 +110,12 @@ class FieldApp(App[None], inherit_bindings=False):
         self.loaded = True
         self.pending_records = pending
         self.data_changed(None)
+        # once the table is on screen, get the search text ready before the first keystroke
+        self.set_timer(0.1, self._prepare_search)
+
+    @work(thread=True, exit_on_error=False, group="load")
+    def _prepare_search(self) -> None:
+        self.index.prepare_search()
 
     def _count_pending(self) -> int:
         counts = self.store.counts()
@@ -177,10 +183,23 @@ class FieldApp(App[None], inherit_bindings=False):
         self._go(SyncScreen)
 
     def open_enterprise(self, enterprise_id: str) -> None:
-        """Show an enterprise's detail."""
+        """Show an enterprise's detail (one detail screen, kept installed and refilled: much faster than a new one)."""
         from fieldapp.tui.screens.detail import DetailScreen
 
-        self.push_screen(DetailScreen(enterprise_id))
+        if not self.is_screen_installed("detail"):
+            self.install_screen(DetailScreen(enterprise_id), "detail")
+        detail = self.get_screen("detail")
+        assert isinstance(detail, DetailScreen)
+        if detail in self.screen_stack:
+            while self.screen is not detail:
+                self.pop_screen()
+            detail.show(enterprise_id)
+            return
+        if detail.is_mounted:
+            detail.show(enterprise_id)
+        else:
+            detail.enterprise_id = enterprise_id  # shown when it mounts
+        self.push_screen(detail)
 
     def new_visit(self, enterprise_id: str) -> None:
         """Open the visit form for a new visit of an enterprise."""

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from fieldapp.core.errors import RecordError
 from sync.server.db import read_session, write_session
 from sync.server.errors import ApiError, problem
-from sync.server.models import Conflict, Record
+from sync.server.models import Conflict, Record, as_utc
 from sync.server.push import MODELS, today_for_validation
 from sync.server.recordstore import Batch, State, load_states, lock_counter
 from sync.server.schemas import ConflictOut, ConflictPage, DeleteResult, ResolveRequest
@@ -44,7 +44,7 @@ def _conflict_out(row: Conflict, current: State | None) -> ConflictOut:
         server_version=current.version if current else row.server_version, fields=list(row.fields),
         client_record=row.client_content,
         server_record=current.content if current and not current.deleted else None,
-        submitted_by=row.submitted_by, created_at=row.created_at, resolved_at=row.resolved_at,
+        submitted_by=row.submitted_by, created_at=as_utc(row.created_at), resolved_at=as_utc(row.resolved_at),
         resolution=row.resolution,
     )
 

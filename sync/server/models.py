@@ -10,18 +10,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["SEQ_COUNTER", "Base", "Conflict", "Counter", "Record", "RecordVersion", "User"]
+__all__ = ["SEQ_COUNTER", "as_utc", "Base", "Conflict", "Counter", "Record", "RecordVersion", "User"]
 
 SEQ_COUNTER = "seq"
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A stored timestamp with its zone: SQLite hands them back naive, and they were all written in UTC."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 class Base(DeclarativeBase):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, Table, insert, select, update
 from sqlalchemy.orm import Session
@@ -101,6 +101,7 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     columns = [c.name for c in table.columns if c.name in rows[0]]
     json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
     driver = connection.connection.driver_connection
+    assert driver is not None
     quoted = ", ".join(f'"{name}"' for name in columns)
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
         for row in rows:
@@ -130,9 +131,10 @@ class Batch:
         kind, rid = key
         self.seq += 1
         version = prev.version + 1 if prev else 1
-        row = {
+        owner: str | None = content.get("cadre") if kind == "visit" else None
+        row: dict[str, Any] = {
             "kind": kind, "id": rid, "version": version, "content": content, "content_hash": content_hash,
-            "owner": content.get("cadre") if kind == "visit" else None,
+            "owner": owner,
             "enterprise_id": content.get("enterprise_id") if kind == "visit" else None,
             "tax_code": None if deleted or kind != "enterprise" else content.get("tax_code"),
             "deleted": deleted, "seq": self.seq, "updated_at": self.now, "updated_by": self.user,
@@ -144,7 +146,7 @@ class Batch:
             "content_hash": None if deleted else content_hash, "created_at": self.now,
             "created_by": self.user, "device_id": self.device_id,
         })
-        return State(version, content, content_hash, row["owner"], deleted, in_db=in_db)
+        return State(version, content, content_hash, owner, deleted, in_db=in_db)
 
     def flush(self, session: Session) -> None:
         """Write everything: freed tax codes first, then updates, inserts, versions, conflicts, the counter."""
@@ -159,6 +161,6 @@ class Batch:
         for table, rows in ((Record, list(self.inserts.values())), (RecordVersion, self.versions),
                             (Conflict, self.conflicts)):
             if rows:
-                _insert_many(session, table.__table__, rows)
+                _insert_many(session, cast(Table, table.__table__), rows)
         if self.seq != self.start_seq:
             session.execute(update(Counter).where(Counter.name == SEQ_COUNTER).values(value=self.seq))

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldapp.core.text import nfc
 from sync.server.db import make_engine, read_session, write_session
-from sync.server.models import User
+from sync.server.models import User, as_utc
 
 __all__ = ["ROLES", "UserError", "UserInfo", "add_user", "hash_token", "list_users", "new_token", "revoke_user"]
 
@@ -68,7 +68,9 @@ def clean_name(name: str) -> str:
 
 
 def _info(user: User) -> UserInfo:
-    return UserInfo(user.name, user.role, user.full_name, user.created_at, user.revoked_at)
+    created = as_utc(user.created_at)
+    assert created is not None
+    return UserInfo(user.name, user.role, user.full_name, created, as_utc(user.revoked_at))
 
 
 def _engine(target: str | Engine) -> tuple[Engine, bool]:

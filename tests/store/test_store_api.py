@@ -88,6 +88,18 @@ def test_visits_of_newest_first_and_latest(store: Store, reopen: Callable[..., S
     assert again.visits_of(e.id) == expected
     assert again.get_visit(old.id) == old
     assert again.visits() == [old, new_a, new_b]
+    # after reopening, into a group already sorted and into one nobody has looked at yet
+    newest = again.save_visit(visit(e.id, visited_on=date(2025, 2, 1)))
+    oldest = again.save_visit(visit(e.id, visited_on=date(2020, 1, 1)))
+    assert again.visits_of(e.id) == [newest, new_b, new_a, old, oldest]
+    other = again.save_enterprise(enterprise())
+    first = again.save_visit(visit(other.id, visited_on=date(2025, 1, 1)))
+    again.close()
+    third = reopen()
+    later = third.save_visit(visit(other.id, visited_on=date(2025, 1, 3)))
+    assert third.latest_visit(other.id) == later and third.visits_of(other.id) == [later, first]
+    third.delete_visit(newest.id)
+    assert third.latest_visit(e.id) == new_b
 
 
 def test_visit_of_unknown_enterprise_is_refused(store: Store) -> None:

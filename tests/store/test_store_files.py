@@ -180,3 +180,20 @@ def test_a_hand_edited_record_is_validated_and_a_broken_one_refused(folder: Path
     with pytest.raises(StoreCorrupt) as caught:
         Store.open(folder, readonly=True)
     assert ids[0] in caught.value.describe("en") and "headcount" in caught.value.describe("en")
+
+
+def test_a_damaged_visit_is_reported_by_name_when_first_read(folder: Path) -> None:
+    # visits are built on first use; one whose fields are all there but hold nonsense is refused then
+    _, ids = _filled(folder, visits=2)
+    with Store.open(folder) as store:
+        store.snapshot()
+    snapshot = folder / "store.json"
+    data = orjson.loads(snapshot.read_bytes())
+    doc = next(d for d in data["visits"].values() if d["id"] == ids[0])
+    doc["visited_on"] = "hôm qua"
+    snapshot.write_bytes(orjson.dumps(data))
+    with Store.open(folder, readonly=True) as store:
+        assert store.get_visit(ids[1]) is not None
+        with pytest.raises(StoreCorrupt) as caught:
+            store.get_visit(ids[0])
+        assert ids[0] in caught.value.describe("en") and "store.json" in caught.value.describe("en")

@@ -12,7 +12,7 @@ from fieldapp.core.records import Enterprise
 from fieldapp.store import Store
 from fieldapp.tui.screens.detail import DetailScreen
 from fieldapp.tui.screens.home import HomeScreen
-from fieldapp.tui.widgets.enterprise_table import PAGE_SIZE, EnterpriseTable
+from fieldapp.tui.widgets.enterprise_table import EnterpriseTable
 
 from .conftest import HOANG_MAI, QUYNH_LUU, build_app, ready
 
@@ -20,8 +20,7 @@ pytestmark = pytest.mark.anyio
 
 
 def table_ids(app: Any) -> list[str]:
-    table = app.screen.query_one(EnterpriseTable)
-    return [str(key.value) for key in table.rows]
+    return [row.id for row in app.screen.query_one(EnterpriseTable).rows]
 
 
 def text_of(app: Any, selector: str) -> str:
@@ -87,7 +86,7 @@ async def test_sort_by_key_and_by_clicking_a_header(run_app: Any) -> None:
         await pilot.pause()
         screen = app.screen
         assert screen.query_state.sort != "name"
-        await pilot.click(EnterpriseTable, offset=(60, 0))  # a header cell
+        await pilot.click(EnterpriseTable, offset=(50, 0))  # a header cell
         await pilot.pause()
         column = screen.query_state.sort
         rows = [app.index.rows[i] for i in table_ids(app)]
@@ -102,29 +101,32 @@ async def test_sort_by_key_and_by_clicking_a_header(run_app: Any) -> None:
         assert values == sorted(values, reverse=True)
 
 
-async def test_pages_of_rows_with_pagedown(tmp_path: Path) -> None:
+async def test_a_big_list_scrolls_by_pages_and_says_which_rows_are_shown(tmp_path: Path) -> None:
     from fieldapp.io.demo import generate_demo
 
     folder = tmp_path / "big"
-    enterprises, _visits = generate_demo(enterprises=PAGE_SIZE * 2 + 50, visits=0, seed=3)
+    enterprises, _visits = generate_demo(enterprises=450, visits=0, seed=3)
     with Store.open(folder) as store:
         store.save_enterprises(enterprises)
     app, store = build_app(folder)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
             await ready(pilot)
-            assert len(table_ids(app)) == PAGE_SIZE
-            first_page = table_ids(app)
-            await pilot.press("right_square_bracket")
+            table = app.screen.query_one(EnterpriseTable)
+            assert len(table_ids(app)) == 450  # every match, drawn only where it is on screen
+            first, last, total = table.view
+            assert (first, total) == (1, 450) and last < 450
+            assert f"dòng 1–{last} / 450" in text_of(app, "#pager")
+            await pilot.press("pagedown")
             await pilot.pause()
-            assert "dòng 201–400 / 450" in text_of(app, "#pager")
-            assert not set(first_page) & set(table_ids(app))
-            await pilot.press("ctrl+end", "pagedown")  # PgDn on the last row turns the page
+            assert table.cursor_row == last  # one screenful down (0-based)
+            await pilot.press("end")
             await pilot.pause()
-            assert len(table_ids(app)) == 50
-            await pilot.press("pageup")  # on the first row: back a page
+            assert table.cursor_row == 449 and table.view[1] == 450
+            assert "/ 450" in text_of(app, "#pager") and f"dòng {table.view[0]}–450" in text_of(app, "#pager")
+            await pilot.press("enter")
             await pilot.pause()
-            assert "dòng 201–400 / 450" in text_of(app, "#pager")
+            assert isinstance(app.screen, DetailScreen) and app.screen.enterprise_id == table.rows[449].id
     finally:
         store.close()
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from fieldapp.core.classify import Classification
@@ -60,33 +61,53 @@ class DetailScreen(BaseScreen[None]):
         Binding("u", "mark_unionized", N_("Mark unionized"), id="detail.unionized"),
     ]
 
-    AUTO_FOCUS = "#visits"
+    AUTO_FOCUS = "#detail"
 
     def __init__(self, enterprise_id: str) -> None:
         super().__init__()
         self.enterprise_id = enterprise_id
 
     def compose(self) -> ComposeResult:
-        store = self.fapp.store
-        enterprise = store.get_enterprise(self.enterprise_id)
-        visits = store.visits_of(self.enterprise_id)
+        # the same widgets serve every enterprise: show() fills them (building a screen per detail is slow)
+        yield Static(id="title")
         with VerticalScroll(id="detail"):
-            if enterprise is None:
-                yield Static(_("This enterprise is no longer in the store."), id="gone")
-            else:
-                c = self.fapp.index.classes.get(enterprise.id)
-                yield Static(self._title(enterprise, c), id="title")
-                if c is not None:
-                    yield Static(self._verdict(c), id="verdict")
-                with Grid(id="fields"):
-                    for name in _SHOWN_FIELDS:
-                        yield Static(field(name), classes="label")
-                        yield Static(Text(field_value(enterprise, name)), classes="value")
-                yield Static(
-                    _("Visits ({n}), newest first — Enter edits one", n=len(visits)), id="visits-title"
-                )
-                yield self._visits_table(visits)
+            yield Static(id="verdict")
+            yield Static(id="fields")
+            yield Static(id="visits-title")
+            table: DataTable[str | Text] = DataTable(id="visits", cursor_type="row", zebra_stripes=True)
+            yield table
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show(self.enterprise_id)
+
+    def after_rebuild(self) -> None:
+        self.show(self.enterprise_id)
+
+    def show(self, enterprise_id: str) -> None:
+        """Fill the screen with one enterprise, its verdict and its visits."""
+        self.enterprise_id = enterprise_id
+        store = self.fapp.store
+        enterprise = store.get_enterprise(enterprise_id)
+        visits = store.visits_of(enterprise_id) if enterprise is not None else []
+        c = self.fapp.index.classes.get(enterprise_id)
+        title = self.query_one("#title", Static)
+        verdict = self.query_one("#verdict", Static)
+        if enterprise is None:
+            title.update(Text(_("This enterprise is no longer in the store."), style="bold"))
+            verdict.display = False
+            self.query_one("#fields", Static).update("")
+        else:
+            title.update(self._title(enterprise, c))
+            verdict.display = c is not None
+            if c is not None:
+                verdict.update(self._verdict(c))
+            self.query_one("#fields", Static).update(self._fields(enterprise))
+        self.query_one("#visits-title", Static).update(
+            _("Visits ({n}), newest first — Enter edits one", n=len(visits))
+        )
+        self._fill_visits(self.query_one("#visits", DataTable), visits)
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def _title(self, e: Enterprise, c: Classification | None) -> Text:
         text = Text(e.name, style="bold")
@@ -98,6 +119,15 @@ class DetailScreen(BaseScreen[None]):
         if e.pending:
             text.append("  ⟳ " + _("waiting to sync"), style="italic")
         return text
+
+    def _fields(self, e: Enterprise) -> Table:
+        # one widget holding a two-column grid: a widget per label and value makes opening a detail slow
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        for name in _SHOWN_FIELDS:
+            grid.add_row(field(name), Text(field_value(e, name)))
+        return grid
 
     def _verdict(self, c: Classification) -> Text:
         lang = language()
@@ -112,8 +142,8 @@ class DetailScreen(BaseScreen[None]):
         text.rstrip()
         return text
 
-    def _visits_table(self, visits: list[Visit]) -> DataTable[str | Text]:
-        table: DataTable[str | Text] = DataTable(id="visits", cursor_type="row", zebra_stripes=True)
+    def _fill_visits(self, table: DataTable[str | Text], visits: list[Visit]) -> None:
+        table.clear(columns=True)
         for name in ("visited_on", "headcount", "seasonal", "managers", "applications"):
             table.add_column(field(name), key=name)
         table.add_column(_("Attitude"), key="attitude")
@@ -131,12 +161,11 @@ class DetailScreen(BaseScreen[None]):
                 v.note.replace("\n", " ")[:60],
                 key=v.id,
             )
-        return table
 
     @on(FieldApp.DataChanged)
-    async def _data_changed(self, message: FieldApp.DataChanged) -> None:
+    def _data_changed(self, message: FieldApp.DataChanged) -> None:
         if message.enterprise_id in (None, self.enterprise_id):
-            await self.recompose()
+            self.show(self.enterprise_id)
 
     @on(DataTable.RowSelected, "#visits")
     def _edit_visit(self, event: DataTable.RowSelected) -> None:

@@ -1,4 +1,4 @@
-"""Enterprises (home): search as you type, quick filters, sort by any column, status counts, one page at a time."""
+"""Enterprises (home): search as you type, quick filters, sort by any column, status counts, pending records."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from fieldapp.core.classify import PRIORITIES, STATUSES
 from fieldapp.tui.app import FieldApp
@@ -17,7 +17,7 @@ from fieldapp.tui.i18n import N_, _, field
 from fieldapp.tui.index import COLUMNS, Query, Row
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.widgets.badges import priority_label, status_badge, status_label
-from fieldapp.tui.widgets.enterprise_table import PAGE_SIZE, WIDE, EnterpriseTable
+from fieldapp.tui.widgets.enterprise_table import WIDE, EnterpriseTable
 
 __all__ = ["HomeScreen"]
 
@@ -47,7 +47,6 @@ class HomeScreen(BaseScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.query_state = Query()
-        self.page = 0
         self.matches: list[Row] = []
 
     # --- layout ----------------------------------------------------------------------------------------
@@ -70,7 +69,7 @@ class HomeScreen(BaseScreen[None]):
         self.after_rebuild()
 
     def after_rebuild(self) -> None:
-        self.query_one(EnterpriseTable).wide = None
+        self.query_one(EnterpriseTable).wide = None  # the column titles are in the new language
         self.refill(keep_cursor=False)
         self.query_one(EnterpriseTable).focus()
 
@@ -80,44 +79,36 @@ class HomeScreen(BaseScreen[None]):
 
     # --- filling ---------------------------------------------------------------------------------------
     def refill(self, keep_cursor: bool = True) -> None:
-        """Run the query again and show the current page."""
+        """Run the query again and show the matches."""
         app: FieldApp = self.fapp
         self.query_one("#loading").display = not app.loaded
         if not app.loaded:
             return
         self.matches = app.index.query(self.query_state)
-        pages = max(1, -(-len(self.matches) // PAGE_SIZE))
-        self.page = min(self.page, pages - 1)
-        self.show_page(keep_cursor)
-        self.show_counts()
-
-    def show_page(self, keep_cursor: bool = True) -> None:
-        """Fill the table with the current page of matches."""
         table = self.table
         selected = self.selected_id() if keep_cursor else None
-        wide = self.size.width >= WIDE
         q = self.query_state
-        if table.wide != wide or getattr(table, "sorted_by", None) != (q.sort, q.descending):
+        wide = self.size.width >= WIDE
+        if table.wide != wide or table.sorted_by != (q.sort, q.descending):
             table.set_columns(wide, q.sort, q.descending)
-            table.sorted_by = (q.sort, q.descending)  # type: ignore[attr-defined]
-        start = self.page * PAGE_SIZE
-        rows = self.matches[start : start + PAGE_SIZE]
-        table.show(rows, self.fapp.today)
-        if selected is not None:
-            for i, row in enumerate(rows):
-                if row.id == selected:
-                    table.move_cursor(row=i, animate=False)
-                    break
-        n = len(self.matches)
-        if n:
-            pager = _("rows {first}–{last} of {total}", first=start + 1, last=start + len(rows), total=n)
+        table.show(self.matches, app.today, keep=selected)
+        self._show_pager(*table.view)
+        self.show_counts()
+        self.show_filters()
+
+    def _show_pager(self, first: int, last: int, total: int) -> None:
+        if total:
+            pager = _("rows {first}–{last} of {total}", first=first, last=last, total=total)
         else:
             pager = _("no enterprise matches")
         pending = self.fapp.pending_records
         self.query_one("#pager", Static).update(
             Text(pager + "  ").append(_("⟳ {n} to sync", n=pending), style="bold" if pending else "dim")
         )
-        self.show_filters()
+
+    @on(EnterpriseTable.Viewed)
+    def _viewed(self, event: EnterpriseTable.Viewed) -> None:
+        self._show_pager(event.first, event.last, event.total)
 
     def show_counts(self) -> None:
         counts = self.fapp.index.counts()
@@ -142,8 +133,9 @@ class HomeScreen(BaseScreen[None]):
         self.query_one("#filters", Static).update(Text(f"{_('Filter')}: {shown}"))
 
     def on_resize(self) -> None:
-        if self.fapp.loaded and self.table.wide != (self.size.width >= WIDE):
-            self.show_page()
+        if self.fapp.loaded:
+            q = self.query_state
+            self.table.set_columns(self.size.width >= WIDE, q.sort, q.descending)
 
     @on(FieldApp.DataChanged)
     def _data_changed(self, _message: FieldApp.DataChanged) -> None:
@@ -151,17 +143,13 @@ class HomeScreen(BaseScreen[None]):
 
     def selected_id(self) -> str | None:
         """The id of the enterprise under the cursor, if any."""
-        table = self.table
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        row = self.table.selected()
+        return row.id if row is not None else None
 
     # --- events ----------------------------------------------------------------------------------------
     @on(Input.Changed, "#search")
     def _search(self, event: Input.Changed) -> None:
         self.query_state = self.query_state.but(text=event.value)
-        self.page = 0
         self.refill(keep_cursor=False)
 
     @on(Input.Submitted, "#search")
@@ -172,30 +160,19 @@ class HomeScreen(BaseScreen[None]):
         if self.query_one("#search", Input).has_focus:
             self.table.focus()
 
-    @on(DataTable.RowSelected)
-    def _open(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.fapp.open_enterprise(str(event.row_key.value))
+    @on(EnterpriseTable.Selected)
+    def _open(self, event: EnterpriseTable.Selected) -> None:
+        self.fapp.open_enterprise(event.enterprise_id)
 
-    @on(DataTable.HeaderSelected)
-    def _sort_by_header(self, event: DataTable.HeaderSelected) -> None:
-        column = str(event.column_key.value)
+    @on(EnterpriseTable.HeaderClicked)
+    def _sort_by_header(self, event: EnterpriseTable.HeaderClicked) -> None:
+        column = event.column
         q = self.query_state
         self.set_query(q.but(sort=column, descending=not q.descending if q.sort == column else False))
 
-    @on(EnterpriseTable.Turn)
-    def _turn(self, event: EnterpriseTable.Turn) -> None:
-        pages = max(1, -(-len(self.matches) // PAGE_SIZE))
-        page = min(max(self.page + event.delta, 0), pages - 1)
-        if page != self.page:
-            self.page = page
-            self.show_page(keep_cursor=False)
-            self.table.move_cursor(row=0 if event.delta > 0 else self.table.row_count - 1, animate=False)
-
     def set_query(self, query: Query) -> None:
-        """Show the table for *query* from its first page."""
+        """Show the table for *query* from its first row."""
         self.query_state = query
-        self.page = 0
         self.refill(keep_cursor=False)
 
     # --- actions ---------------------------------------------------------------------------------------

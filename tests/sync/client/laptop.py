@@ -97,7 +97,10 @@ def server_records(server_url: str, admin_token: str, kind: str = "visit") -> li
 def server_hashes(server_url: str, admin_token: str, kind: str = "visit") -> list[tuple[str, str]]:
     """(id, content hash) of every live record of *kind* on the server, ids possibly repeated (none should be)."""
     model = Enterprise if kind == "enterprise" else Visit
-    return [(item["id"], model.parse(item["record"]).content_hash) for item in server_records(server_url, admin_token, kind)]
+    return [
+        (item["id"], model.parse(item["record"]).content_hash)
+        for item in server_records(server_url, admin_token, kind)
+    ]
 
 
 class Recorder(httpx.BaseTransport):

@@ -25,7 +25,8 @@ def test_all_names_everything_public_and_nothing_else() -> None:
     public = {
         name
         for name, obj in vars(sync.client).items()
-        if not name.startswith("_") and (inspect.isclass(obj) or inspect.isfunction(obj))
+        if not name.startswith("_")
+        and (inspect.isclass(obj) or inspect.isfunction(obj))
         and (obj.__module__.startswith("sync.") and obj.__module__ != "sync.protocol")
     }
     assert public <= exported

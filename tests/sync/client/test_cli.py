@@ -53,7 +53,9 @@ def test_without_a_server_the_command_says_what_to_configure(run: Run, data_dir:
     assert "Chưa cấu hình" in result.stderr  # Vietnamese by default
 
 
-def test_sync_json_prints_the_summary_and_exits_0(module_server, run: Run, data_dir: Path, cadre: User) -> None:
+def test_sync_json_prints_the_summary_and_exits_0(
+    module_server, run: Run, data_dir: Path, cadre: User
+) -> None:
     _with_records(data_dir, cadre.name, visits=4)
     _configure(data_dir, module_server.url, cadre.token)
 
@@ -67,7 +69,9 @@ def test_sync_json_prints_the_summary_and_exits_0(module_server, run: Run, data_
         assert store.counts()["pending_visits"] == 0
 
 
-def test_the_summary_table_speaks_the_users_language(module_server, run: Run, data_dir: Path, cadre: User) -> None:
+def test_the_summary_table_speaks_the_users_language(
+    module_server, run: Run, data_dir: Path, cadre: User
+) -> None:
     _with_records(data_dir, cadre.name)
     _configure(data_dir, module_server.url, cadre.token)
 

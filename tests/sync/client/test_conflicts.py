@@ -20,13 +20,17 @@ def _synced_enterprise(module_server, laptop: Store, cadre: User) -> Enterprise:
 
 
 def _on_server(module_server, admin: User, enterprise_id: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    [item] = [i for i in server_records(module_server.url, admin.token, "enterprise") if i["id"] == enterprise_id]
+    [item] = [
+        i for i in server_records(module_server.url, admin.token, "enterprise") if i["id"] == enterprise_id
+    ]
     return item
 
 
 def _hard_conflict(module_server, laptop: Store, cadre: User, admin: User) -> Enterprise:  # type: ignore[no-untyped-def]
     synced = _synced_enterprise(module_server, laptop, cadre)
-    [office] = office_push(module_server.url, admin.token, [("enterprise", synced.edit(name="Tên của văn phòng"))])
+    [office] = office_push(
+        module_server.url, admin.token, [("enterprise", synced.edit(name="Tên của văn phòng"))]
+    )
     assert (office["status"], office["server_version"]) == ("accepted", 2)
     mine = laptop.save_enterprise(synced.edit(name="Tên của cán bộ"))
 
@@ -42,7 +46,9 @@ def _hard_conflict(module_server, laptop: Store, cadre: User, admin: User) -> En
     return mine
 
 
-def test_a_soft_conflict_is_merged_on_both_sides(module_server, laptop: Store, cadre: User, admin: User) -> None:
+def test_a_soft_conflict_is_merged_on_both_sides(
+    module_server, laptop: Store, cadre: User, admin: User
+) -> None:
     synced = _synced_enterprise(module_server, laptop, cadre)
     office_push(module_server.url, admin.token, [("enterprise", synced.edit(address="99 Lê Lợi"))])
     laptop.save_enterprise(synced.edit(name="Công ty May Sài Gòn 2"))
@@ -54,7 +60,10 @@ def test_a_soft_conflict_is_merged_on_both_sides(module_server, laptop: Store, c
     assert merged is not None and not merged.pending and merged.server_version == 3
     assert (merged.name, merged.address) == ("Công ty May Sài Gòn 2", "99 Lê Lợi")
     on_server = _on_server(module_server, admin, synced.id)
-    assert on_server["server_version"] == 3 and Enterprise.parse(on_server["record"]).content_hash == merged.content_hash
+    assert (
+        on_server["server_version"] == 3
+        and Enterprise.parse(on_server["record"]).content_hash == merged.content_hash
+    )
     assert client_for(laptop, module_server.url, cadre.token).run().pushed == 0
 
 

@@ -32,9 +32,16 @@ def test_pull_brings_new_records_reassignments_and_deletions(
 ) -> None:
     first = Enterprise.create(name="Công ty Một", assigned_to=cadre.name)
     second = Enterprise.create(name="Công ty Hai", assigned_to=cadre.name)
-    visit = Visit.create(enterprise_id=first.id, visited_on=date(2026, 3, 1), cadre=cadre.name, headcount=30,
-                         attitude="neutral")
-    office_push(module_server.url, admin.token, [("enterprise", first), ("enterprise", second), ("visit", visit)])
+    visit = Visit.create(
+        enterprise_id=first.id,
+        visited_on=date(2026, 3, 1),
+        cadre=cadre.name,
+        headcount=30,
+        attitude="neutral",
+    )
+    office_push(
+        module_server.url, admin.token, [("enterprise", first), ("enterprise", second), ("visit", visit)]
+    )
     recorder = Recorder()
     client = client_for(laptop, module_server.url, cadre.token, transport=recorder)
 
@@ -43,14 +50,23 @@ def test_pull_brings_new_records_reassignments_and_deletions(
     assert summary.ok and summary.pulled >= 3
     assert laptop.get_enterprise(second.id).assigned_to == cadre.name  # type: ignore[union-attr]
     pulled_visit = laptop.get_visit(visit.id)
-    assert pulled_visit is not None and pulled_visit.content_hash == visit.content_hash and not pulled_visit.pending
+    assert (
+        pulled_visit is not None
+        and pulled_visit.content_hash == visit.content_hash
+        and not pulled_visit.pending
+    )
     assert laptop.get_meta(CURSOR_KEY) == _server_cursor(module_server, cadre.token)
 
     # the office reassigns the second enterprise and deletes the first (with its visit)
-    office_push(module_server.url, admin.token,
-                [("enterprise", second.with_meta(server_version=1).edit(assigned_to="someone_else"))])
-    deleted = httpx.delete(f"{module_server.url}/api/v1/enterprises/{first.id}",
-                           headers={"Authorization": f"Bearer {admin.token}"})
+    office_push(
+        module_server.url,
+        admin.token,
+        [("enterprise", second.with_meta(server_version=1).edit(assigned_to="someone_else"))],
+    )
+    deleted = httpx.delete(
+        f"{module_server.url}/api/v1/enterprises/{first.id}",
+        headers={"Authorization": f"Bearer {admin.token}"},
+    )
     assert deleted.status_code == 200
 
     again = client.run()
@@ -75,8 +91,11 @@ def test_a_record_edited_locally_is_not_overwritten_by_a_pull(
     office_push(module_server.url, admin.token, [("enterprise", shared)])
     client = client_for(laptop, module_server.url, cadre.token)
     assert client.run().ok
-    office_push(module_server.url, admin.token,
-                [("enterprise", shared.with_meta(server_version=1).edit(name="Tên mới của văn phòng"))])
+    office_push(
+        module_server.url,
+        admin.token,
+        [("enterprise", shared.with_meta(server_version=1).edit(name="Tên mới của văn phòng"))],
+    )
 
     def edit_when_pulling(progress: SyncProgress) -> None:
         # edited after the push phase, before the office's change arrives
@@ -109,18 +128,31 @@ def test_the_cursor_is_stored_only_after_its_page_is_applied(
                 return httpx.Response(503, json={"error": {"code": "busy", "message": "down", "errors": []}})
         return None
 
-    flaky = client_for(laptop, module_server.url, cadre.token, transport=Recorder(fault=fail_third_page),
-                       pull_limit=2, sleep=lambda s: None)
+    flaky = client_for(
+        laptop,
+        module_server.url,
+        cadre.token,
+        transport=Recorder(fault=fail_third_page),
+        pull_limit=2,
+        sleep=lambda s: None,
+    )
     with pytest.raises(SyncNetworkError):
         flaky.run()
 
     # two pages applied: the stored cursor is where the third page starts, and their records are here
     assert laptop.get_meta(CURSOR_KEY) == pages[2] > pages[1] > pages[0] == 0
-    first_two = httpx.get(f"{module_server.url}/api/v1/changes", params={"since": 0, "limit": 4},
-                          headers={"Authorization": f"Bearer {cadre.token}"}).json()["changes"]
+    first_two = httpx.get(
+        f"{module_server.url}/api/v1/changes",
+        params={"since": 0, "limit": 4},
+        headers={"Authorization": f"Bearer {cadre.token}"},
+    ).json()["changes"]
     assert first_two[-1]["seq"] == pages[2]
     for change in first_two:
-        local = laptop.get_enterprise(change["id"]) if change["kind"] == "enterprise" else laptop.get_visit(change["id"])
+        local = (
+            laptop.get_enterprise(change["id"])
+            if change["kind"] == "enterprise"
+            else laptop.get_visit(change["id"])
+        )
         assert (local is not None) == (change["op"] == "upsert")
 
     summary = client_for(laptop, module_server.url, cadre.token, pull_limit=2).run()
@@ -136,11 +168,20 @@ def test_a_visit_listed_before_its_enterprise_waits_for_it(
     client = client_for(laptop, module_server.url, cadre.token)
     assert client.run().ok  # catch up with what earlier tests left on the server
     enterprise = Enterprise.create(name="Công ty Sau")
-    visit = Visit.create(enterprise_id=enterprise.id, visited_on=date(2026, 2, 2), cadre=cadre.name, headcount=12,
-                         attitude="supportive")
+    visit = Visit.create(
+        enterprise_id=enterprise.id,
+        visited_on=date(2026, 2, 2),
+        cadre=cadre.name,
+        headcount=12,
+        attitude="supportive",
+    )
     office_push(module_server.url, admin.token, [("enterprise", enterprise), ("visit", visit)])
     # editing the enterprise moves it after the visit in the change feed
-    office_push(module_server.url, admin.token, [("enterprise", enterprise.with_meta(server_version=1).edit(ward="X"))])
+    office_push(
+        module_server.url,
+        admin.token,
+        [("enterprise", enterprise.with_meta(server_version=1).edit(ward="X"))],
+    )
     start = laptop.get_meta(CURSOR_KEY)
     cursors: list[int] = []
 

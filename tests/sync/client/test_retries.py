@@ -58,7 +58,9 @@ def test_the_client_gives_up_after_the_retry_budget_and_keeps_everything_pending
         sock.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
     waits: list[float] = []
-    client = client_for(laptop, dead, "token", retry=RetryPolicy(attempts=4, base=0.01, cap=1), sleep=waits.append)
+    client = client_for(
+        laptop, dead, "token", retry=RetryPolicy(attempts=4, base=0.01, cap=1), sleep=waits.append
+    )
 
     with pytest.raises(SyncNetworkError) as failed:
         client.run()

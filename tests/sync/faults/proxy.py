@@ -122,6 +122,11 @@ class FaultProxy:
                 _close(client, reset=True)  # the server is down: behave like it (connection refused/reset)
                 continue
             upstream.settimeout(None)
+            for sock in (
+                client,
+                upstream,
+            ):  # forward each piece at once: Nagle + delayed ACK would add ~40 ms
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 self._sockets.update((client, upstream))
             connection = _Connection(self, client, upstream, plan)
@@ -187,10 +192,12 @@ class _Connection:
 
 
 def _close(sock: socket.socket, *, reset: bool) -> None:
+    # A thread blocked in recv() on this socket keeps it alive past close(): wake it first. SHUT_RD sends nothing
+    # to the peer, so a reset still goes out as a RST; SHUT_RDWR sends the FIN of an orderly cut.
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RD if reset else socket.SHUT_RDWR)
     with contextlib.suppress(OSError):
         if reset:  # SO_LINGER 0: close() sends RST instead of FIN
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        else:
-            sock.shutdown(socket.SHUT_RDWR)
     with contextlib.suppress(OSError):
         sock.close()

@@ -8,6 +8,7 @@ times). In the end the server must hold exactly the laptops' records: every id o
 
 from __future__ import annotations
 
+import os
 import random
 import secrets
 from collections import Counter
@@ -15,14 +16,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from client.laptop import add_enterprise, add_visits, client_for, server_hashes
 
 from fieldapp.store import Store
 from sync.client import RetryPolicy, SyncError
 
-from client.laptop import add_enterprise, add_visits, client_for, server_hashes
 from .proxy import FaultProxy
 
-TRIALS = 100
+TRIALS = int(os.environ.get("FIELDAPP_FAULT_TRIALS", "100"))
 VISITS = 200
 MAX_RERUNS = 60
 #: few, quick retries, so that some runs give up and the "run it again" path is exercised too
@@ -38,7 +39,7 @@ def _sync_until_ok(store: Store, url: str, token: str, rng: random.Random) -> tu
         token,
         retry=TRIAL_RETRY,
         timeout=TRIAL_TIMEOUT,
-        max_items=rng.choice([7, 20, 40]),  # small batches: cuts land before, inside and after many of them
+        max_items=rng.choice([10, 25, 50]),  # small batches: cuts land before, inside and after many of them
         pull_limit=rng.choice([50, 1000]),
         rng=rng,
     )
@@ -63,7 +64,9 @@ def test_cut_connections_lose_and_double_nothing(module_server, db_backend: str,
     expected_visits: dict[str, str] = {}
     expected_enterprises: dict[str, str] = {}
     runs: Counter[str] = Counter()
-    with FaultProxy(module_server.port, seed=rng.randrange(2**32), fault_rate=0.5) as proxy:
+    with FaultProxy(
+        module_server.port, seed=rng.randrange(2**32), fault_rate=0.8, max_cut_bytes=16 * 1024
+    ) as proxy:
         for trial in range(TRIALS):
             cadre = f"cadre_{trial}_{secrets.token_hex(3)}"
             token = module_server.add_user(cadre, "cadre")
@@ -87,7 +90,9 @@ def test_cut_connections_lose_and_double_nothing(module_server, db_backend: str,
     assert dict(server_hashes(module_server.url, admin, "enterprise")) == expected_enterprises
 
     # the faults really happened, of every kind, many times
-    print(f"\n{db_backend}: {TRIALS} trials, {runs['runs']} runs ({runs['failed_runs']} gave up), proxy: {stats}")
+    print(
+        f"\n{db_backend}: {TRIALS} trials, {runs['runs']} runs ({runs['failed_runs']} gave up), proxy: {stats}"
+    )
     assert stats.get("cut_refuse", 0) > 0 and stats.get("cut_up", 0) > 0 and stats.get("cut_down", 0) > 0
     assert stats.get("cut_down_0", 0) > 0  # answers lost after the server stored the batch
     assert sum(v for k, v in stats.items() if k.startswith("cut_")) >= TRIALS

@@ -26,3 +26,17 @@ def test_unknown_path_is_a_json_error(live_server) -> None:
     response = httpx.get(f"{live_server.url}/api/v1/nothing-here", timeout=5)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path) -> None:
+    from sqlalchemy import text
+
+    from sync.server.db import SQLITE_BUSY_MS, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'nested' / 'db.sqlite3'}")
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_MS
+    finally:
+        engine.dispose()

@@ -138,3 +138,41 @@ def test_an_admin_may_push_visits_for_any_cadre(admin: Api, cadre: Api) -> None:
     v = visit(e["id"], cadre.name)
     assert [r["status"] for r in admin.push([item("enterprise", e), item("visit", v)])] == ["accepted", "accepted"]
     assert cadre.record("visit", v["id"]) is not None  # the cadre owns it and sees it
+
+
+def test_a_merge_that_would_be_invalid_is_a_hard_conflict(make_api) -> None:
+    a = make_api()
+    e = enterprise()
+    v = visit(e["id"], a.name, headcount=40, seasonal=5, managers=2)
+    a.push([item("enterprise", e), item("visit", v)])
+    admin = make_api("admin")
+    assert admin.push([item("visit", {**v, "headcount": 10, "applications": 0}, rev=2, base=1)])[0]["status"] == "accepted"
+    # each side valid on its own; together seasonal (30) would exceed the head count (10)
+    result = a.push([item("visit", {**v, "seasonal": 30}, rev=2, base=1)])[0]
+    assert (result["status"], result["conflict"], result["conflict_fields"]) == ("conflict", "hard", ["seasonal"])
+    assert a.record("visit", v["id"])["record"]["seasonal"] == 5
+
+
+def test_a_base_version_the_server_never_issued_is_rejected(cadre: Api) -> None:
+    e = enterprise()
+    cadre.push([item("enterprise", e)])
+    result = cadre.push([item("enterprise", {**e, "name": "Khác"}, rev=2, base=7)])[0]
+    assert result["status"] == "rejected"
+    assert [(p["field"], p["code"]) for p in result["errors"]] == [("base_version", "unknown_base_version")]
+
+
+def test_resolving_with_an_edited_record_validates_it(make_api) -> None:
+    a, b = make_api(), make_api()
+    e = enterprise()
+    a.push([item("enterprise", e)])
+    b.push([item("enterprise", {**e, "union_members": 1}, rev=2, base=1)])
+    a.push([item("enterprise", {**e, "union_members": 2}, rev=2, base=1)])
+    conflict = [c for c in a.http.get("/api/v1/conflicts").json()["items"] if c["record_id"] == e["id"]][0]
+    bad = a.http.post(f"/api/v1/conflicts/{conflict['id']}/resolve",
+                      json={"resolution": "edit", "record": {**e, "union_members": -3}})
+    assert bad.status_code == 422 and bad.json()["error"]["errors"][0]["field"] == "union_members"
+    good = a.http.post(f"/api/v1/conflicts/{conflict['id']}/resolve",
+                       json={"resolution": "edit", "record": {**e, "union_members": 3}})
+    assert good.status_code == 200 and good.json()["resolution"] == "edit"
+    assert a.record("enterprise", e["id"])["record"]["union_members"] == 3
+    assert b.http.get("/api/v1/conflicts").json()["items"] == []  # not b's conflict

@@ -1,0 +1,325 @@
+"""Benchmark of sync: batched push against one record per request (OpenRosa style), measured in the same run.
+
+    python benchmarks/sync_bench.py [--database sqlite|postgresql|both] [--visits 10000] [--single 2000]
+                                    [--clients 20] [--per-client 1000] [--workers 2] [--dir DIR]
+
+For each database it starts a real ``fieldapp-server`` (``python -m sync.server serve``) on a free 127.0.0.1 port
+and a fresh database (PostgreSQL at 127.0.0.1:5432 as user postgres: a new database, dropped afterwards), then:
+
+1. pushes ``--visits`` demo visits (and their enterprises) from one laptop store with the real SyncClient, in
+   batches: records/s of the push phase (target >= 5,000/s), and the whole sync (push + pull);
+2. pushes ``--single`` of the same records (fresh ids) one per request, the way OpenRosa clients submit: records/s,
+   and the ratio batch/single;
+3. re-runs the sync with nothing changed (target <= 1 s);
+4. on PostgreSQL: ``--clients`` laptops (processes) each pushing ``--per-client`` visits at once to one server with
+   ``--workers`` worker processes: no errors, the server's totals checked exactly, p50/p99/max request latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import multiprocessing
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from fieldapp.core.records import Enterprise, Visit
+from fieldapp.settings import Settings
+from fieldapp.store import Store
+from sync.client import SyncClient, SyncProgress
+
+REPO = Path(__file__).resolve().parents[1]
+PG = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+CADRE = "bench_cadre"
+
+
+# --- databases and servers -------------------------------------------------------------------------------
+@contextlib.contextmanager
+def fresh_database(kind: str, folder: Path) -> Iterator[str]:
+    """A new empty database URL; PostgreSQL databases are dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / f'server-{secrets.token_hex(3)}.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"fieldapp_bench_{secrets.token_hex(4)}"
+    admin = dict(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", autocommit=True)
+    with psycopg.connect(**admin) as conn:  # type: ignore[arg-type]
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG.format(name=name)
+    finally:
+        with psycopg.connect(**admin) as conn:  # type: ignore[arg-type]
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(url: str, folder: Path, workers: int = 1) -> Iterator[str]:
+    """A running server on *url* (migrated on start); yields its base URL; stopped (SIGTERM, then SIGKILL) after."""
+    port = _free_port()
+    log = (folder / f"server-{port}.log").open("wb")
+    cmd = [sys.executable, "-m", "sync.server", "serve", "--host", "127.0.0.1", "--port", str(port),
+           "--database-url", url, "--workers", str(workers)]
+    env = {k: v for k, v in os.environ.items() if k != "FIELDAPP_SERVER_DATABASE_URL"}
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited ({proc.returncode}); see {log.name}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start; see {log.name}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def add_user(url: str, name: str, role: str = "cadre") -> str:
+    from sync.server.users import add_user as add
+
+    return add(url, name, role=role)
+
+
+# --- laptops ------------------------------------------------------------------------------------------------
+def demo_records(visits: int, cadre: str) -> tuple[list[Enterprise], list[Visit]]:
+    """Demo enterprises and visits (fieldapp.io.demo), every visit in *cadre*'s name; synthetic if no demo."""
+    try:
+        from fieldapp.io.demo import generate_demo
+    except ImportError:
+        return synthetic_records(visits, cadre, max(1, visits // 25))
+    enterprises, made = generate_demo(enterprises=max(1, visits // 25), visits=visits, seed=7)
+    return enterprises, [v.model_copy(update={"cadre": cadre}) for v in made]
+
+
+def synthetic_records(visits: int, cadre: str, enterprises: int) -> tuple[list[Enterprise], list[Visit]]:
+    """Simple valid records: *enterprises* enterprises and *visits* visits spread over them."""
+    firms = [Enterprise.create(name=f"Công ty Thử nghiệm {i}", ward="Phường 1") for i in range(enterprises)]
+    made = [
+        Visit.create(enterprise_id=firms[i % enterprises].id, visited_on="2026-01-15", cadre=cadre,
+                     headcount=20 + i % 300, attitude="neutral", note=f"Lần thăm số {i}: gặp giám đốc nhân sự")
+        for i in range(visits)
+    ]
+    return firms, made
+
+
+def renamed(enterprises: list[Enterprise], visits: list[Visit]) -> tuple[list[Enterprise], list[Visit]]:
+    """The same records under fresh ids (and without tax codes, which the server keeps unique)."""
+    new_ids = {e.id: str(uuid.uuid4()) for e in enterprises}
+    firms = [e.model_copy(update={"id": new_ids[e.id], "tax_code": None}) for e in enterprises]
+    return firms, [v.model_copy(update={"id": str(uuid.uuid4()), "enterprise_id": new_ids[v.enterprise_id]})
+                   for v in visits]
+
+
+def laptop(folder: Path, enterprises: list[Enterprise], visits: list[Visit]) -> Store:
+    store = Store.open(folder)
+    store.save_enterprises(enterprises)
+    store.save_visits(visits)
+    return store
+
+
+def timed_sync(client: SyncClient) -> tuple[float, float, Any]:
+    """(push seconds, total seconds, summary) of one run."""
+    marks: dict[str, float] = {}
+
+    def progress(p: SyncProgress) -> None:
+        marks.setdefault(p.phase, time.perf_counter())
+
+    start = time.perf_counter()
+    summary = client.run(progress=progress)
+    end = time.perf_counter()
+    return marks.get("pull", end) - start, end - start, summary
+
+
+def check(summary: Any, expected: int) -> None:
+    if not summary.ok or summary.accepted != expected:
+        raise SystemExit(f"sync failed: expected {expected} accepted, got {summary.to_dict()}")
+
+
+# --- the measurements -----------------------------------------------------------------------------------------
+def single_laptop(kind: str, folder: Path, visits: int, single: int) -> dict[str, Any]:
+    enterprises, made = demo_records(visits, CADRE)
+    with fresh_database(kind, folder) as url, server(url, folder) as base:
+        token = add_user(url, CADRE)
+        settings = Settings(server=base, token=token)
+        store = laptop(folder / f"laptop-{kind}", enterprises, made)
+        n = len(enterprises) + len(made)
+        client = SyncClient(store, settings)
+        push_s, total_s, summary = timed_sync(client)
+        check(summary, n)
+        reruns = []
+        for _ in range(3):
+            start = time.perf_counter()
+            idle = client.run()
+            reruns.append(time.perf_counter() - start)
+            if idle.pushed or not idle.ok:
+                raise SystemExit(f"a rerun with nothing changed pushed something: {idle.to_dict()}")
+        store.close()
+
+        subset = made[:single]
+        used = {v.enterprise_id for v in subset}
+        firms, visits_ = renamed([e for e in enterprises if e.id in used], subset)
+        one_store = laptop(folder / f"laptop-{kind}-single", firms, visits_)
+        one_client = SyncClient(one_store, settings, max_items=1)
+        one_push_s, _, one_summary = timed_sync(one_client)
+        check(one_summary, len(firms) + len(visits_))
+        one_store.close()
+    batch_rate = n / push_s
+    single_rate = (len(firms) + len(visits_)) / one_push_s
+    return {
+        "records": n,
+        "push_s": push_s,
+        "batch_rate": batch_rate,
+        "total_s": total_s,
+        "requests": len(client.latencies),
+        "single_records": len(firms) + len(visits_),
+        "single_rate": single_rate,
+        "ratio": batch_rate / single_rate,
+        "rerun_s": max(reruns),
+    }
+
+
+def _concurrent_client(args: tuple[str, str, str, str, int, Any]) -> dict[str, Any]:
+    base, token, name, folder, per_client, barrier = args
+    firms, made = synthetic_records(per_client, name, 1)
+    store = laptop(Path(folder), firms, made)
+    client = SyncClient(store, Settings(server=base, token=token))
+    barrier.wait()
+    start = time.perf_counter()
+    try:
+        summary = client.run()
+        result = {"summary": summary.to_dict(), "error": None}
+    except Exception as exc:  # reported, never hidden
+        result = {"summary": None, "error": f"{type(exc).__name__}: {exc}"}
+    result.update(seconds=time.perf_counter() - start, latencies=client.latencies,
+                  records={v.id: v.content_hash for v in store.visits()}, enterprise=firms[0].id)
+    store.close()
+    return result
+
+
+def concurrent(folder: Path, clients: int, per_client: int, workers: int) -> dict[str, Any]:
+    with fresh_database("postgresql", folder) as url, server(url, folder, workers=workers) as base:
+        admin = add_user(url, "bench_office", "admin")
+        tokens = [(f"bench_c{i}", add_user(url, f"bench_c{i}")) for i in range(clients)]
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Manager() as manager:
+            barrier = manager.Barrier(clients + 1)
+            jobs = [(base, token, name, str(folder / f"concurrent-{i}"), per_client, barrier)
+                    for i, (name, token) in enumerate(tokens)]
+            with ctx.Pool(clients) as pool:
+                pending = pool.map_async(_concurrent_client, jobs)
+                barrier.wait(timeout=300)
+                start = time.perf_counter()
+                results = pending.get(timeout=600)
+                wall = time.perf_counter() - start
+        errors = [r["error"] for r in results if r["error"]]
+        errors += [str(r["summary"]) for r in results if r["summary"] and
+                   (not r["summary"]["ok"] or r["summary"]["accepted"] != per_client + 1)]
+        expected = {k: v for r in results for k, v in r["records"].items()}
+        on_server = server_visits(base, admin)
+        exact = len(on_server) == len(dict(on_server)) == clients * per_client and dict(on_server) == expected
+        latencies = sorted(x for r in results for x in r["latencies"])
+    return {
+        "clients": clients,
+        "records": clients * (per_client + 1),
+        "wall_s": wall,
+        "rate": clients * (per_client + 1) / wall,
+        "errors": errors,
+        "exact": exact,
+        "requests": len(latencies),
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
+        "max_ms": 1000 * latencies[-1],
+    }
+
+
+def server_visits(base: str, admin: str) -> list[tuple[str, str]]:
+    """(id, content hash) of every visit on the server."""
+    found: list[tuple[str, str]] = []
+    offset: int | None = 0
+    with httpx.Client(headers={"Authorization": f"Bearer {admin}"}, timeout=60) as http:
+        while offset is not None:
+            page = http.get(f"{base}/api/v1/visits", params={"offset": offset, "limit": 1000}).json()
+            found += [(i["id"], Visit.parse(i["record"]).content_hash) for i in page["items"]]
+            offset = page["next_offset"]
+    return found
+
+
+# --- the report -----------------------------------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--visits", type=int, default=10_000)
+    parser.add_argument("--single", type=int, default=2_000, help="visits pushed one per request (baseline)")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--per-client", type=int, default=1_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--dir", type=Path, default=None, help="folder for stores and SQLite (default: a temp dir)")
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    print(f"sync benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {platform.node()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}")
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        folder = Path(tmp)
+        rows = {kind: single_laptop(kind, folder, args.visits, args.single) for kind in kinds}
+        print(f"\n{'':44}" + "".join(f"{k:>14}" for k in rows))
+        lines = [
+            ("records pushed (batched)", "records", "{:,.0f}"),
+            ("push phase, s", "push_s", "{:.2f}"),
+            ("batched push, records/s (target >= 5,000)", "batch_rate", "{:,.0f}"),
+            ("whole first sync (push + pull), s", "total_s", "{:.2f}"),
+            ("HTTP requests in the first sync", "requests", "{:,.0f}"),
+            ("records pushed one per request", "single_records", "{:,.0f}"),
+            ("one per request (OpenRosa), records/s", "single_rate", "{:,.0f}"),
+            ("batched / one per request", "ratio", "{:.1f}x"),
+            ("re-run with nothing changed, s (<= 1)", "rerun_s", "{:.3f}"),
+        ]
+        for label, key, fmt in lines:
+            print(f"{label:44}" + "".join(f"{fmt.format(r[key]):>14}" for r in rows.values()))
+        if "postgresql" in kinds and args.clients > 0:
+            c = concurrent(folder, args.clients, args.per_client, args.workers)
+            print(f"\n{c['clients']} concurrent laptops x {args.per_client} visits (+1 enterprise each), "
+                  f"PostgreSQL, {args.workers} server workers:")
+            print(f"  {c['records']:,} records in {c['wall_s']:.2f} s = {c['rate']:,.0f} records/s; "
+                  f"errors: {len(c['errors'])}; server totals exact: {c['exact']}")
+            print(f"  {c['requests']} requests: p50 {c['p50_ms']:.0f} ms, p99 {c['p99_ms']:.0f} ms, "
+                  f"max {c['max_ms']:.0f} ms")
+            for error in c["errors"][:5]:
+                print(f"  error: {error}")
+            if c["errors"] or not c["exact"]:
+                raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
