@@ -144,6 +144,7 @@ def bench_ours(
         store.save_visits(visits)
         store.snapshot()
     result: dict[str, float] = {"open": open_in_fresh_process(OPEN_OURS, folder)}
+    result["snapshot_mb"] = (folder / "store.json").stat().st_size / 1e6
     rules = load_rules(None)
     today = date(2025, 7, 1)
     with Store.open(folder) as store:
@@ -163,7 +164,7 @@ def bench_ours(
         result["save"] = statistics.median(save_times)
         result["save_p95"] = save_times[int(len(save_times) * 0.95)]
         result["snapshot"] = timed(store.snapshot)
-        sample = rng.sample(enterprises, 1000)
+        sample = rng.sample(enterprises, min(1000, len(enterprises)))
         result["by_id"] = median_of([lambda e=e: store.get_enterprise(e.id) for e in sample])  # type: ignore[misc]
         result["by_tax"] = median_of(
             [lambda e=e: store.find_by_tax_code(e.tax_code or "") for e in sample]  # type: ignore[misc]
@@ -186,7 +187,7 @@ def bench_stock(path: Path, enterprises: list[Enterprise], visits: list[Visit]) 
         table = db.table("visits")
         result["save"] = median_of([lambda: table.insert(to_doc(make_visit(rng, enterprises[0].id)))] * 3)
         ents = db.table("enterprises")
-        sample = rng.sample(enterprises, 5)
+        sample = rng.sample(enterprises, min(5, len(enterprises)))
         item = Query()
         result["by_id"] = median_of([lambda e=e: ents.get(item.id == e.id) for e in sample])  # type: ignore[misc]
         result["by_tax"] = median_of(
@@ -273,10 +274,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{label:<44}{fmt(ours[key]):>13}{fmt(base) if base else '-':>14}{ratio:>11}"
             f"{fmt(target) if target else '-':>12}  {verdict}"
         )
+    print(f"\nsnapshot file: {ours['snapshot_mb']:.1f} MB", end="; ")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"\npeak memory of this process: {rss:.0f} MB; load average after the run: {os.getloadavg()[0]:.2f}"
-    )
+    print(f"peak memory of this process: {rss:.0f} MB; load average after the run: {os.getloadavg()[0]:.2f}")
     return 1 if failed else 0
 
 

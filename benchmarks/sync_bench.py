@@ -78,10 +78,24 @@ def server(url: str, folder: Path, workers: int = 1) -> Iterator[str]:
     """A running server on *url* (migrated on start); yields its base URL; stopped (SIGTERM, then SIGKILL) after."""
     port = _free_port()
     log = (folder / f"server-{port}.log").open("wb")
-    cmd = [sys.executable, "-m", "sync.server", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--database-url", url, "--workers", str(workers)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sync.server",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--database-url",
+        url,
+        "--workers",
+        str(workers),
+    ]
     env = {k: v for k, v in os.environ.items() if k != "FIELDAPP_SERVER_DATABASE_URL"}
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -127,8 +141,14 @@ def synthetic_records(visits: int, cadre: str, enterprises: int) -> tuple[list[E
     """Simple valid records: *enterprises* enterprises and *visits* visits spread over them."""
     firms = [Enterprise.create(name=f"Công ty Thử nghiệm {i}", ward="Phường 1") for i in range(enterprises)]
     made = [
-        Visit.create(enterprise_id=firms[i % enterprises].id, visited_on="2026-01-15", cadre=cadre,
-                     headcount=20 + i % 300, attitude="neutral", note=f"Lần thăm số {i}: gặp giám đốc nhân sự")
+        Visit.create(
+            enterprise_id=firms[i % enterprises].id,
+            visited_on="2026-01-15",
+            cadre=cadre,
+            headcount=20 + i % 300,
+            attitude="neutral",
+            note=f"Lần thăm số {i}: gặp giám đốc nhân sự",
+        )
         for i in range(visits)
     ]
     return firms, made
@@ -138,8 +158,10 @@ def renamed(enterprises: list[Enterprise], visits: list[Visit]) -> tuple[list[En
     """The same records under fresh ids (and without tax codes, which the server keeps unique)."""
     new_ids = {e.id: str(uuid.uuid4()) for e in enterprises}
     firms = [e.model_copy(update={"id": new_ids[e.id], "tax_code": None}) for e in enterprises]
-    return firms, [v.model_copy(update={"id": str(uuid.uuid4()), "enterprise_id": new_ids[v.enterprise_id]})
-                   for v in visits]
+    return firms, [
+        v.model_copy(update={"id": str(uuid.uuid4()), "enterprise_id": new_ids[v.enterprise_id]})
+        for v in visits
+    ]
 
 
 def laptop(folder: Path, enterprises: list[Enterprise], visits: list[Visit]) -> Store:
@@ -178,6 +200,7 @@ def single_laptop(kind: str, folder: Path, visits: int, single: int) -> dict[str
         client = SyncClient(store, settings)
         push_s, total_s, summary = timed_sync(client)
         check(summary, n)
+        requests = len(client.latencies)
         reruns = []
         for _ in range(3):
             start = time.perf_counter()
@@ -202,7 +225,7 @@ def single_laptop(kind: str, folder: Path, visits: int, single: int) -> dict[str
         "push_s": push_s,
         "batch_rate": batch_rate,
         "total_s": total_s,
-        "requests": len(client.latencies),
+        "requests": requests,
         "single_records": len(firms) + len(visits_),
         "single_rate": single_rate,
         "ratio": batch_rate / single_rate,
@@ -219,11 +242,15 @@ def _concurrent_client(args: tuple[str, str, str, str, int, Any]) -> dict[str, A
     start = time.perf_counter()
     try:
         summary = client.run()
-        result = {"summary": summary.to_dict(), "error": None}
+        result: dict[str, Any] = {"summary": summary.to_dict(), "error": None}
     except Exception as exc:  # reported, never hidden
         result = {"summary": None, "error": f"{type(exc).__name__}: {exc}"}
-    result.update(seconds=time.perf_counter() - start, latencies=client.latencies,
-                  records={v.id: v.content_hash for v in store.visits()}, enterprise=firms[0].id)
+    result.update(
+        seconds=time.perf_counter() - start,
+        latencies=client.latencies,
+        records={v.id: v.content_hash for v in store.visits()},
+        enterprise=firms[0].id,
+    )
     store.close()
     return result
 
@@ -235,8 +262,10 @@ def concurrent(folder: Path, clients: int, per_client: int, workers: int) -> dic
         ctx = multiprocessing.get_context("fork")
         with ctx.Manager() as manager:
             barrier = manager.Barrier(clients + 1)
-            jobs = [(base, token, name, str(folder / f"concurrent-{i}"), per_client, barrier)
-                    for i, (name, token) in enumerate(tokens)]
+            jobs = [
+                (base, token, name, str(folder / f"concurrent-{i}"), per_client, barrier)
+                for i, (name, token) in enumerate(tokens)
+            ]
             with ctx.Pool(clients) as pool:
                 pending = pool.map_async(_concurrent_client, jobs)
                 barrier.wait(timeout=300)
@@ -244,8 +273,11 @@ def concurrent(folder: Path, clients: int, per_client: int, workers: int) -> dic
                 results = pending.get(timeout=600)
                 wall = time.perf_counter() - start
         errors = [r["error"] for r in results if r["error"]]
-        errors += [str(r["summary"]) for r in results if r["summary"] and
-                   (not r["summary"]["ok"] or r["summary"]["accepted"] != per_client + 1)]
+        errors += [
+            str(r["summary"])
+            for r in results
+            if r["summary"] and (not r["summary"]["ok"] or r["summary"]["accepted"] != per_client + 1)
+        ]
         expected = {k: v for r in results for k, v in r["records"].items()}
         on_server = server_visits(base, admin)
         exact = len(on_server) == len(dict(on_server)) == clients * per_client and dict(on_server) == expected
@@ -285,11 +317,16 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--per-client", type=int, default=1_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--dir", type=Path, default=None, help="folder for stores and SQLite (default: a temp dir)")
+    parser.add_argument(
+        "--dir", type=Path, default=None, help="folder for stores and SQLite (default: a temp dir)"
+    )
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
-    print(f"sync benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {platform.node()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"sync benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {platform.node()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, load average before: {load}"
+    )
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
         rows = {kind: single_laptop(kind, folder, args.visits, args.single) for kind in kinds}
@@ -309,12 +346,18 @@ def main() -> None:
             print(f"{label:44}" + "".join(f"{fmt.format(r[key]):>14}" for r in rows.values()))
         if "postgresql" in kinds and args.clients > 0:
             c = concurrent(folder, args.clients, args.per_client, args.workers)
-            print(f"\n{c['clients']} concurrent laptops x {args.per_client} visits (+1 enterprise each), "
-                  f"PostgreSQL, {args.workers} server workers:")
-            print(f"  {c['records']:,} records in {c['wall_s']:.2f} s = {c['rate']:,.0f} records/s; "
-                  f"errors: {len(c['errors'])}; server totals exact: {c['exact']}")
-            print(f"  {c['requests']} requests: p50 {c['p50_ms']:.0f} ms, p99 {c['p99_ms']:.0f} ms, "
-                  f"max {c['max_ms']:.0f} ms")
+            print(
+                f"\n{c['clients']} concurrent laptops x {args.per_client} visits (+1 enterprise each), "
+                f"PostgreSQL, {args.workers} server workers:"
+            )
+            print(
+                f"  {c['records']:,} records in {c['wall_s']:.2f} s = {c['rate']:,.0f} records/s; "
+                f"errors: {len(c['errors'])}; server totals exact: {c['exact']}"
+            )
+            print(
+                f"  {c['requests']} requests: p50 {c['p50_ms']:.0f} ms, p99 {c['p99_ms']:.0f} ms, "
+                f"max {c['max_ms']:.0f} ms"
+            )
             for error in c["errors"][:5]:
                 print(f"  error: {error}")
             if c["errors"] or not c["exact"]:

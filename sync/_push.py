@@ -8,7 +8,10 @@ sent again, and the server recognises the resend (``duplicate``).
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -19,7 +22,7 @@ from sync._errors import SyncAuthError, SyncError, SyncProtocolError
 from sync._http import HttpSession
 from sync._models import SyncProgress, SyncSummary
 from sync._records import get_record, issue, mark_synced_many, save_record, server_copy
-from sync.protocol import MAX_BODY_BYTES, MAX_PUSH_ITEMS, ItemResult, PushResponse
+from sync.protocol import MAX_BODY_BYTES, MAX_PUSH_ITEMS, ItemResult, Kind, PushResponse
 
 if TYPE_CHECKING:
     from fieldapp.store import Store
@@ -47,6 +50,15 @@ def batches(items: list[Item], max_items: int, max_bytes: int) -> Iterator[list[
         yield batch
 
 
+@dataclass(slots=True)
+class _Answer:
+    """What the server said about some items: results for *sent*, or a whole-batch refusal of *refused* items."""
+
+    sent: list[Item]
+    results: list[ItemResult]
+    refused: list[tuple[Item, list[dict[str, Any]]]]
+
+
 class Pusher:
     """Sends the pending records of one store and applies the answers."""
 
@@ -60,6 +72,7 @@ class Pusher:
         *,
         max_items: int = MAX_PUSH_ITEMS,
         max_bytes: int = MAX_BODY_BYTES,
+        in_flight: int = 1,
     ):
         self.store = store
         self.http = http
@@ -68,6 +81,7 @@ class Pusher:
         self.progress = progress
         self.max_items = max(1, min(max_items, MAX_PUSH_ITEMS))
         self.max_bytes = max(_ENVELOPE_BYTES * 2, min(max_bytes, MAX_BODY_BYTES)) - _ENVELOPE_BYTES
+        self.in_flight = max(1, in_flight)
         self._issues: set[tuple[str, str]] = set()
         self._done = 0
 
@@ -80,19 +94,43 @@ class Pusher:
         self.summary.unanswered = len(items)
         total = len(items)
         self.progress(SyncProgress("push", 0, total))
-        for batch in batches(items, self.max_items, self.max_bytes):
-            self._send(batch)
-            self.progress(SyncProgress("push", self._done, total))
+        todo = list(batches(items, self.max_items, self.max_bytes))
+        # Batches naming enterprises go one at a time, each after the previous one's answer, so an enterprise is
+        # stored before the visits that name it; after them, up to `in_flight` visit batches travel at once.
+        # The next batch leaves before the answers of the last one are written to the store, so the laptop's work
+        # hides behind the server's. Nothing is marked before its own answer is here.
+        serial = sum(1 for batch in todo if any(item["kind"] == "enterprise" for item in batch))
+        on_wire: deque[Future[list[_Answer]]] = deque()
+        sent = answered = 0
+        with ThreadPoolExecutor(max_workers=self.in_flight, thread_name_prefix="fieldapp-push") as wire:
 
-    def _send(self, batch: list[Item]) -> None:
+            def fill() -> None:
+                nonlocal sent
+                while sent < len(todo) and (
+                    not on_wire if sent < serial else answered >= serial and len(on_wire) < self.in_flight
+                ):
+                    on_wire.append(wire.submit(self._exchange, todo[sent]))
+                    sent += 1
+
+            while answered < len(todo):
+                fill()
+                answers = on_wire.popleft().result()
+                answered += 1
+                fill()
+                for answer in answers:
+                    for item, problems in answer.refused:
+                        self._reject(item, problems)
+                    self._apply(answer.sent, answer.results)
+                self.progress(SyncProgress("push", self._done, total))
+
+    def _exchange(self, batch: list[Item]) -> list[_Answer]:
+        """Send *batch*; the answers. Network only (runs on the wire thread): no store, no summary."""
         try:
             answer = self.http.post_json("/push", {"device_id": self.device_id, "items": batch})
         except SyncProtocolError as exc:
             if exc.status_code == 413 and len(batch) > 1:  # the server's limit is lower than ours: halve
                 half = len(batch) // 2
-                self._send(batch[:half])
-                self._send(batch[half:])
-                return
+                return self._exchange(batch[:half]) + self._exchange(batch[half:])
             raise
         except SyncAuthError as exc:
             # The server refuses a whole batch (403) for items this cadre may not send (a visit in another
@@ -101,12 +139,9 @@ class Pusher:
             refused = _refused_items(exc, len(batch))
             if exc.status_code != 403 or not refused:
                 raise
-            for index, problems in refused.items():
-                self._reject(batch[index], problems)
             rest = [item for i, item in enumerate(batch) if i not in refused]
-            if rest:
-                self._send(rest)
-            return
+            answers = self._exchange(rest) if rest else []
+            return [_Answer([], [], [(batch[i], problems) for i, problems in refused.items()]), *answers]
         try:
             results = PushResponse.model_validate(answer).results
         except ValidationError as exc:
@@ -114,11 +149,11 @@ class Pusher:
                 f"Máy chủ trả lời yêu cầu gửi không đúng giao thức: {exc.error_count()} lỗi.",
                 f"The server's answer to a push does not follow the protocol: {exc.error_count()} errors.",
             ) from None
-        self._apply(batch, results)
+        return [_Answer(batch, results, [])]
 
     def _apply(self, batch: list[Item], results: list[ItemResult]) -> None:
         sent = {(item["kind"], item["id"]): item for item in batch}
-        marks: list[tuple[str, str, int, int | None]] = []
+        marks: list[tuple[Kind, str, int, int | None]] = []
         answered = 0
         for result in results:
             item = sent.pop((result.kind, result.id), None)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from fieldapp.core.records import Enterprise, Record, Visit, utcnow
+from sync.protocol import Kind
 
 if TYPE_CHECKING:
     from fieldapp.store import Store
@@ -44,7 +45,7 @@ def server_copy(
     return MODELS[kind].parse(doc)
 
 
-def mark_synced_many(store: Store, marks: Iterable[tuple[str, str, int, int | None]]) -> int:
+def mark_synced_many(store: Store, marks: Iterable[tuple[Kind, str, int, int | None]]) -> int:
     """``store.mark_synced`` for each (kind, id, rev, server_version); the number of records cleared.
 
     Uses the store's bulk form when it has one (one durable write for a whole batch instead of one per record).

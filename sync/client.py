@@ -42,7 +42,7 @@ from sync._http import DEFAULT_TIMEOUT, RetryPolicy
 from sync._http import HttpSession as _HttpSession
 from sync._models import SyncProgress, SyncSummary
 from sync._pull import CURSOR_KEY
-from sync.protocol import MAX_BODY_BYTES, MAX_PULL_PAGE, MAX_PUSH_ITEMS
+from sync.protocol import MAX_BODY_BYTES, MAX_PULL_PAGE, MAX_PUSH_ITEMS, Kind
 
 if TYPE_CHECKING:
     from fieldapp.settings import Settings
@@ -75,7 +75,7 @@ class SyncClient:
     """Syncs one laptop store with the server named in *settings* (``server``, ``token``, ``verify_tls``).
 
     *transport* replaces the network (tests); *retry*, *timeout*, *max_items*, *max_bytes* and *pull_limit* tune
-    retries and batch sizes; *rng* and *sleep* (called with each retry wait, in seconds) let tests watch the waits. One sync runs at a time per client; the client may be used from a worker thread.
+    retries and batch sizes; *in_flight* is how many visit batches may be on the wire at once; *rng* and *sleep* (called with each retry wait, in seconds) let tests watch the waits. One sync runs at a time per client; the client may be used from a worker thread.
     """
 
     def __init__(
@@ -89,6 +89,7 @@ class SyncClient:
         max_items: int = MAX_PUSH_ITEMS,
         max_bytes: int = MAX_BODY_BYTES,
         pull_limit: int = MAX_PULL_PAGE,
+        in_flight: int = 1,
         rng: random.Random | None = None,
         sleep: Callable[[float], object] | None = None,
     ):
@@ -100,6 +101,7 @@ class SyncClient:
         self.max_items = max_items
         self.max_bytes = max_bytes
         self.pull_limit = pull_limit
+        self.in_flight = in_flight
         self._rng = rng
         self._sleep = sleep
         self._cancelled = threading.Event()
@@ -140,6 +142,7 @@ class SyncClient:
                 report,
                 max_items=self.max_items,
                 max_bytes=self.max_bytes,
+                in_flight=self.in_flight,
             ).run()
             _pull.Puller(self.store, http, summary, report, limit=self.pull_limit).run()
         except SyncError as exc:
@@ -177,7 +180,7 @@ class SyncClient:
             self.store.set_meta(LAST_SYNC_KEY, {**summary.to_dict(), "at": utcnow().isoformat()})
 
     # --- resolving -------------------------------------------------------------------------------------
-    def resolve(self, kind: str, record_id: str, choice: Literal["mine", "server"]) -> Record | None:
+    def resolve(self, kind: Kind, record_id: str, choice: Literal["mine", "server"]) -> Record | None:
         """Settle the sync issue of one record; the local record afterwards (None when it was deleted).
 
         ``mine``: keep the local record; it takes the server's current version as its base and stays pending, so

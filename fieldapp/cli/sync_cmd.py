@@ -104,6 +104,8 @@ def sync(app: AppContext, as_json: bool) -> None:
                         bar.update(tasks[p.phase], completed=p.done, total=p.total, visible=True)
 
                     summary = client.run(progress=report)
+                    for task in bar.tasks:  # the pull's length is known only now: show it finished
+                        bar.update(task.id, total=task.completed)
         except SyncConfigError as exc:
             err.print(exc.message(lang), markup=False, highlight=False)
             sys.exit(2)
@@ -111,7 +113,7 @@ def sync(app: AppContext, as_json: bool) -> None:
             error, summary = exc, exc.summary
         issues = store.sync_issues()
     if as_json:
-        data = summary.to_dict() if summary is not None else {"ok": False}
+        data: dict[str, Any] = summary.to_dict() if summary is not None else {"ok": False}
         if error is not None:
             data["ok"] = False
             data["error"] = {"type": type(error).__name__, "message": error.message(lang)}

@@ -1,7 +1,7 @@
 """In-memory indexes over the stored records: by id, tax code, folded name + ward, enterprise, and search text.
 
-They are rebuilt on open and kept up to date by the Store after every committed change; they hold the frozen
-models, so reads never touch TinyDB documents.
+They are rebuilt on open and kept up to date by the Store after every committed change. Callers only ever get
+the frozen models; visit models are built from their stored documents on first use (``visit_index``).
 """
 
 from __future__ import annotations

@@ -51,6 +51,7 @@ class WalStorage(Storage):
         self.folder = folder
         self.readonly = readonly
         self.snapshot_bytes = snapshot_bytes
+        self._snapshot_at = snapshot_bytes  # log size that triggers the next snapshot
         self.snapshot_path = folder / SNAPSHOT_FILE
         self.wal_path = folder / WAL_FILE
         self._wal: WriteAheadLog | None = None
@@ -98,8 +99,13 @@ class WalStorage(Storage):
         wal.append(encode_line(self._seq + 1, ops))
         self._seq += 1
         _apply(self._tables, ops)
-        if wal.size >= self.snapshot_bytes:
-            self.snapshot()
+        if wal.size >= self._snapshot_at:
+            try:
+                self.snapshot()
+            except OSError:
+                # The change is durable in the log and applied: the save succeeded. Try the snapshot again
+                # once the log has grown as much again (a full disk should not make every save slow).
+                self._snapshot_at = wal.size + self.snapshot_bytes
 
     def snapshot(self) -> None:
         """Write the tables as a new snapshot and empty the log."""
@@ -116,6 +122,7 @@ class WalStorage(Storage):
     def _write_snapshot(self, tables: Tables) -> None:
         doc = {INFO_TABLE: {"1": {"schema_version": SCHEMA_VERSION, "seq": self._seq}}, **tables}
         write_atomic(self.snapshot_path, orjson.dumps(doc))
+        self._snapshot_at = self.snapshot_bytes
         # Only once the snapshot is on disk may the log go; a crash in between replays nothing twice because
         # every log line's seq is <= the snapshot's.
         if self._wal is not None:

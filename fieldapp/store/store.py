@@ -4,14 +4,14 @@ A real ``tinydb.TinyDB`` sits on ``WalStorage`` (snapshot + write-ahead log). Ti
 whole table per call (about 18 ms at 50,000 documents), so the Store commits each change straight to the
 storage (one log line, one fsync) and then clears TinyDB's query cache, which leaves TinyDB's read and query
 path intact (``store.db``) while a save stays O(1). The records live in memory as frozen models with their
-indexes (``fieldapp.store.indexes``).
+indexes (``fieldapp.store.indexes``); visit models are built on first use (``fieldapp.store.visit_index``).
 """
 
 from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -21,7 +21,7 @@ from tinydb import TinyDB
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.records import Enterprise, Record, Visit, normalise_tax_code
 from fieldapp.store.codec import collector_paused, from_doc, to_doc
-from fieldapp.store.errors import StoreReadOnly
+from fieldapp.store.errors import StoreCorrupt, StoreReadOnly
 from fieldapp.store.indexes import Indexes
 from fieldapp.store.lock import FolderLock
 from fieldapp.store.storage import DEFAULT_SNAPSHOT_BYTES, WalStorage
@@ -37,9 +37,13 @@ _FREEZE_AT = 20_000  # records; see Store.open
 class _DocIds:
     """TinyDB document ids (integers as text) for the keys of one table."""
 
-    def __init__(self, table: dict[str, dict[str, Any]], key: Any):
-        self.of: dict[Any, str] = {key(doc): doc_id for doc_id, doc in table.items()}
-        self._next = max(map(int, table), default=0) + 1
+    def __init__(self, table: dict[str, dict[str, Any]], key: Callable[[dict[str, Any]], Any], source: Path):
+        try:
+            self.of: dict[Any, str] = {key(doc): doc_id for doc_id, doc in table.items()}
+            self._next = max(map(int, table), default=0) + 1
+        except (KeyError, TypeError, ValueError) as exc:
+            # a document without its key (an id) cannot be told apart from a new record: refuse the file
+            raise StoreCorrupt(source, f"a document lacks {exc}") from None
 
     def get(self, key: Any) -> str:
         """The id of *key*, a new one when it has none yet (taken back by ``forget`` if the write fails)."""
@@ -66,10 +70,10 @@ class Store(SyncBookkeeping):
         enterprises = tables.get(ENTERPRISES, {})
         visits = tables.get(VISITS, {})
         self._ids = {
-            ENTERPRISES: _DocIds(enterprises, lambda d: d["id"]),
-            VISITS: _DocIds(visits, lambda d: d["id"]),
-            META: _DocIds(tables.get(META, {}), lambda d: d["key"]),
-            ISSUES: _DocIds(tables.get(ISSUES, {}), lambda d: (d["kind"], d["id"])),
+            ENTERPRISES: _DocIds(enterprises, lambda d: d["id"], source),
+            VISITS: _DocIds(visits, lambda d: d["id"], source),
+            META: _DocIds(tables.get(META, {}), lambda d: d["key"], source),
+            ISSUES: _DocIds(tables.get(ISSUES, {}), lambda d: (d["kind"], d["id"]), source),
         }
         self._index = Indexes(self._load_visit)
         self._index.load((from_doc(Enterprise, doc, source) for doc in enterprises.values()), visits.values())

@@ -37,6 +37,14 @@ class VisitIndex:
         """Index stored visit documents (models come later, except for documents that need validating)."""
         owner, groups, pending = self.owner, self._groups, self.pending
         for doc in docs:
+            if not fits(Visit, doc):
+                model = self._loader(doc["id"])  # validates it (StoreCorrupt when it is not a visit)
+                doc = {
+                    "id": model.id,
+                    "enterprise_id": model.enterprise_id,
+                    "pending_since": model.pending_since,
+                }
+                self._models[model.id] = model
             vid, eid = doc["id"], doc["enterprise_id"]
             owner[vid] = eid
             if eid in groups:
@@ -45,8 +53,6 @@ class VisitIndex:
                 groups[eid] = {vid}
             if doc["pending_since"] is not None:
                 pending.add(vid)
-            if not fits(Visit, doc):
-                self._models[vid] = self._loader(vid)
 
     def __len__(self) -> int:
         return len(self.owner)

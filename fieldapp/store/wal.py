@@ -21,7 +21,7 @@ import orjson
 
 from fieldapp.store.errors import StoreCorrupt
 
-__all__ = ["Op", "WalContents", "WriteAheadLog", "encode_line", "read_wal"]
+__all__ = ["Op", "WalContents", "WriteAheadLog", "encode_line", "read_wal", "sync_dir"]
 
 #: one change: (table name, TinyDB document id as text, the new document or None to delete it)
 Op = tuple[str, str, dict[str, Any] | None]

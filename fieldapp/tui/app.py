@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -38,7 +38,7 @@ class FieldApp(App[None], inherit_bindings=False):
     """Enterprises, visits and CĐCS eligibility for one cadre, offline."""
 
     TITLE = "fieldapp"
-    CSS_PATH: ClassVar[list[str | Path]] = [
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
         _HERE / "app.tcss",
         _HERE / "screens" / "screens.tcss",
         _HERE / "screens" / "forms.tcss",
@@ -47,8 +47,8 @@ class FieldApp(App[None], inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True, show=False),
         Binding("f1", "show_home", N_("Enterprises"), id="app.home", show=False),
-        Binding("f2", "show_followups", N_("Follow-ups"), id="app.followups"),
-        Binding("f3", "show_sync", N_("Sync"), id="app.sync"),
+        Binding("f2", "show_followups", N_("Follow-ups"), id="app.followups", show=False),
+        Binding("f3", "show_sync", N_("Sync"), id="app.sync", show=False),
         Binding("f4", "show_settings", N_("Settings"), id="app.settings", show=False),
         Binding("ctrl+l", "switch_language", N_("Language"), id="app.language", show=False),
         Binding("ctrl+t", "toggle_theme", N_("Light/dark theme"), id="app.theme", show=False),
@@ -188,8 +188,7 @@ class FieldApp(App[None], inherit_bindings=False):
 
         if not self.is_screen_installed("detail"):
             self.install_screen(DetailScreen(enterprise_id), "detail")
-        detail = self.get_screen("detail")
-        assert isinstance(detail, DetailScreen)
+        detail = cast(DetailScreen, self.get_screen("detail"))
         if detail in self.screen_stack:
             while self.screen is not detail:
                 self.pop_screen()
@@ -222,7 +221,7 @@ class FieldApp(App[None], inherit_bindings=False):
             yield SystemCommand(_("Keys"), _("Show the keys of this screen"), self.action_show_help_panel)
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(cast(App[object], self)):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
 
     # --- language and theme ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from fieldapp.core.classify import PRIORITIES, STATUSES
+from fieldapp.core.labels import Lang
 from fieldapp.core.text import fold
 from fieldapp.tui.i18n import _, field, language
 from fieldapp.tui.index import COLUMNS, Query
@@ -66,7 +67,7 @@ class FieldCommands(Provider):
         from fieldapp.tui.widgets.badges import priority_label, status_label
         from fieldapp.tui.widgets.enterprise_table import _column_title
 
-        other = "en" if language() == "vi" else "vi"
+        other: Lang = "en" if language() == "vi" else "vi"
         yield _("Go to: Enterprises"), app.action_show_home, _("The table of enterprises (F1)")
         yield _("Go to: Follow-ups"), app.action_show_followups, _("Visits due this week and overdue (F2)")
         yield _("Go to: Sync"), app.action_show_sync, _("Send and receive records (F3)")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 from collections.abc import Callable
 from datetime import date
 
@@ -258,3 +261,23 @@ def test_tinydb_reads_the_same_records(store: Store) -> None:
     with TinyDB(store.folder / "store.json") as plain:  # stock TinyDB reads the snapshot
         assert [d["name"] for d in plain.table("enterprises").all()] == ["Công ty Hải Phòng"]
         assert plain.table("_store").all()[0]["schema_version"] == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"fieldapp.store.{m.name}"
+        for m in pkgutil.iter_modules(store_pkg.__path__)
+        if not m.name.startswith("_")
+    ],
+)
+def test_each_store_module_states_its_api(name: str) -> None:
+    module = importlib.import_module(name)
+    defined = {
+        n
+        for n, obj in vars(module).items()
+        if not n.startswith("_")
+        and (inspect.isclass(obj) or inspect.isfunction(obj))
+        and getattr(obj, "__module__", None) == name
+    }
+    assert defined <= set(module.__all__), f"{name}: missing from __all__: {defined - set(module.__all__)}"

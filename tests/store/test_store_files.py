@@ -197,3 +197,33 @@ def test_a_damaged_visit_is_reported_by_name_when_first_read(folder: Path) -> No
         with pytest.raises(StoreCorrupt) as caught:
             store.get_visit(ids[0])
         assert ids[0] in caught.value.describe("en") and "store.json" in caught.value.describe("en")
+
+
+@pytest.mark.parametrize("table", ["enterprises", "visits"])
+def test_a_record_without_an_id_is_refused(folder: Path, table: str) -> None:
+    _filled(folder, visits=1)
+    with Store.open(folder) as store:
+        store.snapshot()
+    snapshot = folder / "store.json"
+    data = orjson.loads(snapshot.read_bytes())
+    del next(iter(data[table].values()))["id"]
+    snapshot.write_bytes(orjson.dumps(data))
+    with pytest.raises(StoreCorrupt) as caught:
+        Store.open(folder, readonly=True)
+    assert "store.json" in caught.value.describe("en")
+
+
+def test_a_failed_snapshot_does_not_fail_the_save(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fieldapp.store.storage as storage_module
+
+    def disk_full(path: Path, payload: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with Store.open(folder, snapshot_bytes=1_000) as store:
+        e = store.save_enterprise(enterprise())
+        monkeypatch.setattr(storage_module, "write_atomic", disk_full)
+        saved = [store.save_visit(visit(e.id)) for _ in range(5)]  # each pushes the log past 1,000 bytes
+        assert store.visits() == saved
+        monkeypatch.undo()
+    with Store.open(folder) as store:
+        assert store.visits() == saved

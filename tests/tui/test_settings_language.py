@@ -12,7 +12,7 @@ from fieldapp.settings import load_settings
 from fieldapp.tui.screens.home import HomeScreen
 from fieldapp.tui.screens.settings import SettingsScreen
 
-from .conftest import build_app, ready, settle
+from .conftest import QUYNH_LUU, build_app, ready, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -51,6 +51,19 @@ async def test_switching_language_changes_every_screen_at_once_and_persists(
             assert "Search name" in app2.screen.query_one("#search", Input).placeholder
     finally:
         store.close()
+
+
+async def test_a_detail_opened_again_after_a_switch_speaks_the_new_language(run_app: Any) -> None:
+    async with run_app() as (app, pilot):
+        app.open_enterprise(QUYNH_LUU)
+        await pilot.pause()
+        assert "Ghi lần thăm" in footer_text(app)
+        await pilot.press("escape", "ctrl+l")
+        await settle(pilot)
+        app.open_enterprise(QUYNH_LUU)
+        await pilot.pause()
+        assert "Log visit" in footer_text(app)
+        assert "Why" in str(app.screen.query_one("#verdict", Static).render())
 
 
 async def test_ctrl_l_toggles_the_language(run_app: Any, data_dir: Path) -> None:

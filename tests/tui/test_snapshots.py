@@ -93,5 +93,7 @@ SCREENS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_screen(snap_compare: Any, snap_app: Callable[[str], FieldApp], screen: str, size: str, lang: str) -> None:
+def test_screen(
+    snap_compare: Any, snap_app: Callable[[str], FieldApp], screen: str, size: str, lang: str
+) -> None:
     assert snap_compare(snap_app(lang), terminal_size=SIZES[size], run_before=SCREENS[screen])

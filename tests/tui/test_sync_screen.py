@@ -100,7 +100,9 @@ async def test_sync_sends_everything_and_settles_a_conflict(
             assert isinstance(screen, SyncScreen)
             assert url in str(screen.query_one("#sync-server", Static).render())
             counts = store.counts()
-            assert f"{counts['pending_enterprises']} doanh nghiệp" in str(screen.query_one("#sync-pending", Static).render())
+            assert f"{counts['pending_enterprises']} doanh nghiệp" in str(
+                screen.query_one("#sync-pending", Static).render()
+            )
             await _sync(pilot)
             # visits logged by other cadres are refused by the server and listed; everything else went through
             foreign = [v.id for v in store.visits() if v.cadre != CADRE]

@@ -35,8 +35,10 @@ class Confirm(BaseModal[str]):
             yield Static(self.question, id="question")
             with Horizontal(id="answers"):
                 for answer_id, text in self.answers:
-                    variant = "error" if answer_id == self.danger else "default"
-                    yield Button(text, id=f"answer-{answer_id}", variant=variant, compact=True)
+                    danger = answer_id == self.danger
+                    yield Button(
+                        text, id=f"answer-{answer_id}", variant="error" if danger else "default", compact=True
+                    )
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()

@@ -18,6 +18,7 @@ from fieldapp.core.records import Enterprise, Visit
 from fieldapp.tui.app import FieldApp
 from fieldapp.tui.dialogs.confirm import Confirm
 from fieldapp.tui.i18n import N_, _, field, language, value
+from fieldapp.tui.localise import localise_bindings
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.widgets.badges import attitude_text, priority_text, status_badge
 
@@ -87,6 +88,7 @@ class DetailScreen(BaseScreen[None]):
     def show(self, enterprise_id: str) -> None:
         """Fill the screen with one enterprise, its verdict and its visits."""
         self.enterprise_id = enterprise_id
+        localise_bindings(self)  # the screen is reused: the language may have changed since it was last shown
         store = self.fapp.store
         enterprise = store.get_enterprise(enterprise_id)
         visits = store.visits_of(enterprise_id) if enterprise is not None else []

@@ -40,6 +40,9 @@ class HomeScreen(BaseScreen[None]):
         Binding("x", "clear_filters", N_("Clear filters"), id="home.clear", show=False),
         Binding("o", "cycle_sort", N_("Sort"), id="home.sort"),
         Binding("r", "reverse_sort", N_("Reverse sort"), id="home.reverse", show=False),
+        # the app's screen keys work everywhere; the home footer is where a newcomer learns them
+        Binding("f2", "app.show_followups", N_("Follow-ups"), id="home.followups"),
+        Binding("f3", "app.show_sync", N_("Sync"), id="home.sync"),
     ]
 
     AUTO_FOCUS = "#enterprises"

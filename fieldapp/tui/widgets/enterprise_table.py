@@ -34,6 +34,7 @@ __all__ = ["WIDE", "EnterpriseTable"]
 #: from this width on the table also shows the tax code and the ward
 WIDE = 110
 _GAP = 1  # blank cells between columns
+_NAME = 30  # the narrowest the name column gets
 
 
 def _column_title(key: str) -> str:
@@ -48,7 +49,7 @@ def _column_title(key: str) -> str:
         "seasonal_share": _("Seasonal"),
         "priority": _("Priority"),
         "attitude": _("Attitude"),
-        "pending": "⟳",
+        "pending": "⟳",  # waiting to sync
     }
     return titles[key]
 
@@ -120,8 +121,8 @@ class EnterpriseTable(ScrollView, can_focus=True):
             self.first, self.last, self.total = first, last, total
             super().__init__()
 
-    def __init__(self, **kwargs: str) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         localise_bindings(self)
         self.rows: list[Row] = []
         self.today = date.today()
@@ -142,16 +143,21 @@ class EnterpriseTable(ScrollView, can_focus=True):
         """Choose the columns for the width, marking the sort column with an arrow."""
         self.wide = wide
         self.sorted_by = (sort, descending)
-        order = ["status", "name"]
+        order = ["status", "pending", "name"]
         if wide:
             order += ["tax_code", "ward"]
-        order += ["next_due", "last_visit", "stable", "seasonal_share", "priority", "attitude", "pending"]
+        order += ["next_due", "stable", "last_visit", "seasonal_share", "priority", "attitude"]
         self.columns_order = order
         arrow = " ▼" if descending else " ▲"
         self._titles = [_column_title(key) + (arrow if key == sort else "") for key in order]
-        fixed = sum(_WIDTHS[key] for key in order if key != "name") + _GAP * (len(order) - 1) + 2
-        # the name takes what the other columns leave, never less than 24 cells
-        name_width = max(24, self.size.width - fixed - 2)
+        # the name gets at least _NAME cells; the columns after it are shown while they fit and the name takes
+        # what is left over (the others are a sideways scroll away)
+        room = self.size.width - 4 - _NAME - sum(_WIDTHS[key] + _GAP for key in order[:2]) - _GAP
+        for key in order[3:]:
+            if room < _WIDTHS[key] + _GAP:
+                break
+            room -= _WIDTHS[key] + _GAP
+        name_width = _NAME + max(0, room)
         self._widths = [name_width if key == "name" else _WIDTHS[key] for key in order]
         app = self.app
         self._cells = {

@@ -96,8 +96,8 @@ class AttitudePicker(Widget, can_focus=True):
             self.chosen = chosen
             super().__init__()
 
-    def __init__(self, chosen: str | None, **kwargs: str) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, chosen: str | None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         localise_bindings(self)
         self.set_reactive(AttitudePicker.chosen, chosen)
         self._spans: list[tuple[int, int]] = []

@@ -146,3 +146,20 @@ def test_visits_are_pushed_after_the_enterprises_they_name(module_server, laptop
     laptop.save_enterprise(enterprise.edit(address="12 Lê Lợi"))
     summary = client_for(laptop, module_server.url, cadre.token, max_items=1).run()
     assert (summary.accepted, summary.ok) == (4, True)
+
+
+def test_several_batches_in_flight_still_store_enterprises_before_their_visits(
+    module_server, laptop: Store, cadre: User, admin: User
+) -> None:
+    enterprises = [add_enterprise(laptop, name=f"Công ty {i}") for i in range(12)]
+    for i, enterprise in enumerate(enterprises):
+        add_visits(laptop, enterprise, cadre.name, 5, seed=i)
+    recorder = Recorder()
+    client = client_for(laptop, module_server.url, cadre.token, max_items=5, in_flight=3, transport=recorder)
+
+    summary = client.run()
+
+    assert (summary.pushed, summary.accepted, summary.ok) == (72, 72, True)
+    assert len(recorder.paths("POST")) == 15
+    on_server = dict(server_hashes(module_server.url, admin.token))
+    assert all(on_server[v.id] == v.content_hash for v in laptop.visits())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
+import pytest
 
 
 def test_health_answers_without_a_token(live_server) -> None:
@@ -40,3 +43,17 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path) -> None:
             assert conn.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_MS
     finally:
         engine.dispose()
+
+
+def test_the_app_refuses_to_start_on_an_unmigrated_database(database_url: str) -> None:
+    from sync.server.app import create_app
+    from sync.server.db import DatabaseError
+
+    app = create_app(database_url)
+
+    async def start() -> None:
+        async with app.router.lifespan_context(app):
+            pass
+
+    with pytest.raises(DatabaseError, match="fieldapp-server db upgrade"):
+        asyncio.run(start())

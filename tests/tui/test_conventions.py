@@ -1,0 +1,58 @@
+"""The app's conventions: every binding has an id and a description; layout lives in .tcss files."""
+
+from __future__ import annotations
+
+import re
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+import fieldapp.tui.commands  # noqa: F401  (imports every screen and widget with the app)
+from fieldapp.tui import app as app_module
+from fieldapp.tui.dialogs import confirm  # noqa: F401
+from fieldapp.tui.screens import (  # noqa: F401
+    detail,
+    enterprise_form,
+    followups,
+    home,
+    settings,
+    sync,
+    visit_form,
+)
+
+from .msgids import TUI_DIR
+
+
+def _ours() -> list[type[DOMNode]]:
+    found: list[type[DOMNode]] = []
+    stack: list[type] = [DOMNode]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("fieldapp.tui"):
+            found.append(cls)
+    return found
+
+
+def test_every_binding_has_an_id_and_a_description() -> None:
+    classes = _ours()
+    assert app_module.FieldApp in classes and len(classes) >= 10
+    for cls in classes:
+        for binding in cls.__dict__.get("BINDINGS", []):
+            assert isinstance(binding, Binding), f"{cls.__name__}: {binding!r} is not a Binding"
+            assert binding.id, f"{cls.__name__}: {binding.key} has no id"
+            assert binding.description, f"{cls.__name__}: {binding.key} has no description"
+
+
+def test_binding_ids_are_unique() -> None:
+    ids = [b.id for cls in _ours() for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding)]
+    assert len(ids) == len(set(ids))
+
+
+def test_no_inline_styles_in_python() -> None:
+    inline = re.compile(r"\bDEFAULT_CSS\b|^\s*CSS\s*=|\.styles\.\w+\s*=", re.MULTILINE)
+    offenders = [
+        str(p.relative_to(TUI_DIR)) for p in TUI_DIR.rglob("*.py") if inline.search(p.read_text("utf-8"))
+    ]
+    assert offenders == []
+    assert {p.name for p in TUI_DIR.rglob("*.tcss")} >= {"app.tcss", "screens.tcss", "forms.tcss"}
