@@ -172,7 +172,7 @@ async def measure_app(folder: Path) -> dict[str, Any]:
                 ):
                     form.query_one(f"#input-{name}", Input).value = value
                 form.query_one("#input-attitude").chosen = "supportive"  # type: ignore[attr-defined]
-                await pilot.pause()
+                await pilot.pause(0.2)  # the cadre has finished typing: the form checked every field
                 filled.clear()
                 t = time.perf_counter()
                 press(app, "ctrl+s", None)
@@ -229,6 +229,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--enterprises", type=int, default=20_000)
     parser.add_argument("--visits", type=int, default=50_000)
+    parser.add_argument(
+        "--runs", type=int, default=3, help="start the app this many times (medians are printed)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fieldapp-tui-bench-") as tmp:
         folder = Path(tmp)
@@ -244,7 +247,18 @@ def main() -> None:
             f"data: {args.enterprises} enterprises, {args.visits} visits, made and stored in {time.perf_counter() - t:.1f} s"
         )
 
-        figures = asyncio.run(measure_app(folder))
+        # the whole measurement several times: on a busy 2-core machine one run can be off by half a second
+        runs = [asyncio.run(measure_app(folder)) for _run in range(args.runs)]
+        figures = {
+            "store_open": statistics.median(r["store_open"] for r in runs),
+            "start_painted": statistics.median(r["start_painted"] for r in runs),
+            "start": statistics.median(r["start"] for r in runs),
+            "starts": [r["start"] for r in runs],
+            **{
+                key: [x for r in runs for x in r[key]]
+                for key in ("search", "search_handler", "detail", "save")
+            },
+        }
 
         from fieldapp.tui.index import EnterpriseIndex
 
@@ -260,7 +274,11 @@ def main() -> None:
     save_median = statistics.median(figures["save"])
     print(f"store open (before the app starts, not in the target): {ms(figures['store_open'])}")
     print(f"start -> table painted:              {ms(figures['start_painted'])}")
-    print(f"start -> table painted, key handled: {ms(figures['start'])}   (target <= 1500 ms)")
+    starts = ", ".join(f"{x * 1000:.0f}" for x in figures["starts"])
+    print(
+        f"start -> table painted, key handled: {ms(figures['start'])} median of {len(figures['starts'])} runs "
+        f"({starts} ms)   (target <= 1500 ms)"
+    )
     print(
         f"keystroke in search -> table shown:  {ms(search_median)} median, {ms(max(figures['search']))} max "
         f"over {len(figures['search'])} keystrokes   (target <= 50 ms)"

@@ -107,14 +107,19 @@ class Puller:
 
     def _upsert(self, kind: str, changes: list[Change]) -> list[Change]:
         fresh: list[tuple[Change, Record]] = []
+        seen: dict[str, int | None] = {}  # the local revision each replacement was decided on (None: absent)
         for change in changes:
             local = get_record(self.store, change.kind, change.id)
             if local is not None and (local.pending or local.server_version == change.server_version):
                 continue  # pending: the cadre's version wins until the push settles it; same version: nothing new
             try:
                 fresh.append((change, server_copy(kind, change.record or {}, change.server_version, local)))
+                seen[change.id] = local.rev if local is not None else None
             except RecordError as exc:
                 self._unappliable(change, [p.as_dict() for p in exc.problems])
+        # The app stays usable during a sync: drop what the cadre edited since it was looked at. (The store has
+        # no compare-and-save, so a few microseconds remain between this look and the write.)
+        fresh = [(c, r) for c, r in fresh if _untouched(self.store, c, seen[c.id])]
         if not fresh:
             return []
         records = [r for _, r in fresh]
@@ -178,6 +183,11 @@ class Puller:
                 errors=errors,
             ),
         )
+
+
+def _untouched(store: Store, change: Change, rev: int | None) -> bool:
+    local = get_record(store, change.kind, change.id)
+    return local is None if rev is None else local is not None and local.rev == rev and not local.pending
 
 
 def _apply_order(change: Change) -> tuple[int, int]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from fieldapp.core.records import Enterprise, Record, Visit, utcnow
+from fieldapp.core.records import Enterprise, Record, Visit, new_id, utcnow
 from sync.protocol import Kind
 
 if TYPE_CHECKING:
     from fieldapp.store import Store
 
-__all__ = ["MODELS", "get_record", "issue", "mark_synced_many", "save_record", "server_copy"]
+__all__ = ["MODELS", "get_record", "issue", "mark_synced_many", "recreate", "save_record", "server_copy"]
 
 MODELS: dict[str, type[Record]] = {"enterprise": Enterprise, "visit": Visit}
 
@@ -43,6 +43,31 @@ def server_copy(
     doc.update(content)
     doc.update({"server_version": server_version, "pending_since": None, "updated_at": utcnow()})
     return MODELS[kind].parse(doc)
+
+
+def recreate(store: Store, record: Record) -> Record:
+    """Keep a record the server deleted: a copy under a fresh id, new to the server and pending; the old one goes.
+
+    An enterprise takes its pending visits along (under fresh ids too: the server deleted the old ones with it).
+    Written in an order where a crash leaves a duplicate on the laptop, never a loss.
+    """
+    now = utcnow()
+    fresh = {"id": new_id(), "rev": 1, "server_version": None, "pending_since": now, "updated_at": now}
+    copy = type(record).parse({**record.to_doc(), **fresh})
+    if isinstance(record, Visit):
+        store.save_visit(copy)  # type: ignore[arg-type]
+        store.delete_visit(record.id)
+        return copy
+    assert isinstance(record, Enterprise)
+    kept = [v for v in store.visits_of(record.id) if v.pending]
+    if record.tax_code:  # the copy takes the tax code, which the store keeps unique
+        store.save_enterprise(record.model_copy(update={"tax_code": None}))
+    store.save_enterprise(copy)  # type: ignore[arg-type]
+    store.save_visits(
+        Visit.parse({**v.to_doc(), **fresh, "id": new_id(), "enterprise_id": copy.id}) for v in kept
+    )
+    store.delete_enterprise(record.id)
+    return copy
 
 
 def mark_synced_many(store: Store, marks: Iterable[tuple[Kind, str, int, int | None]]) -> int:

@@ -184,8 +184,9 @@ class SyncClient:
         """Settle the sync issue of one record; the local record afterwards (None when it was deleted).
 
         ``mine``: keep the local record; it takes the server's current version as its base and stays pending, so
-        the next push is accepted. ``server``: replace the local record with the server's (or delete it, when the
-        server deleted it). Both clear the issue. Raises ValueError for an unknown choice or when there is no issue
+        the next push is accepted (a record the server deleted is kept as a new record, under a fresh id, with an
+        enterprise's pending visits). ``server``: replace the local record with the server's (or delete it, when
+        the server deleted it). Both clear the issue. Raises ValueError for an unknown choice or when there is no issue
         (or no server copy to take) for that record; RecordError when the server's copy is not valid here.
         """
         if kind not in _records.MODELS or choice not in ("mine", "server"):
@@ -201,14 +202,16 @@ class SyncClient:
         version = issue.get("server_version")
         result: Record | None
         if choice == "mine":
-            # nothing of ours to keep: just drop the server's copy
-            if local is None and status == "unappliable":
+            if local is None and status == "unappliable":  # nothing of ours to keep: drop the server's copy
                 self.store.clear_sync_issue(kind, record_id)
                 return None
             if local is None:
                 raise ValueError(f"{kind} {record_id} is no longer on this laptop")
-            # a record the server deleted goes back as a new one; otherwise it builds on the server's version
-            base = None if status == "deleted" else (version if version is not None else local.server_version)
+            if status == "deleted":
+                # the server will not take the id back: keep the cadre's data as a new record (removing the old
+                # one also removes its issue)
+                return _records.recreate(self.store, local)
+            base = version if version is not None else local.server_version
             result = local.with_meta(server_version=base, pending_since=local.pending_since or utcnow())
             _records.save_record(self.store, result)
         elif status == "deleted":

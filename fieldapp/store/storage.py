@@ -25,7 +25,7 @@ from tinydb.storages import Storage
 from fieldapp.core.records import SCHEMA_VERSION
 from fieldapp.settings import write_atomic
 from fieldapp.store import migrations
-from fieldapp.store.errors import StoreCorrupt, StoreTooNew
+from fieldapp.store.errors import StoreCorrupt, StoreError, StoreReadOnly, StoreTooNew
 from fieldapp.store.wal import Op, WriteAheadLog, encode_line, read_wal
 
 __all__ = ["SNAPSHOT_FILE", "WAL_FILE", "Tables", "WalStorage"]
@@ -109,13 +109,18 @@ class WalStorage(Storage):
 
     def snapshot(self) -> None:
         """Write the tables as a new snapshot and empty the log."""
+        self._check_writable()
         self._write_snapshot(self._tables)
 
     # --- internals -----------------------------------------------------------------------------------
     def _check_writable(self) -> WriteAheadLog:
         if self._wal is None:
-            from fieldapp.store.errors import StoreReadOnly
-
+            if not self.readonly:
+                raise StoreError(
+                    f"Kho dữ liệu {self.folder} đã đóng; hãy mở lại.",
+                    f"The store in {self.folder} is closed; open it again.",
+                    self.folder,
+                )
             raise StoreReadOnly(self.folder)
         return self._wal
 

@@ -145,8 +145,6 @@ class Store(SyncBookkeeping):
     # --- writing ---------------------------------------------------------------------------------------
     def _commit(self, ops: list[Op]) -> None:
         """Make *ops* durable, or raise with nothing changed (new document ids are taken back)."""
-        if self.readonly:
-            raise StoreReadOnly(self.folder)
         try:
             self._storage.commit(ops)
         except BaseException:

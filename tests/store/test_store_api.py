@@ -13,7 +13,7 @@ from store_factories import enterprise, visit
 
 import fieldapp.store as store_pkg
 from fieldapp.core.errors import RecordError
-from fieldapp.store import Store, StoreReadOnly
+from fieldapp.store import Store, StoreError, StoreReadOnly
 
 
 def test_public_api_is_complete() -> None:
@@ -281,3 +281,14 @@ def test_each_store_module_states_its_api(name: str) -> None:
         and getattr(obj, "__module__", None) == name
     }
     assert defined <= set(module.__all__), f"{name}: missing from __all__: {defined - set(module.__all__)}"
+
+
+def test_a_closed_store_says_so(store: Store) -> None:
+    e = store.save_enterprise(enterprise())
+    store.close()
+    with pytest.raises(StoreError) as caught:
+        store.save_visit(visit(e.id))
+    assert "closed" in caught.value.describe("en") and "đã đóng" in caught.value.describe("vi")
+    with pytest.raises(StoreError):
+        store.snapshot()  # never writes without the lock
+    assert store.get_enterprise(e.id) == e  # what was read stays readable

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
+import httpx
 import pytest
 
 from fieldapp.core.records import Enterprise
 from fieldapp.store import Store
 
 from .conftest import User
-from .laptop import add_enterprise, client_for, office_push, server_records
+from .laptop import add_enterprise, add_visits, client_for, office_push, server_records
 
 
 def _synced_enterprise(module_server, laptop: Store, cadre: User) -> Enterprise:  # type: ignore[no-untyped-def]
@@ -106,3 +109,55 @@ def test_resolve_refuses_what_it_cannot_settle(module_server, laptop: Store, cad
         client.resolve("enterprise", enterprise.id, "mine")
     with pytest.raises(ValueError, match="mine|server"):
         client.resolve("enterprise", enterprise.id, "both")  # type: ignore[arg-type]
+
+
+def _deleted_under_a_pending_visit(module_server, laptop: Store, cadre: User, admin: User):  # type: ignore[no-untyped-def]
+    enterprise = add_enterprise(
+        laptop, name="Công ty Sắp Giải Thể", tax_code=f"05{random.randrange(10**8):08d}"
+    )
+    client = client_for(laptop, module_server.url, cadre.token)
+    assert client.run().ok
+    [typed] = add_visits(laptop, laptop.get_enterprise(enterprise.id), cadre.name, 1)  # type: ignore[arg-type]
+    deleted = httpx.delete(
+        f"{module_server.url}/api/v1/enterprises/{enterprise.id}",
+        headers={"Authorization": f"Bearer {admin.token}"},
+    )
+    assert deleted.status_code == 200
+
+    summary = client.run()
+
+    assert not summary.ok and summary.rejected == 1  # the visit's enterprise is gone on the server
+    issues = {(i["kind"], i["id"]): i["status"] for i in laptop.sync_issues()}
+    assert issues == {("enterprise", enterprise.id): "deleted", ("visit", typed.id): "rejected"}
+    assert laptop.get_enterprise(enterprise.id) is not None and laptop.get_visit(typed.id) is not None
+    return client, enterprise, typed
+
+
+def test_an_enterprise_deleted_by_the_office_is_kept_while_a_visit_to_it_is_pending(
+    module_server, laptop: Store, cadre: User, admin: User
+) -> None:
+    client, enterprise, typed = _deleted_under_a_pending_visit(module_server, laptop, cadre, admin)
+
+    kept = client.resolve("enterprise", enterprise.id, "mine")
+
+    assert kept is not None and kept.id != enterprise.id and kept.pending and kept.server_version is None
+    assert (kept.name, kept.tax_code) == (enterprise.name, enterprise.tax_code)
+    assert laptop.get_enterprise(enterprise.id) is None and laptop.sync_issues() == []
+    [moved] = laptop.visits_of(kept.id)
+    assert moved.id != typed.id and moved.pending and moved.note == typed.note  # the typed visit survives
+    summary = client.run()
+    assert (summary.accepted, summary.ok) == (2, True)
+    on_server = {i["id"] for i in server_records(module_server.url, admin.token, "enterprise")}
+    assert kept.id in on_server and enterprise.id not in on_server
+
+
+def test_taking_the_servers_deletion_removes_the_enterprise_here(
+    module_server, laptop: Store, cadre: User, admin: User
+) -> None:
+    client, enterprise, typed = _deleted_under_a_pending_visit(module_server, laptop, cadre, admin)
+
+    assert client.resolve("enterprise", enterprise.id, "server") is None
+
+    assert laptop.get_enterprise(enterprise.id) is None and laptop.get_visit(typed.id) is None
+    assert laptop.sync_issues() == []
+    assert client.run().ok

@@ -118,3 +118,21 @@ def test_settings_without_server_or_token_name_the_commands_to_run(laptop: Store
         client_for(laptop, "", "").run()
     assert "fieldapp config set server URL" in missing.value.message("vi")
     assert "fieldapp config set token TOKEN" in missing.value.message("en")
+
+
+def test_cancel_stops_a_running_sync_and_keeps_everything_pending(module_server, laptop: Store, cadre: User) -> None:
+    from sync.client import SyncCancelled, SyncProgress
+
+    add_visits(laptop, add_enterprise(laptop), cadre.name, 20)
+    client = client_for(laptop, module_server.url, cadre.token, max_items=5)
+
+    def stop_after_first_batch(progress: SyncProgress) -> None:
+        if progress.phase == "push" and progress.done >= 5:
+            client.cancel()
+
+    with pytest.raises(SyncCancelled):
+        client.run(progress=stop_after_first_batch)
+
+    counts = laptop.counts()
+    assert 0 < counts["pending_visits"] < 20  # the answered batches are marked, the rest waits
+    assert client.run().ok  # a cancelled sync is simply run again
