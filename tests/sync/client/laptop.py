@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +21,7 @@ __all__ = [
     "add_visits",
     "client_for",
     "office_push",
+    "server_hashes",
     "server_records",
 ]
 
@@ -139,13 +139,3 @@ class Recorder(httpx.BaseTransport):
 
     def close(self) -> None:
         self._real.close()
-
-
-def local_hashes(store: Store) -> set[tuple[str, str]]:
-    """(id, content hash) of every visit in *store*."""
-    return {(v.id, v.content_hash) for v in store.visits()}
-
-
-def open_store(folder: Path) -> Store:
-    """A fresh laptop store in *folder*."""
-    return Store.open(folder)

@@ -120,7 +120,9 @@ def test_settings_without_server_or_token_name_the_commands_to_run(laptop: Store
     assert "fieldapp config set token TOKEN" in missing.value.message("en")
 
 
-def test_cancel_stops_a_running_sync_and_keeps_everything_pending(module_server, laptop: Store, cadre: User) -> None:
+def test_cancel_stops_a_running_sync_and_keeps_everything_pending(
+    module_server, laptop: Store, cadre: User
+) -> None:
     from sync.client import SyncCancelled, SyncProgress
 
     add_visits(laptop, add_enterprise(laptop), cadre.name, 20)
