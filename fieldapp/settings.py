@@ -51,14 +51,12 @@ class Settings(BaseModel):
     verify_tls: bool = True
     #: identifies this laptop to the server; made once, never changed
     device_id: str = Field(default_factory=new_id)
-    #: the server's pull cursor this laptop has applied (set by sync only)
-    pull_cursor: int = 0
 
     CONFIG_KEYS: ClassVar[tuple[str, ...]] = ("cadre", "language", "theme", "server", "token", "verify_tls")
 
     def updated(self, key: str, value: Any) -> Settings:
         """A copy with *key* set to *value*; raises RecordError naming the key when it is unknown or invalid."""
-        if key not in self.CONFIG_KEYS and key != "pull_cursor":
+        if key not in self.CONFIG_KEYS:
             from fieldapp.core.errors import Problem
 
             raise RecordError([Problem(key, "unknown_field", {})])
