@@ -27,7 +27,8 @@ class SyncSummary:
     duplicates: int = 0
     #: soft and hard conflicts together
     conflicts: int = 0
-    #: the soft conflicts among them, merged automatically (the merged record is now on both sides)
+    #: the soft conflicts among them, merged automatically by the server and taken by the laptop (nothing left
+    #: for a person; they count as settled for ``ok``)
     merged: int = 0
     rejected: int = 0
     #: server changes applied to the laptop store
@@ -43,8 +44,10 @@ class SyncSummary:
 
     @property
     def ok(self) -> bool:
-        """True when every pending record was accepted or a duplicate and nothing went wrong."""
-        return self.accepted + self.duplicates == self.pushed and not self.errors and not self.pull_failed
+        """True when every pending record was accepted, a duplicate or merged automatically (a soft conflict:
+        nothing is left for a person) and nothing went wrong."""
+        settled = self.accepted + self.duplicates + self.merged
+        return settled == self.pushed and not self.errors and not self.pull_failed
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data (the ``fieldapp sync --json`` output)."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from fieldapp.core.errors import Problem, RecordError
-from fieldapp.core.records import Enterprise, Record, Visit
+from fieldapp.core.records import Record
 from sync._errors import SyncProtocolError
 from sync._http import HttpSession
 from sync._models import SyncProgress, SyncSummary
@@ -106,41 +106,31 @@ class Puller:
         return waiting
 
     def _upsert(self, kind: str, changes: list[Change]) -> list[Change]:
-        fresh: list[tuple[Change, Record]] = []
-        seen: dict[str, int | None] = {}  # the local revision each replacement was decided on (None: absent)
+        fresh: list[tuple[Change, Record, int | None]] = []  # with the local revision it was decided on
         for change in changes:
             local = get_record(self.store, change.kind, change.id)
             if local is not None and (local.pending or local.server_version == change.server_version):
                 continue  # pending: the cadre's version wins until the push settles it; same version: nothing new
             try:
-                fresh.append((change, server_copy(kind, change.record or {}, change.server_version, local)))
-                seen[change.id] = local.rev if local is not None else None
+                copy = server_copy(kind, change.record or {}, change.server_version, local)
             except RecordError as exc:
                 self._unappliable(change, [p.as_dict() for p in exc.problems])
-        # The app stays usable during a sync: drop what the cadre edited since it was looked at. (The store has
-        # no compare-and-save, so a few microseconds remain between this look and the write.)
-        fresh = [(c, r) for c, r in fresh if _untouched(self.store, c, seen[c.id])]
+                continue
+            fresh.append((change, copy, local.rev if local is not None else None))
         if not fresh:
             return []
-        records = [r for _, r in fresh]
+        # The app stays usable during a sync: compare_and_save writes each record only if it is still as it was
+        # looked at (same revision, not pending), checked and written in one step under the store's lock, so an
+        # edit saved meanwhile from the TUI is never overwritten.
         try:  # all at once (one durable write); one bad record makes us fall back to one at a time
-            if kind == "enterprise":
-                self.store.save_enterprises([r for r in records if isinstance(r, Enterprise)])
-            else:
-                self.store.save_visits([r for r in records if isinstance(r, Visit)])
-            self.summary.pulled += len(records)
+            self.summary.pulled += len(self.store.compare_and_save([(r, rev) for _, r, rev in fresh]))
             return []
         except RecordError:
             pass
         waiting: list[Change] = []
-        for change, record in fresh:
+        for change, record, rev in fresh:
             try:
-                if isinstance(record, Enterprise):
-                    self.store.save_enterprise(record)
-                else:
-                    assert isinstance(record, Visit)
-                    self.store.save_visit(record)
-                self.summary.pulled += 1
+                self.summary.pulled += len(self.store.compare_and_save([(record, rev)]))
             except RecordError as exc:
                 if any(p.code == "unknown_enterprise" for p in exc.problems):
                     waiting.append(change)
@@ -149,24 +139,16 @@ class Puller:
         return waiting
 
     def _delete(self, change: Change) -> None:
-        local = get_record(self.store, change.kind, change.id)
-        if local is None:
-            return
-        keep = local.pending
-        if change.kind == "enterprise" and not keep:
-            keep = any(v.pending for v in self.store.visits_of(change.id))
-        if keep:  # never throw away what the cadre typed: ask on the Sync screen
+        # checked and done in one step: a record edited meanwhile is kept
+        outcome = self.store.delete_if_synced(change.kind, change.id)
+        if outcome == "pending":  # never throw away what the cadre typed: ask on the Sync screen
             self.store.set_sync_issue(
                 change.kind,
                 change.id,
                 issue(change.kind, change.id, "deleted", server_version=change.server_version),
             )
-            return
-        if change.kind == "enterprise":
-            self.store.delete_enterprise(change.id)
-        else:
-            self.store.delete_visit(change.id)
-        self.summary.pulled += 1
+        elif outcome == "deleted":
+            self.summary.pulled += 1
 
     def _unappliable(self, change: Change, errors: list[dict[str, Any]]) -> None:
         self.summary.pull_failed += 1
@@ -183,11 +165,6 @@ class Puller:
                 errors=errors,
             ),
         )
-
-
-def _untouched(store: Store, change: Change, rev: int | None) -> bool:
-    local = get_record(store, change.kind, change.id)
-    return local is None if rev is None else local is not None and local.rev == rev and not local.pending
 
 
 def _apply_order(change: Change) -> tuple[int, int]:

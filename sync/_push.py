@@ -21,7 +21,7 @@ from fieldapp.core.errors import RecordError
 from sync._errors import SyncAuthError, SyncError, SyncProtocolError
 from sync._http import HttpSession
 from sync._models import SyncProgress, SyncSummary
-from sync._records import get_record, issue, mark_synced_many, save_record, server_copy
+from sync._records import get_record, issue, mark_synced_many, server_copy
 from sync.protocol import MAX_BODY_BYTES, MAX_PUSH_ITEMS, ItemResult, Kind, PushResponse
 
 if TYPE_CHECKING:
@@ -217,18 +217,20 @@ class Pusher:
     def _conflict(self, item: Item, result: ItemResult) -> None:
         kind, record_id = result.kind, result.id
         if result.conflict == "soft" and result.record is not None:
-            self.summary.merged += 1
             local = get_record(self.store, kind, record_id)
-            # Merged on the server; take the merge only if nobody edited the record meanwhile. If someone did, it
-            # stays pending on its old base, and the next push lets the server merge that edit too.
+            # Merged on the server; take the merge only if nobody edited the record meanwhile (checked and
+            # written in one step by compare_and_save). If someone did, it stays pending on its old base, and the
+            # next push lets the server merge that edit too: nothing is left for a person either way.
             if local is not None and local.rev == item["rev"]:
                 try:
-                    save_record(self.store, server_copy(kind, result.record, result.server_version, local))
-                except RecordError as exc:
+                    merged = server_copy(kind, result.record, result.server_version, local)
+                    self.store.compare_and_save([(merged, item["rev"])], allow_pending=True)
+                except RecordError as exc:  # the merge cannot be stored here: a person must look at it
                     self._keep_issue(item, result, "conflict", [p.as_dict() for p in exc.problems])
                     return
                 if (kind, record_id) in self._issues:
                     self.store.clear_sync_issue(kind, record_id)
+            self.summary.merged += 1
             return
         self._keep_issue(item, result, "conflict", [e.model_dump() for e in result.errors])
 

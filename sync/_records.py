@@ -97,7 +97,7 @@ def issue(
     server_version: int | None = None,
     errors: Iterable[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """A sync issue for the Sync screen (see docs/sync-client.md for the keys)."""
+    """A sync issue for the Sync screen (see "Sync issues" in docs/sync.md for the keys)."""
     return {
         "kind": kind,
         "id": record_id,

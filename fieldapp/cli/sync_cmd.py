@@ -1,7 +1,8 @@
 """``fieldapp sync``: push pending records to the central server, pull its changes, print a summary.
 
-Exit codes: 0 every pending record was accepted or a duplicate; 1 conflicts, rejections, or the server could not
-be reached (after retries) or refused the token; 2 no server or token configured.
+Exit codes: 0 every pending record was accepted, a duplicate or merged automatically by the server (a soft
+conflict: nothing left to do); 1 hard conflicts, rejections, or the server could not be reached (after retries) or
+refused the token; 2 no server or token configured.
 """
 
 from __future__ import annotations

@@ -216,11 +216,27 @@ class Store(SyncBookkeeping):
         """Insert or replace many enterprises with one fsync, all or none; the number saved."""
         batch = {e.id: _check_type(e, Enterprise) for e in enterprises}
         with self._mutex:
-            self._check_tax_codes(batch)
-            self._commit(self._record_ops(batch.values()))
-            for enterprise in batch.values():
-                self._index.put_enterprise(enterprise)
+            self._save_locked(batch, {})
         return len(batch)
+
+    def _save_locked(self, enterprises: dict[str, Enterprise], visits: dict[str, Visit]) -> None:
+        """Check and write *enterprises* and *visits* (by id) in one durable change; the caller holds the lock.
+
+        Raises RecordError with nothing written: a tax code another enterprise holds, a visit whose enterprise is
+        neither stored nor among *enterprises*.
+        """
+        self._check_tax_codes(enterprises)
+        stored = self._index.enterprises
+        unknown = sorted(
+            {v.enterprise_id for v in visits.values() if v.enterprise_id not in stored} - enterprises.keys()
+        )
+        if unknown:
+            raise RecordError(Problem("enterprise_id", "unknown_enterprise", {"value": e}) for e in unknown)
+        self._commit(self._record_ops([*enterprises.values(), *visits.values()]))
+        for enterprise in enterprises.values():
+            self._index.put_enterprise(enterprise)
+        for visit in visits.values():
+            self._index.visits.put(visit)
 
     def _check_tax_codes(self, batch: dict[str, Enterprise]) -> None:
         claimed: dict[str, str] = {}
@@ -295,14 +311,7 @@ class Store(SyncBookkeeping):
         """Insert or replace many visits with one fsync, all or none; the number saved."""
         batch = {v.id: _check_type(v, Visit) for v in visits}
         with self._mutex:
-            unknown = sorted({v.enterprise_id for v in batch.values()} - self._index.enterprises.keys())
-            if unknown:
-                raise RecordError(
-                    Problem("enterprise_id", "unknown_enterprise", {"value": e}) for e in unknown
-                )
-            self._commit(self._record_ops(batch.values()))
-            for visit in batch.values():
-                self._index.visits.put(visit)
+            self._save_locked({}, batch)
         return len(batch)
 
     def delete_visit(self, visit_id: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from fieldapp.core.records import Enterprise, Record, Visit, utcnow
@@ -31,12 +31,84 @@ class SyncBookkeeping:
     _index: Indexes
     _storage: WalStorage
     _ids: dict[str, Any]
+    #: tests only: called between the check and the write of ``compare_and_save`` and ``delete_if_synced`` (with
+    #: the lock held), to force a concurrent edit into exactly that gap
+    _between_check_and_write: Callable[[], None] | None = None
 
     def _commit(self, ops: list[Op]) -> None:  # pragma: no cover - provided by Store
         raise NotImplementedError
 
     def _record_ops(self, records: Iterable[Record]) -> list[Op]:  # pragma: no cover - provided by Store
         raise NotImplementedError
+
+    def _save_locked(
+        self, enterprises: dict[str, Enterprise], visits: dict[str, Visit]
+    ) -> None:  # pragma: no cover - provided by Store
+        raise NotImplementedError
+
+    def delete_enterprise(self, enterprise_id: str) -> None:  # pragma: no cover - provided by Store
+        raise NotImplementedError
+
+    def delete_visit(self, visit_id: str) -> None:  # pragma: no cover - provided by Store
+        raise NotImplementedError
+
+    def compare_and_save(
+        self, pairs: Iterable[tuple[Record, int | None]], *, allow_pending: bool = False
+    ) -> list[Record]:
+        """Save each ``(record, expect_rev)`` only if the stored record with its id is still at *expect_rev*
+        (None: no such record is stored) and, unless *allow_pending*, not pending; the records written.
+
+        The check and the write are one step under the store's lock, so an edit saved from another thread is
+        never overwritten: it either lands before (the check fails, that record is left alone) or waits until
+        after. The records that pass are written in one durable change, all or none: RecordError (as from
+        ``save_enterprises`` / ``save_visits``) with nothing written when one of them cannot be stored.
+        """
+        wanted = list(pairs)
+        for record, _ in wanted:
+            if not isinstance(record, (Enterprise, Visit)):
+                raise TypeError(f"expected Enterprise or Visit, got {type(record).__name__}")
+        with self._mutex:
+            enterprises: dict[str, Enterprise] = {}
+            visits: dict[str, Visit] = {}
+            for record, expect_rev in wanted:
+                kind = "enterprise" if isinstance(record, Enterprise) else "visit"
+                stored = self._get(kind, record.id)
+                if expect_rev is None:
+                    unchanged = stored is None
+                else:
+                    unchanged = stored is not None and stored.rev == expect_rev
+                    unchanged = unchanged and (allow_pending or not stored.pending)  # type: ignore[union-attr]
+                if unchanged:
+                    if isinstance(record, Enterprise):
+                        enterprises[record.id] = record
+                    else:
+                        assert isinstance(record, Visit)
+                        visits[record.id] = record
+            if self._between_check_and_write is not None:
+                self._between_check_and_write()
+            self._save_locked(enterprises, visits)
+            return [*enterprises.values(), *visits.values()]
+
+    def delete_if_synced(self, kind: Kind, record_id: str) -> Literal["deleted", "pending", "absent"]:
+        """Delete the record (an enterprise with its visits) unless it, or one of an enterprise's visits, is
+        pending; checked and done in one step under the store's lock. What happened."""
+        with self._mutex:
+            record = self._get(kind, record_id)
+            if record is None:
+                return "absent"
+            pending = record.pending
+            if kind == "enterprise" and not pending:
+                visits = self._index.visits
+                pending = any(vid in visits.pending for vid in visits.ids_of(record_id))
+            if pending:
+                return "pending"
+            if self._between_check_and_write is not None:
+                self._between_check_and_write()
+            if kind == "enterprise":
+                self.delete_enterprise(record_id)
+            else:
+                self.delete_visit(record_id)
+            return "deleted"
 
     def pending_enterprises(self) -> list[Enterprise]:
         """Enterprises with changes the server has not acknowledged, oldest change first."""

@@ -45,7 +45,7 @@ def _conflict_out(row: Conflict, current: State | None) -> ConflictOut:
         client_record=row.client_content,
         server_record=current.content if current and not current.deleted else None,
         submitted_by=row.submitted_by, created_at=as_utc(row.created_at), resolved_at=as_utc(row.resolved_at),
-        resolution=row.resolution,
+        resolved_by=row.resolved_by, resolution=row.resolution,
     )
 
 

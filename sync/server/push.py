@@ -27,6 +27,7 @@ from sync.server.recordstore import (
     Batch,
     Key,
     State,
+    close_conflicts,
     load_states,
     load_tax_codes,
     load_versions,
@@ -116,6 +117,8 @@ class _Applier:
     def __init__(self, session: Any, user: UserInfo, device_id: str, today: date) -> None:
         self.session, self.user, self.today = session, user, today
         self.batch = Batch(seq=lock_counter(session), now=datetime.now(UTC), user=user.name, device_id=device_id)
+        #: existing records this user's push changed from their current version (see close_conflicts)
+        self.settled: set[Key] = set()
 
     def run(self, items: list[_Prepared]) -> list[ItemResult]:
         valid = [p for p in items if p.content is not None]
@@ -130,6 +133,7 @@ class _Applier:
         self.versions = load_versions(self.session, stale) if stale else {}
         results = [self._one(p) for p in items]
         self.batch.flush(self.session)
+        close_conflicts(self.session, self.settled, self.user.name, self.batch.now)
         return results
 
     def _check_owners(self, valid: list[_Prepared]) -> None:
@@ -204,6 +208,11 @@ class _Applier:
             self._move_tax_code(p.key[1], prev, content)
         if status == "conflict":
             extra["record"] = content
+        elif prev is not None:
+            self.settled.add(p.key)
+            for filed in self.batch.conflicts:  # filed earlier in this same batch (the id sent twice)
+                if (filed["kind"], filed["record_id"]) == p.key and filed["resolved_at"] is None:
+                    filed.update(resolved_at=self.batch.now, resolved_by=self.user.name, resolution="client")
         return self._result(p, status, server_version=state.version, **extra)
 
     def _write_problems(self, key: Key, content: dict[str, Any], prev: State | None) -> list[FieldProblem]:

@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session
 
 from sync.server.models import SEQ_COUNTER, Conflict, Counter, Record, RecordVersion
 
-__all__ = ["Batch", "State", "chunks", "load_states", "load_tax_codes", "load_versions", "lock_counter"]
+__all__ = [
+    "Batch",
+    "State",
+    "chunks",
+    "close_conflicts",
+    "load_states",
+    "load_tax_codes",
+    "load_versions",
+    "lock_counter",
+]
 
 _CHUNK = 500  # ids per IN (...) list: well under every driver's parameter limit
 
@@ -87,6 +96,26 @@ def load_tax_codes(session: Session, codes: Iterable[str]) -> dict[str, tuple[st
         for code, rid, content in session.execute(stmt):
             found[code] = (rid, str(content.get("name", "")))
     return found
+
+
+def close_conflicts(session: Session, keys: Iterable[Key], user: str, now: datetime) -> None:
+    """Mark *user*'s open conflicts on these records resolved by them, resolution "client".
+
+    Called for the records a push of *user* changed from the server's current version: after the cadre chose
+    "keep mine" on the laptop (its base is now the server's version), the accepted push settles the disagreement
+    that cadre's earlier push had filed. Other cadres' conflicts on the record stay open: theirs still disagree.
+    """
+    by_kind: dict[str, list[str]] = {}
+    for kind, rid in keys:
+        by_kind.setdefault(kind, []).append(rid)
+    for kind, ids in by_kind.items():
+        for part in chunks(sorted(set(ids))):
+            session.execute(
+                update(Conflict)
+                .where(Conflict.kind == kind, Conflict.record_id.in_(part), Conflict.submitted_by == user,
+                       Conflict.resolved_at.is_(None))
+                .values(resolved_at=now, resolved_by=user, resolution="client")
+            )
 
 
 def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

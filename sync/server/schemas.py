@@ -59,6 +59,8 @@ class ConflictOut(_Model):
     submitted_by: str
     created_at: datetime
     resolved_at: datetime | None
+    #: who settled it (an admin here, or the cadre whose laptop pushed its version on top: resolution "client")
+    resolved_by: str | None = None
     resolution: str | None
 
 

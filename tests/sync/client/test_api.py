@@ -47,8 +47,13 @@ def test_batches_respect_the_item_and_byte_bounds() -> None:
     assert [len(b) for b in batches(items, max_items=1000, max_bytes=10**9)] == [1000]
 
 
-def test_ok_means_every_pushed_record_was_accepted_or_a_duplicate() -> None:
+def test_ok_means_every_pushed_record_was_accepted_a_duplicate_or_merged() -> None:
     assert SyncSummary(pushed=3, accepted=2, duplicates=1).ok
-    assert not SyncSummary(pushed=3, accepted=2, conflicts=1, merged=1).ok
+    # a soft conflict, merged automatically, leaves nothing for a person: success
+    assert SyncSummary(pushed=3, accepted=2, conflicts=1, merged=1).ok
+    assert not SyncSummary(pushed=3, accepted=1, conflicts=2, merged=1).ok  # one hard conflict
+    assert not SyncSummary(pushed=3, accepted=1, conflicts=1, merged=1, rejected=1).ok
     assert not SyncSummary(pushed=0, errors=["network"]).ok
-    assert SyncSummary(pushed=2, accepted=2).to_dict()["ok"] is True
+    assert not SyncSummary(pushed=0, pull_failed=1).ok
+    data = SyncSummary(pushed=2, accepted=1, conflicts=1, merged=1).to_dict()
+    assert (data["ok"], data["merged"], data["conflicts"]) == (True, 1, 1)

@@ -14,7 +14,7 @@ from fieldapp.settings import load_settings, save_settings
 from fieldapp.store import Store
 
 from .conftest import User
-from .laptop import add_enterprise, add_visits
+from .laptop import add_enterprise, add_visits, office_push
 
 Run = Callable[..., Result]
 
@@ -83,6 +83,30 @@ def test_the_summary_table_speaks_the_users_language(
     en = run("sync")
     assert en.exit_code == 0
     assert "Pushed" in en.stdout and "Sync complete" in en.stdout
+
+
+def test_a_soft_conflict_merged_by_the_server_is_a_success_shown_in_the_table(
+    module_server, run: Run, data_dir: Path, cadre: User, admin: User
+) -> None:
+    with Store.open(data_dir) as store:
+        shared = add_enterprise(store, name="Công ty Hai Bên", address="1 Lý Thái Tổ")
+    _configure(data_dir, module_server.url, cadre.token)
+    assert run("sync", "--json").exit_code == 0
+    with Store.open(data_dir) as store:
+        synced = store.get_enterprise(shared.id)
+        assert synced is not None and not synced.pending
+        office_push(module_server.url, admin.token, [("enterprise", synced.edit(address="8 Lý Thái Tổ"))])
+        store.save_enterprise(synced.edit(name="Công ty Hai Bên Mới"))
+
+    result = run("sync")
+
+    assert result.exit_code == 0, result.output  # merged automatically: nothing left for the cadre
+    assert "trong đó tự động gộp" in result.stdout and "Đồng bộ xong" in result.stdout
+    assert "Cần xử lý" not in result.stdout
+    with Store.open(data_dir, readonly=True) as store:
+        merged = store.get_enterprise(shared.id)
+        assert merged is not None and not merged.pending
+        assert (merged.name, merged.address) == ("Công ty Hai Bên Mới", "8 Lý Thái Tổ")
 
 
 def test_rejected_records_are_listed_and_the_exit_code_is_1(

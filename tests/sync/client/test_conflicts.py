@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 
 import httpx
 import pytest
@@ -58,7 +59,8 @@ def test_a_soft_conflict_is_merged_on_both_sides(
 
     summary = client_for(laptop, module_server.url, cadre.token).run()
 
-    assert (summary.conflicts, summary.merged) == (1, 1)
+    assert (summary.conflicts, summary.merged, summary.ok) == (1, 1, True)  # nothing left for a person
+    assert laptop.sync_issues() == []
     merged = laptop.get_enterprise(synced.id)
     assert merged is not None and not merged.pending and merged.server_version == 3
     assert (merged.name, merged.address) == ("Công ty May Sài Gòn 2", "99 Lê Lợi")
@@ -68,6 +70,33 @@ def test_a_soft_conflict_is_merged_on_both_sides(
         and Enterprise.parse(on_server["record"]).content_hash == merged.content_hash
     )
     assert client_for(laptop, module_server.url, cadre.token).run().pushed == 0
+
+
+def test_an_edit_saved_while_the_merge_is_written_survives_and_is_merged_next(
+    module_server, laptop: Store, cadre: User, admin: User
+) -> None:
+    synced = _synced_enterprise(module_server, laptop, cadre)
+    office_push(module_server.url, admin.token, [("enterprise", synced.edit(address="99 Lê Lợi"))])
+    pushed = laptop.save_enterprise(synced.edit(name="Công ty May Sài Gòn 2"))
+    typed = pushed.edit(ward="Phường 9")  # the TUI saves this from a worker thread while the merge is written
+    edits: list[threading.Thread] = []
+
+    def edit_in_the_gap() -> None:  # the store calls this between its check and its write, lock held
+        laptop._between_check_and_write = None
+        edits.append(threading.Thread(target=laptop.save_enterprise, args=(typed,)))
+        edits[0].start()
+        edits[0].join(timeout=1.0)
+
+    laptop._between_check_and_write = edit_in_the_gap
+    summary = client_for(laptop, module_server.url, cadre.token).run()
+    edits[0].join(timeout=30)
+
+    assert (summary.merged, summary.ok) == (1, True)
+    assert laptop.get_enterprise(synced.id) == typed  # written after the merge, never under it
+    again = client_for(laptop, module_server.url, cadre.token).run()  # the server merges the late edit too
+    final = laptop.get_enterprise(synced.id)
+    assert (again.pushed, again.merged, again.ok) == (1, 1, True) and final is not None and not final.pending
+    assert (final.name, final.address, final.ward) == ("Công ty May Sài Gòn 2", "99 Lê Lợi", "Phường 9")
 
 
 def test_resolving_a_hard_conflict_with_mine_pushes_the_laptops_version(
@@ -84,6 +113,12 @@ def test_resolving_a_hard_conflict_with_mine_pushes_the_laptops_version(
     assert (summary.pushed, summary.accepted, summary.ok) == (1, 1, True)
     assert _on_server(module_server, admin, mine.id)["record"]["name"] == "Tên của cán bộ"
     assert not laptop.get_enterprise(mine.id).pending  # type: ignore[union-attr]
+    # the accepted push settled the conflict the server had filed for the office
+    with httpx.Client(headers={"Authorization": f"Bearer {admin.token}"}) as http:
+        answer = http.get(f"{module_server.url}/api/v1/conflicts", params={"resolved": "true"})
+    listed = answer.json()["items"]
+    [conflict] = [c for c in listed if c["record_id"] == mine.id]
+    assert (conflict["resolution"], conflict["resolved_at"] is not None) == ("client", True)
 
 
 def test_resolving_a_hard_conflict_with_server_takes_the_offices_version(

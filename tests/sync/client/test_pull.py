@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import httpx
@@ -112,6 +113,40 @@ def test_a_record_edited_locally_is_not_overwritten_by_a_pull(
     merged = laptop.get_enterprise(shared.id)
     assert summary.merged == 1 and merged is not None and not merged.pending
     assert (merged.name, merged.address) == ("Tên mới của văn phòng", "2 Trần Phú")
+
+
+def test_an_edit_saved_while_the_pull_writes_is_never_overwritten(
+    module_server, laptop: Store, cadre: User, admin: User
+) -> None:
+    shared = Enterprise.create(name="Công ty Giữa Chừng", address="1 Hàng Đào")
+    office_push(module_server.url, admin.token, [("enterprise", shared)])
+    client = client_for(laptop, module_server.url, cadre.token)
+    assert client.run().ok
+    office_push(
+        module_server.url,
+        admin.token,
+        [("enterprise", shared.with_meta(server_version=1).edit(name="Tên của văn phòng"))],
+    )
+    looked_at = laptop.get_enterprise(shared.id)
+    assert looked_at is not None and not looked_at.pending
+    typed = looked_at.edit(address="3 Hàng Đào")  # saved by the TUI from a worker thread during the pull
+    edits: list[threading.Thread] = []
+
+    def edit_in_the_gap() -> None:  # the store calls this between its check and its write, lock held
+        laptop._between_check_and_write = None
+        edits.append(threading.Thread(target=laptop.save_enterprise, args=(typed,)))
+        edits[0].start()
+        edits[0].join(timeout=1.0)
+
+    laptop._between_check_and_write = edit_in_the_gap
+    client.run()
+    edits[0].join(timeout=30)
+
+    assert laptop.get_enterprise(shared.id) == typed  # the office's version went in first, the edit on top
+    summary = client.run()  # the push lets the server merge both edits
+    merged = laptop.get_enterprise(shared.id)
+    assert (summary.merged, summary.ok) == (1, True) and merged is not None and not merged.pending
+    assert (merged.name, merged.address) == ("Tên của văn phòng", "3 Hàng Đào")
 
 
 def test_the_cursor_is_stored_only_after_its_page_is_applied(

@@ -66,6 +66,37 @@ def test_a_stale_edit_of_the_same_field_is_a_hard_conflict_kept_for_a_person(mak
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_resolved"
 
 
+def test_an_accepted_push_on_the_current_version_closes_the_pushers_open_conflict(make_api) -> None:
+    a, b, c, d, admin = make_api(), make_api(), make_api(), make_api(), make_api("admin")
+    e = enterprise()
+    a.push([item("enterprise", e)])
+    b.push([item("enterprise", {**e, "name": "Công ty B"}, rev=2, base=1)])
+    mine, theirs = {**e, "name": "Công ty A"}, {**e, "name": "Công ty C"}
+    assert a.push([item("enterprise", mine, rev=2, base=1)])[0]["conflict"] == "hard"
+    assert c.push([item("enterprise", theirs, rev=2, base=1)])[0]["conflict"] == "hard"
+
+    # a's cadre chose "keep mine": the laptop re-based on the server's version 2 and pushed again
+    result = a.push([item("enterprise", mine, rev=2, base=2)])[0]
+
+    assert (result["status"], result["server_version"]) == ("accepted", 3)
+    listed = admin.http.get("/api/v1/conflicts", params={"resolved": "true"}).json()["items"]
+    by_cadre = {x["submitted_by"]: x for x in listed if x["record_id"] == e["id"]}
+    assert set(by_cadre) == {a.name, c.name}
+    settled = by_cadre[a.name]
+    assert (settled["resolution"], settled["resolved_by"]) == ("client", a.name) and settled["resolved_at"]
+    assert by_cadre[c.name]["resolved_at"] is None  # c's laptop still disagrees
+    still_open = [x["submitted_by"] for x in admin.http.get("/api/v1/conflicts").json()["items"]
+                  if x["record_id"] == e["id"]]
+    assert still_open == [c.name]
+    # filed and settled within one batch (the same id twice): closed too, in the same transaction
+    late = {**e, "name": "Công ty D"}
+    results = d.push([item("enterprise", late, rev=2, base=1), item("enterprise", late, rev=3, base=3)])
+    assert [(r["status"], r["conflict"]) for r in results] == [("conflict", "hard"), ("accepted", None)]
+    [filed] = [x for x in admin.http.get("/api/v1/conflicts", params={"resolved": "true"}).json()["items"]
+               if x["record_id"] == e["id"] and x["submitted_by"] == d.name]
+    assert (filed["resolution"], filed["resolved_by"]) == ("client", d.name)
+
+
 def test_a_resend_after_a_lost_answer_is_a_duplicate_even_after_later_changes(make_api) -> None:
     a, b = make_api(), make_api()
     e = enterprise()
