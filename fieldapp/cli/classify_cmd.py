@@ -11,7 +11,13 @@ from typing import Any
 
 import click
 
-from fieldapp.cli.classifying import classify_records, classify_store, priority_label, status_label
+from fieldapp.cli.classifying import (
+    classify_records,
+    classify_store,
+    priority_label,
+    reason_title,
+    status_label,
+)
 from fieldapp.cli.context import AppContext, pass_app
 from fieldapp.cli.import_cmd import report_invalid
 from fieldapp.cli.output import guarded, print_json, print_table, say, text
@@ -129,7 +135,6 @@ def _csv(results: Sequence[Classification], rows_of: dict[str, int], lang: Lang)
 
 
 def _table(results: Sequence[Classification], rows_of: dict[str, int], lang: Lang) -> None:
-    vi = lang == "vi"
     headers = ([text("h_row", lang)] if rows_of else []) + [
         field_label("tax_code", lang),
         field_label("name", lang),
@@ -144,7 +149,7 @@ def _table(results: Sequence[Classification], rows_of: dict[str, int], lang: Lan
             c.name,
             status_label(c.status, lang),
             priority_label(c.priority, lang),
-            "; ".join(r.title[0 if vi else 1] for r in c.reasons),
+            "; ".join(reason_title(r, lang) for r in c.reasons),
         ]
         for c in results
     ]

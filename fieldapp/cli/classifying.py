@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldapp.core.classify import Classification, classify_all, group_visits
 from fieldapp.core.labels import Lang
-from fieldapp.core.reasons import BASIS_LABELS, PRIORITY_LABELS, STATUS_LABELS, label
+from fieldapp.core.reasons import BASIS_LABELS, PRIORITY_LABELS, REASON_TITLES, STATUS_LABELS, Reason, label
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.rules import load_rules
 
@@ -17,7 +17,15 @@ if TYPE_CHECKING:
 
     from fieldapp.store import Store
 
-__all__ = ["basis_label", "classify_records", "classify_store", "priority_label", "status_label", "summary"]
+__all__ = [
+    "basis_label",
+    "classify_records",
+    "classify_store",
+    "priority_label",
+    "reason_title",
+    "status_label",
+    "summary",
+]
 
 
 def classify_records(
@@ -55,3 +63,8 @@ def priority_label(priority: str, lang: Lang) -> str:
 
 def basis_label(basis: str, lang: Lang) -> str:
     return label(BASIS_LABELS, basis, lang)
+
+
+def reason_title(reason: Reason, lang: Lang) -> str:
+    """The short title of a reason (“Enough stable workers”), never its code."""
+    return label(REASON_TITLES, reason.code, lang)

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import click
 
-from fieldapp.cli.classifying import basis_label, classify_store, priority_label, status_label, summary
+from fieldapp.cli.classifying import (
+    basis_label,
+    classify_store,
+    priority_label,
+    reason_title,
+    status_label,
+    summary,
+)
 from fieldapp.cli.context import AppContext, pass_app
 from fieldapp.cli.output import CliError, guarded, print_json, print_table, say, text
 from fieldapp.cli.params import CLASS_OR_RECORD_STATUS, OWNERSHIP, STATUS
 from fieldapp.core.classify import STATUSES
 from fieldapp.core.labels import field_label, value_label
-from fieldapp.core.records import Enterprise, Ownership
+from fieldapp.core.records import Enterprise, Ownership, fields_of_type
 
 __all__ = ["COMMANDS", "enterprise"]
+
+_CHOICES = fields_of_type(Enterprise, StrEnum)
 
 
 @click.group()
@@ -142,7 +152,7 @@ def show(app: AppContext, id_or_tax_code: str, as_json: bool) -> None:
     rows = []
     for name in Enterprise.CONTENT_FIELDS + ("rev", "pending_since", "created_at", "updated_at"):
         value = doc[name]
-        if name in ("ownership", "status"):
+        if name in _CHOICES:
             value = value_label(name, value, lang)
         elif isinstance(value, bool):
             value = ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
@@ -153,7 +163,7 @@ def show(app: AppContext, id_or_tax_code: str, as_json: bool) -> None:
         (text("h_basis", lang), basis_label(c.basis, lang)),
         (text("h_priority", lang), priority_label(c.priority, lang)),
     ]
-    verdict += [(r.code, r.text(lang)) for r in c.reasons]
+    verdict += [(reason_title(r, lang), r.text(lang)) for r in c.reasons]
     verdict += [("→", s.text(lang)) for s in c.next_steps]
     print_table(["", ""], verdict, show_header=False)
     if visits:

@@ -94,43 +94,29 @@ def list_(app: AppContext, enterprise_ref: str | None, as_json: bool) -> None:
     print_table(headers, rows, title=text("count", app.lang, n=len(rows)))
 
 
+#: the table's columns: the visit's content in the record's order, but the date first and the long note last
+_COLUMNS = ("visited_on", *(f for f in Visit.CONTENT_FIELDS if f not in ("id", "visited_on", "note")), "note")
+
+
 def visit_rows(
     visits: Sequence[Visit], enterprises: Mapping[str, Enterprise], lang: Lang
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Headers and rows of a visit table."""
-    fields = (
-        "visited_on",
-        "enterprise_id",
-        "cadre",
-        "headcount",
-        "seasonal",
-        "managers",
-        "attitude",
-        "applications",
-    )
-    headers = [field_label(f, lang) for f in (*fields, "next_visit_on", "note")]
-    rows = []
-    for v in visits:
-        owner = enterprises.get(v.enterprise_id)
-        rows.append(
-            (
-                v.visited_on.isoformat(),
-                owner.name if owner else v.enterprise_id,
-                v.cadre,
-                v.headcount,
-                v.seasonal,
-                v.managers,
-                value_label("attitude", v.attitude, lang),
-                v.applications,
-                _date(v.next_visit_on),
-                v.note,
-            )
-        )
+    headers = [field_label(f, lang) for f in _COLUMNS]
+    rows = [tuple(_cell(v, name, enterprises, lang) for name in _COLUMNS) for v in visits]
     return headers, rows
 
 
-def _date(value: date | None) -> str:
-    return value.isoformat() if value else ""
+def _cell(v: Visit, name: str, enterprises: Mapping[str, Enterprise], lang: Lang) -> Any:
+    if name == "enterprise_id":
+        owner = enterprises.get(v.enterprise_id)
+        return owner.name if owner else v.enterprise_id
+    if name == "attitude":
+        return value_label("attitude", v.attitude, lang)
+    raw = getattr(v, name)
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return "" if raw is None else raw
 
 
 COMMANDS: list[click.Command] = [visit]

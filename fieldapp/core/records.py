@@ -19,7 +19,7 @@ import re
 import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, cast, get_args
 
 import orjson
 from pydantic import (
@@ -44,6 +44,9 @@ __all__ = [
     "Ownership",
     "Record",
     "Visit",
+    "field_type",
+    "fields_of_type",
+    "input_fields",
     "new_id",
     "normalise_tax_code",
     "utcnow",
@@ -369,3 +372,33 @@ class Visit(Record):
     def stable(self) -> int:
         """Stable workers: head count less seasonal workers and owners/managers (who may not join)."""
         return self.headcount - self.seasonal - self.managers
+
+
+# --- what the models say about their own fields (for forms, tables and imports) ---------------------------
+#: content fields that tie a record to itself or to its enterprise: made by the program, never typed in
+_LINK_FIELDS = ("id", "enterprise_id")
+
+
+def input_fields(model: type[Record]) -> tuple[str, ...]:
+    """The content fields of *model* a person fills in, in the model's order (not ``id`` nor ``enterprise_id``)."""
+    return tuple(name for name in model.CONTENT_FIELDS if name not in _LINK_FIELDS)
+
+
+def field_type(model: type[Record], name: str) -> type:
+    """The type of a field's value, ``None`` aside: ``int`` for ``int | None``, ``Ownership`` for ``ownership``."""
+    annotation = model.model_fields[name].annotation
+    kinds = [t for t in get_args(annotation) if t is not type(None)] or [annotation]
+    return cast(type, kinds[0])
+
+
+def fields_of_type(model: type[Record], kind: type) -> tuple[str, ...]:
+    """The input fields of *model* whose values are exactly *kind* (a bool is not an int here), in order.
+
+    ``fields_of_type(model, StrEnum)`` gives the choice fields (every enum of the model is a StrEnum).
+    """
+    found = []
+    for name in input_fields(model):
+        t = field_type(model, name)
+        if t is kind or (kind is StrEnum and issubclass(t, StrEnum)):
+            found.append(name)
+    return tuple(found)

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from fieldapp.core.errors import Problem, RecordError
-from fieldapp.core.records import Enterprise, Ownership, normalise_tax_code
+from fieldapp.core.records import Enterprise, Ownership, fields_of_type, normalise_tax_code
 from fieldapp.core.text import fold
 from fieldapp.io.columns import choices, parse_bool, parse_choice, parse_int
 from fieldapp.io.readers import SheetRow, Table
@@ -26,10 +27,12 @@ if TYPE_CHECKING:
 
 __all__ = ["ImportPlan", "InvalidRow", "apply_plan", "plan_import", "row_fields"]
 
-_TEXT = ("name", "address", "ward", "district", "assigned_to")
-_INTS = ("registered_workers", "union_members")
-_BOOLS = ("has_union", "family_business", "legal_entity")
-_CHOICE = ("ownership", "status")
+# how each column is read, after the type of its Enterprise field (the tax code has its own reading)
+_TEXT = tuple(f for f in fields_of_type(Enterprise, str) if f != "tax_code")
+_INTS = fields_of_type(Enterprise, int)
+_BOOLS = fields_of_type(Enterprise, bool)
+_CHOICE = fields_of_type(Enterprise, StrEnum)
+_TYPED = frozenset((*_INTS, *_BOOLS, *_CHOICE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,22 @@ def _tax_code_text(raw: Any) -> str:
     return str(raw)
 
 
+def _typed_cell(column: str, raw: Any) -> tuple[Any, Problem | None]:
+    """A number, yes/no or choice cell read into its value, or the problem that it cannot be read."""
+    params: dict[str, Any] = {}
+    value: Any
+    if column in _INTS:
+        value, code = parse_int(raw), "not_a_number"
+    elif column in _BOOLS:
+        value, code = parse_bool(raw), "not_bool"
+    else:
+        value, code = parse_choice(column, raw), "choice"
+        params["choices"] = ", ".join(choices(column))
+    if value is None:
+        return None, Problem(column, code, {**params, "value": raw})
+    return value, None
+
+
 def row_fields(row: SheetRow) -> tuple[dict[str, Any], list[Problem]]:
     """The Enterprise fields a row gives (empty cells left out) and the problems of cells that cannot be read."""
     fields: dict[str, Any] = {}
@@ -94,26 +113,12 @@ def row_fields(row: SheetRow) -> tuple[dict[str, Any], list[Problem]]:
             fields[column] = _text(raw)
         elif column == "tax_code":
             fields[column] = _tax_code_text(raw)
-        elif column in _INTS:
-            number = parse_int(raw)
-            if number is None:
-                problems.append(Problem(column, "not_a_number", {"value": raw}))
-            else:
-                fields[column] = number
-        elif column in _BOOLS:
-            flag = parse_bool(raw)
-            if flag is None:
-                problems.append(Problem(column, "not_bool", {"value": raw}))
-            else:
-                fields[column] = flag
-        elif column in _CHOICE:
-            value = parse_choice(column, raw)
-            if value is None:
-                problems.append(
-                    Problem(column, "choice", {"choices": ", ".join(choices(column)), "value": raw})
-                )
-            else:
+        elif column in _TYPED:
+            value, problem = _typed_cell(column, raw)
+            if problem is None:
                 fields[column] = value
+            else:
+                problems.append(problem)
     if "ownership" in fields and "legal_entity" not in fields:
         # lists rarely say it: legal_entity follows the ownership (a household business has none)
         fields["legal_entity"] = fields["ownership"] != Ownership.HOUSEHOLD

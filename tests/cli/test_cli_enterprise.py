@@ -126,3 +126,22 @@ def test_show_unknown(run: Run) -> None:
     result = run("enterprise", "show", "0109999999")
     assert result.exit_code == 1
     assert "0109999999" in result.stderr and "enterprise_id" in result.stderr
+
+
+def test_show_names_each_reason_by_its_title_in_the_language(
+    run: Run, run_json: Callable[..., Any], add_enterprise: Callable[..., Any]
+) -> None:
+    from fieldapp.core.reasons import REASON_TITLES
+
+    add_enterprise("Công ty Hoa Sen", "--tax-code", "0101234567")
+    run("config", "set", "cadre", "Trần Văn Minh")
+    run("visit", "add", "--enterprise", "0101234567", "--date", "2026-01-05", "--headcount", "12", "--seasonal", "2",
+        "--attitude", "neutral")  # fmt: skip
+    codes = run_json("enterprise", "show", "0101234567", "--json")["classification"]["reasons"]
+    assert "enough_stable_workers" in codes
+    for lang, column in (("vi", 0), ("en", 1)):
+        shown = run("enterprise", "show", "0101234567", lang=lang)
+        assert shown.exit_code == 0, shown.output
+        for code in codes:
+            assert REASON_TITLES[code][column] in shown.stdout, (lang, code)
+            assert code not in shown.stdout, (lang, code)

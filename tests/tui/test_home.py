@@ -148,3 +148,21 @@ async def test_reloading_the_index_picks_up_new_records(run_app: Any) -> None:
         await pilot.press("slash", *"rau sach")
         await pilot.pause()
         assert table_ids(app) == [new.id]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_table_shows_whole_columns_only(run_app: Any, size: tuple[int, int]) -> None:
+    # the columns that do not fit are a sideways scroll away; none is shown cut to a sliver at the right edge
+    async with run_app(size=size) as (app, pilot):
+        table = app.screen.query_one(EnterpriseTable)
+        header = table.render_line(0).text.rstrip()
+        hidden = len(header) < table.virtual_size.width - 2
+        assert hidden, "the check needs a width where some columns are a sideways scroll away"
+        titles = [title for title in header.split("  ") if title.strip()]
+        last = titles[-1].strip()
+        assert any(
+            last.endswith(name) for name in ("Hẹn thăm", "Ổn định", "Lần thăm", "Thời vụ", "Ưu tiên")
+        ), header
+        await pilot.press("right")
+        await pilot.pause()
+        assert table.render_line(0).text.rstrip() != header  # still reachable sideways

@@ -166,3 +166,5 @@ async def test_without_a_server_the_screen_says_what_to_do(run_app: Any) -> None
         messages = [n.message for n in app._notifications]
         assert messages and all("Traceback" not in m for m in messages)
         assert app.is_running and isinstance(app.screen, SyncScreen) and not app.screen.running
+        # nothing is running any more, so the bar must not keep spinning as if something were
+        assert app.screen.query_one("#sync-progress", ProgressBar).total is not None

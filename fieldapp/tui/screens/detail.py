@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import ClassVar
 
 from rich.table import Table
@@ -14,7 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from fieldapp.core.classify import Classification
 from fieldapp.core.reasons import BASIS_LABELS, label
-from fieldapp.core.records import Enterprise, Visit
+from fieldapp.core.records import Enterprise, Visit, fields_of_type, input_fields
 from fieldapp.tui.app import FieldApp
 from fieldapp.tui.dialogs.confirm import Confirm
 from fieldapp.tui.i18n import N_, _, field, language, value
@@ -24,20 +25,11 @@ from fieldapp.tui.widgets.badges import attitude_text, priority_text, status_bad
 
 __all__ = ["DetailScreen"]
 
-_SHOWN_FIELDS = (
-    "tax_code",
-    "address",
-    "ward",
-    "district",
-    "ownership",
-    "status",
-    "legal_entity",
-    "family_business",
-    "has_union",
-    "union_members",
-    "registered_workers",
-    "assigned_to",
-)
+#: the fields listed under the title (which is the name)
+_SHOWN_FIELDS = tuple(name for name in input_fields(Enterprise) if name != "name")
+_CHOICE_FIELDS = fields_of_type(Enterprise, StrEnum)
+#: the figures of a visit, right-aligned in the visits table
+_FIGURES = fields_of_type(Visit, int)
 
 
 def field_value(enterprise: Enterprise, name: str) -> str:
@@ -47,7 +39,7 @@ def field_value(enterprise: Enterprise, name: str) -> str:
         return _("yes") if raw else _("no")
     if raw is None or raw == "":
         return "—"
-    if name in ("ownership", "status"):
+    if name in _CHOICE_FIELDS:
         return value(name, str(raw))
     return str(raw)
 
@@ -146,7 +138,7 @@ class DetailScreen(BaseScreen[None]):
 
     def _fill_visits(self, table: DataTable[str | Text], visits: list[Visit]) -> None:
         table.clear(columns=True)
-        for name in ("visited_on", "headcount", "seasonal", "managers", "applications"):
+        for name in ("visited_on", *_FIGURES):
             table.add_column(field(name), key=name)
         table.add_column(_("Attitude"), key="attitude")
         table.add_column(field("next_visit_on"), key="next_visit_on")
@@ -154,10 +146,7 @@ class DetailScreen(BaseScreen[None]):
         for v in visits:
             table.add_row(
                 v.visited_on.isoformat(),
-                *(
-                    Text(str(getattr(v, n)), justify="right")
-                    for n in ("headcount", "seasonal", "managers", "applications")
-                ),
+                *(Text(str(getattr(v, n)), justify="right") for n in _FIGURES),
                 attitude_text(v.attitude.value),
                 v.next_visit_on.isoformat() if v.next_visit_on else "—",
                 v.note.replace("\n", " ")[:60],

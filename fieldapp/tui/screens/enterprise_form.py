@@ -2,48 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from enum import StrEnum
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Select, Static
 
-from fieldapp.core.records import Enterprise, EnterpriseStatus, Ownership, Record, normalise_tax_code
+from fieldapp.core.records import (
+    Enterprise,
+    Record,
+    field_type,
+    fields_of_type,
+    input_fields,
+    normalise_tax_code,
+)
 from fieldapp.tui.i18n import _, value
 from fieldapp.tui.screens.form_base import RecordForm
 from fieldapp.tui.widgets.fields import FieldBox, make_input
 
 __all__ = ["EnterpriseFormScreen"]
 
+# the fields shown as a choice rather than typed: the enums of the record, and yes/no for its flags
 _CHOICES: dict[str, tuple[str, ...]] = {
-    "ownership": tuple(o.value for o in Ownership),
-    "status": tuple(s.value for s in EnterpriseStatus),
-    "legal_entity": ("true", "false"),
-    "family_business": ("true", "false"),
-    "has_union": ("true", "false"),
+    **{
+        name: tuple(str(choice) for choice in cast(type[StrEnum], field_type(Enterprise, name)))
+        for name in fields_of_type(Enterprise, StrEnum)
+    },
+    **{name: ("true", "false") for name in fields_of_type(Enterprise, bool)},
 }
+
+
+def _as_text(raw: Any) -> str:
+    """A field's value as the form holds it: yes/no flags as "true"/"false", nothing as ""."""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    return "" if raw is None else str(raw)
 
 
 class EnterpriseFormScreen(RecordForm):
     """Add an enterprise, or correct one."""
 
     AUTO_FOCUS = "#input-name"
-    FIELDS: ClassVar[tuple[str, ...]] = (
-        "name",
-        "tax_code",
-        "address",
-        "ward",
-        "district",
-        "ownership",
-        "status",
-        "legal_entity",
-        "family_business",
-        "has_union",
-        "union_members",
-        "registered_workers",
-        "assigned_to",
-    )
+    FIELDS: ClassVar[tuple[str, ...]] = input_fields(Enterprise)
 
     def __init__(self, enterprise: Enterprise | None) -> None:
         self.enterprise = enterprise
@@ -52,24 +54,15 @@ class EnterpriseFormScreen(RecordForm):
     def initial_values(self) -> dict[str, str]:
         e = self.enterprise
         if e is None:
-            return {
-                **{name: "" for name in self.FIELDS},
-                "ownership": Ownership.NON_STATE.value,
-                "status": EnterpriseStatus.ACTIVE.value,
-                "legal_entity": "true",
-                "family_business": "false",
-                "has_union": "false",
-                "union_members": "0",
-                "assigned_to": self.fapp.settings.cadre or "",
+            # a new enterprise starts from the record's own defaults, and is assigned to this cadre
+            fields = Enterprise.model_fields
+            values = {
+                name: _as_text(None if fields[name].is_required() else fields[name].default)
+                for name in self.FIELDS
             }
-        values: dict[str, str] = {}
-        for name in self.FIELDS:
-            raw = getattr(e, name)
-            if isinstance(raw, bool):
-                values[name] = "true" if raw else "false"
-            else:
-                values[name] = "" if raw is None else str(raw)
-        return values
+            values["assigned_to"] = self.fapp.settings.cadre or ""
+            return values
+        return {name: _as_text(getattr(e, name)) for name in self.FIELDS}
 
     def build(self, values: dict[str, str]) -> Record:
         fields: dict[str, Any] = {name: values[name] for name in self.FIELDS}

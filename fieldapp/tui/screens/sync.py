@@ -173,6 +173,7 @@ class SyncScreen(BaseScreen[None]):
             done = getattr(exc, "summary", None)
             if done is not None:
                 app.call_from_thread(self._finished, done)
+            app.call_from_thread(self._stopped)
             raise  # the screens' failure handler says why
         finally:
             app.call_from_thread(setattr, self, "running", False)
@@ -193,7 +194,14 @@ class SyncScreen(BaseScreen[None]):
         total = "?" if progress.total is None else progress.total
         self.query_one("#sync-phase", Static).update(f"{phase}: {progress.done}/{total}")
 
+    def _stopped(self) -> None:
+        # nothing runs any more: a bar still waiting to learn how much there is to do stops its animation
+        bar = self.query_one("#sync-progress", ProgressBar)
+        if bar.total is None:
+            bar.update(total=1, progress=0)
+
     def _finished(self, summary: Any) -> None:
+        self._stopped()
         bar = self.query_one("#sync-progress", ProgressBar)
         if bar.total is not None and summary.unanswered == 0 and not summary.errors:
             bar.update(progress=bar.total)

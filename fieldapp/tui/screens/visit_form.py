@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -10,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static, TextArea
 
 from fieldapp.core.classify import classify
-from fieldapp.core.records import Record, Visit
+from fieldapp.core.records import Record, Visit, fields_of_type, input_fields
 from fieldapp.tui.i18n import _, language
 from fieldapp.tui.screens.form_base import RecordForm, iso_date
 from fieldapp.tui.widgets.badges import status_badge
@@ -18,24 +19,15 @@ from fieldapp.tui.widgets.fields import AttitudePicker, FieldBox, make_input
 
 __all__ = ["VisitFormScreen"]
 
-_NUMBERS = ("headcount", "seasonal", "managers", "applications")
+_NUMBERS = fields_of_type(Visit, int)
+_DATES = fields_of_type(Visit, date)
 
 
 class VisitFormScreen(RecordForm):
     """Log a visit to an enterprise, or correct one."""
 
     AUTO_FOCUS = "#input-visited_on"
-    FIELDS: ClassVar[tuple[str, ...]] = (
-        "visited_on",
-        "cadre",
-        "headcount",
-        "seasonal",
-        "managers",
-        "attitude",
-        "applications",
-        "note",
-        "next_visit_on",
-    )
+    FIELDS: ClassVar[tuple[str, ...]] = input_fields(Visit)
 
     def __init__(self, enterprise_id: str, visit: Visit | None = None) -> None:
         self.enterprise_id = enterprise_id
@@ -51,24 +43,12 @@ class VisitFormScreen(RecordForm):
         v = self.visit
         if v is None:
             return {
+                **{name: "" for name in self.FIELDS},
                 "visited_on": self.fapp.today.isoformat(),
                 "cadre": self.fapp.settings.cadre or "",
-                "headcount": "",
-                "seasonal": "",
-                "managers": "",
-                "attitude": "",
-                "applications": "",
-                "note": "",
-                "next_visit_on": "",
             }
-        return {
-            "visited_on": v.visited_on.isoformat(),
-            "cadre": v.cadre,
-            **{name: str(getattr(v, name)) for name in _NUMBERS},
-            "attitude": v.attitude.value,
-            "note": v.note,
-            "next_visit_on": v.next_visit_on.isoformat() if v.next_visit_on else "",
-        }
+        # str() gives a date's ISO form and an enum's value; an absent next visit is an empty field
+        return {name: "" if (raw := getattr(v, name)) is None else str(raw) for name in self.FIELDS}
 
     def build(self, values: dict[str, str]) -> Record:
         fields: dict[str, Any] = {
@@ -109,7 +89,7 @@ class VisitFormScreen(RecordForm):
                 elif field_name == "note":
                     widget = TextArea(raw, id="input-note", soft_wrap=True, show_line_numbers=False)
                 else:
-                    placeholder = "YYYY-MM-DD" if field_name in ("visited_on", "next_visit_on") else ""
+                    placeholder = "YYYY-MM-DD" if field_name in _DATES else ""
                     widget = make_input(field_name, raw, self.problem_for, placeholder=placeholder)
                 yield FieldBox(field_name, widget)
         yield Footer(compact=True)

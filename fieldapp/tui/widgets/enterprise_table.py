@@ -130,6 +130,7 @@ class EnterpriseTable(ScrollView, can_focus=True):
         self.columns_order: list[str] = []
         self.sorted_by: tuple[str, bool] | None = None
         self._widths: list[int] = []
+        self._fit = 0
         self._titles: list[str] = []
         self._cells: dict[str, Callable[[Row], Text | str]] = {}
         self._viewed: tuple[int, int, int] | None = None
@@ -151,14 +152,19 @@ class EnterpriseTable(ScrollView, can_focus=True):
         arrow = " ▼" if descending else " ▲"
         self._titles = [_column_title(key) + (arrow if key == sort else "") for key in order]
         # the name gets at least _NAME cells; the columns after it are shown while they fit and the name takes
-        # what is left over (the others are a sideways scroll away)
-        room = self.size.width - 4 - _NAME - sum(_WIDTHS[key] + _GAP for key in order[:2]) - _GAP
+        # what is left over (the others are a sideways scroll away). A line is a blank, the cells with a gap
+        # before each but the first, and a blank; 2 cells are kept for the vertical scroll bar.
+        room = self.size.width - 2 - 2 - _NAME - sum(_WIDTHS[key] + _GAP for key in order[:2])
+        shown = 3
         for key in order[3:]:
             if room < _WIDTHS[key] + _GAP:
                 break
             room -= _WIDTHS[key] + _GAP
+            shown += 1
         name_width = _NAME + max(0, room)
         self._widths = [name_width if key == "name" else _WIDTHS[key] for key in order]
+        # unscrolled, a line ends after the last column that fits: no sliver of the next one at the edge
+        self._fit = 1 + sum(self._widths[:shown]) + _GAP * (shown - 1)
         app = self.app
         self._cells = {
             "status": lambda r: status_badge(app, r.status, 19),
@@ -219,6 +225,8 @@ class EnterpriseTable(ScrollView, can_focus=True):
             if index == self.cursor_row:
                 style += self.get_component_rich_style("enterprise-table--cursor")
             strip = self._line([self._cells[key](row) for key in self.columns_order], style)
+        if scroll_x == 0 and self._fit < strip.cell_length:
+            strip = Strip.join([strip.crop(0, self._fit), Strip.blank(strip.cell_length - self._fit, style)])
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _line(self, cells: list[Text | str], style: Style) -> Strip:

@@ -1,4 +1,7 @@
-"""Files for the io tests: CSV and XLSX written on the fly into a temporary folder."""
+"""Fixtures shared by several test folders: CSV and XLSX files written on the fly into a temporary folder.
+
+(tests/cli and tests/io have no ``__init__.py``, so this root conftest is the one place both see.)
+"""
 
 from __future__ import annotations
 
