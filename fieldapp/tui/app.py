@@ -84,6 +84,9 @@ class FieldApp(App[None], inherit_bindings=False):
         self.index = EnterpriseIndex(rules, self.today)
         self.loaded = False
         self.pending_records = 0
+        #: why the last sync attempt of this session failed (None: it did not, or none yet); the Sync screen is
+        #: rebuilt on each visit, so the app keeps it until the next attempt
+        self.sync_failure: BaseException | None = None
         set_language(settings.language)
         localise_bindings(self)
         self.theme = settings.theme if settings.theme in self.available_themes else THEMES[0]
@@ -138,15 +141,20 @@ class FieldApp(App[None], inherit_bindings=False):
             screen.post_message(self.DataChanged(enterprise_id))
 
     # --- failures --------------------------------------------------------------------------------------
+    @staticmethod
+    def error_text(error: BaseException) -> str:
+        """What went wrong, in the current language (with what to do, when the error says it)."""
+        if isinstance(error, RecordError):
+            return error.describe(language())
+        if callable(getattr(error, "message", None)):  # SyncError and friends carry both languages
+            return str(error.message(language()))  # type: ignore[attr-defined]
+        return str(error) or type(error).__name__
+
     def report_error(self, error: BaseException) -> None:
         """Say what went wrong in a notification (the app keeps running)."""
-        if isinstance(error, RecordError):
-            text = error.describe(language())
-        elif callable(getattr(error, "message", None)):  # SyncError and friends carry both languages
-            text = str(error.message(language()))  # type: ignore[attr-defined]
-        else:
-            text = str(error) or type(error).__name__
-        self.notify(text, title=_("Could not finish"), severity="error", timeout=8, markup=False)
+        self.notify(
+            self.error_text(error), title=_("Could not finish"), severity="error", timeout=8, markup=False
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:

@@ -168,3 +168,60 @@ async def test_without_a_server_the_screen_says_what_to_do(run_app: Any) -> None
         assert app.is_running and isinstance(app.screen, SyncScreen) and not app.screen.running
         # nothing is running any more, so the bar must not keep spinning as if something were
         assert app.screen.query_one("#sync-progress", ProgressBar).total is not None
+
+
+def _failure(screen: SyncScreen) -> str:
+    """The persistent failure line of the Sync screen ('' when hidden)."""
+    widget = screen.query_one("#sync-failure", Static)
+    return str(widget.render()) if widget.display else ""
+
+
+async def test_a_failed_sync_stays_on_the_screen_until_the_next_attempt(run_app: Any) -> None:
+    async with run_app() as (app, pilot):
+        await pilot.press("f3")
+        await pilot.pause()
+        assert _failure(app.screen) == ""
+        await _sync(pilot)
+        app.clear_notifications()  # the toast goes away; the reason must not
+        await pilot.pause()
+        failure = _failure(app.screen)
+        assert "không thành công" in failure and "Chưa cấu hình máy chủ" in failure
+        assert "fieldapp config set server" in failure  # what to do
+        # in the language the cadre switches to, and still there after leaving the screen and coming back
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        failure = _failure(app.screen)
+        assert failure.startswith("The last sync failed: No server and token configured."), failure
+        # the next attempt starts clean (and fails again for the same reason)
+        await _sync(pilot)
+        assert _failure(app.screen).count("No server and token configured") == 1
+
+
+async def test_a_wrong_token_says_to_get_a_new_one(server: tuple[str, str], data_dir: Path) -> None:
+    url, token = server
+    _point_at(data_dir, url, "not-the-token")
+    app, store = build_app(data_dir)
+    pending = store.counts()["pending_enterprises"]
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ready(pilot)
+            await pilot.press("f3")
+            await pilot.pause()
+            screen = await _sync(pilot)
+            app.clear_notifications()
+            await pilot.pause()
+            failure = _failure(screen)
+            assert "mã truy cập (401)" in failure and "fieldapp config set token" in failure, failure
+            assert store.counts()["pending_enterprises"] == pending  # nothing was lost or marked sent
+            # with the right token the next attempt goes through and the failure is gone
+            app.settings = app.settings.updated("token", token)
+            await _sync(pilot)
+            assert _failure(screen) == ""
+            assert store.counts()["pending_enterprises"] == 0
+            assert "đã gửi" in str(screen.query_one("#sync-last", Static).render())
+    finally:
+        store.close()

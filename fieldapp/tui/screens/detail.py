@@ -15,21 +15,20 @@ from textual.widgets import DataTable, Footer, Static
 
 from fieldapp.core.classify import Classification
 from fieldapp.core.reasons import BASIS_LABELS, label
-from fieldapp.core.records import Enterprise, Visit, fields_of_type, input_fields
+from fieldapp.core.records import Enterprise, fields_of_type, input_fields
 from fieldapp.tui.app import FieldApp
 from fieldapp.tui.dialogs.confirm import Confirm
 from fieldapp.tui.i18n import N_, _, field, language, value
 from fieldapp.tui.localise import localise_bindings
 from fieldapp.tui.screens.base import BaseScreen
-from fieldapp.tui.widgets.badges import attitude_text, priority_text, status_badge
+from fieldapp.tui.widgets.badges import priority_text, status_badge
+from fieldapp.tui.widgets.visits_table import VisitsTable
 
 __all__ = ["DetailScreen"]
 
 #: the fields listed under the title (which is the name)
 _SHOWN_FIELDS = tuple(name for name in input_fields(Enterprise) if name != "name")
 _CHOICE_FIELDS = fields_of_type(Enterprise, StrEnum)
-#: the figures of a visit, right-aligned in the visits table
-_FIGURES = fields_of_type(Visit, int)
 
 
 def field_value(enterprise: Enterprise, name: str) -> str:
@@ -67,8 +66,7 @@ class DetailScreen(BaseScreen[None]):
             yield Static(id="verdict")
             yield Static(id="fields")
             yield Static(id="visits-title")
-            table: DataTable[str | Text] = DataTable(id="visits", cursor_type="row", zebra_stripes=True)
-            yield table
+            yield VisitsTable(id="visits")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -100,7 +98,7 @@ class DetailScreen(BaseScreen[None]):
         self.query_one("#visits-title", Static).update(
             _("Visits ({n}), newest first — Enter edits one", n=len(visits))
         )
-        self._fill_visits(self.query_one("#visits", DataTable), visits)
+        self.query_one("#visits", VisitsTable).fill(visits)
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def _title(self, e: Enterprise, c: Classification | None) -> Text:
@@ -135,23 +133,6 @@ class DetailScreen(BaseScreen[None]):
                 text.append(f" → {step.text(lang)}\n")
         text.rstrip()
         return text
-
-    def _fill_visits(self, table: DataTable[str | Text], visits: list[Visit]) -> None:
-        table.clear(columns=True)
-        for name in ("visited_on", *_FIGURES):
-            table.add_column(field(name), key=name)
-        table.add_column(_("Attitude"), key="attitude")
-        table.add_column(field("next_visit_on"), key="next_visit_on")
-        table.add_column(field("note"), key="note", width=30)
-        for v in visits:
-            table.add_row(
-                v.visited_on.isoformat(),
-                *(Text(str(getattr(v, n)), justify="right") for n in _FIGURES),
-                attitude_text(v.attitude.value),
-                v.next_visit_on.isoformat() if v.next_visit_on else "—",
-                v.note.replace("\n", " ")[:60],
-                key=v.id,
-            )
 
     @on(FieldApp.DataChanged)
     def _data_changed(self, message: FieldApp.DataChanged) -> None:

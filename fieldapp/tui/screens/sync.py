@@ -82,7 +82,8 @@ class SyncScreen(BaseScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.running = False
-        self.last: str | None = None
+        #: this visit's last sync summary (``SyncSummary.to_dict()``), shown in the current language
+        self.last: dict[str, Any] | None = None
         self.client: Any = None
 
     def compose(self) -> ComposeResult:
@@ -92,6 +93,8 @@ class SyncScreen(BaseScreen[None]):
         yield ProgressBar(total=100, show_eta=False, id="sync-progress")
         yield Static(id="sync-phase")
         yield Static(id="sync-last")
+        # why the last attempt failed and what to do, until the next attempt (the toast goes away after 8 s)
+        yield Static(id="sync-failure", markup=False)
         yield Static(Text(_("Conflicts and rejected records"), style="bold"), id="issues-title")
         table: DataTable[str | Text] = DataTable(id="issues", cursor_type="row", zebra_stripes=True)
         yield table
@@ -120,7 +123,13 @@ class SyncScreen(BaseScreen[None]):
                 v=counts.get("pending_visits", 0),
             )
         )
-        self.query_one("#sync-last", Static).update(self.last or self._remembered())
+        self.query_one("#sync-last", Static).update(
+            _summary_text(self.last) if self.last is not None else self._remembered()
+        )
+        failure = self.query_one("#sync-failure", Static)
+        failure.display = app.sync_failure is not None
+        if app.sync_failure is not None:
+            failure.update(_("The last sync failed: {reason}", reason=app.error_text(app.sync_failure)))
         table = self.query_one("#issues", DataTable)
         table.clear(columns=True)
         table.add_column(_("Kind"), key="kind", width=10)
@@ -160,6 +169,8 @@ class SyncScreen(BaseScreen[None]):
         if self.running:
             return
         self.running = True
+        self.fapp.sync_failure = None  # a new attempt: the last one's failure no longer applies
+        self.query_one("#sync-failure", Static).display = False
         self.query_one("#sync-progress", ProgressBar).update(total=None, progress=0)
         self._run()
 
@@ -171,9 +182,7 @@ class SyncScreen(BaseScreen[None]):
             summary = self.client.run(progress=lambda p: app.call_from_thread(self._progress, p))
         except Exception as exc:
             done = getattr(exc, "summary", None)
-            if done is not None:
-                app.call_from_thread(self._finished, done)
-            app.call_from_thread(self._stopped)
+            app.call_from_thread(self._failed, exc, done)
             raise  # the screens' failure handler says why
         finally:
             app.call_from_thread(setattr, self, "running", False)
@@ -205,8 +214,18 @@ class SyncScreen(BaseScreen[None]):
         bar = self.query_one("#sync-progress", ProgressBar)
         if bar.total is not None and summary.unanswered == 0 and not summary.errors:
             bar.update(progress=bar.total)
-        self.last = _summary_text(summary.to_dict())
+        self.last = summary.to_dict()
         self.notify(_("Sync finished.") if summary.ok else _("Sync finished with problems."))
+        self.show()
+
+    def _failed(self, error: BaseException, summary: Any) -> None:
+        # kept on the screen until the next attempt; the worker's failure handler adds the toast
+        self.fapp.sync_failure = error
+        if not self.is_attached:  # the cadre left the screen meanwhile: the next Sync screen shows it
+            return
+        self._stopped()
+        if summary is not None:
+            self.last = summary.to_dict()
         self.show()
 
     # --- issues ----------------------------------------------------------------------------------------
