@@ -166,3 +166,17 @@ async def test_the_table_shows_whole_columns_only(run_app: Any, size: tuple[int,
         await pilot.press("right")
         await pilot.pause()
         assert table.render_line(0).text.rstrip() != header  # still reachable sideways
+
+
+async def test_an_empty_store_says_how_to_begin(tmp_path: Path) -> None:
+    app, store = build_app(tmp_path / "empty")
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await ready(pilot)
+            pager = text_of(app, "#pager")
+            assert "chưa có doanh nghiệp nào" in pager and "fieldapp demo" in pager
+            await pilot.press("a")  # the key the hint names opens the enterprise form
+            await pilot.pause()
+            assert type(app.screen).__name__ == "EnterpriseFormScreen"
+    finally:
+        store.close()

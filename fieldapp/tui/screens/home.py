@@ -102,6 +102,9 @@ class HomeScreen(BaseScreen[None]):
     def _show_pager(self, first: int, last: int, total: int) -> None:
         if total:
             pager = _("rows {first}–{last} of {total}", first=first, last=last, total=total)
+        elif self.fapp.loaded and not len(self.fapp.index):
+            # a newcomer's first start: say how to begin rather than "nothing matches"
+            pager = _("no enterprises yet: press a to add one, or run fieldapp demo")
         else:
             pager = _("no enterprise matches")
         pending = self.fapp.pending_records
