@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,8 +35,8 @@ _ITEM_FIELD = re.compile(r"^items\.(\d+)\.(?:record\.)?(.*)$")
 _ENVELOPE_BYTES = 1024
 
 
-def batches(items: list[Item], max_items: int, max_bytes: int) -> Iterator[list[Item]]:
-    """Split *items* into batches of at most *max_items* items and *max_bytes* bytes of JSON each."""
+def batches(items: Iterable[Item], max_items: int, max_bytes: int) -> Iterator[list[Item]]:
+    """Split *items* into batches of at most *max_items* items and *max_bytes* bytes of JSON each (lazily)."""
     batch: list[Item] = []
     size = 0
     for item in items:
@@ -87,35 +87,38 @@ class Pusher:
 
     def run(self) -> None:
         """Push everything pending; raises SyncError when the server cannot be reached or understood."""
-        items: list[Item] = [_item("enterprise", e) for e in self.store.pending_enterprises()]
-        items += [_item("visit", v) for v in self.store.pending_visits()]
+        records: list[tuple[str, Any]] = [("enterprise", e) for e in self.store.pending_enterprises()]
+        records += [("visit", v) for v in self.store.pending_visits()]
         self._issues = {(i.get("kind", ""), i.get("id", "")) for i in self.store.sync_issues()}
-        self.summary.pushed = len(items)
-        self.summary.unanswered = len(items)
-        total = len(items)
+        total = len(records)
+        self.summary.pushed = total
+        self.summary.unanswered = total
         self.progress(SyncProgress("push", 0, total))
-        todo = list(batches(items, self.max_items, self.max_bytes))
-        # Batches naming enterprises go one at a time, each after the previous one's answer, so an enterprise is
-        # stored before the visits that name it; after them, up to `in_flight` visit batches travel at once.
-        # The next batch leaves before the answers of the last one are written to the store, so the laptop's work
-        # hides behind the server's. Nothing is marked before its own answer is here.
-        serial = sum(1 for batch in todo if any(item["kind"] == "enterprise" for item in batch))
-        on_wire: deque[Future[list[_Answer]]] = deque()
-        sent = answered = 0
+        # Each batch is built (content, JSON sizing) only once the previous one has left, so the laptop builds it
+        # while the server stores that one, instead of building everything before the first request.
+        todo = batches((_item(kind, record) for kind, record in records), self.max_items, self.max_bytes)
+        # Batches naming enterprises (the first ones) go one at a time, each after the previous one's answer, so
+        # an enterprise is stored before the visits that name it; after them, up to `in_flight` visit batches
+        # travel at once. The next batch leaves before the answers of the last one are written to the store, so
+        # the laptop's work hides behind the server's. Nothing is marked before its own answer is here.
+        ready = next(todo, None)
+        on_wire: deque[tuple[bool, Future[list[_Answer]]]] = deque()
         with ThreadPoolExecutor(max_workers=self.in_flight, thread_name_prefix="fieldapp-push") as wire:
 
             def fill() -> None:
-                nonlocal sent
-                while sent < len(todo) and (
-                    not on_wire if sent < serial else answered >= serial and len(on_wire) < self.in_flight
-                ):
-                    on_wire.append(wire.submit(self._exchange, todo[sent]))
-                    sent += 1
+                nonlocal ready
+                while ready is not None:
+                    serial = any(item["kind"] == "enterprise" for item in ready)
+                    if serial and on_wire or not serial and (
+                        any(s for s, _ in on_wire) or len(on_wire) >= self.in_flight
+                    ):
+                        return
+                    on_wire.append((serial, wire.submit(self._exchange, ready)))
+                    ready = next(todo, None)
 
-            while answered < len(todo):
+            while on_wire or ready is not None:
                 fill()
-                answers = on_wire.popleft().result()
-                answered += 1
+                answers = on_wire.popleft()[1].result()
                 fill()
                 for answer in answers:
                     for item, problems in answer.refused:

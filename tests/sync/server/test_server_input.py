@@ -8,7 +8,7 @@ import zlib
 import orjson
 from server_helpers import Api, enterprise, item
 
-from sync.protocol import MAX_BODY_BYTES, MAX_PUSH_ITEMS
+from sync.protocol import MAX_BODY_BYTES, MAX_PUSH_ITEMS, ItemResult, PushResponse
 
 
 def _error(response) -> dict:
@@ -99,3 +99,46 @@ def test_bad_query_parameters_name_the_parameter(cadre: Api) -> None:
     assert response.status_code == 422 and "since" in _error(response)["message"]
     response = cadre.http.get("/api/v1/visits", params={"limit": 0})
     assert response.status_code == 422 and "limit" in _error(response)["message"]
+
+
+def test_bodies_the_fast_json_parser_refuses_get_the_same_answers_as_before(cadre: Api) -> None:
+    # the push body is read by pydantic-core; whatever it refuses is read again the way FastAPI always read it
+    e = enterprise()
+    good = orjson.dumps({"device_id": "d", "items": [item("enterprise", e)]})
+    with_bom = cadre.http.post("/api/v1/push", content=b"\xef\xbb\xbf" + good, headers={"Content-Type": "application/json"})
+    assert with_bom.status_code == 200 and with_bom.json()["results"][0]["status"] == "accepted"
+    trailing = cadre.http.post("/api/v1/push", content=good + b" x", headers={"Content-Type": "application/json"})
+    assert trailing.status_code == 422
+    assert _error(trailing)["errors"][0] == {"field": str(len(good.decode()) + 1), "code": "json_invalid", "vi": "không hợp lệ: JSON decode error",
+                                             "en": "JSON decode error"}
+    for body, headers in ((b"[]", {"Content-Type": "application/json"}), (good, {"Content-Type": "text/plain"}),
+                          (good, {})):
+        response = cadre.http.post("/api/v1/push", content=body, headers=headers)
+        assert response.status_code == 422
+        assert [(p["field"], p["code"]) for p in _error(response)["errors"]] == [("body", "model_attributes_type")]
+    empty = cadre.http.post("/api/v1/push", content=b"", headers={"Content-Type": "application/json"})
+    assert empty.status_code == 422 and _error(empty)["message"] == "invalid request: body: Field required"
+    undecodable = cadre.http.post("/api/v1/push", content=b'{"device_id": "\xff", "items": []}',
+                                  headers={"Content-Type": "application/json"})
+    assert undecodable.status_code == 400 and _error(undecodable)["code"] == "bad_request"
+
+
+def test_a_push_without_a_token_is_401_whatever_its_body(module_server) -> None:
+    anonymous = Api(module_server.url, None)
+    try:
+        for body in (b"{", b'{"device_id": "d", "items": []}'):
+            response = anonymous.http.post("/api/v1/push", content=body, headers={"Content-Type": "application/json"})
+            assert response.status_code == 401 and _error(response)["code"] == "unauthorized"
+    finally:
+        anonymous.close()
+
+
+def test_each_result_has_every_item_result_field_in_order(cadre: Api) -> None:
+    e = enterprise()
+    bad = {**enterprise(), "registered_workers": -1}
+    response = cadre.push_raw([item("enterprise", e), item("enterprise", bad)])
+    assert response.status_code == 200
+    results = response.json()["results"]
+    for result in results:
+        assert list(result) == list(ItemResult.model_fields)
+    assert PushResponse.model_validate_json(response.content).results[1].errors[0].field == "registered_workers"
