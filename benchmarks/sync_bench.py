@@ -23,11 +23,7 @@ import multiprocessing
 import os
 import platform
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -41,8 +37,8 @@ from fieldapp.core.records import Enterprise, Visit
 from fieldapp.settings import Settings
 from fieldapp.store import Store
 from sync.client import SyncClient, SyncProgress
+from sync.server.testing import LiveServer
 
-REPO = Path(__file__).resolve().parents[1]
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 CADRE = "bench_cadre"
 
@@ -67,57 +63,12 @@ def fresh_database(kind: str, folder: Path) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def server(url: str, folder: Path, workers: int = 1) -> Iterator[str]:
     """A running server on *url* (migrated on start); yields its base URL; stopped (SIGTERM, then SIGKILL) after."""
-    port = _free_port()
-    log = (folder / f"server-{port}.log").open("wb")
-    cmd = [
-        sys.executable,
-        "-m",
-        "sync.server",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--database-url",
-        url,
-        "--workers",
-        str(workers),
-    ]
-    env = {k: v for k, v in os.environ.items() if k != "FIELDAPP_SERVER_DATABASE_URL"}
-    proc = subprocess.Popen(
-        cmd, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env, start_new_session=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server exited ({proc.returncode}); see {log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start; see {log.name}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+    log = folder / f"server-{secrets.token_hex(3)}.log"
+    with LiveServer(url, log, workers=workers, start_timeout=60, stop_timeout=15) as live:
+        yield live.url
 
 
 def add_user(url: str, name: str, role: str = "cadre") -> str:

@@ -9,9 +9,9 @@
 - ``module_server``: one server per test module and backend, for tests that need no clean slate (use fresh ids
   and user names).
 
-A LiveServer runs ``python -m sync.server serve`` on a free 127.0.0.1 port (after ``db upgrade``) and offers
-``.url``, ``.database_url``, ``.add_user(name, role="cadre") -> token``, ``.kill()`` (SIGKILL), ``.restart()``,
-``.stop()`` and ``.log()`` (its output so far).
+A LiveServer (``sync.server.testing``) runs ``python -m sync.server serve`` on a free 127.0.0.1 port (after
+``db upgrade``) and offers ``.url``, ``.database_url``, ``.add_user(name, role="cadre") -> token``, ``.kill()``
+(SIGKILL), ``.restart()``, ``.stop()`` and ``.log()`` (its output so far).
 """
 
 from __future__ import annotations
@@ -19,21 +19,14 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
+from sync.server.testing import LiveServer
+
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-START_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
-REPO = Path(__file__).resolve().parents[2]
 
 _pg_state: dict[str, str | None] = {}
 
@@ -102,100 +95,7 @@ def database_url(db_backend: str, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-# --- server processes --------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveServer:
-    """A real ``python -m sync.server serve`` process on 127.0.0.1."""
-
-    def __init__(self, database_url: str, log_path: Path, workers: int = 1) -> None:
-        self.database_url = database_url
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.workers = workers
-        self._log_path = log_path
-        self._proc: subprocess.Popen[bytes] | None = None
-
-    # lifecycle
-    def start(self) -> LiveServer:
-        """Upgrade the database, start the process and wait until /api/v1/health answers."""
-        from sync.server.db import upgrade
-
-        upgrade(self.database_url)
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        env.pop("FIELDAPP_SERVER_DATABASE_URL", None)
-        cmd = [sys.executable, "-m", "sync.server", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--database-url", self.database_url, "--workers", str(self.workers)]
-        log = self._log_path.open("ab")
-        try:
-            # own process group, so kill() also reaches uvicorn's worker processes
-            self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO,
-                                          start_new_session=True)
-        finally:
-            log.close()
-        self._wait_healthy()
-        return self
-
-    def _wait_healthy(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self._proc is not None
-            if self._proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self._proc.returncode}:\n{self.log()[-3000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1.0).status_code == 200:
-                    return
-            time.sleep(0.1)
-        self.kill()
-        raise RuntimeError(f"server did not answer /api/v1/health within {START_TIMEOUT}s:\n{self.log()[-3000:]}")
-
-    def kill(self) -> None:
-        """SIGKILL the server (and its workers), as a crash would."""
-        if self._proc is not None and self._proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._proc.pid, signal.SIGKILL)
-            self._proc.wait(timeout=STOP_TIMEOUT)
-
-    def stop(self) -> None:
-        """Stop gracefully (SIGTERM), SIGKILL after a bounded wait."""
-        if self._proc is not None and self._proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._proc.pid, signal.SIGTERM)
-            try:
-                self._proc.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def restart(self) -> LiveServer:
-        """Stop (or reap a killed process) and start again on the same port and database."""
-        self.stop()
-        return self.start()
-
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
-    # helpers
-    def add_user(self, name: str, role: str = "cadre", full_name: str | None = None) -> str:
-        """Create a user directly in the database; returns the bearer token."""
-        from sync.server.users import add_user
-
-        return add_user(self.database_url, name, role=role, full_name=full_name)
-
-    def headers(self, token: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {token}"}
-
-    def log(self) -> str:
-        try:
-            return self._log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
-
-
+# --- server processes (sync.server.testing.LiveServer) ------------------------------------------------
 @pytest.fixture
 def server_factory(database_url: str, tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     """Start servers: ``server_factory(database_url=None, workers=1)``; all stopped at teardown."""

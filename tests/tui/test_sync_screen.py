@@ -2,69 +2,29 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from textual.widgets import DataTable, ProgressBar, Static
 
 from fieldapp.settings import load_settings, save_settings
 from fieldapp.store import Store
 from fieldapp.tui.screens.sync import SyncScreen
+from sync.server.testing import LiveServer
 
 from .conftest import QUYNH_LUU, build_app, ready, settle
 
 pytestmark = pytest.mark.anyio
-REPO = Path(__file__).resolve().parents[2]
 CADRE = "Nguyễn Thị Thu Hà"
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(url, token): ``python -m sync.server serve`` on SQLite in tmp_path, stopped afterwards."""
-    from sync.server.db import upgrade
-    from sync.server.users import add_user
-
-    url = f"sqlite:///{tmp_path / 'server.db'}"
-    upgrade(url)
-    token = add_user(url, CADRE, role="cadre")  # the server takes only its own visits
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sync.server", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--database-url", url],
-        stdout=log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (tmp_path / "server.log").read_text()
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.1)
-        yield base, token
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        log.close()
+    with LiveServer(f"sqlite:///{tmp_path / 'server.db'}", tmp_path / "server.log") as live:
+        yield live.url, live.add_user(CADRE, role="cadre")  # the server takes only its own visits
 
 
 def _point_at(folder: Path, url: str, token: str) -> None:
