@@ -19,6 +19,7 @@ __all__ = [
     "SETTINGS_FILE",
     "Settings",
     "load_settings",
+    "mask_token",
     "resolve_data_dir",
     "save_settings",
     "write_atomic",
@@ -66,6 +67,13 @@ class Settings(BaseModel):
             return Settings.model_validate(data)
         except ValidationError as exc:
             raise RecordError(problems_from_validation(exc)) from None
+
+
+def mask_token(token: str | None) -> str | None:
+    """A token shown safely: its last 4 characters at most, and only when it is long enough to keep the rest secret."""
+    if not token:
+        return token
+    return "…" + token[-4:] if len(token) >= 16 else "…"
 
 
 def write_atomic(path: Path, payload: bytes) -> None:

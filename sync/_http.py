@@ -216,9 +216,9 @@ def _refusal_error(response: httpx.Response) -> SyncAuthError | SyncProtocolErro
     if status == 401:
         return SyncAuthError(
             "Máy chủ không chấp nhận mã truy cập (401): mã bị thiếu, sai hoặc đã bị thu hồi. "
-            "Hãy xin văn phòng mã mới rồi chạy `fieldapp config set token TOKEN`.",
+            "Hãy xin văn phòng mã mới rồi nhập ở Cài đặt (F4) trong ứng dụng, hoặc chạy `fieldapp config set token TOKEN`.",
             "The server did not accept the token (401): it is missing, wrong or revoked. "
-            "Ask the office for a new one, then run `fieldapp config set token TOKEN`.",
+            "Ask the office for a new one, then enter it in Settings (F4) in the app, or run `fieldapp config set token TOKEN`.",
             status_code=status,
         )
     if status == 403:

@@ -167,10 +167,10 @@ class SyncClient:
             missing = " và ".join(n for n, v in (("máy chủ", server), ("mã truy cập", token)) if not v)
             missing_en = " and ".join(n for n, v in (("server", server), ("token", token)) if not v)
             raise SyncConfigError(
-                f"Chưa cấu hình {missing}. Hãy chạy `fieldapp config set server URL` "
-                "và `fieldapp config set token TOKEN` (mã do văn phòng cấp).",
-                f"No {missing_en} configured. Run `fieldapp config set server URL` "
-                "and `fieldapp config set token TOKEN` (the token comes from the office).",
+                f"Chưa cấu hình {missing}. Hãy nhập ở Cài đặt (F4) trong ứng dụng, hoặc chạy "
+                "`fieldapp config set server URL` và `fieldapp config set token TOKEN` (mã do văn phòng cấp).",
+                f"No {missing_en} configured. Enter it in Settings (F4) in the app, or run "
+                "`fieldapp config set server URL` and `fieldapp config set token TOKEN` (the token comes from the office).",
             )
         return server, token
 

@@ -10,18 +10,11 @@ from fieldapp.cli.context import AppContext, pass_app
 from fieldapp.cli.output import CliError, guarded, print_json, print_table, text
 from fieldapp.core.labels import Lang, field_label
 from fieldapp.io.columns import parse_bool
-from fieldapp.settings import Settings
+from fieldapp.settings import Settings, mask_token
 
-__all__ = ["COMMANDS", "config", "mask_token"]
+__all__ = ["COMMANDS", "config"]
 
 KEYS = click.Choice(Settings.CONFIG_KEYS)
-
-
-def mask_token(token: str | None) -> str | None:
-    """A token shown safely: its last 4 characters at most, and only when it is long enough to keep the rest secret."""
-    if not token:
-        return token
-    return "…" + token[-4:] if len(token) >= 16 else "…"
 
 
 def _shown(key: str, value: Any) -> Any:

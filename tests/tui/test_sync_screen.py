@@ -121,6 +121,10 @@ async def test_without_a_server_the_screen_says_what_to_do(run_app: Any) -> None
         await pilot.press("f3")
         await pilot.pause()
         assert "chưa đặt" in str(app.screen.query_one("#sync-server", Static).render())
+        # where to set it: the Settings screen first, the command line still named
+        setup = str(app.screen.query_one("#sync-setup", Static).render())
+        assert setup.index("F4") < setup.index("fieldapp config set server URL")
+        assert "fieldapp config set token TOKEN" in setup
         await pilot.press("s")
         await settle(pilot)
         messages = [n.message for n in app._notifications]

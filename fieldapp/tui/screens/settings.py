@@ -1,18 +1,20 @@
-"""Settings: the cadre's name, language and theme, and a read-only view of the eligibility rules in use."""
+"""Settings: the cadre's name, language, theme, sync server and token, and a read-only view of the rules in use."""
 
 from __future__ import annotations
 
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from fieldapp.core.errors import RecordError
 from fieldapp.core.rules import DEFAULT_RULES_FILE, RULE_KEYS
+from fieldapp.settings import mask_token
 from fieldapp.tui.app import THEMES
 from fieldapp.tui.i18n import N_, _, field, language
 from fieldapp.tui.screens.base import BaseScreen
@@ -23,8 +25,17 @@ __all__ = ["SettingsScreen"]
 _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
+def is_server_url(url: str) -> bool:
+    """Whether *url* is an http(s) URL with a host (what the sync client can talk to)."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
+    except ValueError:  # e.g. a malformed port or IPv6 address
+        return False
+
+
 class SettingsScreen(BaseScreen[None]):
-    """Change the cadre's name, language and theme; see the thresholds the verdicts use."""
+    """Change the cadre's name, language, theme, sync server and token; see the thresholds the verdicts use."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.show_home", N_("Back"), id="settings.back"),
@@ -57,6 +68,17 @@ class SettingsScreen(BaseScreen[None]):
                     id="theme",
                     compact=True,
                 )
+                yield Label(field("server"))
+                with Vertical(classes="field"):
+                    yield Input(app.settings.server or "", id="server", compact=True, placeholder="https://…")
+                    yield Static(id="server-error", classes="error", markup=False)
+                yield Label(field("token"))
+                with Vertical(classes="field"):
+                    yield Static(self._token_state(), id="token-state", markup=False)
+                    # masked as typed; the stored token is never put in it, so it is never shown in clear
+                    yield Input(
+                        id="token", password=True, compact=True, placeholder=_("Paste a new token here")
+                    )
             yield Static(Text(_("Eligibility rules in use (read-only)"), style="bold"), classes="section")
             with Grid(id="rules-grid"):
                 values = app.rules.values()
@@ -86,6 +108,48 @@ class SettingsScreen(BaseScreen[None]):
             self.notify(exc.describe(language()), severity="error")
             return
         self.notify(_("Saved."), timeout=2)
+
+    @on(Input.Submitted, "#server")
+    @on(Input.Blurred, "#server")
+    def _server(self, event: Input.Submitted | Input.Blurred) -> None:
+        url = event.value.strip()
+        error = self.query_one("#server-error", Static)
+        if url and not is_server_url(url):
+            error.update(_("Enter an http:// or https:// address with a host, e.g. https://sync.example.vn"))
+            error.display = True
+            return
+        error.display = False
+        if url == (self.fapp.settings.server or ""):
+            return
+        if self._save("server", url):
+            self.notify(_("Saved."), timeout=2)
+
+    @on(Input.Submitted, "#token")
+    @on(Input.Blurred, "#token")
+    def _token(self, event: Input.Submitted | Input.Blurred) -> None:
+        token = event.value.strip()
+        if not token:  # an empty box keeps the stored token
+            return
+        if token != self.fapp.settings.token and not self._save("token", token):
+            return
+        event.input.value = ""
+        self.query_one("#token-state", Static).update(self._token_state())
+        self.notify(_("Access token saved."), timeout=2)
+
+    def _save(self, key: str, value: str) -> bool:
+        """Store one setting at once (the Sync screen reads it from the app); say why when it is refused."""
+        try:
+            self.fapp.update_setting(key, value)
+        except RecordError as exc:
+            self.notify(exc.describe(language()), severity="error")
+            return False
+        return True
+
+    def _token_state(self) -> str:
+        token = self.fapp.settings.token
+        if not token:
+            return _("not set")
+        return _("set ({masked})", masked=mask_token(token) or "")
 
     @on(Select.Changed, "#language")
     def _language(self, event: Select.Changed) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, ProgressBar, Static
@@ -89,6 +89,8 @@ class SyncScreen(BaseScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Sync with the district server"), style="bold"), id="sync-title")
         yield Static(id="sync-server")
+        # how to set a missing server or token: the Settings screen first, the command line for scripts
+        yield Static(id="sync-setup", markup=False)
         yield Static(id="sync-pending")
         yield ProgressBar(total=100, show_eta=False, id="sync-progress")
         yield Static(id="sync-phase")
@@ -106,6 +108,10 @@ class SyncScreen(BaseScreen[None]):
     def after_rebuild(self) -> None:
         self.show()
 
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        # the server or token may have been set on the Settings screen meanwhile (Textual also runs the base's handler)
+        self.show()
+
     @on(FieldApp.DataChanged)
     def _data_changed(self) -> None:
         self.show()
@@ -113,8 +119,17 @@ class SyncScreen(BaseScreen[None]):
     def show(self) -> None:
         """Show the server, the counts, the last result and the issues."""
         app = self.fapp
-        server = app.settings.server or _("not set (fieldapp config set server URL)")
+        server = app.settings.server or _("not set")
         self.query_one("#sync-server", Static).update(f"{field('server')}: {server}")
+        setup = self.query_one("#sync-setup", Static)
+        setup.display = not (app.settings.server and app.settings.token)
+        if setup.display:
+            setup.update(
+                _(
+                    "Set the server and access token in Settings (F4), "
+                    "or run `fieldapp config set server URL` and `fieldapp config set token TOKEN`."
+                )
+            )
         counts = app.store.counts()
         self.query_one("#sync-pending", Static).update(
             _(
