@@ -6,12 +6,13 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
 import orjson
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from fieldapp.core.errors import RecordError, problems_from_validation
+from fieldapp.core.errors import RecordError, custom_error, problems_from_validation
 from fieldapp.core.records import new_id
 
 __all__ = [
@@ -52,6 +53,21 @@ class Settings(BaseModel):
     verify_tls: bool = True
     #: identifies this laptop to the server; made once, never changed
     device_id: str = Field(default_factory=new_id)
+
+    @field_validator("server")
+    @classmethod
+    def _server_url(cls, value: str | None) -> str | None:
+        # what the sync client can talk to: an http(s) URL with a host
+        if value is None:
+            return None
+        try:
+            parts = urlsplit(value)
+            ok = parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value
+        except ValueError:  # e.g. a malformed port or IPv6 address
+            ok = False
+        if not ok:
+            raise custom_error("bad_url", value=value)
+        return value
 
     CONFIG_KEYS: ClassVar[tuple[str, ...]] = ("cadre", "language", "theme", "server", "token", "verify_tls")
 

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import CliError, guarded, print_json, print_table, text
+from fieldapp.cli.output import guarded, print_json, print_table, text
 from fieldapp.core.labels import Lang, field_label
 from fieldapp.io.columns import parse_bool
 from fieldapp.settings import Settings, mask_token
@@ -48,8 +48,6 @@ def set_(app: AppContext, key: str, value: str) -> None:
             from fieldapp.core.errors import Problem, RecordError
 
             raise RecordError([Problem(key, "not_bool", {"value": value})])
-    elif key == "server" and converted and not converted.startswith(("http://", "https://")):
-        raise CliError("bad_url", "server")
     elif key == "language":
         converted = converted.lower()
     settings = app.settings.updated(key, converted)  # RecordError names the key when the value is bad

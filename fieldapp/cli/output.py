@@ -49,7 +49,6 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
         "thư mục dữ liệu {value} đã có dữ liệu ({e} doanh nghiệp, {v} lần thăm); dữ liệu mẫu chỉ ghi vào thư mục trống",
         "the data folder {value} already holds data ({e} enterprises, {v} visits); demo data goes only to an empty folder",
     ),
-    "bad_url": ("phải bắt đầu bằng http:// hoặc https://", "must start with http:// or https://"),
     "added_enterprise": ("Đã thêm doanh nghiệp “{name}” (mã {id}).", "Added enterprise “{name}” (id {id})."),
     "added_visit": (
         "Đã ghi lần thăm ngày {date} tại “{name}” (mã {id}).",

@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tax code {value} already belongs to “{other}”",
     ),
     "unknown_enterprise": ("không có doanh nghiệp với mã {value}", "there is no enterprise with id {value}"),
+    "bad_url": (
+        "phải là địa chỉ http:// hoặc https:// có tên máy, ví dụ https://sync.example.vn",
+        "must be an http:// or https:// address with a host, e.g. https://sync.example.vn",
+    ),
     "invalid": ("không hợp lệ: {value}", "is not valid: {value}"),
     # import of outside lists (fieldapp.io)
     "duplicate_in_file": ("{value} trùng với dòng {other} của tệp", "{value} repeats row {other} of the file"),

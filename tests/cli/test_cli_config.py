@@ -51,7 +51,12 @@ def test_token_is_never_printed_in_full(run: Run, data_dir: Path) -> None:
 def test_bad_keys_and_values(run: Run, data_dir: Path) -> None:
     assert run("config", "set", "colour", "blue").exit_code == 2
     assert run("config", "get", "device_id").exit_code == 2
-    for key, value in (("language", "fr"), ("verify_tls", "perhaps"), ("server", "ldld.example.vn")):
+    for key, value in (
+        ("language", "fr"),
+        ("verify_tls", "perhaps"),
+        ("server", "ldld.example.vn"),
+        ("server", "http://"),  # a scheme with no host: the same rule as the app's Settings screen
+    ):
         result = run("config", "set", key, value)
         assert result.exit_code == 1, (key, result.output)
         assert key in result.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import ClassVar
-from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on
@@ -23,15 +22,6 @@ __all__ = ["SettingsScreen"]
 
 #: each language named in itself, as language pickers do
 _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
-
-
-def is_server_url(url: str) -> bool:
-    """Whether *url* is an http(s) URL with a host (what the sync client can talk to)."""
-    try:
-        parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
-    except ValueError:  # e.g. a malformed port or IPv6 address
-        return False
 
 
 class SettingsScreen(BaseScreen[None]):
@@ -114,7 +104,9 @@ class SettingsScreen(BaseScreen[None]):
     def _server(self, event: Input.Submitted | Input.Blurred) -> None:
         url = event.value.strip()
         error = self.query_one("#server-error", Static)
-        if url and not is_server_url(url):
+        try:
+            self.fapp.settings.updated("server", url)  # the rule lives on Settings; nothing is saved here
+        except RecordError:
             error.update(_("Enter an http:// or https:// address with a host, e.g. https://sync.example.vn"))
             error.display = True
             return
