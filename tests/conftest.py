@@ -1,4 +1,5 @@
-"""Fixtures shared by several test folders: CSV and XLSX files written on the fly into a temporary folder.
+"""Fixtures shared by several test folders: the CLI run in-process on a temporary data folder, and CSV and XLSX
+files written on the fly into a temporary folder.
 
 (tests/cli and tests/io have no ``__init__.py``, so this root conftest is the one place both see.)
 """
@@ -11,6 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
+
+from fieldapp.cli import main
+
+Run = Callable[..., Result]
 
 
 @pytest.fixture
@@ -45,3 +51,20 @@ def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def run(data_dir: Path) -> Run:
+    """``run("enterprise", "list", "--json")``: the command's Result (stdout, stderr and exit code apart)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, lang: str | None = None, env: dict[str, str] | None = None) -> Result:
+        prefix = ["--data-dir", str(data_dir)] + (["--lang", lang] if lang else [])
+        return runner.invoke(main, [*prefix, *args], env=env, catch_exceptions=False)
+
+    return invoke

@@ -1,6 +1,7 @@
 """Run the real ``fieldapp`` command line in-process (click's CliRunner) against a temporary data folder.
 
-``make_csv`` and ``make_xlsx`` come from tests/conftest.py (shared with tests/io).
+``data_dir``, ``run``, ``make_csv`` and ``make_xlsx`` come from tests/conftest.py (shared with tests/io and
+tests/sync/client).
 """
 
 from __future__ import annotations
@@ -11,29 +12,11 @@ from typing import Any
 
 import orjson
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from fieldapp.cli import main
 from fieldapp.store import Store
 
 Run = Callable[..., Result]
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def run(data_dir: Path) -> Run:
-    """``run("enterprise", "list", "--json")``: the command's Result (stdout, stderr and exit code apart)."""
-    runner = CliRunner()
-
-    def invoke(*args: str, lang: str | None = None, env: dict[str, str] | None = None) -> Result:
-        prefix = ["--data-dir", str(data_dir)] + (["--lang", lang] if lang else [])
-        return runner.invoke(main, [*prefix, *args], env=env, catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""``fieldapp sync`` in-process (click's CliRunner) against a real server: summary, JSON, exit codes, languages."""
+"""``fieldapp sync`` in-process (click's CliRunner) against a real server: summary, JSON, exit codes, languages.
+
+``data_dir`` and ``run`` come from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import orjson
-import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from fieldapp.cli import main
 from fieldapp.settings import load_settings, save_settings
 from fieldapp.store import Store
 
@@ -17,21 +18,6 @@ from .conftest import User
 from .laptop import add_enterprise, add_visits, office_push
 
 Run = Callable[..., Result]
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def run(data_dir: Path) -> Run:
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(main, ["--data-dir", str(data_dir), *args], catch_exceptions=False)
-
-    return invoke
 
 
 def _configure(data_dir: Path, server: str, token: str) -> None:
