@@ -57,8 +57,8 @@ class Settings(BaseModel):
     @field_validator("server")
     @classmethod
     def _server_url(cls, value: str | None) -> str | None:
-        # what the sync client can talk to: an http(s) URL with a host
-        if value is None:
+        # what the sync client can talk to: an http(s) URL with a host; empty means not set
+        if not value:
             return None
         try:
             parts = urlsplit(value)
