@@ -109,8 +109,11 @@ class Pusher:
                 nonlocal ready
                 while ready is not None:
                     serial = any(item["kind"] == "enterprise" for item in ready)
-                    if serial and on_wire or not serial and (
-                        any(s for s, _ in on_wire) or len(on_wire) >= self.in_flight
+                    if (
+                        serial
+                        and on_wire
+                        or not serial
+                        and (any(s for s, _ in on_wire) or len(on_wire) >= self.in_flight)
                     ):
                         return
                     on_wire.append((serial, wire.submit(self._exchange, ready)))

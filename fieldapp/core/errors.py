@@ -25,7 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_a_number": ("phải là số nguyên, không phải “{value}”", "must be a whole number, not “{value}”"),
     "not_text": ("phải là chữ", "must be text"),
     "not_bool": ("phải là có/không, không phải “{value}”", "must be yes/no, not “{value}”"),
-    "not_a_date": ("phải là ngày dạng YYYY-MM-DD, không phải “{value}”", "must be a date as YYYY-MM-DD, not “{value}”"),
+    "not_a_date": (
+        "phải là ngày dạng YYYY-MM-DD, không phải “{value}”",
+        "must be a date as YYYY-MM-DD, not “{value}”",
+    ),
     "not_a_datetime": ("phải là thời điểm ISO 8601", "must be an ISO 8601 timestamp"),
     "not_a_uuid": ("phải là mã UUID", "must be a UUID"),
     "too_small": ("không được nhỏ hơn {limit}", "must not be less than {limit}"),
@@ -58,13 +61,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "invalid": ("không hợp lệ: {value}", "is not valid: {value}"),
     # import of outside lists (fieldapp.io)
-    "duplicate_in_file": ("{value} trùng với dòng {other} của tệp", "{value} repeats row {other} of the file"),
+    "duplicate_in_file": (
+        "{value} trùng với dòng {other} của tệp",
+        "{value} repeats row {other} of the file",
+    ),
     "ambiguous_match": (
         "khớp với {other} doanh nghiệp cùng tên và phường/xã; hãy ghi mã số thuế",
         "matches {other} enterprises with this name and ward; give the tax code",
     ),
     # rules.toml (fieldapp.core.rules)
-    "rules_syntax": ("tệp {value} không phải TOML hợp lệ: {other}", "file {value} is not valid TOML: {other}"),
+    "rules_syntax": (
+        "tệp {value} không phải TOML hợp lệ: {other}",
+        "file {value} is not valid TOML: {other}",
+    ),
     "unknown_rule": (
         "không phải là quy tắc đã biết; các quy tắc: {choices}",
         "is not a known rule; known rules: {choices}",

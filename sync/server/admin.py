@@ -26,26 +26,38 @@ def delete_enterprise(engine: Engine, user: UserInfo, enterprise_id: str) -> Del
         state = load_states(session, "enterprise", [enterprise_id]).get(("enterprise", enterprise_id))
         if state is None or state.deleted:
             raise ApiError(404, "not_found", f"there is no enterprise with id {enterprise_id}")
-        done = batch.write(("enterprise", enterprise_id), state.content, state.content_hash, state, deleted=True)
+        done = batch.write(
+            ("enterprise", enterprise_id), state.content, state.content_hash, state, deleted=True
+        )
         visit_ids = session.scalars(
-            select(Record.id).where(Record.kind == "visit", Record.enterprise_id == enterprise_id,
-                                    Record.deleted.is_(False))
+            select(Record.id).where(
+                Record.kind == "visit", Record.enterprise_id == enterprise_id, Record.deleted.is_(False)
+            )
         ).all()
         visits = load_states(session, "visit", visit_ids)
         for key, visit in visits.items():
             batch.write(key, visit.content, visit.content_hash, visit, deleted=True)
         batch.flush(session)
-    return DeleteResult(kind="enterprise", id=enterprise_id, server_version=done.version, deleted_visits=len(visits))
+    return DeleteResult(
+        kind="enterprise", id=enterprise_id, server_version=done.version, deleted_visits=len(visits)
+    )
 
 
 def _conflict_out(row: Conflict, current: State | None) -> ConflictOut:
     return ConflictOut(
-        id=row.id, kind=row.kind, record_id=row.record_id, base_version=row.base_version,  # type: ignore[arg-type]
-        server_version=current.version if current else row.server_version, fields=list(row.fields),
+        id=row.id,
+        kind=row.kind,
+        record_id=row.record_id,
+        base_version=row.base_version,  # type: ignore[arg-type]
+        server_version=current.version if current else row.server_version,
+        fields=list(row.fields),
         client_record=row.client_content,
         server_record=current.content if current and not current.deleted else None,
-        submitted_by=row.submitted_by, created_at=as_utc(row.created_at), resolved_at=as_utc(row.resolved_at),
-        resolved_by=row.resolved_by, resolution=row.resolution,
+        submitted_by=row.submitted_by,
+        created_at=as_utc(row.created_at),
+        resolved_at=as_utc(row.resolved_at),
+        resolved_by=row.resolved_by,
+        resolution=row.resolution,
     )
 
 
@@ -64,7 +76,9 @@ def list_conflicts(engine: Engine, user: UserInfo, include_resolved: bool = Fals
         return ConflictPage(items=[_conflict_out(r, states.get((r.kind, r.record_id))) for r in rows])
 
 
-def resolve_conflict(engine: Engine, user: UserInfo, conflict_id: int, request: ResolveRequest) -> ConflictOut:
+def resolve_conflict(
+    engine: Engine, user: UserInfo, conflict_id: int, request: ResolveRequest
+) -> ConflictOut:
     """Settle a conflict: keep the server's version, or store the laptop's (or an edited) record on top of it."""
     with write_session(engine) as session:
         batch = Batch(seq=lock_counter(session), now=datetime.now(UTC), user=user.name, device_id=None)
@@ -84,8 +98,9 @@ def resolve_conflict(engine: Engine, user: UserInfo, conflict_id: int, request: 
             try:
                 record = MODELS[row.kind].parse({**source, "id": row.record_id}, today=today_for_validation())
             except RecordError as exc:
-                raise ApiError(422, "invalid_record", "the record is not valid",
-                               [problem(p) for p in exc.problems]) from None
+                raise ApiError(
+                    422, "invalid_record", "the record is not valid", [problem(p) for p in exc.problems]
+                ) from None
             if row.kind == "visit" and record.content()["cadre"] != current.owner:
                 raise ApiError(422, "invalid_record", "the cadre of an existing visit cannot change")
             if record.content_hash != current.content_hash:
@@ -93,9 +108,14 @@ def resolve_conflict(engine: Engine, user: UserInfo, conflict_id: int, request: 
                 try:
                     batch.flush(session)
                 except IntegrityError:  # the tax code now belongs to another enterprise
-                    raise ApiError(409, "duplicate_tax_code", "another enterprise has this tax code") from None
-        session.execute(update(Conflict).where(Conflict.id == conflict_id).values(
-            resolved_at=batch.now, resolved_by=user.name, resolution=request.resolution))
+                    raise ApiError(
+                        409, "duplicate_tax_code", "another enterprise has this tax code"
+                    ) from None
+        session.execute(
+            update(Conflict)
+            .where(Conflict.id == conflict_id)
+            .values(resolved_at=batch.now, resolved_by=user.name, resolution=request.resolution)
+        )
         session.flush()
         session.refresh(row)
         return _conflict_out(row, current)

@@ -46,14 +46,20 @@ log = logging.getLogger("sync.server")
 _ERRORS = {
     status: {"model": ErrorBody, "description": text_}
     for status, text_ in {
-        400: "unreadable body (e.g. bad gzip)", 401: "no, unknown or revoked token", 403: "not allowed",
-        413: "body or batch too large", 415: "unsupported Content-Encoding",
-        422: "invalid request (the fields are named)", 500: "server error", 503: "database busy or unreachable",
+        400: "unreadable body (e.g. bad gzip)",
+        401: "no, unknown or revoked token",
+        403: "not allowed",
+        413: "body or batch too large",
+        415: "unsupported Content-Encoding",
+        422: "invalid request (the fields are named)",
+        500: "server error",
+        503: "database busy or unreachable",
     }.items()
 }
 _UUID = r"^[0-9a-fA-F-]{36}$"
 Limit = Annotated[int, Query(ge=1, le=MAX_PULL_PAGE, description="most items in the page")]
 Offset = Annotated[int, Query(ge=0, le=2**62, description="items to skip")]
+
 
 def _json(model: BaseModel) -> Response:
     # the model is built and validated by our code already: serialise it once, in Rust, for the big answers
@@ -84,14 +90,18 @@ async def push(request: Request, user: CurrentUser) -> Response:
 
 def _push(engine: Engine, user: UserInfo, raw: bytes, content_type: str | None) -> Response:
     # the body is read by pydantic-core straight from the bytes (see pushbody); CPU work, so off the event loop
-    return Response(content=apply_push(engine, user, parse_push_body(raw, content_type)),
-                    media_type="application/json")
+    return Response(
+        content=apply_push(engine, user, parse_push_body(raw, content_type)), media_type="application/json"
+    )
 
 
 @router.get("/changes", response_model=PullResponse, tags=["sync"])
 def changes(
-    request: Request, user: CurrentUser,
-    since: Annotated[int, Query(ge=0, le=2**62, description="the cursor from the previous page (0 at first)")] = 0,
+    request: Request,
+    user: CurrentUser,
+    since: Annotated[
+        int, Query(ge=0, le=2**62, description="the cursor from the previous page (0 at first)")
+    ] = 0,
     limit: Limit = MAX_PULL_PAGE,
 ) -> Response:
     """The changes after the cursor ``since``, in order, deletions included."""
@@ -110,10 +120,15 @@ def visits(request: Request, user: CurrentUser, offset: Offset = 0, limit: Limit
     return queries.list_records(get_engine(request), user, "visit", offset, limit)
 
 
-@router.delete("/enterprises/{enterprise_id}", response_model=DeleteResult, tags=["records"],
-               responses={404: {"model": ErrorBody, "description": "no such enterprise"}})
-def delete_enterprise(request: Request, user: AdminUser,
-                      enterprise_id: Annotated[str, Path(pattern=_UUID)]) -> DeleteResult:
+@router.delete(
+    "/enterprises/{enterprise_id}",
+    response_model=DeleteResult,
+    tags=["records"],
+    responses={404: {"model": ErrorBody, "description": "no such enterprise"}},
+)
+def delete_enterprise(
+    request: Request, user: AdminUser, enterprise_id: Annotated[str, Path(pattern=_UUID)]
+) -> DeleteResult:
     """Delete an enterprise and its visits (admins only); laptops get the deletions on their next pull."""
     return admin.delete_enterprise(get_engine(request), user, enterprise_id.lower())
 
@@ -124,11 +139,21 @@ def conflicts(request: Request, user: CurrentUser, resolved: bool = False) -> Co
     return admin.list_conflicts(get_engine(request), user, include_resolved=resolved)
 
 
-@router.post("/conflicts/{conflict_id}/resolve", response_model=ConflictOut, tags=["conflicts"],
-             responses={404: {"model": ErrorBody, "description": "no such conflict"},
-                        409: {"model": ErrorBody, "description": "already resolved or record deleted"}})
-def resolve(request: Request, user: CurrentUser, body: ResolveRequest,
-            conflict_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> ConflictOut:
+@router.post(
+    "/conflicts/{conflict_id}/resolve",
+    response_model=ConflictOut,
+    tags=["conflicts"],
+    responses={
+        404: {"model": ErrorBody, "description": "no such conflict"},
+        409: {"model": ErrorBody, "description": "already resolved or record deleted"},
+    },
+)
+def resolve(
+    request: Request,
+    user: CurrentUser,
+    body: ResolveRequest,
+    conflict_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+) -> ConflictOut:
     """Settle a conflict: keep the server's version, or store the laptop's or an edited record."""
     return admin.resolve_conflict(get_engine(request), user, conflict_id, body)
 
@@ -156,8 +181,12 @@ def create_app(database_url: str | None = None, *, check: bool = True, freeze_gc
         finally:
             engine.dispose()
 
-    app = FastAPI(title="fieldapp-server", version=fieldapp.__version__, lifespan=lifespan,
-                  description=f"Central server of fieldapp (database: {backend_name(url)}). See docs/sync.md.")
+    app = FastAPI(
+        title="fieldapp-server",
+        version=fieldapp.__version__,
+        lifespan=lifespan,
+        description=f"Central server of fieldapp (database: {backend_name(url)}). See docs/sync.md.",
+    )
     app.state.engine = engine
     install_error_handlers(app)
     app.include_router(router)

@@ -28,8 +28,12 @@ def current_user(
 ) -> UserInfo:
     """The user whose token is in ``Authorization: Bearer``; 401 when missing, unknown or revoked."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise ApiError(401, "unauthorized", "missing bearer token: send `Authorization: Bearer <token>`",
-                       headers=_CHALLENGE)
+        raise ApiError(
+            401,
+            "unauthorized",
+            "missing bearer token: send `Authorization: Bearer <token>`",
+            headers=_CHALLENGE,
+        )
     # revocation must take effect at once in every process, so the token is looked up on every request
     user = user_for_token(get_engine(request), credentials.credentials)
     if user is None:

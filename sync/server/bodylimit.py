@@ -40,11 +40,15 @@ class BodyLimitMiddleware:
             if encoding == "gzip":
                 body = self._gunzip(body)
             elif encoding not in ("", "identity"):
-                raise _Refused(415, "unsupported_encoding", f"Content-Encoding {encoding!r} is not supported; use gzip")
+                raise _Refused(
+                    415, "unsupported_encoding", f"Content-Encoding {encoding!r} is not supported; use gzip"
+                )
         except _Refused as exc:
             await error_response(exc.status, exc.code, exc.message)(scope, receive, send)
             return
-        new_headers = [(k, v) for k, v in scope["headers"] if k.lower() not in (b"content-encoding", b"content-length")]
+        new_headers = [
+            (k, v) for k, v in scope["headers"] if k.lower() not in (b"content-encoding", b"content-length")
+        ]
         new_headers.append((b"content-length", str(len(body)).encode()))
         scope = dict(scope, headers=new_headers)
         sent = False
@@ -61,7 +65,9 @@ class BodyLimitMiddleware:
     async def _read(self, headers: dict[str, str], receive: Receive) -> bytes:
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            raise _Refused(413, "payload_too_large", f"request body over {self.max_bytes} bytes; send smaller batches")
+            raise _Refused(
+                413, "payload_too_large", f"request body over {self.max_bytes} bytes; send smaller batches"
+            )
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -71,7 +77,11 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                raise _Refused(413, "payload_too_large", f"request body over {self.max_bytes} bytes; send smaller batches")
+                raise _Refused(
+                    413,
+                    "payload_too_large",
+                    f"request body over {self.max_bytes} bytes; send smaller batches",
+                )
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
@@ -82,7 +92,8 @@ class BodyLimitMiddleware:
             out = inflater.decompress(data, self.max_bytes + 1)
             if len(out) > self.max_bytes or inflater.unconsumed_tail:
                 raise _Refused(
-                    413, "payload_too_large",
+                    413,
+                    "payload_too_large",
                     f"request body over {self.max_bytes} bytes once decompressed; send smaller batches",
                 )
             out += inflater.flush()

@@ -24,9 +24,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _database_option(func: F) -> F:
     return click.option(
-        "--database-url", envvar=ENV_DATABASE_URL, metavar="URL", default=None,
+        "--database-url",
+        envvar=ENV_DATABASE_URL,
+        metavar="URL",
+        default=None,
         help=f"SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: ${ENV_DATABASE_URL}, "
-             "else SQLite in the user data folder)",
+        "else SQLite in the user data folder)",
     )(func)
 
 
@@ -51,13 +54,21 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="port to listen on")
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="port to listen on"
+)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="worker processes")
-@click.option("--upgrade/--no-upgrade", default=True, show_default=True,
-              help="bring the database to the newest schema before serving")
+@click.option(
+    "--upgrade/--no-upgrade",
+    default=True,
+    show_default=True,
+    help="bring the database to the newest schema before serving",
+)
 @click.option("--access-log/--no-access-log", default=False, show_default=True, help="log every request")
 @_database_option
-def serve(host: str, port: int, workers: int, upgrade: bool, access_log: bool, database_url: str | None) -> None:
+def serve(
+    host: str, port: int, workers: int, upgrade: bool, access_log: bool, database_url: str | None
+) -> None:
     """Serve the HTTP API (uvicorn)."""
     import uvicorn
 
@@ -77,8 +88,16 @@ def serve(host: str, port: int, workers: int, upgrade: bool, access_log: bool, d
     # every worker process builds its own app and engine from the environment
     os.environ[ENV_DATABASE_URL] = url
     click.echo(f"fieldapp-server on http://{host}:{port} (database: {display_url(url)}, workers: {workers})")
-    uvicorn.run("sync.server.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
-                access_log=access_log, log_level="info", timeout_graceful_shutdown=5)
+    uvicorn.run(
+        "sync.server.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level="info",
+        timeout_graceful_shutdown=5,
+    )
 
 
 @main.group()
@@ -172,8 +191,12 @@ def user_revoke(name: str, database_url: str | None, as_json: bool) -> None:
 
 @main.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), required=True)
-@click.option("--output", type=click.Path(path_type=Path), required=True,
-              help="the file to write (for csv: a folder that receives enterprises.csv and visits.csv)")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="the file to write (for csv: a folder that receives enterprises.csv and visits.csv)",
+)
 @_database_option
 @_json_option
 def export_cmd(fmt: str, output: Path, database_url: str | None, as_json: bool) -> None:

@@ -24,12 +24,12 @@ def resolve_database_url(explicit: str | None = None) -> str:
     # the psycopg 3 driver is the one installed; SQLAlchemy's default for postgresql:// would be psycopg2
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            url = "postgresql+psycopg://" + url[len(prefix):]
+            url = "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
 def backend_name(url: str) -> str:
-    """"sqlite" or "postgresql" (the dialect, without the driver)."""
+    """ "sqlite" or "postgresql" (the dialect, without the driver)."""
     return make_url(url).get_backend_name()
 
 

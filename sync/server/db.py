@@ -40,16 +40,26 @@ def make_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False}, pool_size=8,
-            json_serializer=_json_dumps, json_deserializer=orjson.loads,
+            url,
+            connect_args={"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False},
+            pool_size=8,
+            json_serializer=_json_dumps,
+            json_deserializer=orjson.loads,
         )
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     # no server-side prepared statements: a generic plan for a 500-id IN list was 10x slower than a custom one
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_recycle=1800,
-                         connect_args={"prepare_threshold": None},
-                         json_serializer=_json_dumps, json_deserializer=orjson.loads)
+    return create_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"prepare_threshold": None},
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
+    )
 
 
 def _json_dumps(value: Any) -> str:

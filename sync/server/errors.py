@@ -40,7 +40,10 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
         "máy chủ không có phiên bản {value} của bản ghi này",
         "the server has no version {value} of this record",
     ),
-    "id_mismatch": ("mã trong bản ghi ({value}) khác với mã của mục", "the record's id ({value}) differs from the item's id"),
+    "id_mismatch": (
+        "mã trong bản ghi ({value}) khác với mã của mục",
+        "the record's id ({value}) differs from the item's id",
+    ),
 }
 
 _STATUS_CODES = {
@@ -74,16 +77,27 @@ def problem(p: Problem, prefix: str = "") -> FieldProblem:
 class ApiError(Exception):
     """Raise to answer with an ErrorBody: ``ApiError(403, "forged_cadre", "message", errors)``."""
 
-    def __init__(self, status: int, code: str, message: str, errors: list[FieldProblem] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        errors: list[FieldProblem] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.errors = errors or []
         self.headers = headers
 
 
-def error_response(status: int, code: str, message: str, errors: list[FieldProblem] | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    errors: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     body = ErrorBody(error=ErrorDetail(code=code, message=message, errors=errors or []))
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
@@ -94,8 +108,9 @@ def _validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
         loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path", "header")]
         field = ".".join(loc) or "body"
         msg = str(err.get("msg", "invalid"))
-        problems.append(FieldProblem(field=field, code=str(err.get("type", "invalid")), vi=f"không hợp lệ: {msg}",
-                                     en=msg))
+        problems.append(
+            FieldProblem(field=field, code=str(err.get("type", "invalid")), vi=f"không hợp lệ: {msg}", en=msg)
+        )
     return problems
 
 
@@ -116,8 +131,12 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = _validation_problems(exc)
         if any(p.field == "items" and p.code == "too_long" for p in problems):
             # the protocol promises 413 for a batch over MAX_PUSH_ITEMS, so the client knows to split it
-            return error_response(413, "too_many_items",
-                                  f"more than {MAX_PUSH_ITEMS} items in one push; send smaller batches", problems)
+            return error_response(
+                413,
+                "too_many_items",
+                f"more than {MAX_PUSH_ITEMS} items in one push; send smaller batches",
+                problems,
+            )
         first = problems[0] if problems else None
         message = f"invalid request: {first.field}: {first.en}" if first else "invalid request"
         if len(problems) > 1:

@@ -100,8 +100,12 @@ def _check_forged(user: UserInfo, items: list[_Prepared]) -> None:
         if p.item.kind == "visit" and p.content is not None and p.content["cadre"] != user.name
     ]
     if forged:
-        raise ApiError(403, "forged_cadre",
-                       f"{len(forged)} visit(s) name a cadre other than {user.name!r}; nothing was stored", forged)
+        raise ApiError(
+            403,
+            "forged_cadre",
+            f"{len(forged)} visit(s) name a cadre other than {user.name!r}; nothing was stored",
+            forged,
+        )
 
 
 def push(engine: Engine, user: UserInfo, request: PushRequest) -> bytes:
@@ -120,8 +124,12 @@ def push(engine: Engine, user: UserInfo, request: PushRequest) -> bytes:
         except (IntegrityError, OperationalError) as exc:
             # unexpected under the counter lock, but a rolled-back batch is always safe to redo from scratch
             if attempt == _ATTEMPTS - 1:
-                raise ApiError(503, "busy", f"the database could not take the batch; retry later ({type(exc).__name__})",
-                               headers={"Retry-After": "1"}) from exc
+                raise ApiError(
+                    503,
+                    "busy",
+                    f"the database could not take the batch; retry later ({type(exc).__name__})",
+                    headers={"Retry-After": "1"},
+                ) from exc
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
 
@@ -131,7 +139,9 @@ class _Applier:
 
     def __init__(self, session: Any, user: UserInfo, device_id: str, today: date) -> None:
         self.session, self.user, self.today = session, user, today
-        self.batch = Batch(seq=lock_counter(session), now=datetime.now(UTC), user=user.name, device_id=device_id)
+        self.batch = Batch(
+            seq=lock_counter(session), now=datetime.now(UTC), user=user.name, device_id=device_id
+        )
         #: existing records this user's push changed from their current version (see close_conflicts)
         self.settled: set[Key] = set()
 
@@ -140,11 +150,17 @@ class _Applier:
         enterprise_ids = {p.key[1] for p in valid if p.item.kind == "enterprise"}
         enterprise_ids |= {str(p.content["enterprise_id"]) for p in valid if p.item.kind == "visit"}  # type: ignore[index]
         self.states = load_states(self.session, "enterprise", enterprise_ids)
-        self.states.update(load_states(self.session, "visit", [p.key[1] for p in valid if p.item.kind == "visit"]))
+        self.states.update(
+            load_states(self.session, "visit", [p.key[1] for p in valid if p.item.kind == "visit"])
+        )
         self._check_owners(valid)
-        codes = [p.content["tax_code"] for p in valid if p.item.kind == "enterprise" and p.content["tax_code"]]  # type: ignore[index]
+        codes = [
+            p.content["tax_code"] for p in valid if p.item.kind == "enterprise" and p.content["tax_code"]
+        ]  # type: ignore[index]
         self.tax_codes = load_tax_codes(self.session, codes)
-        stale = [p.key for p in valid if p.key in self.states and self.states[p.key].content_hash != p.content_hash]
+        stale = [
+            p.key for p in valid if p.key in self.states and self.states[p.key].content_hash != p.content_hash
+        ]
         self.versions = load_versions(self.session, stale) if stale else {}
         results = [self._one(p) for p in items]
         self.batch.flush(self.session)
@@ -160,17 +176,37 @@ class _Applier:
             if p.item.kind == "visit" and p.key in self.states and self.states[p.key].owner != self.user.name
         ]
         if theirs:
-            raise ApiError(403, "not_your_visit",
-                           f"{len(theirs)} visit(s) belong to another cadre; nothing was stored", theirs)
+            raise ApiError(
+                403,
+                "not_your_visit",
+                f"{len(theirs)} visit(s) belong to another cadre; nothing was stored",
+                theirs,
+            )
 
     # --- one item ------------------------------------------------------------------------------------
-    def _result(self, p: _Prepared, status: str, *, server_version: int | None = None, conflict: str | None = None,
-                conflict_fields: list[str] | None = None, record: dict[str, Any] | None = None,
-                errors: list[FieldProblem] | None = None) -> Result:
+    def _result(
+        self,
+        p: _Prepared,
+        status: str,
+        *,
+        server_version: int | None = None,
+        conflict: str | None = None,
+        conflict_fields: list[str] | None = None,
+        record: dict[str, Any] | None = None,
+        errors: list[FieldProblem] | None = None,
+    ) -> Result:
         """An ItemResult, as the dict it dumps to."""
-        return {"kind": p.item.kind, "id": p.item.id, "rev": p.item.rev, "status": status,
-                "server_version": server_version, "conflict": conflict, "conflict_fields": conflict_fields or [],
-                "record": record, "errors": [e.model_dump() for e in errors] if errors else []}
+        return {
+            "kind": p.item.kind,
+            "id": p.item.id,
+            "rev": p.item.rev,
+            "status": status,
+            "server_version": server_version,
+            "conflict": conflict,
+            "conflict_fields": conflict_fields or [],
+            "record": record,
+            "errors": [e.model_dump() for e in errors] if errors else [],
+        }
 
     def _one(self, p: _Prepared) -> Result:
         if p.content is None:
@@ -179,10 +215,14 @@ class _Applier:
         if cur is None:
             return self._store(p, p.content, p.content_hash, None, "accepted")
         if cur.deleted:
-            return self._result(p, "rejected", server_version=cur.version, errors=[server_problem("id", "record_deleted")])
+            return self._result(
+                p, "rejected", server_version=cur.version, errors=[server_problem("id", "record_deleted")]
+            )
         if cur.content_hash == p.content_hash:
             return self._result(p, "duplicate", server_version=cur.version)
-        base = p.item.base_version or 1  # no base on a record the server has: the client's edits start at its creation
+        base = (
+            p.item.base_version or 1
+        )  # no base on a record the server has: the client's edits start at its creation
         history = self.versions.get(p.key, {})
         for version in sorted(history, reverse=True):
             if version >= base and history[version][0] == p.content_hash:
@@ -204,20 +244,42 @@ class _Applier:
         clash = [f for f in mine if f in theirs and p.content.get(f) != cur.content.get(f)]
         if not clash:
             try:
-                merged = MODELS[p.item.kind].parse({**cur.content, **{f: p.content[f] for f in mine}}, today=self.today)
+                merged = MODELS[p.item.kind].parse(
+                    {**cur.content, **{f: p.content[f] for f in mine}}, today=self.today
+                )
             except RecordError as exc:  # each side valid, the two together not (e.g. seasonal > headcount)
                 clash = sorted({pr.field for pr in exc.problems} & set(mine)) or mine
             else:
                 if merged.content_hash == cur.content_hash:
                     return self._result(p, "duplicate", server_version=cur.version)
-                return self._store(p, merged.content(), merged.content_hash, cur, "conflict",
-                                   conflict="soft", conflict_fields=mine)
+                return self._store(
+                    p,
+                    merged.content(),
+                    merged.content_hash,
+                    cur,
+                    "conflict",
+                    conflict="soft",
+                    conflict_fields=mine,
+                )
         self._file_conflict(p, cur, clash)
-        return self._result(p, "conflict", server_version=cur.version, conflict="hard", conflict_fields=clash,
-                            record=cur.content)
+        return self._result(
+            p,
+            "conflict",
+            server_version=cur.version,
+            conflict="hard",
+            conflict_fields=clash,
+            record=cur.content,
+        )
 
-    def _store(self, p: _Prepared, content: dict[str, Any], content_hash: str, prev: State | None,
-               status: str, **extra: Any) -> Result:
+    def _store(
+        self,
+        p: _Prepared,
+        content: dict[str, Any],
+        content_hash: str,
+        prev: State | None,
+        status: str,
+        **extra: Any,
+    ) -> Result:
         errors = self._write_problems(p.key, content, prev)
         if errors:
             return self._result(p, "rejected", server_version=prev.version if prev else None, errors=errors)
@@ -261,15 +323,31 @@ class _Applier:
     def _file_conflict(self, p: _Prepared, cur: State, fields: list[str]) -> None:
         kind, rid = p.key
         already = self.session.scalar(
-            select(Conflict.id).where(Conflict.kind == kind, Conflict.record_id == rid,
-                                      Conflict.client_hash == p.content_hash, Conflict.resolved_at.is_(None))
+            select(Conflict.id).where(
+                Conflict.kind == kind,
+                Conflict.record_id == rid,
+                Conflict.client_hash == p.content_hash,
+                Conflict.resolved_at.is_(None),
+            )
         )
-        if already is not None or any(c["record_id"] == rid and c["client_hash"] == p.content_hash
-                                      for c in self.batch.conflicts):
+        if already is not None or any(
+            c["record_id"] == rid and c["client_hash"] == p.content_hash for c in self.batch.conflicts
+        ):
             return  # the same disagreement resent: one open conflict is enough
-        self.batch.conflicts.append({
-            "kind": kind, "record_id": rid, "base_version": p.item.base_version, "server_version": cur.version,
-            "fields": fields, "client_content": p.content, "client_hash": p.content_hash,
-            "submitted_by": self.user.name, "device_id": self.batch.device_id, "created_at": self.batch.now,
-            "resolved_at": None, "resolved_by": None, "resolution": None,
-        })
+        self.batch.conflicts.append(
+            {
+                "kind": kind,
+                "record_id": rid,
+                "base_version": p.item.base_version,
+                "server_version": cur.version,
+                "fields": fields,
+                "client_content": p.content,
+                "client_hash": p.content_hash,
+                "submitted_by": self.user.name,
+                "device_id": self.batch.device_id,
+                "created_at": self.batch.now,
+                "resolved_at": None,
+                "resolved_by": None,
+                "resolution": None,
+            }
+        )

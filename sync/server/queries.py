@@ -30,8 +30,14 @@ def changes(engine: Engine, user: UserInfo, since: int, limit: int) -> PullRespo
         rows = session.execute(stmt).all()
     page = rows[:limit]
     out = [
-        Change(seq=seq, kind=kind, id=rid, op="delete" if deleted else "upsert", server_version=version,
-               record=None if deleted else content)
+        Change(
+            seq=seq,
+            kind=kind,
+            id=rid,
+            op="delete" if deleted else "upsert",
+            server_version=version,
+            record=None if deleted else content,
+        )
         for seq, kind, rid, version, deleted, content in page
     ]
     return PullResponse(changes=out, next_cursor=page[-1][0] if page else since, has_more=len(rows) > limit)
@@ -45,8 +51,12 @@ def list_records(engine: Engine, user: UserInfo, kind: str, offset: int, limit: 
     cols = (Record.id, Record.version, Record.content)
     with read_session(engine) as session:
         total = int(session.scalar(select(func.count()).select_from(Record).where(*where)) or 0)
-        rows = session.execute(select(*cols).where(*where).order_by(Record.id).offset(offset).limit(limit)).all()
-    items = [RecordOut(kind=kind, id=rid, server_version=version, record=content)  # type: ignore[arg-type]
-             for rid, version, content in rows]
+        rows = session.execute(
+            select(*cols).where(*where).order_by(Record.id).offset(offset).limit(limit)
+        ).all()
+    items = [
+        RecordOut(kind=kind, id=rid, server_version=version, record=content)  # type: ignore[arg-type]
+        for rid, version, content in rows
+    ]
     next_offset = offset + len(items) if offset + len(items) < total else None
     return RecordPage(items=items, offset=offset, limit=limit, total=total, next_offset=next_offset)

@@ -136,8 +136,12 @@ def close_conflicts(session: Session, keys: Iterable[Key], user: str, now: datet
         for part in chunks(sorted(set(ids))):
             session.execute(
                 update(Conflict)
-                .where(Conflict.kind == kind, _among(session, Conflict.record_id, part), Conflict.submitted_by == user,
-                       Conflict.resolved_at.is_(None))
+                .where(
+                    Conflict.kind == kind,
+                    _among(session, Conflict.record_id, part),
+                    Conflict.submitted_by == user,
+                    Conflict.resolved_at.is_(None),
+                )
                 .values(resolved_at=now, resolved_by=user, resolution="client")
             )
 
@@ -161,7 +165,9 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
         for row in rows:
             # JSON columns as orjson's text (COPY's text format takes any column as text): psycopg's Jsonb would
             # dump them with the stdlib json module
-            copy.write_row([_json_text(row[c]) if c in json_columns and row[c] is not None else row[c] for c in columns])
+            copy.write_row(
+                [_json_text(row[c]) if c in json_columns and row[c] is not None else row[c] for c in columns]
+            )
 
 
 def _insert_sqlite(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -172,7 +178,10 @@ def _insert_sqlite(connection: Connection, table: Table, rows: list[dict[str, An
     columns = [c for c in table.columns if c.name in rows[0]]
     processors = [_bind_processor(c, dialect) for c in columns]
     pairs = list(zip([c.name for c in columns], processors, strict=True))
-    params = [tuple([row[name] if process is None else process(row[name]) for name, process in pairs]) for row in rows]
+    params = [
+        tuple([row[name] if process is None else process(row[name]) for name, process in pairs])
+        for row in rows
+    ]
     quoted = ", ".join(f'"{c.name}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
     connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', params)
@@ -217,27 +226,48 @@ class Batch:
     def __post_init__(self) -> None:
         self.start_seq = self.seq
 
-    def write(self, key: Key, content: dict[str, Any], content_hash: str, prev: State | None,
-              *, deleted: bool = False) -> State:
+    def write(
+        self,
+        key: Key,
+        content: dict[str, Any],
+        content_hash: str,
+        prev: State | None,
+        *,
+        deleted: bool = False,
+    ) -> State:
         """Record a new version of *key* (version 1 when *prev* is None); returns the new state."""
         kind, rid = key
         self.seq += 1
         version = prev.version + 1 if prev else 1
         owner: str | None = content.get("cadre") if kind == "visit" else None
         row: dict[str, Any] = {
-            "kind": kind, "id": rid, "version": version, "content": content, "content_hash": content_hash,
+            "kind": kind,
+            "id": rid,
+            "version": version,
+            "content": content,
+            "content_hash": content_hash,
             "owner": owner,
             "enterprise_id": content.get("enterprise_id") if kind == "visit" else None,
             "tax_code": None if deleted or kind != "enterprise" else content.get("tax_code"),
-            "deleted": deleted, "seq": self.seq, "updated_at": self.now, "updated_by": self.user,
+            "deleted": deleted,
+            "seq": self.seq,
+            "updated_at": self.now,
+            "updated_by": self.user,
         }
         in_db = prev is not None and prev.in_db
         (self.updates if in_db else self.inserts)[key] = row
-        self.versions.append({
-            "kind": kind, "id": rid, "version": version, "content": None if deleted else content,
-            "content_hash": None if deleted else content_hash, "created_at": self.now,
-            "created_by": self.user, "device_id": self.device_id,
-        })
+        self.versions.append(
+            {
+                "kind": kind,
+                "id": rid,
+                "version": version,
+                "content": None if deleted else content,
+                "content_hash": None if deleted else content_hash,
+                "created_at": self.now,
+                "created_by": self.user,
+                "device_id": self.device_id,
+            }
+        )
         return State(version, content, content_hash, owner, deleted, in_db=in_db)
 
     def flush(self, session: Session) -> None:
@@ -246,12 +276,17 @@ class Batch:
         for part in chunks(moved):
             # a tax code may pass from one enterprise to another within the batch: free them all first
             session.execute(
-                update(Record).where(Record.kind == "enterprise", _among(session, Record.id, part)).values(tax_code=None)
+                update(Record)
+                .where(Record.kind == "enterprise", _among(session, Record.id, part))
+                .values(tax_code=None)
             )
         if self.updates:
             session.execute(update(Record), list(self.updates.values()))
-        for table, rows in ((Record, list(self.inserts.values())), (RecordVersion, self.versions),
-                            (Conflict, self.conflicts)):
+        for table, rows in (
+            (Record, list(self.inserts.values())),
+            (RecordVersion, self.versions),
+            (Conflict, self.conflicts),
+        ):
             if rows:
                 _insert_many(session, cast(Table, table.__table__), rows)
         if self.seq != self.start_seq:

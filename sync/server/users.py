@@ -15,7 +15,16 @@ from fieldapp.core.text import nfc
 from sync.server.db import make_engine, read_session, write_session
 from sync.server.models import User, as_utc
 
-__all__ = ["ROLES", "UserError", "UserInfo", "add_user", "hash_token", "list_users", "new_token", "revoke_user"]
+__all__ = [
+    "ROLES",
+    "UserError",
+    "UserInfo",
+    "add_user",
+    "hash_token",
+    "list_users",
+    "new_token",
+    "revoke_user",
+]
 
 Role = Literal["cadre", "admin"]
 ROLES: tuple[Role, ...] = ("cadre", "admin")
@@ -88,8 +97,16 @@ def add_user(target: str | Engine, name: str, *, role: str = "cadre", full_name:
         with write_session(engine) as session:
             if session.scalar(select(User.id).where(User.name == name)) is not None:
                 raise UserError(f"a user named {name!r} already exists")
-            session.add(User(name=name, full_name=full_name or None, role=role, token_hash=hash_token(token),
-                             created_at=datetime.now(UTC), revoked_at=None))
+            session.add(
+                User(
+                    name=name,
+                    full_name=full_name or None,
+                    role=role,
+                    token_hash=hash_token(token),
+                    created_at=datetime.now(UTC),
+                    revoked_at=None,
+                )
+            )
     except IntegrityError as exc:  # a concurrent add of the same name
         raise UserError(f"a user named {name!r} already exists") from exc
     finally:

@@ -22,19 +22,41 @@ def tax_code() -> str:
 
 def enterprise(**fields: Any) -> dict[str, Any]:
     """Content fields of a valid enterprise (fresh id and tax code)."""
-    record = {"id": new_id(), "name": "Công ty TNHH May Thành Công", "tax_code": tax_code(),
-              "address": "12 Lê Lợi", "ward": "Phường Bến Thành", "district": "Quận 1", "ownership": "non_state",
-              "status": "active", "legal_entity": True, "family_business": False, "has_union": False,
-              "union_members": 0, "registered_workers": 40, "assigned_to": None}
+    record = {
+        "id": new_id(),
+        "name": "Công ty TNHH May Thành Công",
+        "tax_code": tax_code(),
+        "address": "12 Lê Lợi",
+        "ward": "Phường Bến Thành",
+        "district": "Quận 1",
+        "ownership": "non_state",
+        "status": "active",
+        "legal_entity": True,
+        "family_business": False,
+        "has_union": False,
+        "union_members": 0,
+        "registered_workers": 40,
+        "assigned_to": None,
+    }
     record.update(fields)
     return record
 
 
 def visit(enterprise_id: str, cadre: str, **fields: Any) -> dict[str, Any]:
     """Content fields of a valid visit by *cadre*."""
-    record = {"id": new_id(), "enterprise_id": enterprise_id, "visited_on": (date.today() - timedelta(days=3)).isoformat(),
-              "cadre": cadre, "headcount": 40, "seasonal": 5, "managers": 2, "attitude": "neutral",
-              "applications": 3, "note": "Gặp giám đốc nhân sự", "next_visit_on": None}
+    record = {
+        "id": new_id(),
+        "enterprise_id": enterprise_id,
+        "visited_on": (date.today() - timedelta(days=3)).isoformat(),
+        "cadre": cadre,
+        "headcount": 40,
+        "seasonal": 5,
+        "managers": 2,
+        "attitude": "neutral",
+        "applications": 3,
+        "note": "Gặp giám đốc nhân sự",
+        "next_visit_on": None,
+    }
     record.update(fields)
     return record
 

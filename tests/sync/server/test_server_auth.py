@@ -8,14 +8,25 @@ from server_helpers import Api, enterprise, item, visit
 
 from sync.server.users import revoke_user
 
-PROTECTED = [("GET", "/api/v1/changes"), ("GET", "/api/v1/enterprises"), ("GET", "/api/v1/visits"),
-             ("GET", "/api/v1/conflicts"), ("POST", "/api/v1/push")]
+PROTECTED = [
+    ("GET", "/api/v1/changes"),
+    ("GET", "/api/v1/enterprises"),
+    ("GET", "/api/v1/visits"),
+    ("GET", "/api/v1/conflicts"),
+    ("POST", "/api/v1/push"),
+]
 
 
 @pytest.mark.parametrize(("method", "path"), PROTECTED)
 def test_no_token_or_a_wrong_token_gets_401(module_server, method: str, path: str) -> None:
-    for headers in ({}, {"Authorization": "Bearer not-a-real-token"}, {"Authorization": "Basic YWxpY2U6eA=="}):
-        response = httpx.request(method, module_server.url + path, headers=headers, json={"device_id": "d", "items": []})
+    for headers in (
+        {},
+        {"Authorization": "Bearer not-a-real-token"},
+        {"Authorization": "Basic YWxpY2U6eA=="},
+    ):
+        response = httpx.request(
+            method, module_server.url + path, headers=headers, json={"device_id": "d", "items": []}
+        )
         assert response.status_code == 401, (headers, response.text)
         assert response.json()["error"]["code"] == "unauthorized"
 
@@ -65,7 +76,9 @@ def test_cadres_share_the_enterprise_registry(make_api) -> None:
     a, b = make_api(), make_api()
     e = enterprise()
     a.push([item("enterprise", e)])
-    assert b.push([item("enterprise", {**e, "assigned_to": b.name}, rev=2, base=1)])[0]["status"] == "accepted"
+    assert (
+        b.push([item("enterprise", {**e, "assigned_to": b.name}, rev=2, base=1)])[0]["status"] == "accepted"
+    )
     assert a.record("enterprise", e["id"])["record"]["assigned_to"] == b.name
 
 

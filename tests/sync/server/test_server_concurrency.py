@@ -15,14 +15,18 @@ def test_concurrent_pushes_of_the_same_new_ids_store_each_once(make_api) -> None
     e = enterprise()
     visits = [visit(e["id"], cadre.name) for _ in range(50)]
     batch = [item("enterprise", e)] + [item("visit", v) for v in visits]
-    clients = [Api(str(cadre.http.base_url), cadre.http.headers["Authorization"].split()[1]) for _ in range(THREADS)]
+    clients = [
+        Api(str(cadre.http.base_url), cadre.http.headers["Authorization"].split()[1]) for _ in range(THREADS)
+    ]
     try:
         with ThreadPoolExecutor(THREADS) as pool:
             responses = list(pool.map(lambda api: api.push_raw(batch), clients))
     finally:
         for api in clients:
             api.close()
-    assert [r.status_code for r in responses] == [200] * THREADS, [r.text for r in responses if r.status_code != 200]
+    assert [r.status_code for r in responses] == [200] * THREADS, [
+        r.text for r in responses if r.status_code != 200
+    ]
     for index in range(len(batch)):
         statuses = sorted(r.json()["results"][index]["status"] for r in responses)
         assert statuses == ["accepted"] + ["duplicate"] * (THREADS - 1)
@@ -57,7 +61,9 @@ def test_two_worker_processes_share_the_database_and_pull_never_skips_a_change(s
         try:
             for _ in range(batches):
                 records = [enterprise() for _ in range(per_batch)]
-                assert all(r["status"] == "accepted" for r in api.push([item("enterprise", r) for r in records]))
+                assert all(
+                    r["status"] == "accepted" for r in api.push([item("enterprise", r) for r in records])
+                )
                 ids.extend(r["id"] for r in records)
         finally:
             api.close()

@@ -18,7 +18,9 @@ def _error(response) -> dict:
 
 def test_malformed_json_is_422_naming_the_problem(cadre: Api) -> None:
     before = cadre.cursor()
-    response = cadre.http.post("/api/v1/push", content=b'{"device_id": "d", "items": [', headers={"Content-Type": "application/json"})
+    response = cadre.http.post(
+        "/api/v1/push", content=b'{"device_id": "d", "items": [', headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422
     assert "json" in _error(response)["message"].lower()
     assert cadre.pull_all(before)[0] == []
@@ -31,9 +33,13 @@ def test_wrong_types_and_unknown_fields_in_the_envelope_name_the_field(cadre: Ap
     assert response.status_code == 422
     error = _error(response)
     assert error["code"] == "invalid_request" and "items.0.rev" in error["message"]
-    response = cadre.http.post("/api/v1/push", json={"device_id": "d", "items": [item("enterprise", e)], "extra": 1})
+    response = cadre.http.post(
+        "/api/v1/push", json={"device_id": "d", "items": [item("enterprise", e)], "extra": 1}
+    )
     assert response.status_code == 422 and "extra" in _error(response)["message"]
-    response = cadre.http.post("/api/v1/push", json={"device_id": "d", "items": [{**item("enterprise", e), "kind": "car"}]})
+    response = cadre.http.post(
+        "/api/v1/push", json={"device_id": "d", "items": [{**item("enterprise", e), "kind": "car"}]}
+    )
     assert response.status_code == 422 and "items.0.kind" in _error(response)["message"]
     assert cadre.record("enterprise", e["id"]) is None
 
@@ -72,25 +78,33 @@ def test_a_gzip_bomb_is_refused_without_inflating_it(cadre: Api) -> None:
     parts.append(packer.compress(b'"}') + packer.flush())
     body = b"".join(parts)
     assert len(body) < MAX_BODY_BYTES
-    response = cadre.http.post("/api/v1/push", content=body,
-                               headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    response = cadre.http.post(
+        "/api/v1/push", content=body, headers={"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    )
     assert response.status_code == 413 and "decompressed" in _error(response)["message"]
     assert cadre.record("enterprise", e["id"]) is None
 
 
 def test_a_body_that_is_not_gzip_is_400(cadre: Api) -> None:
-    response = cadre.http.post("/api/v1/push", content=b"not gzip at all",
-                               headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    response = cadre.http.post(
+        "/api/v1/push",
+        content=b"not gzip at all",
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     assert response.status_code == 400 and _error(response)["code"] == "bad_gzip"
     truncated = gzip.compress(orjson.dumps({"device_id": "d", "items": []}))[:-6]
-    response = cadre.http.post("/api/v1/push", content=truncated,
-                               headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    response = cadre.http.post(
+        "/api/v1/push",
+        content=truncated,
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     assert response.status_code == 400
 
 
 def test_an_unknown_content_encoding_is_415(cadre: Api) -> None:
-    response = cadre.http.post("/api/v1/push", content=b"{}",
-                               headers={"Content-Type": "application/json", "Content-Encoding": "br"})
+    response = cadre.http.post(
+        "/api/v1/push", content=b"{}", headers={"Content-Type": "application/json", "Content-Encoding": "br"}
+    )
     assert response.status_code == 415
 
 
@@ -105,21 +119,37 @@ def test_bodies_the_fast_json_parser_refuses_get_the_same_answers_as_before(cadr
     # the push body is read by pydantic-core; whatever it refuses is read again the way FastAPI always read it
     e = enterprise()
     good = orjson.dumps({"device_id": "d", "items": [item("enterprise", e)]})
-    with_bom = cadre.http.post("/api/v1/push", content=b"\xef\xbb\xbf" + good, headers={"Content-Type": "application/json"})
+    with_bom = cadre.http.post(
+        "/api/v1/push", content=b"\xef\xbb\xbf" + good, headers={"Content-Type": "application/json"}
+    )
     assert with_bom.status_code == 200 and with_bom.json()["results"][0]["status"] == "accepted"
-    trailing = cadre.http.post("/api/v1/push", content=good + b" x", headers={"Content-Type": "application/json"})
+    trailing = cadre.http.post(
+        "/api/v1/push", content=good + b" x", headers={"Content-Type": "application/json"}
+    )
     assert trailing.status_code == 422
-    assert _error(trailing)["errors"][0] == {"field": str(len(good.decode()) + 1), "code": "json_invalid", "vi": "không hợp lệ: JSON decode error",
-                                             "en": "JSON decode error"}
-    for body, headers in ((b"[]", {"Content-Type": "application/json"}), (good, {"Content-Type": "text/plain"}),
-                          (good, {})):
+    assert _error(trailing)["errors"][0] == {
+        "field": str(len(good.decode()) + 1),
+        "code": "json_invalid",
+        "vi": "không hợp lệ: JSON decode error",
+        "en": "JSON decode error",
+    }
+    for body, headers in (
+        (b"[]", {"Content-Type": "application/json"}),
+        (good, {"Content-Type": "text/plain"}),
+        (good, {}),
+    ):
         response = cadre.http.post("/api/v1/push", content=body, headers=headers)
         assert response.status_code == 422
-        assert [(p["field"], p["code"]) for p in _error(response)["errors"]] == [("body", "model_attributes_type")]
+        assert [(p["field"], p["code"]) for p in _error(response)["errors"]] == [
+            ("body", "model_attributes_type")
+        ]
     empty = cadre.http.post("/api/v1/push", content=b"", headers={"Content-Type": "application/json"})
     assert empty.status_code == 422 and _error(empty)["message"] == "invalid request: body: Field required"
-    undecodable = cadre.http.post("/api/v1/push", content=b'{"device_id": "\xff", "items": []}',
-                                  headers={"Content-Type": "application/json"})
+    undecodable = cadre.http.post(
+        "/api/v1/push",
+        content=b'{"device_id": "\xff", "items": []}',
+        headers={"Content-Type": "application/json"},
+    )
     assert undecodable.status_code == 400 and _error(undecodable)["code"] == "bad_request"
 
 
@@ -127,7 +157,9 @@ def test_a_push_without_a_token_is_401_whatever_its_body(module_server) -> None:
     anonymous = Api(module_server.url, None)
     try:
         for body in (b"{", b'{"device_id": "d", "items": []}'):
-            response = anonymous.http.post("/api/v1/push", content=body, headers={"Content-Type": "application/json"})
+            response = anonymous.http.post(
+                "/api/v1/push", content=body, headers={"Content-Type": "application/json"}
+            )
             assert response.status_code == 401 and _error(response)["code"] == "unauthorized"
     finally:
         anonymous.close()
@@ -141,4 +173,6 @@ def test_each_result_has_every_item_result_field_in_order(cadre: Api) -> None:
     results = response.json()["results"]
     for result in results:
         assert list(result) == list(ItemResult.model_fields)
-    assert PushResponse.model_validate_json(response.content).results[1].errors[0].field == "registered_workers"
+    assert (
+        PushResponse.model_validate_json(response.content).results[1].errors[0].field == "registered_workers"
+    )

@@ -37,7 +37,9 @@ def test_pull_brings_deletions_of_an_enterprise_and_its_visits(admin: Api, make_
     assert admin.http.delete(f"/api/v1/enterprises/{e['id']}").json()["deleted_visits"] == 1
     changes, _ = cadre.pull_all(start)
     assert {(c["kind"], c["id"], c["op"], c["record"]) for c in changes} == {
-        ("enterprise", e["id"], "delete", None), ("visit", v["id"], "delete", None)}
+        ("enterprise", e["id"], "delete", None),
+        ("visit", v["id"], "delete", None),
+    }
     assert cadre.record("enterprise", e["id"]) is None and cadre.record("visit", v["id"]) is None
 
 
@@ -48,7 +50,9 @@ def test_pull_brings_reassignments(admin: Api, make_api) -> None:
     start = b.cursor()
     admin.push([item("enterprise", {**e, "assigned_to": b.name}, rev=2, base=1)])
     changes, _ = b.pull_all(start)
-    assert [(c["id"], c["server_version"], c["record"]["assigned_to"]) for c in changes] == [(e["id"], 2, b.name)]
+    assert [(c["id"], c["server_version"], c["record"]["assigned_to"]) for c in changes] == [
+        (e["id"], 2, b.name)
+    ]
 
 
 def test_a_record_changed_twice_appears_once_at_its_latest_version(admin: Api) -> None:

@@ -23,11 +23,17 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 EXAMPLES = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 15}
 
 
-@pytest.mark.parametrize(("role", "mode"), [
-    ("admin", GenerationMode.POSITIVE), ("cadre", GenerationMode.POSITIVE), ("admin", GenerationMode.NEGATIVE),
-])
-def test_generated_requests_get_no_5xx_and_documented_responses(module_server, make_api, role: str,
-                                                                mode: GenerationMode) -> None:
+@pytest.mark.parametrize(
+    ("role", "mode"),
+    [
+        ("admin", GenerationMode.POSITIVE),
+        ("cadre", GenerationMode.POSITIVE),
+        ("admin", GenerationMode.NEGATIVE),
+    ],
+)
+def test_generated_requests_get_no_5xx_and_documented_responses(
+    module_server, make_api, role: str, mode: GenerationMode
+) -> None:
     api: Api = make_api(role)
     # some data, so listings, pulls and conflicts have something to return
     api.push([item("enterprise", enterprise()) for _ in range(3)])
@@ -39,8 +45,13 @@ def test_generated_requests_get_no_5xx_and_documented_responses(module_server, m
         if mode is GenerationMode.NEGATIVE and operation.path.endswith("/health"):
             continue  # no parameters, no body: nothing to get wrong
 
-        @settings(max_examples=EXAMPLES[mode], deadline=None, database=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES[mode],
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy(generation_mode=mode))
         def check(case: schemathesis.Case) -> None:
             case.call_and_validate(base_url=module_server.url, headers=headers, checks=CHECKS, timeout=30)
