@@ -24,6 +24,7 @@ import os
 import platform
 import secrets
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -33,11 +34,15 @@ from typing import Any
 
 import httpx
 
-from fieldapp.core.records import Enterprise, Visit
-from fieldapp.settings import Settings
-from fieldapp.store import Store
-from sync.client import SyncClient, SyncProgress
-from sync.server.testing import LiveServer
+# the live-server harness lives with the tests (it is not part of the product)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from support.live_server import LiveServer  # noqa: E402
+
+from fieldapp.core.records import Enterprise, Visit  # noqa: E402
+from fieldapp.settings import Settings  # noqa: E402
+from fieldapp.store import Store  # noqa: E402
+from sync.client import SyncClient, SyncProgress  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 CADRE = "bench_cadre"

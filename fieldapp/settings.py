@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
@@ -14,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from fieldapp.core.errors import RecordError, custom_error, problems_from_validation
 from fieldapp.core.records import new_id
+from fieldapp.files import write_atomic
 
 __all__ = [
     "ENV_DATA_DIR",
@@ -23,7 +23,6 @@ __all__ = [
     "mask_token",
     "resolve_data_dir",
     "save_settings",
-    "write_atomic",
 ]
 
 ENV_DATA_DIR = "FIELDAPP_DATA_DIR"
@@ -90,27 +89,6 @@ def mask_token(token: str | None) -> str | None:
     if not token:
         return token
     return "…" + token[-4:] if len(token) >= 16 else "…"
-
-
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write *payload* to *path* so that a crash leaves either the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        dir_fd = os.open(path.parent, os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 def load_settings(data_dir: Path) -> Settings:

@@ -24,9 +24,9 @@ from fieldapp.cli.output import guarded, print_json, print_table, say, text
 from fieldapp.cli.params import CLASS_STATUS
 from fieldapp.core.classify import Classification
 from fieldapp.core.labels import Lang, field_label
+from fieldapp.files import write_atomic
 from fieldapp.io.importer import plan_import
 from fieldapp.io.readers import read_table
-from fieldapp.settings import write_atomic
 
 __all__ = ["COMMANDS", "CSV_COLUMNS", "classify"]
 

@@ -23,8 +23,8 @@ from typing import Any
 import orjson
 
 from fieldapp.core.records import SCHEMA_VERSION, Enterprise, Visit
+from fieldapp.files import write_atomic
 from fieldapp.io.errors import FileProblem
-from fieldapp.settings import write_atomic
 
 __all__ = [
     "CLASSIFICATION_COLUMNS",

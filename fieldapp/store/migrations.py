@@ -71,7 +71,7 @@ def _revalidated(model: type[Record], doc: dict[str, Any], path: Path) -> dict[s
 
 def back_up(folder: Path, paths: list[Path], version: int) -> None:
     """Copy each existing, non-empty file in *paths* to ``NAME.vVERSION.bak`` before a migration rewrites it."""
-    from fieldapp.settings import write_atomic
+    from fieldapp.files import write_atomic
 
     for path in paths:
         if path.exists() and path.stat().st_size > 0:

@@ -4,7 +4,7 @@ Files in the data folder:
 
 - ``store.json``: the snapshot, a plain TinyDB JSON file (any TinyDB can read it). Its ``_store`` table holds
   ``schema_version`` and ``seq``, the last log line it contains. It is only ever replaced whole: temp file,
-  fsync, ``os.replace``, fsync of the folder (``fieldapp.settings.write_atomic``).
+  fsync, ``os.replace``, fsync of the folder (``fieldapp.files.write_atomic``).
 - ``store.wal``: the write-ahead log (``fieldapp.store.wal``), emptied after each snapshot.
 
 ``commit(ops)`` appends one fsynced log line and then applies it to the in-memory tables that ``read()`` hands
@@ -23,7 +23,7 @@ import orjson
 from tinydb.storages import Storage
 
 from fieldapp.core.records import SCHEMA_VERSION
-from fieldapp.settings import write_atomic
+from fieldapp.files import write_atomic
 from fieldapp.store import migrations
 from fieldapp.store.errors import StoreCorrupt, StoreError, StoreReadOnly, StoreTooNew
 from fieldapp.store.wal import Op, WriteAheadLog, encode_line, read_wal

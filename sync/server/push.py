@@ -155,8 +155,10 @@ class _Applier:
         )
         self._check_owners(valid)
         codes = [
-            p.content["tax_code"] for p in valid if p.item.kind == "enterprise" and p.content["tax_code"]
-        ]  # type: ignore[index]
+            p.content["tax_code"]  # type: ignore[index]
+            for p in valid
+            if p.item.kind == "enterprise" and p.content["tax_code"]  # type: ignore[index]
+        ]
         self.tax_codes = load_tax_codes(self.session, codes)
         stale = [
             p.key for p in valid if p.key in self.states and self.states[p.key].content_hash != p.content_hash

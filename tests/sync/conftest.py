@@ -9,7 +9,7 @@
 - ``module_server``: one server per test module and backend, for tests that need no clean slate (use fresh ids
   and user names).
 
-A LiveServer (``sync.server.testing``) runs ``python -m sync.server serve`` on a free 127.0.0.1 port (after
+A LiveServer (``tests/support/live_server.py``) runs ``python -m sync.server serve`` on a free 127.0.0.1 port (after
 ``db upgrade``) and offers ``.url``, ``.database_url``, ``.add_user(name, role="cadre") -> token``, ``.kill()``
 (SIGKILL), ``.restart()``, ``.stop()`` and ``.log()`` (its output so far).
 """
@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from sync.server.testing import LiveServer
+from support.live_server import LiveServer
 
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 
@@ -95,7 +94,7 @@ def database_url(db_backend: str, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-# --- server processes (sync.server.testing.LiveServer) ------------------------------------------------
+# --- server processes (support.live_server.LiveServer) ------------------------------------------------
 @pytest.fixture
 def server_factory(database_url: str, tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     """Start servers: ``server_factory(database_url=None, workers=1)``; all stopped at teardown."""

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.live_server import LiveServer
 from textual.widgets import DataTable, ProgressBar, Static
 
 from fieldapp.settings import load_settings, save_settings
 from fieldapp.store import Store
 from fieldapp.tui.screens.sync import SyncScreen
-from sync.server.testing import LiveServer
 
 from .conftest import QUYNH_LUU, build_app, ready, settle
 

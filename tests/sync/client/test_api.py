@@ -7,7 +7,6 @@ import inspect
 import orjson
 
 import sync.client
-from sync._push import batches
 from sync.client import (
     SyncAuthError,
     SyncCancelled,
@@ -17,6 +16,7 @@ from sync.client import (
     SyncProtocolError,
     SyncSummary,
 )
+from sync.client._push import batches
 
 
 def test_all_names_everything_public_and_nothing_else() -> None:

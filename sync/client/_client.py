@@ -1,21 +1,4 @@
-"""The laptop's sync client: push every pending record to the central server in batches, then pull its changes.
-
-    client = SyncClient(store, settings)
-    summary = client.run(progress=callback)     # callback(SyncProgress) from the calling thread
-    client.resolve("enterprise", id, "mine")    # settle a conflict listed by store.sync_issues()
-
-Exceptions (all carry ``.message(lang)`` in Vietnamese and English, and ``.summary``, the work done so far):
-
-    SyncError
-    ├── SyncConfigError        no server or no token configured
-    ├── SyncAuthError          401 (missing, wrong or revoked token) or 403 (not allowed)
-    ├── SyncNetworkError       connection errors, timeouts, 429 or 5xx past the retry budget; bad TLS certificate
-    ├── SyncProtocolError      an answer the client cannot read, or an unexpected 4xx
-    └── SyncCancelled          cancel() was called
-
-Whatever stops a sync, nothing is lost: a record is marked synced only when the server's answer for it arrived, and
-the pull cursor moves only after its page is applied. Running the sync again is always safe.
-"""
+"""SyncClient: one run pushes every pending record, then pulls; resolve() settles a sync issue."""
 
 from __future__ import annotations
 
@@ -29,39 +12,21 @@ from typing import TYPE_CHECKING, Literal
 import httpx
 
 from fieldapp.core.records import Record, utcnow
-from sync import _pull, _push, _records
-from sync._errors import (
-    SyncAuthError,
-    SyncCancelled,
+from sync.client import _pull, _push, _records
+from sync.client._errors import (
     SyncConfigError,
     SyncError,
-    SyncNetworkError,
-    SyncProtocolError,
 )
-from sync._http import DEFAULT_TIMEOUT, RetryPolicy
-from sync._http import HttpSession as _HttpSession
-from sync._models import SyncProgress, SyncSummary
-from sync._pull import CURSOR_KEY
+from sync.client._http import DEFAULT_TIMEOUT, RetryPolicy
+from sync.client._http import HttpSession as _HttpSession
+from sync.client._models import SyncProgress, SyncSummary
 from sync.protocol import MAX_BODY_BYTES, MAX_PULL_PAGE, MAX_PUSH_ITEMS, Kind
 
 if TYPE_CHECKING:
     from fieldapp.settings import Settings
     from fieldapp.store import Store
 
-__all__ = [
-    "CURSOR_KEY",
-    "LAST_SYNC_KEY",
-    "RetryPolicy",
-    "SyncAuthError",
-    "SyncCancelled",
-    "SyncClient",
-    "SyncConfigError",
-    "SyncError",
-    "SyncNetworkError",
-    "SyncProgress",
-    "SyncProtocolError",
-    "SyncSummary",
-]
+__all__ = ["LAST_SYNC_KEY", "SyncClient"]
 
 #: the store meta key holding the last sync's summary (``SyncSummary.to_dict()`` plus ``at``), for the Sync screen
 LAST_SYNC_KEY = "last_sync"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from fieldapp.core.labels import Lang
 
 if TYPE_CHECKING:
-    from sync._models import SyncSummary
+    from sync.client._models import SyncSummary
 
 __all__ = [
     "SyncAuthError",

@@ -15,10 +15,10 @@ from pydantic import ValidationError
 
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.records import Record
-from sync._errors import SyncProtocolError
-from sync._http import HttpSession
-from sync._models import SyncProgress, SyncSummary
-from sync._records import get_record, issue, server_copy
+from sync.client._errors import SyncProtocolError
+from sync.client._http import HttpSession
+from sync.client._models import SyncProgress, SyncSummary
+from sync.client._records import get_record, issue, server_copy
 from sync.protocol import MAX_PULL_PAGE, Change, PullResponse
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import orjson
 
-from sync._errors import SyncAuthError, SyncCancelled, SyncNetworkError, SyncProtocolError
+from sync.client._errors import SyncAuthError, SyncCancelled, SyncNetworkError, SyncProtocolError
 from sync.protocol import API_PREFIX
 
 __all__ = ["DEFAULT_TIMEOUT", "HttpSession", "RetryPolicy", "api_base"]

@@ -18,10 +18,10 @@ import orjson
 from pydantic import ValidationError
 
 from fieldapp.core.errors import RecordError
-from sync._errors import SyncAuthError, SyncError, SyncProtocolError
-from sync._http import HttpSession
-from sync._models import SyncProgress, SyncSummary
-from sync._records import get_record, issue, mark_synced_many, server_copy
+from sync.client._errors import SyncAuthError, SyncError, SyncProtocolError
+from sync.client._http import HttpSession
+from sync.client._models import SyncProgress, SyncSummary
+from sync.client._records import get_record, issue, mark_synced_many, server_copy
 from sync.protocol import MAX_BODY_BYTES, MAX_PUSH_ITEMS, ItemResult, Kind, PushResponse
 
 if TYPE_CHECKING:

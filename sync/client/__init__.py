@@ -1,0 +1,49 @@
+"""The laptop's sync client: push every pending record to the central server in batches, then pull its changes.
+
+    client = SyncClient(store, settings)
+    summary = client.run(progress=callback)     # callback(SyncProgress) from the calling thread
+    client.resolve("enterprise", id, "mine")    # settle a conflict listed by store.sync_issues()
+
+Exceptions (all carry ``.message(lang)`` in Vietnamese and English, and ``.summary``, the work done so far):
+
+    SyncError
+    ├── SyncConfigError        no server or no token configured
+    ├── SyncAuthError          401 (missing, wrong or revoked token) or 403 (not allowed)
+    ├── SyncNetworkError       connection errors, timeouts, 429 or 5xx past the retry budget; bad TLS certificate
+    ├── SyncProtocolError      an answer the client cannot read, or an unexpected 4xx
+    └── SyncCancelled          cancel() was called
+
+Whatever stops a sync, nothing is lost: a record is marked synced only when the server's answer for it arrived, and
+the pull cursor moves only after its page is applied. Running the sync again is always safe.
+
+The modules behind this façade are private (``_client``, ``_push``, ``_pull``, ``_http``, ``_records``, ``_models``,
+``_errors``); import from ``sync.client`` only.
+"""
+
+from sync.client._client import LAST_SYNC_KEY, SyncClient
+from sync.client._errors import (
+    SyncAuthError,
+    SyncCancelled,
+    SyncConfigError,
+    SyncError,
+    SyncNetworkError,
+    SyncProtocolError,
+)
+from sync.client._http import RetryPolicy
+from sync.client._models import SyncProgress, SyncSummary
+from sync.client._pull import CURSOR_KEY
+
+__all__ = [
+    "CURSOR_KEY",
+    "LAST_SYNC_KEY",
+    "RetryPolicy",
+    "SyncAuthError",
+    "SyncCancelled",
+    "SyncClient",
+    "SyncConfigError",
+    "SyncError",
+    "SyncNetworkError",
+    "SyncProgress",
+    "SyncProtocolError",
+    "SyncSummary",
+]
