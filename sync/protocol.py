@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fieldapp.core.kinds import Kind
+
 __all__ = [
     "API_PREFIX",
     "MAX_BODY_BYTES",
@@ -45,7 +47,6 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 #: most changes in one pull page
 MAX_PULL_PAGE = 1000
 
-Kind = Literal["enterprise", "visit"]
 ResultStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
 
 

@@ -11,19 +11,14 @@ from typing import Any
 
 import click
 
-from fieldapp.cli.classifying import (
-    classify_records,
-    classify_store,
-    priority_label,
-    reason_title,
-    status_label,
-)
+from fieldapp.cli.classifying import classify_records, classify_store
 from fieldapp.cli.context import AppContext, pass_app
 from fieldapp.cli.import_cmd import report_invalid
 from fieldapp.cli.output import guarded, print_json, print_table, say, text
 from fieldapp.cli.params import CLASS_STATUS
 from fieldapp.core.classify import Classification
 from fieldapp.core.labels import Lang, field_label
+from fieldapp.core.reasons import priority_label, reason_title, status_label
 from fieldapp.files import write_atomic
 from fieldapp.io.importer import plan_import
 from fieldapp.io.readers import read_table
@@ -149,7 +144,7 @@ def _table(results: Sequence[Classification], rows_of: dict[str, int], lang: Lan
             c.name,
             status_label(c.status, lang),
             priority_label(c.priority, lang),
-            "; ".join(reason_title(r, lang) for r in c.reasons),
+            "; ".join(reason_title(r.code, lang) for r in c.reasons),
         ]
         for c in results
     ]

@@ -7,8 +7,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from fieldapp.core.classify import Classification, classify_all, group_visits
-from fieldapp.core.labels import Lang
-from fieldapp.core.reasons import BASIS_LABELS, PRIORITY_LABELS, REASON_TITLES, STATUS_LABELS, Reason, label
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.rules import load_rules
 
@@ -17,15 +15,7 @@ if TYPE_CHECKING:
 
     from fieldapp.store import Store
 
-__all__ = [
-    "basis_label",
-    "classify_records",
-    "classify_store",
-    "priority_label",
-    "reason_title",
-    "status_label",
-    "summary",
-]
+__all__ = ["classify_records", "classify_store", "summary"]
 
 
 def classify_records(
@@ -51,20 +41,3 @@ def classify_store(
 def summary(c: Classification) -> dict[str, Any]:
     """The short classification shown beside an enterprise: status, basis, reason codes, priority."""
     return {"status": c.status, "basis": c.basis, "reasons": list(c.codes), "priority": c.priority}
-
-
-def status_label(status: str, lang: Lang) -> str:
-    return label(STATUS_LABELS, status, lang)
-
-
-def priority_label(priority: str, lang: Lang) -> str:
-    return label(PRIORITY_LABELS, priority, lang)
-
-
-def basis_label(basis: str, lang: Lang) -> str:
-    return label(BASIS_LABELS, basis, lang)
-
-
-def reason_title(reason: Reason, lang: Lang) -> str:
-    """The short title of a reason (“Enough stable workers”), never its code."""
-    return label(REASON_TITLES, reason.code, lang)

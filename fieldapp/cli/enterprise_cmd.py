@@ -7,19 +7,13 @@ from typing import Any
 
 import click
 
-from fieldapp.cli.classifying import (
-    basis_label,
-    classify_store,
-    priority_label,
-    reason_title,
-    status_label,
-    summary,
-)
+from fieldapp.cli.classifying import classify_store, summary
 from fieldapp.cli.context import AppContext, pass_app
 from fieldapp.cli.output import CliError, guarded, print_json, print_table, say, text
 from fieldapp.cli.params import CLASS_OR_RECORD_STATUS, OWNERSHIP, STATUS
 from fieldapp.core.classify import STATUSES
 from fieldapp.core.labels import field_label, value_label
+from fieldapp.core.reasons import basis_label, priority_label, reason_title, status_label
 from fieldapp.core.records import Enterprise, Ownership, fields_of_type
 
 __all__ = ["COMMANDS", "enterprise"]
@@ -163,7 +157,7 @@ def show(app: AppContext, id_or_tax_code: str, as_json: bool) -> None:
         (text("h_basis", lang), basis_label(c.basis, lang)),
         (text("h_priority", lang), priority_label(c.priority, lang)),
     ]
-    verdict += [(reason_title(r, lang), r.text(lang)) for r in c.reasons]
+    verdict += [(reason_title(r.code, lang), r.text(lang)) for r in c.reasons]
     verdict += [("→", s.text(lang)) for s in c.next_steps]
     print_table(["", ""], verdict, show_header=False)
     if visits:

@@ -27,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.core.issues import SyncIssue
 from fieldapp.core.labels import Lang
 
 __all__ = ["COMMANDS", "sync"]
@@ -53,16 +54,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "issues": ("Cần xử lý", "To settle"),
     "more": ("… và {n} bản ghi khác", "… and {n} more"),
-}
-_STATUS: dict[str, tuple[str, str]] = {
-    "conflict": ("xung đột", "conflict"),
-    "rejected": ("bị từ chối", "rejected"),
-    "deleted": ("máy chủ đã xoá", "deleted on the server"),
-    "unappliable": ("không áp dụng được", "could not be applied"),
-}
-_KIND: dict[str, tuple[str, str]] = {
-    "enterprise": ("doanh nghiệp", "enterprise"),
-    "visit": ("lần thăm", "visit"),
 }
 _SHOWN_ISSUES = 10
 
@@ -118,7 +109,7 @@ def sync(app: AppContext, as_json: bool) -> None:
         if error is not None:
             data["ok"] = False
             data["error"] = {"type": type(error).__name__, "message": error.message(lang)}
-        data["issues"] = issues
+        data["issues"] = [issue.to_doc() for issue in issues]
         click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
     else:
         out = Console(highlight=False)
@@ -162,23 +153,15 @@ def _table(data: dict[str, Any], lang: Lang) -> Table:
     return table
 
 
-def _print_issues(out: Console, issues: list[dict[str, Any]], lang: Lang) -> None:
+def _print_issues(out: Console, issues: list[SyncIssue], lang: Lang) -> None:
     if not issues:
         return
     out.print(f"{_t(_TEXT, 'issues', lang)}:", markup=False)
-    for entry in issues[:_SHOWN_ISSUES]:
-        fields = ", ".join(entry.get("fields") or [])
-        messages = "; ".join(
-            e.get(lang, "") for e in entry.get("errors") or [] if isinstance(e, dict) and e.get(lang)
-        )
-        line = (
-            f"  {_t(_KIND, str(entry.get('kind')), lang)} {entry.get('id')}: "
-            f"{_t(_STATUS, str(entry.get('status')), lang)}"
-        )
-        if fields:
-            line += f" ({fields})"
-        if messages:
-            line += f": {messages}"
+    for issue in issues[:_SHOWN_ISSUES]:
+        line = f"  {issue.kind_label(lang)} {issue.id}: {issue.status_label(lang)}"
+        details = issue.describe(lang)
+        if details:
+            line += f": {details}"
         out.print(line, markup=False)
     if len(issues) > _SHOWN_ISSUES:
         out.print(_t(_TEXT, "more", lang, n=len(issues) - _SHOWN_ISSUES), markup=False)

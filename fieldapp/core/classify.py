@@ -14,7 +14,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Literal
 
-from fieldapp.core.labels import value_label
+from fieldapp.core.i18n import Message
+from fieldapp.core.labels import VALUE_LABELS
 from fieldapp.core.reasons import DIFFICULTY_FLAGS, Reason
 from fieldapp.core.records import Attitude, Enterprise, Visit
 from fieldapp.core.rules import Rules
@@ -256,12 +257,8 @@ def _classify(e: Enterprise, latest: Visit | None, rules: Rules, cutoff: date) -
     if e.has_union:
         status, first, steps = "unionized", Reason("has_union", {"members": e.union_members}), _STEP_RECRUIT
     elif e.status != "active":
-        vi, en = value_label("status", e.status.value, "vi"), value_label("status", e.status.value, "en")
-        status, first, steps = (
-            "not_eligible",
-            Reason("not_operating", {"status_vi": vi, "status_en": en}),
-            _STEP_REOPEN,
-        )
+        shown = Message(VALUE_LABELS[("status", e.status.value)], context="status")
+        status, first, steps = "not_eligible", Reason("not_operating", {"status": shown}), _STEP_REOPEN
     elif stable is None:
         status, first, steps = "unknown", _NO_DATA, _STEP_FIRST_VISIT
     elif not e.legal_entity:
@@ -314,7 +311,7 @@ def _growth_steps(
                 "missing": missing,
                 "applications": applications,
                 "min_members": min_members,
-                "plural": "" if missing == 1 else "s",
             },
+            "one" if missing == 1 else "",  # English says "1 more application"
         ),
     )

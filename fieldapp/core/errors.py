@@ -1,4 +1,4 @@
-"""Validation problems that name the field and say what is wrong, in Vietnamese and in English.
+"""Validation problems that name the field and say what is wrong: a code and its figures, worded by the catalog.
 
 Exceptions:
 
@@ -14,74 +14,47 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from fieldapp.core.labels import Lang, field_label
+from fieldapp.core.i18n import N_, Lang, gettext, translate
+from fieldapp.core.labels import field_label
 
 __all__ = ["MESSAGES", "Problem", "RecordError", "custom_error", "problems_from_validation"]
 
-# error code -> (Vietnamese template, English template); templates may use {limit}, {other}, {choices}, {value}.
-MESSAGES: dict[str, tuple[str, str]] = {
-    "missing": ("bắt buộc phải có", "is required"),
-    "blank": ("không được để trống", "must not be empty"),
-    "not_a_number": ("phải là số nguyên, không phải “{value}”", "must be a whole number, not “{value}”"),
-    "not_text": ("phải là chữ", "must be text"),
-    "not_bool": ("phải là có/không, không phải “{value}”", "must be yes/no, not “{value}”"),
-    "not_a_date": (
-        "phải là ngày dạng YYYY-MM-DD, không phải “{value}”",
-        "must be a date as YYYY-MM-DD, not “{value}”",
+# error code -> English template (a message id: the catalog has its Vietnamese); templates may use {limit},
+# {other}, {choices}, {value}.
+MESSAGES: dict[str, str] = {
+    "missing": N_("is required"),
+    "blank": N_("must not be empty"),
+    "not_a_number": N_("must be a whole number, not “{value}”"),
+    "not_text": N_("must be text"),
+    "not_bool": N_("must be yes/no, not “{value}”"),
+    "not_a_date": N_("must be a date as YYYY-MM-DD, not “{value}”"),
+    "not_a_datetime": N_("must be an ISO 8601 timestamp"),
+    "not_a_uuid": N_("must be a UUID"),
+    "too_small": N_("must not be less than {limit}"),
+    "too_large": N_("must not be greater than {limit}"),
+    "too_long": N_("is longer than {limit} characters"),
+    "choice": N_("must be one of: {choices}"),
+    "unknown_field": N_("is not a known field"),
+    "tax_code_format": N_(
+        "must be 10 digits, or 10 digits + “-” + 3 digits for a branch (e.g. 0101234567-001)"
     ),
-    "not_a_datetime": ("phải là thời điểm ISO 8601", "must be an ISO 8601 timestamp"),
-    "not_a_uuid": ("phải là mã UUID", "must be a UUID"),
-    "too_small": ("không được nhỏ hơn {limit}", "must not be less than {limit}"),
-    "too_large": ("không được lớn hơn {limit}", "must not be greater than {limit}"),
-    "too_long": ("dài quá {limit} ký tự", "is longer than {limit} characters"),
-    "choice": ("phải là một trong: {choices}", "must be one of: {choices}"),
-    "unknown_field": ("không phải là trường hợp lệ", "is not a known field"),
-    "tax_code_format": (
-        "phải gồm 10 chữ số, hoặc 10 chữ số + “-” + 3 chữ số cho chi nhánh (ví dụ 0101234567-001)",
-        "must be 10 digits, or 10 digits + “-” + 3 digits for a branch (e.g. 0101234567-001)",
+    "date_in_future": N_("must not be after today ({limit})"),
+    "exceeds_headcount": N_("must not be greater than the head count ({limit})"),
+    "seasonal_managers_exceed_headcount": N_(
+        "seasonal workers plus managers ({other}) must not exceed the head count ({limit})"
     ),
-    "date_in_future": ("không được sau ngày hôm nay ({limit})", "must not be after today ({limit})"),
-    "exceeds_headcount": (
-        "không được lớn hơn tổng số lao động ({limit})",
-        "must not be greater than the head count ({limit})",
-    ),
-    "seasonal_managers_exceed_headcount": (
-        "lao động thời vụ cộng chủ/quản lý ({other}) không được lớn hơn tổng số lao động ({limit})",
-        "seasonal workers plus managers ({other}) must not exceed the head count ({limit})",
-    ),
-    "before_visit": ("không được trước ngày thăm ({limit})", "must not be before the visit date ({limit})"),
-    "duplicate_tax_code": (
-        "mã số thuế {value} đã có ở doanh nghiệp “{other}”",
-        "tax code {value} already belongs to “{other}”",
-    ),
-    "unknown_enterprise": ("không có doanh nghiệp với mã {value}", "there is no enterprise with id {value}"),
-    "bad_url": (
-        "phải là địa chỉ http:// hoặc https:// có tên máy, ví dụ https://sync.example.vn",
-        "must be an http:// or https:// address with a host, e.g. https://sync.example.vn",
-    ),
-    "invalid": ("không hợp lệ: {value}", "is not valid: {value}"),
+    "before_visit": N_("must not be before the visit date ({limit})"),
+    "duplicate_tax_code": N_("tax code {value} already belongs to “{other}”"),
+    "unknown_enterprise": N_("there is no enterprise with id {value}"),
+    "bad_url": N_("must be an http:// or https:// address with a host, e.g. https://sync.example.vn"),
+    "invalid": N_("is not valid: {value}"),
     # import of outside lists (fieldapp.io)
-    "duplicate_in_file": (
-        "{value} trùng với dòng {other} của tệp",
-        "{value} repeats row {other} of the file",
-    ),
-    "ambiguous_match": (
-        "khớp với {other} doanh nghiệp cùng tên và phường/xã; hãy ghi mã số thuế",
-        "matches {other} enterprises with this name and ward; give the tax code",
-    ),
+    "duplicate_in_file": N_("{value} repeats row {other} of the file"),
+    "ambiguous_match": N_("matches {other} enterprises with this name and ward; give the tax code"),
     # rules.toml (fieldapp.core.rules)
-    "rules_syntax": (
-        "tệp {value} không phải TOML hợp lệ: {other}",
-        "file {value} is not valid TOML: {other}",
-    ),
-    "unknown_rule": (
-        "không phải là quy tắc đã biết; các quy tắc: {choices}",
-        "is not a known rule; known rules: {choices}",
-    ),
-    "not_a_share": (
-        "phải là số lớn hơn 0 và không quá 1, không phải “{value}”",
-        "must be a number greater than 0 and at most 1, not “{value}”",
-    ),
+    "rules_syntax": N_("file {value} is not valid TOML: {other}"),
+    "unknown_rule": N_("is not a known rule; known rules: {choices}"),
+    "not_a_share": N_("must be a number greater than 0 and at most 1, not “{value}”"),
 }
 
 
@@ -95,12 +68,11 @@ class Problem:
 
     def message(self, lang: Lang = "vi") -> str:
         """The message alone, e.g. ``không được nhỏ hơn 0``."""
-        vi, en = MESSAGES.get(self.code, MESSAGES["invalid"])
-        template = vi if lang == "vi" else en
+        template = MESSAGES.get(self.code, MESSAGES["invalid"])
         try:
-            return template.format(**self.params)
-        except (KeyError, IndexError):
-            return template
+            return gettext(template, lang, **self.params)
+        except (KeyError, IndexError):  # a problem that lacks one of its template's figures
+            return translate(template, lang)
 
     def describe(self, lang: Lang = "vi") -> str:
         """The field's label with the message, e.g. ``Lao động thời vụ (seasonal): không được nhỏ hơn 0``."""
@@ -118,7 +90,12 @@ class RecordError(ValueError):
         super().__init__("; ".join(p.describe("en") for p in self.problems))
 
     def describe(self, lang: Lang = "vi") -> str:
+        """Every problem, each naming its field, in *lang*."""
         return "; ".join(p.describe(lang) for p in self.problems)
+
+    def message(self, lang: Lang = "vi") -> str:
+        """The same as ``describe`` (every exception shown to a person has ``message(lang)``)."""
+        return self.describe(lang)
 
     @property
     def fields(self) -> list[str]:
@@ -127,7 +104,7 @@ class RecordError(ValueError):
 
 def custom_error(code: str, **params: Any) -> PydanticCustomError:
     """An error for a pydantic validator, carrying one of our codes (see MESSAGES)."""
-    return PydanticCustomError(code, MESSAGES.get(code, MESSAGES["invalid"])[1], params)
+    return PydanticCustomError(code, MESSAGES.get(code, MESSAGES["invalid"]), params)
 
 
 _TYPE_TO_CODE = {

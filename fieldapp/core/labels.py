@@ -1,87 +1,85 @@
-"""Bilingual labels for record fields and choice values: the one source of truth for how they are named."""
+"""Labels for record fields and choice values: the one source of truth for how they are named.
+
+The tables hold English message ids (marked with ``NC_``); the catalog (``fieldapp.core.i18n``) translates them.
+A field label has the context ``field``; a value label has its field's name as context (``status`` of an
+enterprise: "Active", "Suspended").
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from fieldapp.core.i18n import NC_, Lang, translate
 
 __all__ = ["FIELD_LABELS", "VALUE_LABELS", "Lang", "field_label", "value_label"]
 
-Lang = Literal["vi", "en"]
-
-# field name -> (Vietnamese, English)
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "id": ("Mã bản ghi", "Record id"),
-    "name": ("Tên doanh nghiệp", "Enterprise name"),
-    "tax_code": ("Mã số thuế", "Tax code"),
-    "address": ("Địa chỉ", "Address"),
-    "ward": ("Phường/Xã", "Ward"),
-    "district": ("Quận/Huyện", "District"),
-    "ownership": ("Loại hình", "Ownership"),
-    "status": ("Trạng thái", "Status"),
-    "legal_entity": ("Có tư cách pháp nhân", "Legal entity"),
-    "family_business": ("Doanh nghiệp gia đình", "Family business"),
-    "has_union": ("Đã có CĐCS", "Has a grassroots union"),
-    "union_members": ("Số đoàn viên", "Union members"),
-    "registered_workers": ("Số lao động (theo danh sách)", "Registered workers"),
-    "assigned_to": ("Cán bộ phụ trách", "Assigned cadre"),
-    "enterprise_id": ("Doanh nghiệp", "Enterprise"),
-    "visited_on": ("Ngày thăm", "Visit date"),
-    "cadre": ("Cán bộ", "Cadre"),
-    "headcount": ("Tổng số lao động", "Head count"),
-    "seasonal": ("Lao động thời vụ", "Seasonal workers"),
-    "managers": ("Chủ/quản lý", "Owners and managers"),
-    "attitude": ("Thái độ chủ doanh nghiệp", "Employer attitude"),
-    "applications": ("Số đơn gia nhập", "Applications"),
-    "note": ("Ghi chú", "Note"),
-    "next_visit_on": ("Ngày thăm tiếp theo", "Next visit"),
-    "created_at": ("Tạo lúc", "Created at"),
-    "updated_at": ("Cập nhật lúc", "Updated at"),
-    "schema_version": ("Phiên bản dữ liệu", "Schema version"),
-    "rev": ("Lần sửa", "Revision"),
-    "pending_since": ("Chờ đồng bộ từ", "Pending since"),
-    "server_version": ("Phiên bản máy chủ", "Server version"),
-    "language": ("Ngôn ngữ", "Language"),
-    "theme": ("Giao diện", "Theme"),
-    "server": ("Máy chủ", "Server"),
-    "token": ("Mã truy cập", "Access token"),
-    "verify_tls": ("Kiểm tra chứng chỉ TLS", "Verify TLS"),
-    # eligibility rules (fieldapp/core/rules.toml)
-    "rules.toml": ("Tệp quy tắc", "Rules file"),
-    "min_members": ("Số đoàn viên/đơn gia nhập tối thiểu", "Minimum members or applications"),
-    "small_size": ("Ngưỡng doanh nghiệp nhỏ (lao động)", "Small-enterprise threshold (workers)"),
-    "seasonal_share": ("Tỷ lệ lao động thời vụ", "Seasonal share"),
-    "stale_months": ("Số tháng coi là số liệu cũ", "Months before data is stale"),
-    "priority_size": ("Số lao động ổn định để ưu tiên", "Stable workers for high priority"),
+#: field name -> label (context "field")
+FIELD_LABELS: dict[str, str] = {
+    "id": NC_("field", "Record id"),
+    "name": NC_("field", "Enterprise name"),
+    "tax_code": NC_("field", "Tax code"),
+    "address": NC_("field", "Address"),
+    "ward": NC_("field", "Ward"),
+    "district": NC_("field", "District"),
+    "ownership": NC_("field", "Ownership"),
+    "status": NC_("field", "Status"),
+    "legal_entity": NC_("field", "Legal entity"),
+    "family_business": NC_("field", "Family business"),
+    "has_union": NC_("field", "Has a grassroots union"),
+    "union_members": NC_("field", "Union members"),
+    "registered_workers": NC_("field", "Registered workers"),
+    "assigned_to": NC_("field", "Assigned cadre"),
+    "enterprise_id": NC_("field", "Enterprise"),
+    "visited_on": NC_("field", "Visit date"),
+    "cadre": NC_("field", "Cadre"),
+    "headcount": NC_("field", "Head count"),
+    "seasonal": NC_("field", "Seasonal workers"),
+    "managers": NC_("field", "Owners and managers"),
+    "attitude": NC_("field", "Employer attitude"),
+    "applications": NC_("field", "Applications"),
+    "note": NC_("field", "Note"),
+    "next_visit_on": NC_("field", "Next visit"),
+    "created_at": NC_("field", "Created at"),
+    "updated_at": NC_("field", "Updated at"),
+    "schema_version": NC_("field", "Schema version"),
+    "rev": NC_("field", "Revision"),
+    "pending_since": NC_("field", "Pending since"),
+    "server_version": NC_("field", "Server version"),
+    "language": NC_("field", "Language"),
+    "theme": NC_("field", "Theme"),
+    "server": NC_("field", "Server"),
+    "token": NC_("field", "Access token"),
+    "verify_tls": NC_("field", "Verify TLS"),
+    "rules.toml": NC_("field", "Rules file"),
+    "min_members": NC_("field", "Minimum members or applications"),
+    "small_size": NC_("field", "Small-enterprise threshold (workers)"),
+    "seasonal_share": NC_("field", "Seasonal share"),
+    "stale_months": NC_("field", "Months before data is stale"),
+    "priority_size": NC_("field", "Stable workers for high priority"),
 }
 
-# (field, value) -> (Vietnamese, English)
-VALUE_LABELS: dict[tuple[str, str], tuple[str, str]] = {
-    ("ownership", "state"): ("Nhà nước", "State-owned"),
-    ("ownership", "non_state"): ("Ngoài nhà nước", "Non-state"),
-    ("ownership", "fdi"): ("Có vốn đầu tư nước ngoài (FDI)", "Foreign-invested (FDI)"),
-    ("ownership", "cooperative"): ("Hợp tác xã", "Cooperative"),
-    ("ownership", "household"): ("Hộ kinh doanh", "Household business"),
-    ("status", "active"): ("Đang hoạt động", "Active"),
-    ("status", "suspended"): ("Tạm ngừng", "Suspended"),
-    ("status", "dissolved"): ("Đã giải thể", "Dissolved"),
-    ("attitude", "supportive"): ("Ủng hộ", "Supportive"),
-    ("attitude", "neutral"): ("Trung lập", "Neutral"),
-    ("attitude", "reluctant"): ("E ngại", "Reluctant"),
-    ("attitude", "hostile"): ("Phản đối", "Hostile"),
+#: (field, value) -> label (context: the field)
+VALUE_LABELS: dict[tuple[str, str], str] = {
+    ("ownership", "state"): NC_("ownership", "State-owned"),
+    ("ownership", "non_state"): NC_("ownership", "Non-state"),
+    ("ownership", "fdi"): NC_("ownership", "Foreign-invested (FDI)"),
+    ("ownership", "cooperative"): NC_("ownership", "Cooperative"),
+    ("ownership", "household"): NC_("ownership", "Household business"),
+    ("status", "active"): NC_("status", "Active"),
+    ("status", "suspended"): NC_("status", "Suspended"),
+    ("status", "dissolved"): NC_("status", "Dissolved"),
+    ("attitude", "supportive"): NC_("attitude", "Supportive"),
+    ("attitude", "neutral"): NC_("attitude", "Neutral"),
+    ("attitude", "reluctant"): NC_("attitude", "Reluctant"),
+    ("attitude", "hostile"): NC_("attitude", "Hostile"),
 }
 
 
 def field_label(field: str, lang: Lang = "vi") -> str:
     """The label of *field* in *lang*; the field name itself when it has none."""
-    pair = FIELD_LABELS.get(field)
-    if pair is None:
-        return field
-    return pair[0] if lang == "vi" else pair[1]
+    msgid = FIELD_LABELS.get(field)
+    return field if msgid is None else translate(msgid, lang, "field")
 
 
 def value_label(field: str, value: str, lang: Lang = "vi") -> str:
     """The label of a choice *value* of *field* in *lang*; the value itself when it has none."""
-    pair = VALUE_LABELS.get((field, value))
-    if pair is None:
-        return value
-    return pair[0] if lang == "vi" else pair[1]
+    msgid = VALUE_LABELS.get((field, value))
+    return value if msgid is None else translate(msgid, lang, field)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Self, cast, get_args
@@ -44,6 +45,7 @@ __all__ = [
     "Ownership",
     "Record",
     "Visit",
+    "content_hash",
     "field_type",
     "fields_of_type",
     "input_fields",
@@ -86,6 +88,11 @@ def utcnow() -> datetime:
 def new_id() -> str:
     """A fresh record id (UUID4, canonical lower-case text)."""
     return str(uuid.uuid4())
+
+
+def content_hash(content: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of a record's content (``Record.content()``): its ``content_hash``."""
+    return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def normalise_tax_code(raw: str) -> str:
@@ -168,7 +175,7 @@ class Record(BaseModel):
     @property
     def content_hash(self) -> str:
         """SHA-256 (hex) of the canonical JSON of the content fields."""
-        return hashlib.sha256(orjson.dumps(self.content(), option=orjson.OPT_SORT_KEYS)).hexdigest()
+        return content_hash(self.content())
 
     @property
     def pending(self) -> bool:

@@ -10,7 +10,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from fieldapp.core.labels import VALUE_LABELS
+from fieldapp.core.i18n import LANGUAGES
+from fieldapp.core.labels import VALUE_LABELS, value_label
 from fieldapp.core.records import Attitude, EnterpriseStatus, Ownership
 from fieldapp.core.text import fold
 
@@ -132,8 +133,8 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "status": tuple(EnterpriseStatus),
     "attitude": tuple(Attitude),
 }
-for (_field, _value), (_vi, _en) in VALUE_LABELS.items():
-    for _label in (_value, _vi, _en):
+for _field, _value in VALUE_LABELS:
+    for _label in (_value, *(value_label(_field, _value, _lang) for _lang in LANGUAGES)):
         _CHOICE_SYNONYMS[_field].setdefault(_key(_label), _value)
 
 

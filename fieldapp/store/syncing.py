@@ -11,7 +11,12 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import ValidationError
+
+from fieldapp.core.issues import SyncIssue
+from fieldapp.core.kinds import Kind
 from fieldapp.core.records import Enterprise, Record, Visit, utcnow
+from fieldapp.store.errors import StoreCorrupt
 
 if TYPE_CHECKING:
     from fieldapp.store.indexes import Indexes
@@ -20,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ISSUES", "META", "Kind", "SyncBookkeeping"]
 
-Kind = Literal["enterprise", "visit"]
 META, ISSUES = "meta", "sync_issues"
 
 
@@ -154,18 +158,25 @@ class SyncBookkeeping:
             return self._index.visits.get(record_id)
         raise ValueError(f"unknown kind: {kind!r}")
 
-    def sync_issues(self) -> list[dict[str, Any]]:
-        """The conflicts and rejections kept from past syncs (each with ``kind`` and ``id``), oldest first."""
+    def sync_issues(self) -> list[SyncIssue]:
+        """The conflicts and rejections kept from past syncs, oldest first."""
         with self._mutex:
             table = self._storage.read().get(ISSUES, {})
             docs = [table[doc_id] for doc_id in sorted(self._ids[ISSUES].of.values(), key=int)]
-            return [{**copy.deepcopy(d["issue"]), "kind": d["kind"], "id": d["id"]} for d in docs]
+        try:
+            return [SyncIssue.from_doc({**d["issue"], "kind": d["kind"], "id": d["id"]}) for d in docs]
+        except ValidationError as exc:
+            raise StoreCorrupt(self._storage.snapshot_path, f"a sync issue is not valid: {exc}") from None
 
-    def set_sync_issue(self, kind: Kind, record_id: str, issue: dict[str, Any]) -> None:
-        """Keep *issue* (JSON-ready) for the record until ``clear_sync_issue``; replaces an earlier one."""
+    def sync_issue(self, kind: Kind, record_id: str) -> SyncIssue | None:
+        """The record's sync issue, or None."""
+        return next((i for i in self.sync_issues() if i.key == (kind, record_id)), None)
+
+    def set_sync_issue(self, issue: SyncIssue) -> None:
+        """Keep *issue* for its record until ``clear_sync_issue``; replaces an earlier one."""
         with self._mutex:
-            doc = {"kind": kind, "id": record_id, "issue": copy.deepcopy(issue)}
-            self._commit([(ISSUES, self._ids[ISSUES].get((kind, record_id)), doc)])
+            doc = {"kind": issue.kind, "id": issue.id, "issue": issue.to_doc()}
+            self._commit([(ISSUES, self._ids[ISSUES].get(issue.key), doc)])
 
     def clear_sync_issue(self, kind: Kind, record_id: str) -> None:
         """Forget the record's sync issue (nothing happens when it has none)."""

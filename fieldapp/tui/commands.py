@@ -83,7 +83,7 @@ class FieldCommands(Provider):
         for status in STATUSES:
             yield _("Filter: {what}", what=status_label(status)), partial(self._filter, status=status), ""
         for priority in PRIORITIES:
-            what = f"{_('Priority')} {priority_label(priority)}"
+            what = _("Priority") + " " + priority_label(priority)
             yield _("Filter: {what}", what=what), partial(self._filter, priority=priority), ""
         yield (
             _("Filter: follow-up due"),

@@ -1,51 +1,21 @@
-"""The terminal app's one translation layer: gettext catalogs (``locale/<lang>/LC_MESSAGES/fieldapp.po``) read with Babel.
+"""The terminal app's language: which one is shown now, and ``_()`` to translate into it.
 
-Every user-visible string of the app goes through ``_()`` (translated now) or ``N_()`` (marked for the catalogs,
-translated later, e.g. binding descriptions declared at class level). Message ids are the English text, as gettext
-does it; both catalogs must hold every id (``tests/tui/test_i18n.py`` scans the source for these calls).
-
-Field and value labels are not here: they come from ``fieldapp.core.labels`` (``field()``/``value()`` below wrap
-them in the current language), and status labels from the classifier.
+The catalog is the project's one catalog (``fieldapp.core.i18n``); the app only adds the current language, which
+is process-wide state since the app shows one language at a time (like gettext's ``install()``). Every user-visible
+string of the app goes through ``_()`` (translated now) or ``N_()`` (marked, translated where it is shown, e.g.
+binding descriptions declared at class level); field and value labels come from ``fieldapp.core.labels``.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from babel.messages.pofile import read_po
+from fieldapp.core.i18n import LANGUAGES, N_, Lang, Message, gettext
+from fieldapp.core.labels import field_label, value_label
 
-from fieldapp.core.labels import Lang, field_label, value_label
+__all__ = ["LANGUAGES", "N_", "_", "field", "language", "render", "set_language", "value"]
 
-__all__ = [
-    "DOMAIN",
-    "LANGUAGES",
-    "LOCALE_DIR",
-    "N_",
-    "_",
-    "catalog",
-    "field",
-    "language",
-    "set_language",
-    "value",
-]
-
-DOMAIN = "fieldapp"
-LOCALE_DIR = Path(__file__).with_name("locale")
-LANGUAGES: tuple[Lang, ...] = ("vi", "en")
-
-# The app shows one language at a time, so the current one is process-wide state (like gettext's install()).
 _current: list[Lang] = ["vi"]
-
-
-@cache
-def catalog(lang: Lang) -> dict[str, str]:
-    """msgid -> msgstr of *lang*'s catalog (entries with an empty msgstr are left out)."""
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with path.open("rb") as fh:
-        po = read_po(fh, locale=lang, domain=DOMAIN)
-    return {str(m.id): str(m.string) for m in po if m.id and isinstance(m.id, str) and m.string}
 
 
 def set_language(lang: Lang) -> None:
@@ -62,13 +32,12 @@ def language() -> Lang:
 
 def _(msgid: str, /, **params: Any) -> str:
     """*msgid* in the current language, formatted with *params* (``{name}`` placeholders)."""
-    text = catalog(_current[0]).get(msgid, msgid)
-    return text.format(**params) if params else text
+    return gettext(msgid, _current[0], **params)
 
 
-def N_(msgid: str, /) -> str:
-    """Mark *msgid* for the catalogs without translating it yet (translate with ``_()`` where it is shown)."""
-    return msgid
+def render(message: Message) -> str:
+    """A message (a problem, a reason, an error) in the current language."""
+    return message.render(_current[0])
 
 
 def field(name: str) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
+from fieldapp.core.kinds import MODELS
 from fieldapp.core.records import Record, utcnow
 from sync.client import _pull, _push, _records
 from sync.client._errors import (
@@ -154,17 +155,16 @@ class SyncClient:
         the server deleted it). Both clear the issue. Raises ValueError for an unknown choice or when there is no issue
         (or no server copy to take) for that record; RecordError when the server's copy is not valid here.
         """
-        if kind not in _records.MODELS or choice not in ("mine", "server"):
+        if kind not in MODELS or choice not in ("mine", "server"):
             raise ValueError(
                 f"resolve: kind must be enterprise|visit and choice mine|server, not {kind}/{choice}"
             )
-        found = [i for i in self.store.sync_issues() if i.get("kind") == kind and i.get("id") == record_id]
-        if not found:
+        issue = self.store.sync_issue(kind, record_id)
+        if issue is None:
             raise ValueError(f"no sync issue for {kind} {record_id}")
-        issue = found[-1]
         local = _records.get_record(self.store, kind, record_id)
-        status = issue.get("status")
-        version = issue.get("server_version")
+        status = issue.status
+        version = issue.server_version
         result: Record | None
         if choice == "mine":
             if local is None and status == "unappliable":  # nothing of ours to keep: drop the server's copy
@@ -184,10 +184,10 @@ class SyncClient:
                 (self.store.delete_enterprise if kind == "enterprise" else self.store.delete_visit)(record_id)
             result = None
         else:
-            content = issue.get("server_record")
+            content = issue.server_record
             if not content:
                 raise ValueError(f"the server holds no copy of {kind} {record_id}: edit the record instead")
-            result = _records.server_copy(kind, content, version, local)
+            result = _records.server_copy(kind, dict(content), version, local)
             _records.save_record(self.store, result)
         self.store.clear_sync_issue(kind, record_id)
         return result

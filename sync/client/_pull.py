@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from fieldapp.core.errors import Problem, RecordError
+from fieldapp.core.issues import FieldError, SyncIssue
+from fieldapp.core.kinds import Kind
 from fieldapp.core.records import Record
 from sync.client._errors import SyncProtocolError
 from sync.client._http import HttpSession
 from sync.client._models import SyncProgress, SyncSummary
-from sync.client._records import get_record, issue, server_copy
+from sync.client._records import get_record, server_copy
 from sync.protocol import MAX_PULL_PAGE, Change, PullResponse
 
 if TYPE_CHECKING:
@@ -105,7 +107,7 @@ class Puller:
                 self._delete(change)
         return waiting
 
-    def _upsert(self, kind: str, changes: list[Change]) -> list[Change]:
+    def _upsert(self, kind: Kind, changes: list[Change]) -> list[Change]:
         fresh: list[tuple[Change, Record, int | None]] = []  # with the local revision it was decided on
         for change in changes:
             local = get_record(self.store, change.kind, change.id)
@@ -143,9 +145,9 @@ class Puller:
         outcome = self.store.delete_if_synced(change.kind, change.id)
         if outcome == "pending":  # never throw away what the cadre typed: ask on the Sync screen
             self.store.set_sync_issue(
-                change.kind,
-                change.id,
-                issue(change.kind, change.id, "deleted", server_version=change.server_version),
+                SyncIssue(
+                    kind=change.kind, id=change.id, status="deleted", server_version=change.server_version
+                )
             )
         elif outcome == "deleted":
             self.summary.pulled += 1
@@ -153,17 +155,15 @@ class Puller:
     def _unappliable(self, change: Change, errors: list[dict[str, Any]]) -> None:
         self.summary.pull_failed += 1
         self.store.set_sync_issue(
-            change.kind,
-            change.id,
-            issue(
-                change.kind,
-                change.id,
-                "unappliable",
-                fields=[e["field"] for e in errors],
+            SyncIssue(
+                kind=change.kind,
+                id=change.id,
+                status="unappliable",
+                fields=tuple(e["field"] for e in errors),
                 server_record=change.record,
                 server_version=change.server_version,
-                errors=errors,
-            ),
+                errors=tuple(FieldError.model_validate(e) for e in errors),
+            )
         )
 
 

@@ -18,10 +18,11 @@ import orjson
 from pydantic import ValidationError
 
 from fieldapp.core.errors import RecordError
+from fieldapp.core.issues import FieldError, SyncIssue
 from sync.client._errors import SyncAuthError, SyncError, SyncProtocolError
 from sync.client._http import HttpSession
 from sync.client._models import SyncProgress, SyncSummary
-from sync.client._records import get_record, issue, mark_synced_many, server_copy
+from sync.client._records import get_record, mark_synced_many, server_copy
 from sync.protocol import MAX_BODY_BYTES, MAX_PUSH_ITEMS, ItemResult, Kind, PushResponse
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class Pusher:
         """Push everything pending; raises SyncError when the server cannot be reached or understood."""
         records: list[tuple[str, Any]] = [("enterprise", e) for e in self.store.pending_enterprises()]
         records += [("visit", v) for v in self.store.pending_visits()]
-        self._issues = {(i.get("kind", ""), i.get("id", "")) for i in self.store.sync_issues()}
+        self._issues = {i.key for i in self.store.sync_issues()}
         total = len(records)
         self.summary.pushed = total
         self.summary.unanswered = total
@@ -206,17 +207,15 @@ class Pusher:
             self.summary.unanswered -= 1
         kind, record_id = item["kind"], item["id"]
         self.store.set_sync_issue(
-            kind,
-            record_id,
-            issue(
-                kind,
-                record_id,
-                "rejected",
+            SyncIssue(
+                kind=kind,
+                id=record_id,
+                status="rejected",
                 rev=item["rev"],
-                fields=[str(e.get("field", "")) for e in errors],
+                fields=tuple(str(e.get("field", "")) for e in errors),
                 server_version=server_version,
-                errors=errors,
-            ),
+                errors=tuple(FieldError.model_validate(e) for e in errors),
+            )
         )
         self._issues.add((kind, record_id))
 
@@ -232,29 +231,27 @@ class Pusher:
                     merged = server_copy(kind, result.record, result.server_version, local)
                     self.store.compare_and_save([(merged, item["rev"])], allow_pending=True)
                 except RecordError as exc:  # the merge cannot be stored here: a person must look at it
-                    self._keep_issue(item, result, "conflict", [p.as_dict() for p in exc.problems])
+                    self._keep_issue(item, result, [p.as_dict() for p in exc.problems])
                     return
                 if (kind, record_id) in self._issues:
                     self.store.clear_sync_issue(kind, record_id)
             self.summary.merged += 1
             return
-        self._keep_issue(item, result, "conflict", [e.model_dump() for e in result.errors])
+        self._keep_issue(item, result, [e.model_dump() for e in result.errors])
 
-    def _keep_issue(self, item: Item, result: ItemResult, status: str, errors: list[dict[str, Any]]) -> None:
+    def _keep_issue(self, item: Item, result: ItemResult, errors: list[dict[str, Any]]) -> None:
         self.store.set_sync_issue(
-            result.kind,
-            result.id,
-            issue(
-                result.kind,
-                result.id,
-                status,
+            SyncIssue(
+                kind=result.kind,
+                id=result.id,
+                status="conflict",
                 rev=item["rev"],
                 conflict=result.conflict or "hard",
-                fields=result.conflict_fields,
+                fields=tuple(result.conflict_fields),
                 server_record=result.record,
                 server_version=result.server_version,
-                errors=errors,
-            ),
+                errors=tuple(FieldError.model_validate(e) for e in errors),
+            )
         )
         self._issues.add((result.kind, result.id))
 

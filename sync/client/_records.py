@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from fieldapp.core.kinds import MODELS, Kind
 from fieldapp.core.records import Enterprise, Record, Visit, new_id, utcnow
-from sync.protocol import Kind
 
 if TYPE_CHECKING:
     from fieldapp.store import Store
 
-__all__ = ["MODELS", "get_record", "issue", "mark_synced_many", "recreate", "save_record", "server_copy"]
-
-MODELS: dict[str, type[Record]] = {"enterprise": Enterprise, "visit": Visit}
+__all__ = ["get_record", "mark_synced_many", "recreate", "save_record", "server_copy"]
 
 
 def get_record(store: Store, kind: str, record_id: str) -> Record | None:
@@ -31,7 +29,7 @@ def save_record(store: Store, record: Record) -> None:
 
 
 def server_copy(
-    kind: str, content: dict[str, Any], server_version: int | None, local: Record | None = None
+    kind: Kind, content: dict[str, Any], server_version: int | None, local: Record | None = None
 ) -> Record:
     """The server's *content* as a synced local record, keeping *local*'s creation time and revision.
 
@@ -83,30 +81,3 @@ def mark_synced_many(store: Store, marks: Iterable[tuple[Kind, str, int, int | N
     for kind, record_id, rev, version in marks:
         cleared += bool(store.mark_synced(kind, record_id, rev=rev, server_version=version))
     return cleared
-
-
-def issue(
-    kind: str,
-    record_id: str,
-    status: str,
-    *,
-    rev: int | None = None,
-    conflict: str | None = None,
-    fields: Iterable[str] = (),
-    server_record: dict[str, Any] | None = None,
-    server_version: int | None = None,
-    errors: Iterable[dict[str, Any]] = (),
-) -> dict[str, Any]:
-    """A sync issue for the Sync screen (see "Sync issues" in docs/sync.md for the keys)."""
-    return {
-        "kind": kind,
-        "id": record_id,
-        "status": status,
-        "conflict": conflict,
-        "fields": list(fields),
-        "rev": rev,
-        "server_record": server_record,
-        "server_version": server_version,
-        "errors": list(errors),
-        "at": utcnow().isoformat(),
-    }

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.core.errors import RecordError
+from fieldapp.core.kinds import MODELS, Kind
 from sync.server.db import read_session, write_session
 from sync.server.errors import ApiError, problem
 from sync.server.models import Conflict, Record, as_utc
-from sync.server.push import MODELS, today_for_validation
+from sync.server.push import today_for_validation
 from sync.server.recordstore import Batch, State, load_states, lock_counter
 from sync.server.schemas import ConflictOut, ConflictPage, DeleteResult, ResolveRequest
 from sync.server.users import UserInfo
@@ -96,7 +98,9 @@ def resolve_conflict(
             if source is None:
                 raise ApiError(422, "invalid_request", "resolution `edit` needs `record`")
             try:
-                record = MODELS[row.kind].parse({**source, "id": row.record_id}, today=today_for_validation())
+                record = MODELS[cast(Kind, row.kind)].parse(
+                    {**source, "id": row.record_id}, today=today_for_validation()
+                )
             except RecordError as exc:
                 raise ApiError(
                     422, "invalid_record", "the record is not valid", [problem(p) for p in exc.problems]

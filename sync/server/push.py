@@ -8,20 +8,19 @@ writes nothing; the others are written in a few bulk statements.
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import orjson
 from pydantic_core import to_json
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from fieldapp.core.errors import Problem, RecordError
-from fieldapp.core.records import Enterprise, Record, Visit
+from fieldapp.core.kinds import MODELS
+from fieldapp.core.records import content_hash
 from sync.protocol import FieldProblem, PushItem, PushRequest
 from sync.server.db import write_session
 from sync.server.errors import ApiError, problem, server_problem
@@ -38,9 +37,8 @@ from sync.server.recordstore import (
 )
 from sync.server.users import UserInfo
 
-__all__ = ["MODELS", "content_hash", "push", "today_for_validation"]
+__all__ = ["push", "today_for_validation"]
 
-MODELS: dict[str, type[Record]] = {"enterprise": Enterprise, "visit": Visit}
 _ATTEMPTS = 3
 #: one ItemResult, as a dict with ItemResult's fields in its order
 Result = dict[str, Any]
@@ -82,12 +80,6 @@ def _prepare(index: int, item: PushItem, today: date) -> _Prepared:
     prepared.content = record.content()
     prepared.content_hash = content_hash(prepared.content)
     return prepared
-
-
-def content_hash(content: dict[str, Any]) -> str:
-    """Record.content_hash of a record whose content() is *content*, without dumping the record a second time."""
-    # the property recomputes content(); a test holds this equal to it for both kinds
-    return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _check_forged(user: UserInfo, items: list[_Prepared]) -> None:

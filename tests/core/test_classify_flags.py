@@ -9,16 +9,17 @@ import pytest
 
 from fieldapp.core.classify import classify
 from fieldapp.core.reasons import (
-    BASIS_LABELS,
     FLAG_CODES,
     NEXT_STEP_TEXTS,
     PRIORITY_LABELS,
     REASON_TEXTS,
-    REASON_TITLES,
     STATUS_CODES,
     STATUS_LABELS,
     Reason,
-    label,
+    basis_label,
+    priority_label,
+    reason_title,
+    status_label,
 )
 from fieldapp.core.rules import Rules
 
@@ -242,19 +243,20 @@ def test_priority_size_override(make_enterprise, make_visit, rules: Rules) -> No
 
 def test_every_code_has_both_sentences_and_a_title() -> None:
     for code in (*STATUS_CODES, *FLAG_CODES):
-        vi, en = REASON_TEXTS[code]
-        assert vi and en and vi != en
-        assert REASON_TITLES[code][0] and REASON_TITLES[code][1]
-    for table in (STATUS_LABELS, PRIORITY_LABELS, BASIS_LABELS):
-        assert all(vi and en for vi, en in table.values())
+        assert code in REASON_TEXTS
+        assert reason_title(code, "vi") not in ("", code, reason_title(code, "en"))
+    for status in STATUS_LABELS:
+        assert status_label(status, "vi") not in ("", status_label(status, "en"))
+    for priority in PRIORITY_LABELS:
+        assert priority_label(priority, "vi") not in ("", priority_label(priority, "en"))
     assert set(NEXT_STEP_TEXTS).isdisjoint(REASON_TEXTS)
 
 
 def test_labels() -> None:
-    assert label(STATUS_LABELS, "eligible") == "Đủ điều kiện"
-    assert label(STATUS_LABELS, "eligible", "en") == "Eligible"
-    assert label(PRIORITY_LABELS, "low", "en") == "Low"
-    assert label(BASIS_LABELS, "weird") == "weird"
+    assert status_label("eligible") == "Đủ điều kiện"
+    assert status_label("eligible", "en") == "Eligible"
+    assert priority_label("low", "en") == "Low"
+    assert basis_label("weird") == "weird"
 
 
 def test_to_dict_is_the_documented_json_row(make_enterprise, make_visit, rules: Rules) -> None:

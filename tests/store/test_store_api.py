@@ -13,6 +13,7 @@ from store_factories import enterprise, visit
 
 import fieldapp.store as store_pkg
 from fieldapp.core.errors import RecordError
+from fieldapp.core.issues import SyncIssue
 from fieldapp.store import Store, StoreError, StoreReadOnly
 
 
@@ -139,7 +140,7 @@ def test_delete_enterprise_takes_its_visits_and_issues(store: Store, reopen: Cal
     gone = store.save_enterprise(enterprise())
     kept_visit = store.save_visit(visit(keep.id))
     gone_visit = store.save_visit(visit(gone.id))
-    store.set_sync_issue("visit", gone_visit.id, {"status": "rejected"})
+    store.set_sync_issue(SyncIssue(kind="visit", id=gone_visit.id, status="rejected"))
     store.delete_enterprise(gone.id)
     store.delete_enterprise(gone.id)  # twice is harmless
     assert store.get_enterprise(gone.id) is None and store.get_visit(gone_visit.id) is None
@@ -203,21 +204,23 @@ def test_mark_synced_many_one_call(store: Store) -> None:
 
 
 def test_sync_issues(store: Store, reopen: Callable[..., Store]) -> None:
-    store.set_sync_issue("visit", "v1", {"status": "conflict", "fields": ["headcount"]})
-    store.set_sync_issue("enterprise", "e1", {"status": "rejected"})
-    store.set_sync_issue("visit", "v1", {"status": "conflict", "fields": ["note"]})  # replaces
+    store.set_sync_issue(SyncIssue(kind="visit", id="v1", status="conflict", fields=("headcount",), at="1"))
+    store.set_sync_issue(SyncIssue(kind="enterprise", id="e1", status="rejected", at="2"))
+    store.set_sync_issue(
+        SyncIssue(kind="visit", id="v1", status="conflict", fields=("note",), at="3")
+    )  # replaces
     expected = [
-        {"status": "conflict", "fields": ["note"], "kind": "visit", "id": "v1"},
-        {"status": "rejected", "kind": "enterprise", "id": "e1"},
+        SyncIssue(kind="visit", id="v1", status="conflict", fields=("note",), at="3"),
+        SyncIssue(kind="enterprise", id="e1", status="rejected", at="2"),
     ]
     assert store.sync_issues() == expected
-    store.sync_issues()[0]["fields"].append("mutated")  # callers get copies
+    assert store.sync_issue("visit", "v1") == expected[0] and store.sync_issue("visit", "e1") is None
     store.close()
     again = reopen()
     assert again.sync_issues() == expected
     again.clear_sync_issue("visit", "v1")
     again.clear_sync_issue("visit", "never")
-    assert [i["id"] for i in again.sync_issues()] == ["e1"]
+    assert [i.id for i in again.sync_issues()] == ["e1"]
 
 
 def test_meta(store: Store, reopen: Callable[..., Store]) -> None:

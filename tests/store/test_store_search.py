@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from store_factories import enterprise, visit
 
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.text import fold
 from fieldapp.store import Store
 from fieldapp.store.codec import from_doc, to_doc
-from fieldapp.store.indexes import fold_many
 
 
 @pytest.fixture
@@ -76,27 +73,6 @@ def test_search_follows_edits_and_deletes(store: Store, district: dict[str, Ente
     assert store.search_enterprises("hoang long") == []
     store.delete_enterprise(district["may"].id)
     assert "Công ty May Long Biên" not in names(store.search_enterprises("long bien"))
-
-
-vietnamese = st.text(
-    alphabet=st.sampled_from(
-        list(
-            "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọ"
-            "ốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ÁÀẢÃẠĐỨỪ0123456789,.-|\t\n"
-        )
-    ),
-    max_size=60,
-)
-
-
-@given(st.lists(st.one_of(vietnamese, st.text(max_size=40)), max_size=8))
-def test_fold_many_agrees_with_fold(texts: list[str]) -> None:
-    assert fold_many(texts) == [fold(t) for t in texts]
-
-
-def test_fold_many_on_text_it_cannot_fast_fold() -> None:
-    texts = ["Đường Láng", "Москва", "a\x00b", "e\u0301 x", "Straße ÆØ", "  Hà  Nội  "]
-    assert fold_many(texts) == [fold(t) for t in texts]
 
 
 def test_loaded_records_equal_validated_ones(store: Store) -> None:

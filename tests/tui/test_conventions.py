@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from textual.binding import Binding
 from textual.dom import DOMNode
 
+import fieldapp.tui
 import fieldapp.tui.commands  # noqa: F401  (imports every screen and widget with the app)
 from fieldapp.tui import app as app_module
 from fieldapp.tui.dialogs import confirm  # noqa: F401
@@ -20,7 +22,7 @@ from fieldapp.tui.screens import (  # noqa: F401
     visit_form,
 )
 
-from .msgids import TUI_DIR
+TUI_DIR = Path(fieldapp.tui.__file__).parent
 
 
 def _ours() -> list[type[DOMNode]]:

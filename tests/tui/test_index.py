@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import timedelta
-
-from hypothesis import given
-from hypothesis import strategies as st
 
 from fieldapp.core.records import Visit
 from fieldapp.core.rules import default_rules
 from fieldapp.core.text import fold
-from fieldapp.tui.index import EnterpriseIndex, Query, quick_fold
+from fieldapp.tui.index import EnterpriseIndex, Query
 
 from .conftest import DUC_GIANG, HOANG_MAI, QUYNH_LUU, SAI_DONG, TODAY, fixed_records
 
@@ -93,12 +89,3 @@ def test_update_reclassifies_only_the_changed_enterprise() -> None:
     changed = [k for k in before if before[k] is not index.classes[k]]
     assert changed == [HOANG_MAI]
     assert [r.id for r in index.query(Query(status="eligible", text="hoang mai xuong"))] == [HOANG_MAI]
-
-
-_VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
-
-
-@given(st.text(alphabet=_VIETNAMESE + _VIETNAMESE.upper() + " \t-0123456789", max_size=40))
-def test_quick_fold_agrees_with_the_core_fold(text: str) -> None:
-    assert quick_fold(text) == fold(text)
-    assert quick_fold(unicodedata.normalize("NFD", text)) == fold(text)

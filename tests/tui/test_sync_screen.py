@@ -109,7 +109,7 @@ async def test_sync_sends_everything_and_settles_a_conflict(
             table.move_cursor(row=at)
             await pilot.press("t")  # take the server's
             await settle(pilot)
-            assert not [i for i in store.sync_issues() if i["id"] == QUYNH_LUU]
+            assert not [i for i in store.sync_issues() if i.id == QUYNH_LUU]
             assert store.get_enterprise(QUYNH_LUU).address == "Số 9 Ngọc Lâm (máy khác)"
             assert screen.query_one("#issues", DataTable).row_count == len(foreign)
     finally:

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from fieldapp.core.classify import Classification
-from fieldapp.core.reasons import BASIS_LABELS, label
+from fieldapp.core.reasons import basis_label
 from fieldapp.core.records import Enterprise, fields_of_type, input_fields
 from fieldapp.tui.app import FieldApp
 from fieldapp.tui.dialogs.confirm import Confirm
@@ -106,7 +106,7 @@ class DetailScreen(BaseScreen[None]):
         if c is not None:
             text.append("  ")
             text.append_text(status_badge(self.app, c.status))
-            text.append(f"  {_('Priority')}: ")
+            text.append("  " + _("Priority") + ": ")
             text.append_text(priority_text(self.app, c.priority))
         if e.pending:
             text.append("  ⟳ " + _("waiting to sync"), style="italic")
@@ -124,7 +124,7 @@ class DetailScreen(BaseScreen[None]):
     def _verdict(self, c: Classification) -> Text:
         lang = language()
         text = Text()
-        text.append(_("Why") + f" ({label(BASIS_LABELS, c.basis, lang)}):\n", style="bold")
+        text.append(_("Why") + f" ({basis_label(c.basis, lang)}):\n", style="bold")
         for reason in c.reasons:
             text.append(f" • {reason.text(lang)}\n")
         if c.next_steps:

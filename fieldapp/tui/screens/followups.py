@@ -83,7 +83,7 @@ class FollowUpsScreen(BaseScreen[None]):
         if not groups:
             table.add_row("", Text(_("Nothing due this week."), style="dim"), "", key="none")
         for ward, rows in groups:
-            heading = Text(f"{ward or _('(no ward)')} — {len(rows)}", style="bold")
+            heading = Text((ward or _("(no ward)")) + f" — {len(rows)}", style="bold")
             table.add_row("", heading, "", key=f"ward:{ward}")
             for row in rows:
                 due = row.next_due or today

@@ -130,13 +130,13 @@ class HomeScreen(BaseScreen[None]):
         if q.status:
             parts.append(status_label(q.status))
         if q.priority:
-            parts.append(f"{_('Priority')}: {priority_label(q.priority)}")
+            parts.append(_("Priority") + f": {priority_label(q.priority)}")
         if q.ward:
             parts.append(f"{field('ward')}: {q.ward}")
         if q.due_only:
             parts.append(_("follow-up due"))
         shown = ", ".join(parts) if parts else _("all")
-        self.query_one("#filters", Static).update(Text(f"{_('Filter')}: {shown}"))
+        self.query_one("#filters", Static).update(Text(_("Filter") + f": {shown}"))
 
     def on_resize(self) -> None:
         if self.fapp.loaded:

@@ -14,7 +14,7 @@ from fieldapp.tui.app import FieldApp
 from fieldapp.tui.i18n import N_, _, field, language
 from fieldapp.tui.screens.base import BaseScreen
 
-__all__ = ["SyncScreen", "issue_text"]
+__all__ = ["SyncScreen"]
 
 
 def _client(app: FieldApp) -> Any:
@@ -24,32 +24,6 @@ def _client(app: FieldApp) -> Any:
     from sync.client import SyncClient
 
     return SyncClient(app.store, app.settings)
-
-
-def issue_text(issue: dict[str, Any]) -> str:
-    """A one-line description of a sync issue from ``store.sync_issues()``, in the current language."""
-    lang = language()
-    texts: list[str] = []
-    for error in issue.get("errors") or ():
-        if isinstance(error, dict):
-            name = str(error.get("field") or "")
-            message = error.get(lang) or error.get("message") or error.get("en") or error.get("code") or ""
-            texts.append(f"{field(name)}: {message}" if name else str(message))
-    if not texts and issue.get("fields"):
-        texts.append(", ".join(field(str(f)) for f in issue["fields"]))
-    return "; ".join(texts)
-
-
-def status_text(issue: dict[str, Any]) -> str:
-    """What kind of issue it is, in the current language."""
-    status = str(issue.get("status") or "")
-    names = {
-        "conflict": _("conflict"),
-        "rejected": _("rejected"),
-        "deleted": _("deleted on the server"),
-        "unappliable": _("cannot apply"),
-    }
-    return names.get(status, status)
 
 
 def _summary_text(summary: dict[str, Any]) -> str:
@@ -151,14 +125,14 @@ class SyncScreen(BaseScreen[None]):
         table.add_column(_("Record"), key="record", width=28)
         table.add_column(_("Problem"), key="problem", width=14)
         table.add_column(_("Details"), key="details")
+        lang = language()
         for issue in app.store.sync_issues():
-            kind, record_id = str(issue.get("kind", "")), str(issue.get("id", ""))
             table.add_row(
-                _("enterprise") if kind == "enterprise" else _("visit"),
-                self._record_name(kind, record_id),
-                status_text(issue),
-                issue_text(issue),
-                key=f"{kind}:{record_id}",
+                issue.kind_label(lang),
+                self._record_name(issue.kind, issue.id),
+                issue.status_label(lang),
+                issue.describe(lang),
+                key=f"{issue.kind}:{issue.id}",
             )
 
     def _remembered(self) -> str:

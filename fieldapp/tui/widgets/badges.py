@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import App
 from textual.color import Color
 
-from fieldapp.core.reasons import PRIORITY_LABELS, STATUS_LABELS, label
+from fieldapp.core import reasons
 from fieldapp.tui.i18n import language, value
 
 __all__ = [
@@ -35,12 +35,12 @@ _FALLBACK = {"success": "#4EBF71", "error": "#BA3C5B", "primary": "#0178D4", "wa
 
 def status_label(status: str) -> str:
     """The classifier's label of *status* in the current language."""
-    return label(STATUS_LABELS, status, language())
+    return reasons.status_label(status, language())
 
 
 def priority_label(priority: str) -> str:
     """The classifier's label of *priority* in the current language."""
-    return label(PRIORITY_LABELS, priority, language())
+    return reasons.priority_label(priority, language())
 
 
 def _colour(app: App[object] | None, variable: str) -> str:

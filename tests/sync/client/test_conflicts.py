@@ -41,9 +41,10 @@ def _hard_conflict(module_server, laptop: Store, cadre: User, admin: User) -> En
     summary = client_for(laptop, module_server.url, cadre.token).run()
 
     assert (summary.pushed, summary.conflicts, summary.merged, summary.ok) == (1, 1, 0, False)
-    [issue] = [i for i in laptop.sync_issues() if i["id"] == synced.id]
-    assert (issue["status"], issue["conflict"], issue["fields"]) == ("conflict", "hard", ["name"])
-    assert issue["server_record"]["name"] == "Tên của văn phòng" and issue["server_version"] == 2
+    [issue] = [i for i in laptop.sync_issues() if i.id == synced.id]
+    assert (issue.status, issue.conflict, issue.fields) == ("conflict", "hard", ("name",))
+    assert issue.server_record is not None and issue.server_record["name"] == "Tên của văn phòng"
+    assert issue.server_version == 2
     kept = laptop.get_enterprise(synced.id)
     assert kept is not None and kept.name == "Tên của cán bộ" and kept.pending  # nothing typed is lost
     assert _on_server(module_server, admin, synced.id)["record"]["name"] == "Tên của văn phòng"
@@ -108,7 +109,7 @@ def test_resolving_a_hard_conflict_with_mine_pushes_the_laptops_version(
     resolved = client.resolve("enterprise", mine.id, "mine")
 
     assert resolved is not None and resolved.pending and resolved.server_version == 2
-    assert [i for i in laptop.sync_issues() if i["id"] == mine.id] == []
+    assert [i for i in laptop.sync_issues() if i.id == mine.id] == []
     summary = client.run()
     assert (summary.pushed, summary.accepted, summary.ok) == (1, 1, True)
     assert _on_server(module_server, admin, mine.id)["record"]["name"] == "Tên của cán bộ"
@@ -132,7 +133,7 @@ def test_resolving_a_hard_conflict_with_server_takes_the_offices_version(
     assert resolved is not None and resolved.name == "Tên của văn phòng"
     assert not resolved.pending and resolved.server_version == 2
     assert laptop.get_enterprise(mine.id) == resolved
-    assert [i for i in laptop.sync_issues() if i["id"] == mine.id] == []
+    assert [i for i in laptop.sync_issues() if i.id == mine.id] == []
     summary = client.run()
     assert (summary.pushed, summary.ok) == (0, True)
 
@@ -162,7 +163,7 @@ def _deleted_under_a_pending_visit(module_server, laptop: Store, cadre: User, ad
     summary = client.run()
 
     assert not summary.ok and summary.rejected == 1  # the visit's enterprise is gone on the server
-    issues = {(i["kind"], i["id"]): i["status"] for i in laptop.sync_issues()}
+    issues = {i.key: i.status for i in laptop.sync_issues()}
     assert issues == {("enterprise", enterprise.id): "deleted", ("visit", typed.id): "rejected"}
     assert laptop.get_enterprise(enterprise.id) is not None and laptop.get_visit(typed.id) is not None
     return client, enterprise, typed

@@ -101,10 +101,10 @@ def test_visits_in_another_cadres_name_are_rejected_and_the_rest_go_through(
     summary = client_for(laptop, module_server.url, cadre.token).run()
 
     assert (summary.accepted, summary.rejected, summary.ok) == (5, 2, False)
-    issues = {i["id"]: i for i in laptop.sync_issues()}
+    issues = {i.id: i for i in laptop.sync_issues()}
     assert set(issues) == {v.id for v in forged}
-    assert all(i["status"] == "rejected" and i["fields"] == ["cadre"] for i in issues.values())
-    assert all(i["errors"][0]["vi"] and i["errors"][0]["en"] for i in issues.values())
+    assert all(i.status == "rejected" and i.fields == ("cadre",) for i in issues.values())
+    assert all(i.errors[0].vi and i.errors[0].en for i in issues.values())
     assert all(laptop.get_visit(v.id).pending for v in forged)  # type: ignore[union-attr]
     assert not any(laptop.get_visit(v.id).pending for v in mine)  # type: ignore[union-attr]
 
@@ -122,12 +122,12 @@ def test_a_rejected_record_keeps_its_field_errors_until_fixed(
     summary = client_for(laptop, module_server.url, cadre.token).run()
 
     assert (summary.rejected, summary.pull_failed, summary.ok) == (1, 1, False)
-    issues = {i["status"]: i for i in laptop.sync_issues()}
+    issues = {i.status: i for i in laptop.sync_issues()}
     rejected, unappliable = issues["rejected"], issues["unappliable"]
-    assert (rejected["id"], rejected["fields"]) == (mine.id, ["tax_code"])
-    assert rejected["errors"][0]["code"] == "duplicate_tax_code"
+    assert (rejected.id, rejected.fields) == (mine.id, ("tax_code",))
+    assert rejected.errors[0].code == "duplicate_tax_code"
     # the office's enterprise cannot come down either while ours holds its tax code: kept for the Sync screen
-    assert unappliable["id"] == office_one.id and unappliable["errors"][0]["code"] == "duplicate_tax_code"
+    assert unappliable.id == office_one.id and unappliable.errors[0].code == "duplicate_tax_code"
 
     laptop.save_enterprise(laptop.get_enterprise(mine.id).edit(tax_code=f"04{random.randrange(10**8):08d}"))  # type: ignore[union-attr]
     client = client_for(laptop, module_server.url, cadre.token)

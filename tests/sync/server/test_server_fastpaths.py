@@ -6,22 +6,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from server_helpers import enterprise, visit
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
-from fieldapp.core.records import Enterprise, Visit
 from sync.server.db import make_engine, upgrade
 from sync.server.models import Conflict, Record, RecordVersion
-from sync.server.push import content_hash
 from sync.server.recordstore import _insert_many
-
-
-def test_the_servers_content_hash_is_the_records_own() -> None:
-    e = Enterprise.parse({**enterprise(), "name": "Công ty Ánh Dương", "tax_code": None})
-    v = Visit.parse(visit(e.id, "cadre-1", note="Gặp “giám đốc”\nlần 2"))
-    for record in (e, v):
-        assert content_hash(record.content()) == record.content_hash
 
 
 def _rows() -> dict[Any, list[dict[str, Any]]]:

@@ -1,0 +1,59 @@
+"""The one search over enterprises: what text is searched, and what a query matches.
+
+The store (``Store.search_enterprises``, hence ``fieldapp enterprise list --search``), the terminal app's home table
+and palette, and later the server all search with these two functions, so a query finds the same enterprises
+everywhere (a property test holds them equal).
+
+Searched: the name, the tax code (also without its dash, so ``0101234567001`` finds ``0101234567-001``), the address
+and the ward, folded. A query matches when every one of its folded words occurs in that text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fieldapp.core.records import Enterprise
+from fieldapp.core.text import fold
+
+__all__ = ["matches", "query_words", "search_text", "select"]
+
+# Between fields: white space around it, so no query word (words never hold a space) matches across two fields.
+_SEP = " | "
+
+
+def search_text(enterprise: Enterprise) -> str:
+    """The folded text a query is looked for in."""
+    tax = enterprise.tax_code or ""
+    compact = tax.replace("-", "")
+    parts = (
+        enterprise.name,
+        f"{tax} {compact}" if compact != tax else tax,
+        enterprise.address,
+        enterprise.ward,
+    )
+    return fold(_SEP.join(parts))
+
+
+def query_words(query: str) -> list[str]:
+    """The folded words of *query*, longest first (the rarest: a scan that tests them first fails soonest)."""
+    return sorted(set(fold(query).split()), key=len, reverse=True)
+
+
+def matches(text: str, words: Sequence[str]) -> bool:
+    """True when every word of *words* (from ``query_words``) occurs in *text* (from ``search_text``)."""
+    return all(word in text for word in words)
+
+
+def select(texts: Sequence[str], words: Sequence[str]) -> list[int]:
+    """The positions of the *texts* that match *words*, in order (``matches`` over a whole list, faster).
+
+    One pass per word, the longest first: each is a C-speed substring test per candidate, and later passes only
+    see what earlier ones kept.
+    """
+    if not words:
+        return list(range(len(texts)))
+    first, *rest = words
+    hits = [i for i, text in enumerate(texts) if first in text]
+    for word in rest:
+        hits = [i for i in hits if word in texts[i]]
+    return hits
