@@ -104,7 +104,8 @@ def test_rejected_records_are_listed_and_the_exit_code_is_1(
     result = run("sync")
 
     assert result.exit_code == 1
-    assert "Bị từ chối" in result.stdout and "bị từ chối: Cán bộ: " in result.stdout  # the field, by its label
+    assert "Bị từ chối" in result.stdout
+    assert "bị từ chối: Cán bộ: " in result.stdout  # the field, by its label
     assert "màn hình Đồng bộ" in result.stdout
 
 
