@@ -11,10 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import fieldapp.core
-import sync
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +30,24 @@ CORE_FORBIDDEN = (
     "fieldapp.cli",
     "sync",
 )
-SERVER_FORBIDDEN = ("textual", "tinydb", "fieldapp.tui", "fieldapp.store", "fieldapp.cli")
+SERVER_FORBIDDEN = (
+    "textual",
+    "tinydb",
+    "httpx",
+    "fieldapp.tui",
+    "fieldapp.store",
+    "fieldapp.cli",
+    "sync.client",
+)
+CLIENT_FORBIDDEN = (
+    "fastapi",
+    "sqlalchemy",
+    "uvicorn",
+    "textual",
+    "sync.server",
+    "fieldapp.tui",
+    "fieldapp.cli",
+)
 
 _PROBE = """
 import importlib, json, sys
@@ -77,14 +91,18 @@ def test_core_loads_no_ui_storage_or_network_library() -> None:
 
 
 def test_server_loads_neither_the_tui_nor_tinydb() -> None:
-    server_dir = Path(sync.__file__).parent / "server"
-    if not (server_dir / "__init__.py").exists():
-        pytest.skip("sync/server has no package yet: nothing to check")
     server = importlib.import_module("sync.server")
     # migrations are Alembic scripts run by Alembic, not modules to import
     modules = modules_of(server, skip=("sync.server.migrations",))
     modules.append("sync.protocol")
     assert loaded_forbidden(modules, SERVER_FORBIDDEN) == []
+
+
+def test_the_sync_client_loads_neither_the_server_nor_a_screen() -> None:
+    client = importlib.import_module("sync.client")
+    modules = modules_of(client)
+    assert {"sync.client._push", "sync.client._pull"} <= set(modules)
+    assert loaded_forbidden(modules, CLIENT_FORBIDDEN) == []
 
 
 def test_the_probe_does_see_forbidden_imports() -> None:
