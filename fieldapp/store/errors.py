@@ -71,8 +71,6 @@ class StoreTooNew(StoreError):
     }
 
     def __init__(self, path: Path, found: int, supported: int):
-        self.found = found
-        self.supported = supported
         super().__init__("too_new", path, path=path, found=found, supported=supported)
 
 
