@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import orjson
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from fieldapp.core.errors import RecordError, custom_error, problems_from_validation
+from fieldapp.core.errors import Problem, RecordError, custom_error, problems_from_validation
+from fieldapp.core.i18n import Lang
 from fieldapp.core.records import new_id
 from fieldapp.files import write_atomic
 
@@ -45,7 +46,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
     cadre: str | None = Field(default=None, max_length=100)
-    language: Literal["vi", "en"] = "vi"
+    language: Lang = "vi"
     theme: str = "textual-dark"
     server: str | None = None
     token: str | None = None
@@ -73,8 +74,6 @@ class Settings(BaseModel):
     def updated(self, key: str, value: Any) -> Settings:
         """A copy with *key* set to *value*; raises RecordError naming the key when it is unknown or invalid."""
         if key not in self.CONFIG_KEYS:
-            from fieldapp.core.errors import Problem
-
             raise RecordError([Problem(key, "unknown_field", {})])
         data = self.model_dump()
         data[key] = value if value != "" else None
@@ -113,7 +112,5 @@ def save_settings(data_dir: Path, settings: Settings) -> None:
     write_atomic(data_dir / SETTINGS_FILE, orjson.dumps(settings.model_dump(), option=orjson.OPT_INDENT_2))
 
 
-def _bad_file(path: Path, exc: Exception):  # type: ignore[no-untyped-def]
-    from fieldapp.core.errors import Problem
-
+def _bad_file(path: Path, exc: Exception) -> Problem:
     return Problem(str(path), "invalid", {"value": str(exc)})

@@ -5,9 +5,12 @@ Exit codes: 0 ok, 1 invalid data (a message names the field or row), 2 usage.
 
 from __future__ import annotations
 
+from typing import cast
+
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.core.i18n import LANGUAGES, Lang
 
 __all__ = ["main"]
 
@@ -21,7 +24,7 @@ __all__ = ["main"]
 )
 @click.option(
     "--lang",
-    type=click.Choice(["vi", "en"]),
+    type=click.Choice(LANGUAGES),
     default=None,
     help="Language of messages and tables (else the configured one, Vietnamese by default).",
 )
@@ -33,7 +36,7 @@ def main(ctx: click.Context, data_dir: str | None, lang: str | None) -> None:
     With no command, opens the terminal app.
     """
     ctx.obj = AppContext(data_dir)
-    ctx.obj.lang_override = "en" if lang == "en" else "vi" if lang == "vi" else None
+    ctx.obj.lang_override = cast(Lang | None, lang)  # one of LANGUAGES (click checked it), or None
     if ctx.invoked_subcommand is None:
         from fieldapp.cli.tui_cmd import open_app
 

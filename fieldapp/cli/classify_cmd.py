@@ -11,13 +11,12 @@ from typing import Any
 
 import click
 
-from fieldapp.cli.classifying import classify_records, classify_store
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.import_cmd import report_invalid
-from fieldapp.cli.output import guarded, print_json, print_table, say, text
+from fieldapp.cli.output import guarded, print_json, print_table, report_invalid, say
 from fieldapp.cli.params import CLASS_STATUS
 from fieldapp.core.classify import Classification
-from fieldapp.core.labels import Lang, field_label
+from fieldapp.core.i18n import Lang, gettext
+from fieldapp.core.labels import field_label
 from fieldapp.core.reasons import priority_label, reason_title, status_label
 from fieldapp.files import write_atomic
 from fieldapp.io.importer import plan_import
@@ -76,7 +75,7 @@ def classify(
                 "--output needs FILE (for the stored enterprises use --format csv > OUT.csv)"
             )
         with app.open_store(readonly=True) as store:
-            results = list(classify_store(store, app.data_dir).values())
+            results = list(app.classify(store.enterprises(), store.visits()).values())
     else:
         plan = plan_import(read_table(file), None)
         if plan.invalid:
@@ -84,12 +83,12 @@ def classify(
             if not skip_invalid:
                 raise click.exceptions.Exit(1)
         rows_of = {e.id: number for number, e in plan.created}
-        results = list(classify_records(app.data_dir, [e for _, e in plan.created], []).values())
+        results = list(app.classify([e for _, e in plan.created], []).values())
     if status is not None:
         results = [c for c in results if c.status == status]
     if output is not None:
         write_atomic(output, _csv(results, rows_of, lang).encode("utf-8-sig"))
-        say(text("classified_file", lang, n=len(results), path=output))
+        say(gettext("Classified {n} enterprises into {path}.", lang, n=len(results), path=output))
     elif fmt == "json":
         print_json([_json_row(c, rows_of) for c in results])
     elif fmt == "csv":
@@ -130,12 +129,12 @@ def _csv(results: Sequence[Classification], rows_of: dict[str, int], lang: Lang)
 
 
 def _table(results: Sequence[Classification], rows_of: dict[str, int], lang: Lang) -> None:
-    headers = ([text("h_row", lang)] if rows_of else []) + [
+    headers = ([gettext("Row", lang)] if rows_of else []) + [
         field_label("tax_code", lang),
         field_label("name", lang),
-        text("h_classification", lang),
-        text("h_priority", lang),
-        text("h_reasons", lang),
+        gettext("Classification", lang),
+        gettext("Priority", lang),
+        gettext("Reasons", lang),
     ]
     rows = [
         ([rows_of[c.enterprise_id]] if rows_of else [])
@@ -148,7 +147,7 @@ def _table(results: Sequence[Classification], rows_of: dict[str, int], lang: Lan
         ]
         for c in results
     ]
-    print_table(headers, rows, title=text("count", lang, n=len(rows)))
+    print_table(headers, rows, title=gettext("{n} rows", lang, n=len(rows)))
 
 
 COMMANDS: list[click.Command] = [classify]

@@ -7,8 +7,10 @@ from typing import Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import guarded, print_json, print_table, text
-from fieldapp.core.labels import Lang, field_label
+from fieldapp.cli.output import guarded, print_json, print_table, yes_no
+from fieldapp.core.errors import Problem, RecordError
+from fieldapp.core.i18n import Lang, gettext
+from fieldapp.core.labels import field_label
 from fieldapp.io.columns import parse_bool
 from fieldapp.settings import Settings, mask_token
 
@@ -23,9 +25,9 @@ def _shown(key: str, value: Any) -> Any:
 
 def _human(value: Any, lang: Lang) -> str:
     if value is None:
-        return text("none", lang)
+        return gettext("(none)", lang)
     if isinstance(value, bool):
-        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+        return yes_no(value, lang)
     return str(value)
 
 
@@ -45,16 +47,13 @@ def set_(app: AppContext, key: str, value: str) -> None:
     if key == "verify_tls":
         converted = parse_bool(value)
         if converted is None:
-            from fieldapp.core.errors import Problem, RecordError
-
             raise RecordError([Problem(key, "not_bool", {"value": value})])
     elif key == "language":
         converted = converted.lower()
     settings = app.settings.updated(key, converted)  # RecordError names the key when the value is bad
     app.save_settings(settings)
-    click.echo(
-        text("config_set", app.lang, key=key, value=_human(_shown(key, getattr(settings, key)), app.lang))
-    )
+    shown = _human(_shown(key, getattr(settings, key)), app.lang)
+    click.echo(gettext("Set {key} = {value}", app.lang, key=key, value=shown))
 
 
 @config.command("get")

@@ -1,13 +1,19 @@
-"""What every command shares: the data folder, the settings, the language and the store (opened on demand)."""
+"""What every command shares: the data folder, the settings, the language, the classification rules and the
+store (opened on demand)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from fieldapp.core.labels import Lang
+from fieldapp.core.classify import Classification, classify_all, group_visits
+from fieldapp.core.i18n import Lang
+from fieldapp.core.records import Enterprise, Visit
+from fieldapp.core.rules import Rules, load_rules
 from fieldapp.settings import Settings, load_settings, resolve_data_dir, save_settings
 
 if TYPE_CHECKING:
@@ -22,6 +28,7 @@ class AppContext:
     def __init__(self, data_dir: str | None):
         self.data_dir: Path = resolve_data_dir(data_dir)
         self._settings: Settings | None = None
+        self._rules: Rules | None = None
         self.lang_override: Lang | None = None
 
     @property
@@ -38,13 +45,23 @@ class AppContext:
     def lang(self) -> Lang:
         return self.lang_override or self.settings.language
 
+    @property
+    def rules(self) -> Rules:
+        """The data folder's classification rules (``rules.toml``, else the defaults); RulesError when bad."""
+        if self._rules is None:
+            self._rules = load_rules(self.data_dir)
+        return self._rules
+
+    def classify(
+        self, enterprises: Sequence[Enterprise], visits: Sequence[Visit]
+    ) -> dict[str, Classification]:
+        """Each of *enterprises*, by id, classified today with its *visits* under the data folder's rules."""
+        return classify_all(enterprises, group_visits(visits), self.rules, date.today())
+
     def open_store(self, *, readonly: bool = False) -> Store:
         from fieldapp.store import Store
 
         return Store.open(self.data_dir, readonly=readonly)
-
-    def extra(self) -> dict[str, Any]:
-        return {}
 
 
 pass_app = click.make_pass_decorator(AppContext)

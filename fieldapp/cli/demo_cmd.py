@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import CliError, guarded, text
+from fieldapp.cli.output import CliError, guarded
+from fieldapp.core.i18n import gettext
 from fieldapp.io.demo import generate_demo
 
 __all__ = ["COMMANDS", "demo"]
@@ -24,11 +25,19 @@ def demo(app: AppContext, enterprises: int, visits: int, seed: int) -> None:
     with app.open_store() as store:
         counts = store.counts()
         if counts["enterprises"] or counts["visits"]:
-            raise CliError("not_empty", None, value=app.data_dir, e=counts["enterprises"], v=counts["visits"])
+            raise CliError("not_empty", value=app.data_dir, e=counts["enterprises"], v=counts["visits"])
         made, made_visits = generate_demo(enterprises=enterprises, visits=visits, seed=seed)
         store.save_enterprises(made)
         store.save_visits(made_visits)
-    click.echo(text("demo_done", app.lang, e=len(made), v=len(made_visits), dir=app.data_dir))
+    click.echo(
+        gettext(
+            "Demo data written: {e} enterprises and {v} visits in {dir}.",
+            app.lang,
+            e=len(made),
+            v=len(made_visits),
+            dir=app.data_dir,
+        )
+    )
 
 
 COMMANDS: list[click.Command] = [demo]

@@ -7,11 +7,12 @@ from typing import Any
 
 import click
 
-from fieldapp.cli.classifying import classify_store, summary
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import CliError, guarded, print_json, print_table, say, text
+from fieldapp.cli.output import CliError, guarded, print_json, print_table, say, yes_no
 from fieldapp.cli.params import CLASS_OR_RECORD_STATUS, OWNERSHIP, STATUS
-from fieldapp.core.classify import STATUSES
+from fieldapp.cli.visit_table import visit_rows
+from fieldapp.core.classify import STATUSES, Classification
+from fieldapp.core.i18n import gettext
 from fieldapp.core.labels import field_label, value_label
 from fieldapp.core.reasons import basis_label, priority_label, reason_title, status_label
 from fieldapp.core.records import Enterprise, Ownership, fields_of_type
@@ -60,8 +61,8 @@ def add(app: AppContext, household: bool, as_json: bool, **options: Any) -> None
     lang = app.lang
     if same:
         say(
-            text(
-                "same_name_ward",
+            gettext(
+                "Note: an enterprise with this name already exists in {ward}: {others}",
                 lang,
                 ward=record.ward or "-",
                 others=", ".join(e.tax_code or e.id for e in same),
@@ -70,7 +71,7 @@ def add(app: AppContext, household: bool, as_json: bool, **options: Any) -> None
     if as_json:
         print_json(record.to_doc())
     else:
-        click.echo(text("added_enterprise", lang, name=record.name, id=record.id))
+        click.echo(gettext("Added enterprise “{name}” (id {id}).", lang, name=record.name, id=record.id))
 
 
 @enterprise.command("list")
@@ -92,17 +93,17 @@ def list_(app: AppContext, search_text: str | None, status: str | None, as_json:
     """List enterprises with their classification."""
     with app.open_store(readonly=True) as store:
         found = store.search_enterprises(search_text) if search_text else store.enterprises()
-        classes = classify_store(store, app.data_dir, found)
+        classes = app.classify(found, store.visits())
     if status in STATUSES:
         found = [e for e in found if classes[e.id].status == status]
     elif status is not None:
         found = [e for e in found if e.status == status]
     if as_json:
-        print_json([{**e.to_doc(), "classification": summary(classes[e.id])} for e in found])
+        print_json([{**e.to_doc(), "classification": _summary(classes[e.id])} for e in found])
         return
     lang = app.lang
     headers = [field_label(f, lang) for f in ("tax_code", "name", "ward", "status")]
-    headers += [text("h_classification", lang), text("h_priority", lang)]
+    headers += [gettext("Classification", lang), gettext("Priority", lang)]
     headers.append(field_label("id", lang))
     rows = [
         (
@@ -116,7 +117,7 @@ def list_(app: AppContext, search_text: str | None, status: str | None, as_json:
         )
         for e in found
     ]
-    print_table(headers, rows, title=text("count", lang, n=len(rows)))
+    print_table(headers, rows, title=gettext("{n} rows", lang, n=len(rows)))
 
 
 @enterprise.command("show")
@@ -131,7 +132,7 @@ def show(app: AppContext, id_or_tax_code: str, as_json: bool) -> None:
         if record is None:
             raise CliError("not_found", "enterprise_id", value=id_or_tax_code)
         visits = store.visits_of(record.id)
-        c = classify_store(store, app.data_dir, [record])[record.id]
+        c = app.classify([record], store.visits())[record.id]
     if as_json:
         print_json(
             {
@@ -149,22 +150,25 @@ def show(app: AppContext, id_or_tax_code: str, as_json: bool) -> None:
         if name in _CHOICES:
             value = value_label(name, value, lang)
         elif isinstance(value, bool):
-            value = ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+            value = yes_no(value, lang)
         rows.append((field_label(name, lang), value))
     print_table(["", ""], rows, title=record.name, show_header=False)
     verdict = [
-        (text("h_classification", lang), status_label(c.status, lang)),
-        (text("h_basis", lang), basis_label(c.basis, lang)),
-        (text("h_priority", lang), priority_label(c.priority, lang)),
+        (gettext("Classification", lang), status_label(c.status, lang)),
+        (gettext("Basis", lang), basis_label(c.basis, lang)),
+        (gettext("Priority", lang), priority_label(c.priority, lang)),
     ]
     verdict += [(reason_title(r.code, lang), r.text(lang)) for r in c.reasons]
     verdict += [("→", s.text(lang)) for s in c.next_steps]
     print_table(["", ""], verdict, show_header=False)
     if visits:
-        from fieldapp.cli.visit_cmd import visit_rows
-
         headers, vrows = visit_rows(visits, {record.id: record}, lang)
         print_table(headers, vrows)
+
+
+def _summary(c: Classification) -> dict[str, Any]:
+    """The short classification listed beside an enterprise: status, basis, reason codes, priority."""
+    return {"status": c.status, "basis": c.basis, "reasons": list(c.codes), "priority": c.priority}
 
 
 COMMANDS: list[click.Command] = [enterprise]

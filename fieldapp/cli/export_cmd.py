@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from fieldapp.cli.classifying import classify_store
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import guarded, say, text
+from fieldapp.cli.output import guarded, say
+from fieldapp.core.i18n import gettext
 from fieldapp.io.export import EXPORT_FORMATS, export_data
 
 __all__ = ["COMMANDS", "export"]
@@ -29,7 +29,7 @@ def export(app: AppContext, fmt: str, output: Path) -> None:
     with app.open_store(readonly=True) as store:
         enterprises = store.enterprises()
         visits = store.visits()
-        classes = classify_store(store, app.data_dir, enterprises)
+        classes = app.classify(enterprises, visits)
     rows = []
     for e in enterprises:
         c = classes[e.id].to_dict()
@@ -38,7 +38,16 @@ def export(app: AppContext, fmt: str, output: Path) -> None:
         rows.append((e, c))
     visits.sort(key=lambda v: (v.visited_on, v.created_at, v.id))
     files = export_data(fmt, output, rows, visits)
-    say(text("exported", app.lang, e=len(enterprises), v=len(visits), files=", ".join(map(str, files))))
+    files_text = ", ".join(map(str, files))
+    say(
+        gettext(
+            "Exported {e} enterprises and {v} visits to {files}.",
+            app.lang,
+            e=len(enterprises),
+            v=len(visits),
+            files=files_text,
+        )
+    )
 
 
 COMMANDS: list[click.Command] = [export]

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import guarded, print_json, say, text
-from fieldapp.core.labels import Lang
+from fieldapp.cli.output import guarded, print_json, report_invalid, say
+from fieldapp.core.i18n import gettext
 from fieldapp.io.export import CLASSIFICATION_COLUMNS, ENTERPRISE_COLUMNS
-from fieldapp.io.importer import ImportPlan, InvalidRow, apply_plan, plan_import
+from fieldapp.io.importer import ImportPlan, apply_plan, plan_import
 from fieldapp.io.readers import read_table
 
-__all__ = ["COMMANDS", "PROGRESS_MIN_ROWS", "import_", "report_invalid"]
+__all__ = ["COMMANDS", "PROGRESS_MIN_ROWS", "import_"]
 
 _EXPORT_COLUMNS = frozenset(ENTERPRISE_COLUMNS + CLASSIFICATION_COLUMNS)
 #: lists shorter than this are read too fast for a progress bar to help
@@ -51,24 +51,29 @@ def import_(app: AppContext, file: Path, dry_run: bool, skip_invalid: bool, as_j
         # our own export's bookkeeping columns are known, not mistakes: name only the unknown ones
         ignored = [h for h in table.ignored_headers if h not in _EXPORT_COLUMNS]
         if ignored:
-            say(text("ignored_columns", lang, value=", ".join(ignored)))
+            say(gettext("Ignored columns: {value}", lang, value=", ".join(ignored)))
         report_invalid(plan.invalid, lang)
-        click.echo(text("import_summary", lang, **plan.counts()))
+        click.echo(
+            gettext(
+                "Created {created}, updated {updated}, unchanged {unchanged}, invalid {invalid}.",
+                lang,
+                **plan.counts(),
+            )
+        )
         if dry_run:
-            click.echo(text("dry_run", lang))
+            click.echo(gettext("Dry run: nothing was written.", lang))
         elif refused:
-            say(text("nothing_written", lang))
+            say(
+                gettext(
+                    "Nothing was written because some rows are invalid "
+                    "(use --skip-invalid to leave them out).",
+                    lang,
+                )
+            )
         else:
-            click.echo(text("written", lang, n=written))
+            click.echo(gettext("Saved {n} enterprises.", lang, n=written))
     if refused:
         raise click.exceptions.Exit(1)
-
-
-def report_invalid(invalid: Sequence[InvalidRow], lang: Lang) -> None:
-    """One line per invalid row on stderr: ``dòng 4: Mã số thuế (tax_code): ...``."""
-    for row in invalid:
-        reasons = "; ".join(p.describe(lang) for p in row.problems)
-        say(f"{text('row', lang, row=row.number)}: {reasons}")
 
 
 def _report(plan: ImportPlan, file: Path, dry_run: bool, written: int, refused: bool) -> dict[str, object]:

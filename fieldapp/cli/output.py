@@ -1,4 +1,5 @@
-"""What the commands share for talking to the user: one-line errors with exit codes, JSON, rich tables, labels.
+"""What the commands share for talking to the user: one-line errors with exit codes, JSON, rich tables, and the
+lines and words more than one command says. Every sentence is a catalog message (``fieldapp.core.i18n``).
 
 Exit codes: 0 ok, 1 invalid data (the message names the field or row; nothing was written), 2 usage (click).
 """
@@ -7,8 +8,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 import click
 import orjson
@@ -17,103 +18,47 @@ from rich.table import Table
 
 from fieldapp.cli.context import AppContext
 from fieldapp.core.errors import RecordError
-from fieldapp.core.labels import Lang, field_label
+from fieldapp.core.i18n import N_, CodedError, Lang, gettext
+from fieldapp.core.labels import field_label
 from fieldapp.io.errors import FileProblem
+from fieldapp.io.importer import InvalidRow
+from fieldapp.store.errors import StoreError
 
 __all__ = [
     "CliError",
-    "CLI_MESSAGES",
     "current_lang",
     "fail",
     "guarded",
     "print_json",
     "print_table",
+    "report_invalid",
     "say",
-    "text",
+    "yes_no",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# code -> (Vietnamese, English): the command line's own sentences.
-CLI_MESSAGES: dict[str, tuple[str, str]] = {
-    "error": ("Lỗi", "Error"),
-    "not_found": (
-        "không có doanh nghiệp nào có mã hoặc mã số thuế “{value}”",
-        "no enterprise has id or tax code “{value}”",
-    ),
-    "no_cadre": (
-        "chưa có tên cán bộ: thêm --cadre TÊN hoặc chạy “fieldapp config set cadre TÊN”",
-        "no cadre name: pass --cadre NAME or run “fieldapp config set cadre NAME”",
-    ),
-    "not_empty": (
-        "thư mục dữ liệu {value} đã có dữ liệu ({e} doanh nghiệp, {v} lần thăm); dữ liệu mẫu chỉ ghi vào thư mục trống",
-        "the data folder {value} already holds data ({e} enterprises, {v} visits); demo data goes only to an empty folder",
-    ),
-    "added_enterprise": ("Đã thêm doanh nghiệp “{name}” (mã {id}).", "Added enterprise “{name}” (id {id})."),
-    "added_visit": (
-        "Đã ghi lần thăm ngày {date} tại “{name}” (mã {id}).",
-        "Recorded the visit of {date} to “{name}” (id {id}).",
-    ),
-    "same_name_ward": (
-        "Lưu ý: đã có doanh nghiệp cùng tên ở {ward}: {others}",
-        "Note: an enterprise with this name already exists in {ward}: {others}",
-    ),
-    "none": ("(không có)", "(none)"),
-    "count": ("{n} dòng", "{n} rows"),
-    "import_summary": (
-        "Thêm mới {created}, cập nhật {updated}, không đổi {unchanged}, không hợp lệ {invalid}.",
-        "Created {created}, updated {updated}, unchanged {unchanged}, invalid {invalid}.",
-    ),
-    "row": ("dòng {row}", "row {row}"),
-    "nothing_written": (
-        "Không ghi gì vì có dòng không hợp lệ (dùng --skip-invalid để bỏ qua các dòng đó).",
-        "Nothing was written because some rows are invalid (use --skip-invalid to leave them out).",
-    ),
-    "dry_run": ("Chạy thử (--dry-run): không ghi gì.", "Dry run: nothing was written."),
-    "written": ("Đã ghi {n} doanh nghiệp.", "Saved {n} enterprises."),
-    "exported": (
-        "Đã xuất {e} doanh nghiệp và {v} lần thăm vào {files}.",
-        "Exported {e} enterprises and {v} visits to {files}.",
-    ),
-    "demo_done": (
-        "Đã tạo dữ liệu mẫu: {e} doanh nghiệp, {v} lần thăm trong {dir}.",
-        "Demo data written: {e} enterprises and {v} visits in {dir}.",
-    ),
-    "config_set": ("Đã đặt {key} = {value}", "Set {key} = {value}"),
-    "classified_file": (
-        "Đã phân loại {n} doanh nghiệp vào {path}.",
-        "Classified {n} enterprises into {path}.",
-    ),
-    # table headings
-    "h_classification": ("Phân loại", "Classification"),
-    "h_priority": ("Ưu tiên", "Priority"),
-    "h_basis": ("Cơ sở", "Basis"),
-    "h_reasons": ("Lý do", "Reasons"),
-    "h_row": ("Dòng", "Row"),
-    "ignored_columns": ("Bỏ qua các cột: {value}", "Ignored columns: {value}"),
-}
 
+class CliError(CodedError):
+    """Invalid data found by a command itself (exit 1); ``field``, when given, names what is wrong."""
 
-class CliError(Exception):
-    """Invalid data found by a command itself: ``field`` names what is wrong (exit 1)."""
+    MESSAGES: ClassVar[Mapping[str, str]] = {
+        "not_found": N_("no enterprise has id or tax code “{value}”"),
+        "no_cadre": N_("no cadre name: pass --cadre NAME or run “fieldapp config set cadre NAME”"),
+        "not_empty": N_(
+            "the data folder {value} already holds data ({e} enterprises, {v} visits); "
+            "demo data goes only to an empty folder"
+        ),
+    }
 
-    def __init__(self, code: str, field: str | None = None, **params: Any):
-        self.code = code
+    def __init__(self, code: str, /, field: str | None = None, **params: Any) -> None:
         self.field = field
-        self.params = params
-        super().__init__(code)
+        super().__init__(code, **params)
 
-    def describe(self, lang: Lang) -> str:
-        message = text(self.code, lang, **self.params)
-        if self.field is None:
-            return message
-        return f"{field_label(self.field, lang)} ({self.field}): {message}"
-
-
-def text(code: str, lang: Lang, **params: Any) -> str:
-    """One of CLI_MESSAGES in *lang*, filled in."""
-    vi, en = CLI_MESSAGES[code]
-    return (vi if lang == "vi" else en).format(**params)
+    def message(self, lang: Lang = "vi") -> str:
+        """The message in *lang*, after the field's label when there is a field."""
+        text = super().message(lang)
+        return text if self.field is None else f"{field_label(self.field, lang)} ({self.field}): {text}"
 
 
 def current_lang() -> Lang:
@@ -130,22 +75,19 @@ def current_lang() -> Lang:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``Lỗi: message`` (one line) on stderr and exit with *code*."""
-    prefix = text("error", current_lang())
+    prefix = gettext("Error", current_lang())
     click.echo(f"{prefix}: {' '.join(message.split())}", err=True)
     raise click.exceptions.Exit(code)
 
 
 def guarded(func: F) -> F:
     """Turn the errors a command can meet into a one-line message on stderr and exit code 1."""
-    from fieldapp.store import StoreError
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (RecordError, CliError, StoreError) as exc:
-            fail(exc.describe(current_lang()))
-        except FileProblem as exc:
+        except (RecordError, CliError, StoreError, FileProblem) as exc:
             fail(exc.message(current_lang()))
 
     return wrapper  # type: ignore[return-value]
@@ -154,6 +96,18 @@ def guarded(func: F) -> F:
 def say(message: str) -> None:
     """A line for the user on stderr (so stdout stays clean for tables, CSV and JSON)."""
     click.echo(message, err=True)
+
+
+def report_invalid(invalid: Sequence[InvalidRow], lang: Lang) -> None:
+    """One line per invalid row of an outside list on stderr: ``dòng 4: Mã số thuế (tax_code): ...``."""
+    for row in invalid:
+        reasons = "; ".join(p.describe(lang) for p in row.problems)
+        say(gettext("row {row}", lang, row=row.number) + f": {reasons}")
+
+
+def yes_no(value: bool, lang: Lang) -> str:
+    """``có``/``không`` (yes/no)."""
+    return gettext("yes", lang) if value else gettext("no", lang)
 
 
 def print_json(value: Any) -> None:

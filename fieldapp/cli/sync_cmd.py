@@ -27,40 +27,27 @@ from rich.progress import (
 from rich.table import Table
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.core.i18n import N_, Lang, gettext, pgettext
 from fieldapp.core.issues import SyncIssue
-from fieldapp.core.labels import Lang
 
 __all__ = ["COMMANDS", "sync"]
 
-# summary key -> (Vietnamese, English)
-_ROWS: dict[str, tuple[str, str]] = {
-    "pushed": ("Đã gửi", "Pushed"),
-    "accepted": ("Máy chủ đã nhận", "Accepted"),
-    "duplicates": ("Đã có sẵn (gửi lại)", "Duplicates (already there)"),
-    "conflicts": ("Xung đột", "Conflicts"),
-    "merged": ("  trong đó tự động gộp", "  of which merged automatically"),
-    "rejected": ("Bị từ chối", "Rejected"),
-    "pulled": ("Nhận về từ máy chủ", "Pulled from the server"),
-    "pull_failed": ("Không áp dụng được", "Could not be applied"),
+# summary key -> its row label, in the table's order
+_ROWS: dict[str, str] = {
+    "pushed": N_("Pushed"),
+    "accepted": N_("Accepted"),
+    "duplicates": N_("Duplicates (already there)"),
+    "conflicts": N_("Conflicts"),
+    "merged": N_("  of which merged automatically"),
+    "rejected": N_("Rejected"),
+    "pulled": N_("Pulled from the server"),
+    "pull_failed": N_("Could not be applied"),
 }
-_TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Kết quả đồng bộ với {server}", "Sync with {server}"),
-    "push": ("Đang gửi", "Pushing"),
-    "pull": ("Đang nhận", "Pulling"),
-    "ok": ("Đồng bộ xong: máy chủ đã nhận mọi bản ghi.", "Sync complete: the server has every record."),
-    "not_ok": (
-        "Còn bản ghi chưa đồng bộ xong. Mở màn hình Đồng bộ trong `fieldapp` để xử lý từng bản ghi.",
-        "Some records are not synced yet. Open the Sync screen in `fieldapp` to settle each one.",
-    ),
-    "issues": ("Cần xử lý", "To settle"),
-    "more": ("… và {n} bản ghi khác", "… and {n} more"),
-}
+#: rows shown only when their count is not 0
+_IF_ANY = ("merged", "pull_failed")
+# the progress bar's phases (SyncProgress.phase) -> their labels
+_PHASES: dict[str, str] = {"push": N_("Pushing"), "pull": N_("Pulling")}
 _SHOWN_ISSUES = 10
-
-
-def _t(table: dict[str, tuple[str, str]], key: str, lang: Lang, **params: Any) -> str:
-    vi, en = table.get(key, (key, key))
-    return (vi if lang == "vi" else en).format(**params)
 
 
 @click.command("sync")
@@ -80,7 +67,7 @@ def sync(app: AppContext, as_json: bool) -> None:
     try:
         store = app.open_store()
     except StoreError as exc:
-        err.print(exc.describe(lang), markup=False, highlight=False)
+        err.print(exc.message(lang), markup=False, highlight=False)
         sys.exit(1)
     with store:
         client = SyncClient(store, settings)
@@ -119,7 +106,7 @@ def sync(app: AppContext, as_json: bool) -> None:
         if error is not None:
             err.print(error.message(lang), markup=False, highlight=False)
         elif summary is not None:
-            out.print(_t(_TEXT, "ok" if summary.ok else "not_ok", lang), markup=False)
+            out.print(_verdict(summary.ok, lang), markup=False)
     sys.exit(0 if error is None and summary is not None and summary.ok else 1)
 
 
@@ -134,29 +121,41 @@ def _progress_bar(console: Console, lang: Lang) -> Iterator[tuple[Progress, dict
         console=console,
     )
     tasks = {
-        phase: bar.add_task(_t(_TEXT, phase, lang), total=None, visible=False) for phase in ("push", "pull")
+        phase: bar.add_task(gettext(label, lang), total=None, visible=False)
+        for phase, label in _PHASES.items()
     }
     with bar:
         yield bar, tasks
 
 
 def _table(data: dict[str, Any], lang: Lang) -> Table:
-    table = Table(title=_t(_TEXT, "title", lang, server=data.get("server", "")), show_header=False)
+    table = Table(title=gettext("Sync with {server}", lang, server=data.get("server", "")), show_header=False)
     table.add_column()
     table.add_column(justify="right")
-    for key in _ROWS:
-        if key in ("merged", "pull_failed") and not data.get(key):
+    for key, label in _ROWS.items():
+        if key in _IF_ANY and not data.get(key):
             continue
-        table.add_row(
-            _t(_ROWS, key, lang), f"{data.get(key, 0):,}".replace(",", "." if lang == "vi" else ",")
-        )
+        table.add_row(gettext(label, lang), _count(data.get(key, 0), lang))
     return table
+
+
+def _count(n: int, lang: Lang) -> str:
+    """*n* with its thousands grouped as *lang* writes them (1.234 in Vietnamese, 1,234 in English)."""
+    return f"{n:,}".replace(",", pgettext("thousands separator", ",", lang))
+
+
+def _verdict(ok: bool, lang: Lang) -> str:
+    if ok:
+        return gettext("Sync complete: the server has every record.", lang)
+    return gettext(
+        "Some records are not synced yet. Open the Sync screen in `fieldapp` to settle each one.", lang
+    )
 
 
 def _print_issues(out: Console, issues: list[SyncIssue], lang: Lang) -> None:
     if not issues:
         return
-    out.print(f"{_t(_TEXT, 'issues', lang)}:", markup=False)
+    out.print(gettext("To settle", lang) + ":", markup=False)
     for issue in issues[:_SHOWN_ISSUES]:
         line = f"  {issue.kind_label(lang)} {issue.id}: {issue.status_label(lang)}"
         details = issue.describe(lang)
@@ -164,7 +163,7 @@ def _print_issues(out: Console, issues: list[SyncIssue], lang: Lang) -> None:
             line += f": {details}"
         out.print(line, markup=False)
     if len(issues) > _SHOWN_ISSUES:
-        out.print(_t(_TEXT, "more", lang, n=len(issues) - _SHOWN_ISSUES), markup=False)
+        out.print(gettext("… and {n} more", lang, n=len(issues) - _SHOWN_ISSUES), markup=False)
 
 
 COMMANDS: list[click.Command] = [sync]

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import CliError, guarded, print_json, print_table, text
+from fieldapp.cli.output import CliError, guarded, print_json, print_table
 from fieldapp.cli.params import ATTITUDE
-from fieldapp.core.labels import Lang, field_label, value_label
-from fieldapp.core.records import Enterprise, Visit
+from fieldapp.cli.visit_table import visit_rows
+from fieldapp.core.i18n import gettext
+from fieldapp.core.records import Visit
 
-__all__ = ["COMMANDS", "visit", "visit_rows"]
+__all__ = ["COMMANDS", "visit"]
 
 
 @click.group()
@@ -64,7 +63,13 @@ def add(app: AppContext, enterprise_ref: str, cadre: str | None, as_json: bool, 
         print_json(record.to_doc())
     else:
         click.echo(
-            text("added_visit", app.lang, date=record.visited_on.isoformat(), name=target.name, id=record.id)
+            gettext(
+                "Recorded the visit of {date} to “{name}” (id {id}).",
+                app.lang,
+                date=record.visited_on.isoformat(),
+                name=target.name,
+                id=record.id,
+            )
         )
 
 
@@ -91,32 +96,7 @@ def list_(app: AppContext, enterprise_ref: str | None, as_json: bool) -> None:
         print_json([v.to_doc() for v in visits])
         return
     headers, rows = visit_rows(visits, names, app.lang)
-    print_table(headers, rows, title=text("count", app.lang, n=len(rows)))
-
-
-#: the table's columns: the visit's content in the record's order, but the date first and the long note last
-_COLUMNS = ("visited_on", *(f for f in Visit.CONTENT_FIELDS if f not in ("id", "visited_on", "note")), "note")
-
-
-def visit_rows(
-    visits: Sequence[Visit], enterprises: Mapping[str, Enterprise], lang: Lang
-) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Headers and rows of a visit table."""
-    headers = [field_label(f, lang) for f in _COLUMNS]
-    rows = [tuple(_cell(v, name, enterprises, lang) for name in _COLUMNS) for v in visits]
-    return headers, rows
-
-
-def _cell(v: Visit, name: str, enterprises: Mapping[str, Enterprise], lang: Lang) -> Any:
-    if name == "enterprise_id":
-        owner = enterprises.get(v.enterprise_id)
-        return owner.name if owner else v.enterprise_id
-    if name == "attitude":
-        return value_label("attitude", v.attitude, lang)
-    raw = getattr(v, name)
-    if isinstance(raw, date):
-        return raw.isoformat()
-    return "" if raw is None else raw
+    print_table(headers, rows, title=gettext("{n} rows", app.lang, n=len(rows)))
 
 
 COMMANDS: list[click.Command] = [visit]

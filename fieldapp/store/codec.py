@@ -95,7 +95,7 @@ def from_doc(model: type[R], doc: dict[str, Any], source: Path) -> R:
         try:
             return model.parse(doc)
         except RecordError as exc:
-            raise StoreCorrupt(source, f"{doc.get('id')}: {exc.describe('en')}") from None
+            raise StoreCorrupt(source, f"{doc.get('id')}: {exc.message('en')}") from None
     record: R = _new(model)
     # exactly the attributes pydantic's model_construct sets
     _set(record, "__dict__", values)

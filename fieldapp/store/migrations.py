@@ -63,7 +63,7 @@ def _revalidated(model: type[Record], doc: dict[str, Any], path: Path) -> dict[s
     try:
         record = model.parse(doc)
     except RecordError as exc:
-        raise StoreCorrupt(path, f"{doc.get('id')}: {exc.describe('en')}") from None
+        raise StoreCorrupt(path, f"{doc.get('id')}: {exc.message('en')}") from None
     fresh = record.to_doc()
     fresh.pop("content_hash", None)
     return fresh

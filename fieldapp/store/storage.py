@@ -116,11 +116,7 @@ class WalStorage(Storage):
     def _check_writable(self) -> WriteAheadLog:
         if self._wal is None:
             if not self.readonly:
-                raise StoreError(
-                    f"Kho dữ liệu {self.folder} đã đóng; hãy mở lại.",
-                    f"The store in {self.folder} is closed; open it again.",
-                    self.folder,
-                )
+                raise StoreError("closed", self.folder, folder=self.folder)
             raise StoreReadOnly(self.folder)
         return self._wal
 

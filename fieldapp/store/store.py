@@ -2,9 +2,11 @@
 
 A real ``tinydb.TinyDB`` sits on ``WalStorage`` (snapshot + write-ahead log). TinyDB's own insert rebuilds the
 whole table per call (about 18 ms at 50,000 documents), so the Store commits each change straight to the
-storage (one log line, one fsync) and then clears TinyDB's query cache, which leaves TinyDB's read and query
-path intact (``store.db``) while a save stays O(1). The records live in memory as frozen models with their
-indexes (``fieldapp.store.indexes``); visit models are built on first use (``fieldapp.store.visit_index``).
+storage (one log line, one fsync, ``fieldapp.store.documents``) and then clears TinyDB's query cache, which
+leaves TinyDB's read and query path intact (``store.db``) while a save stays O(1). The records live in memory
+as frozen models with their indexes (``fieldapp.store.indexes``); visit models are built on first use
+(``fieldapp.store.visit_index``). What only sync needs is kept by a ``SyncBookkeeping`` the Store holds
+(``fieldapp.store.syncing``).
 """
 
 from __future__ import annotations
@@ -14,50 +16,41 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from tinydb import TinyDB
 
 from fieldapp.core.errors import Problem, RecordError
+from fieldapp.core.issues import SyncIssue
+from fieldapp.core.kinds import Kind
 from fieldapp.core.records import Enterprise, Record, Visit, normalise_tax_code
-from fieldapp.store.codec import collector_paused, from_doc, to_doc
-from fieldapp.store.errors import StoreCorrupt, StoreReadOnly
+from fieldapp.store.codec import collector_paused, from_doc
+from fieldapp.store.documents import ENTERPRISES, ISSUES, VISITS, Delete, Documents, record_puts
+from fieldapp.store.errors import StoreReadOnly
 from fieldapp.store.indexes import Indexes
 from fieldapp.store.lock import FolderLock
 from fieldapp.store.storage import DEFAULT_SNAPSHOT_BYTES, WalStorage
-from fieldapp.store.syncing import ISSUES, META, Kind, SyncBookkeeping
-from fieldapp.store.wal import Op
+from fieldapp.store.syncing import SyncBookkeeping
 
 __all__ = ["Kind", "Store"]
 
-ENTERPRISES, VISITS = "enterprises", "visits"
 _FREEZE_AT = 20_000  # records; see Store.open
 
 
-class _DocIds:
-    """TinyDB document ids (integers as text) for the keys of one table."""
+class Store:
+    """Enterprises, visits and sync bookkeeping in one data folder. Open with ``Store.open(folder)``.
 
-    def __init__(self, table: dict[str, dict[str, Any]], key: Callable[[dict[str, Any]], Any], source: Path):
-        try:
-            self.of: dict[Any, str] = {key(doc): doc_id for doc_id, doc in table.items()}
-            self._next = max(map(int, table), default=0) + 1
-        except (KeyError, TypeError, ValueError) as exc:
-            # a document without its key (an id) cannot be told apart from a new record: refuse the file
-            raise StoreCorrupt(source, f"a document lacks {exc}") from None
+    Every method may be called from any thread: one lock makes each call a single step.
+    """
 
-    def get(self, key: Any) -> str:
-        """The id of *key*, a new one when it has none yet (taken back by ``forget`` if the write fails)."""
-        doc_id = self.of.get(key)
-        if doc_id is None:
-            doc_id = self.of[key] = str(self._next)
-            self._next += 1
-        return doc_id
-
-
-class Store(SyncBookkeeping):
-    """Enterprises, visits and sync bookkeeping in one data folder. Open with ``Store.open(folder)``."""
-
-    def __init__(self, folder: Path, storage: WalStorage, lock: FolderLock | None):
+    def __init__(
+        self,
+        folder: Path,
+        storage: WalStorage,
+        lock: FolderLock | None,
+        *,
+        between_check_and_write: Callable[[], None] | None = None,
+    ):
         self.folder = folder
         self.readonly = lock is None
         self._storage = storage
@@ -65,36 +58,48 @@ class Store(SyncBookkeeping):
         self._mutex = threading.RLock()
         self._frozen = False
         self.db = TinyDB(storage=lambda: storage)  # read-only use: queries, debugging
+        self._documents = Documents(storage, self.db)
         tables = storage.read()
         source = storage.snapshot_path
-        enterprises = tables.get(ENTERPRISES, {})
-        visits = tables.get(VISITS, {})
-        self._ids = {
-            ENTERPRISES: _DocIds(enterprises, lambda d: d["id"], source),
-            VISITS: _DocIds(visits, lambda d: d["id"], source),
-            META: _DocIds(tables.get(META, {}), lambda d: d["key"], source),
-            ISSUES: _DocIds(tables.get(ISSUES, {}), lambda d: (d["kind"], d["id"]), source),
-        }
         self._index = Indexes(self._load_visit)
-        self._index.load((from_doc(Enterprise, doc, source) for doc in enterprises.values()), visits.values())
+        self._index.load(
+            (from_doc(Enterprise, doc, source) for doc in tables.get(ENTERPRISES, {}).values()),
+            tables.get(VISITS, {}).values(),
+        )
+        self._sync = SyncBookkeeping(
+            self._mutex,
+            self._index,
+            self._documents,
+            save=self._save_locked,
+            delete=self._delete,
+            between_check_and_write=between_check_and_write,
+        )
 
     def _load_visit(self, visit_id: str) -> Visit:
         # the stored document of a visit whose model nobody has asked for yet (see visit_index)
-        doc = self._storage.read()[VISITS][self._ids[VISITS].of[visit_id]]
+        doc = self._documents.get(VISITS, visit_id)
+        assert doc is not None, visit_id  # the index holds only stored visits
         return from_doc(Visit, doc, self._storage.snapshot_path)
 
     @classmethod
     def open(
-        cls, data_dir: str | Path, *, readonly: bool = False, snapshot_bytes: int = DEFAULT_SNAPSHOT_BYTES
+        cls,
+        data_dir: str | Path,
+        *,
+        readonly: bool = False,
+        snapshot_bytes: int = DEFAULT_SNAPSHOT_BYTES,
+        between_check_and_write: Callable[[], None] | None = None,
     ) -> Store:
         """Open the store in *data_dir* (created if needed) for writing, or ``readonly`` without the lock.
 
         Raises StoreLocked when another process writes the folder, StoreCorrupt when a file cannot be read,
         StoreTooNew when a newer fieldapp wrote it. *snapshot_bytes*: log size that triggers a snapshot.
+        *between_check_and_write* is for tests only: called between the check and the write of
+        ``compare_and_save`` and ``delete_if_synced``, the lock held, to force a concurrent edit into that gap.
         """
         folder = Path(data_dir).expanduser().absolute()
         with collector_paused():
-            store = cls._open(folder, readonly, snapshot_bytes)
+            store = cls._open(folder, readonly, snapshot_bytes, between_check_and_write)
             if len(store._index.enterprises) + len(store._index.visits) >= _FREEZE_AT:
                 # A big store's records live as long as it does: moved out of the collector's sight
                 # (gc.freeze), the next collections need not rescan them all (measured: 0.5 s of stalls
@@ -105,7 +110,9 @@ class Store(SyncBookkeeping):
             return store
 
     @classmethod
-    def _open(cls, folder: Path, readonly: bool, snapshot_bytes: int) -> Store:
+    def _open(
+        cls, folder: Path, readonly: bool, snapshot_bytes: int, hook: Callable[[], None] | None
+    ) -> Store:
         lock: FolderLock | None = None
         if not readonly:
             folder.mkdir(parents=True, exist_ok=True)
@@ -114,7 +121,7 @@ class Store(SyncBookkeeping):
         try:
             storage = WalStorage(folder, readonly=readonly, snapshot_bytes=snapshot_bytes)
             try:
-                return cls(folder, storage, lock)
+                return cls(folder, storage, lock, between_check_and_write=hook)
             except BaseException:
                 storage.close()
                 raise
@@ -141,29 +148,6 @@ class Store(SyncBookkeeping):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-    # --- writing ---------------------------------------------------------------------------------------
-    def _commit(self, ops: list[Op]) -> None:
-        """Make *ops* durable, or raise with nothing changed (new document ids are taken back)."""
-        try:
-            self._storage.commit(ops)
-        except BaseException:
-            tables = self._storage.read()
-            for table, ids in self._ids.items():
-                stored = tables.get(table, {})
-                for key, doc_id in list(ids.of.items()):
-                    if doc_id not in stored:
-                        del ids.of[key]
-            raise
-        for table in {op[0] for op in ops}:
-            self.db.table(table).clear_cache()
-
-    def _record_ops(self, records: Iterable[Record]) -> list[Op]:
-        ops: list[Op] = []
-        for record in records:
-            table = ENTERPRISES if isinstance(record, Enterprise) else VISITS
-            ops.append((table, self._ids[table].get(record.id), to_doc(record)))
-        return ops
 
     # --- enterprises -----------------------------------------------------------------------------------
     def get_enterprise(self, enterprise_id: str) -> Enterprise | None:
@@ -232,7 +216,7 @@ class Store(SyncBookkeeping):
         )
         if unknown:
             raise RecordError(Problem("enterprise_id", "unknown_enterprise", {"value": e}) for e in unknown)
-        self._commit(self._record_ops([*enterprises.values(), *visits.values()]))
+        self._documents.commit(record_puts([*enterprises.values(), *visits.values()]))
         for enterprise in enterprises.values():
             self._index.put_enterprise(enterprise)
         for visit in visits.values():
@@ -265,18 +249,11 @@ class Store(SyncBookkeeping):
             if enterprise_id not in self._index.enterprises:
                 return
             visits = self._index.visits.ids_of(enterprise_id)
-            doomed = [(ENTERPRISES, "enterprise", enterprise_id)] + [(VISITS, "visit", vid) for vid in visits]
-            ops: list[Op] = [(table, self._ids[table].of[rid], None) for table, _, rid in doomed]
-            issues = self._ids[ISSUES].of
-            ops += [(ISSUES, issues[(kind, rid)], None) for _, kind, rid in doomed if (kind, rid) in issues]
-            self._commit(ops)
-            self._forget(doomed)
+            deletes: list[Delete] = [(ENTERPRISES, enterprise_id), (ISSUES, ("enterprise", enterprise_id))]
+            for vid in visits:
+                deletes += [(VISITS, vid), (ISSUES, ("visit", vid))]
+            self._documents.commit(deletes=deletes)
             self._index.remove_enterprise(enterprise_id)
-
-    def _forget(self, doomed: list[tuple[str, str, str]]) -> None:
-        for table, kind, rid in doomed:
-            self._ids[table].of.pop(rid, None)
-            self._ids[ISSUES].of.pop((kind, rid), None)
 
     # --- visits ----------------------------------------------------------------------------------------
     def get_visit(self, visit_id: str) -> Visit | None:
@@ -319,13 +296,14 @@ class Store(SyncBookkeeping):
         with self._mutex:
             if visit_id not in self._index.visits:
                 return
-            doomed = [(VISITS, "visit", visit_id)]
-            ops: list[Op] = [(VISITS, self._ids[VISITS].of[visit_id], None)]
-            if ("visit", visit_id) in self._ids[ISSUES].of:
-                ops.append((ISSUES, self._ids[ISSUES].of[("visit", visit_id)], None))
-            self._commit(ops)
-            self._forget(doomed)
+            self._documents.commit(deletes=[(VISITS, visit_id), (ISSUES, ("visit", visit_id))])
             self._index.visits.remove(visit_id)
+
+    def _delete(self, kind: Kind, record_id: str) -> None:
+        if kind == "enterprise":
+            self.delete_enterprise(record_id)
+        else:
+            self.delete_visit(record_id)
 
     def counts(self) -> dict[str, int]:
         """How many enterprises and visits there are, and how many of each wait to be synced."""
@@ -344,6 +322,65 @@ class Store(SyncBookkeeping):
             if self.readonly:
                 raise StoreReadOnly(self.folder)
             self._storage.snapshot()
+
+    # --- sync bookkeeping (fieldapp.store.syncing) -------------------------------------------------------
+    def compare_and_save(
+        self, pairs: Iterable[tuple[Record, int | None]], *, allow_pending: bool = False
+    ) -> list[Record]:
+        """Save each ``(record, expect_rev)`` only if the stored record with its id is still at *expect_rev*
+        (None: no such record is stored) and, unless *allow_pending*, not pending; the records written.
+
+        The check and the write are one step under the store's lock, so an edit saved from another thread is
+        never overwritten: it either lands before (the check fails, that record is left alone) or waits until
+        after. The records that pass are written in one durable change, all or none: RecordError (as from
+        ``save_enterprises`` / ``save_visits``) with nothing written when one of them cannot be stored.
+        """
+        return self._sync.compare_and_save(pairs, allow_pending=allow_pending)
+
+    def delete_if_synced(self, kind: Kind, record_id: str) -> Literal["deleted", "pending", "absent"]:
+        """Delete the record (an enterprise with its visits) unless it, or one of an enterprise's visits, is
+        pending; checked and done in one step under the store's lock. What happened."""
+        return self._sync.delete_if_synced(kind, record_id)
+
+    def pending_enterprises(self) -> list[Enterprise]:
+        """Enterprises with changes the server has not acknowledged, oldest change first."""
+        return self._sync.pending_enterprises()
+
+    def pending_visits(self) -> list[Visit]:
+        """Visits with changes the server has not acknowledged, oldest change first."""
+        return self._sync.pending_visits()
+
+    def mark_synced(self, kind: Kind, record_id: str, *, rev: int, server_version: int | None) -> bool:
+        """Record *server_version*; clear pending only if the record is still at *rev*. True when cleared."""
+        return self._sync.mark_synced_many([(kind, record_id, rev, server_version)]) > 0
+
+    def mark_synced_many(self, marks: Iterable[tuple[Kind, str, int, int | None]]) -> int:
+        """``mark_synced`` for many (kind, id, rev, server_version) with one fsync; the number cleared."""
+        return self._sync.mark_synced_many(marks)
+
+    def sync_issues(self) -> list[SyncIssue]:
+        """The conflicts and rejections kept from past syncs, oldest first."""
+        return self._sync.sync_issues()
+
+    def sync_issue(self, kind: Kind, record_id: str) -> SyncIssue | None:
+        """The record's sync issue, or None."""
+        return next((i for i in self.sync_issues() if i.key == (kind, record_id)), None)
+
+    def set_sync_issue(self, issue: SyncIssue) -> None:
+        """Keep *issue* for its record until ``clear_sync_issue``; replaces an earlier one."""
+        self._sync.set_sync_issue(issue)
+
+    def clear_sync_issue(self, kind: Kind, record_id: str) -> None:
+        """Forget the record's sync issue (nothing happens when it has none)."""
+        self._sync.clear_sync_issue(kind, record_id)
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        """A small stored value (e.g. the pull cursor), or *default*."""
+        return self._sync.get_meta(key, default)
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Store a small JSON-ready value under *key*, durably."""
+        self._sync.set_meta(key, value)
 
 
 def _check_type(record: Any, model: type[Record]) -> Any:

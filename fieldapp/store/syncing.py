@@ -1,7 +1,8 @@
-"""The sync bookkeeping part of the Store: pending records, marking them synced, sync issues, small values.
+"""The sync bookkeeping of a store: pending records, marking them synced, sync issues, small values.
 
-A mixin of ``Store`` (kept apart so each module stays small); it relies on the Store's lock, indexes,
-document ids and ``_commit``.
+``SyncBookkeeping`` is held by the Store, which hands it only what it needs: the store's lock, its indexes,
+its documents and its own ``save`` and ``delete`` of records (so every write keeps the Store's checks). The
+Store's sync methods (``compare_and_save``, ``mark_synced_many``, ``sync_issues``, ...) are this object's.
 """
 
 from __future__ import annotations
@@ -9,74 +10,75 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from fieldapp.core.issues import SyncIssue
 from fieldapp.core.kinds import Kind
 from fieldapp.core.records import Enterprise, Record, Visit, utcnow
+from fieldapp.store.documents import ISSUES, META, Documents, record_puts
 from fieldapp.store.errors import StoreCorrupt
+from fieldapp.store.indexes import Indexes
 
-if TYPE_CHECKING:
-    from fieldapp.store.indexes import Indexes
-    from fieldapp.store.storage import WalStorage
-    from fieldapp.store.wal import Op
+__all__ = ["DeleteRecord", "SaveRecords", "SyncBookkeeping"]
 
-__all__ = ["ISSUES", "META", "Kind", "SyncBookkeeping"]
-
-META, ISSUES = "meta", "sync_issues"
+#: check and write enterprises and visits (by id) in one durable change, the lock held (Store._save_locked)
+SaveRecords = Callable[[dict[str, Enterprise], dict[str, Visit]], None]
+#: delete a record (an enterprise with its visits) and its sync issues in one durable change
+DeleteRecord = Callable[[Kind, str], None]
 
 
 class SyncBookkeeping:
-    """What sync needs from the store besides the records themselves."""
+    """What sync needs from the store besides the records themselves.
 
-    _mutex: threading.RLock
-    _index: Indexes
-    _storage: WalStorage
-    _ids: dict[str, Any]
-    #: tests only: called between the check and the write of ``compare_and_save`` and ``delete_if_synced`` (with
-    #: the lock held), to force a concurrent edit into exactly that gap
-    _between_check_and_write: Callable[[], None] | None = None
+    *between_check_and_write* is for tests only: called between the check and the write of
+    ``compare_and_save`` and ``delete_if_synced`` (with the lock held), to force a concurrent edit into exactly
+    that gap.
+    """
 
-    def _commit(self, ops: list[Op]) -> None:  # pragma: no cover - provided by Store
-        raise NotImplementedError
+    def __init__(
+        self,
+        lock: threading.RLock,
+        index: Indexes,
+        documents: Documents,
+        *,
+        save: SaveRecords,
+        delete: DeleteRecord,
+        between_check_and_write: Callable[[], None] | None = None,
+    ) -> None:
+        self._lock = lock
+        self._index = index
+        self._documents = documents
+        self._save = save
+        self._delete = delete
+        self._between_check_and_write = between_check_and_write
 
-    def _record_ops(self, records: Iterable[Record]) -> list[Op]:  # pragma: no cover - provided by Store
-        raise NotImplementedError
+    def _gap(self) -> None:
+        if self._between_check_and_write is not None:
+            self._between_check_and_write()
 
-    def _save_locked(
-        self, enterprises: dict[str, Enterprise], visits: dict[str, Visit]
-    ) -> None:  # pragma: no cover - provided by Store
-        raise NotImplementedError
+    def _get(self, kind: str, record_id: str) -> Record | None:
+        if kind == "enterprise":
+            return self._index.enterprises.get(record_id)
+        if kind == "visit":
+            return self._index.visits.get(record_id)
+        raise ValueError(f"unknown kind: {kind!r}")
 
-    def delete_enterprise(self, enterprise_id: str) -> None:  # pragma: no cover - provided by Store
-        raise NotImplementedError
-
-    def delete_visit(self, visit_id: str) -> None:  # pragma: no cover - provided by Store
-        raise NotImplementedError
-
+    # --- records -----------------------------------------------------------------------------------------
     def compare_and_save(
         self, pairs: Iterable[tuple[Record, int | None]], *, allow_pending: bool = False
     ) -> list[Record]:
-        """Save each ``(record, expect_rev)`` only if the stored record with its id is still at *expect_rev*
-        (None: no such record is stored) and, unless *allow_pending*, not pending; the records written.
-
-        The check and the write are one step under the store's lock, so an edit saved from another thread is
-        never overwritten: it either lands before (the check fails, that record is left alone) or waits until
-        after. The records that pass are written in one durable change, all or none: RecordError (as from
-        ``save_enterprises`` / ``save_visits``) with nothing written when one of them cannot be stored.
-        """
+        """See ``Store.compare_and_save``."""
         wanted = list(pairs)
         for record, _ in wanted:
             if not isinstance(record, (Enterprise, Visit)):
                 raise TypeError(f"expected Enterprise or Visit, got {type(record).__name__}")
-        with self._mutex:
+        with self._lock:
             enterprises: dict[str, Enterprise] = {}
             visits: dict[str, Visit] = {}
             for record, expect_rev in wanted:
-                kind = "enterprise" if isinstance(record, Enterprise) else "visit"
-                stored = self._get(kind, record.id)
+                stored = self._get("enterprise" if isinstance(record, Enterprise) else "visit", record.id)
                 if expect_rev is None:
                     unchanged = stored is None
                 else:
@@ -88,15 +90,13 @@ class SyncBookkeeping:
                     else:
                         assert isinstance(record, Visit)
                         visits[record.id] = record
-            if self._between_check_and_write is not None:
-                self._between_check_and_write()
-            self._save_locked(enterprises, visits)
+            self._gap()
+            self._save(enterprises, visits)
             return [*enterprises.values(), *visits.values()]
 
     def delete_if_synced(self, kind: Kind, record_id: str) -> Literal["deleted", "pending", "absent"]:
-        """Delete the record (an enterprise with its visits) unless it, or one of an enterprise's visits, is
-        pending; checked and done in one step under the store's lock. What happened."""
-        with self._mutex:
+        """See ``Store.delete_if_synced``."""
+        with self._lock:
             record = self._get(kind, record_id)
             if record is None:
                 return "absent"
@@ -106,33 +106,25 @@ class SyncBookkeeping:
                 pending = any(vid in visits.pending for vid in visits.ids_of(record_id))
             if pending:
                 return "pending"
-            if self._between_check_and_write is not None:
-                self._between_check_and_write()
-            if kind == "enterprise":
-                self.delete_enterprise(record_id)
-            else:
-                self.delete_visit(record_id)
+            self._gap()
+            self._delete(kind, record_id)
             return "deleted"
 
     def pending_enterprises(self) -> list[Enterprise]:
         """Enterprises with changes the server has not acknowledged, oldest change first."""
-        with self._mutex:
+        with self._lock:
             found = [self._index.enterprises[i] for i in self._index.pending_enterprises]
         return sorted(found, key=_pending_order)
 
     def pending_visits(self) -> list[Visit]:
         """Visits with changes the server has not acknowledged, oldest change first."""
-        with self._mutex:
+        with self._lock:
             found = [self._index.visits.model(i) for i in self._index.visits.pending]
         return sorted(found, key=_pending_order)
 
-    def mark_synced(self, kind: Kind, record_id: str, *, rev: int, server_version: int | None) -> bool:
-        """Record *server_version*; clear pending only if the record is still at *rev*. True when cleared."""
-        return self.mark_synced_many([(kind, record_id, rev, server_version)]) > 0
-
     def mark_synced_many(self, marks: Iterable[tuple[Kind, str, int, int | None]]) -> int:
-        """``mark_synced`` for many (kind, id, rev, server_version) with one fsync; the number cleared."""
-        with self._mutex:
+        """See ``Store.mark_synced_many``."""
+        with self._lock:
             changed: dict[str, Record] = {}
             cleared = 0
             for kind, record_id, rev, server_version in marks:
@@ -146,59 +138,46 @@ class SyncBookkeeping:
                     changed[record_id] = record.with_meta(
                         server_version=server_version, pending_since=pending
                     )
-            self._commit(self._record_ops(changed.values()))
+            # only the sync metadata of stored records changes: nothing for the save's checks to refuse
+            self._documents.commit(record_puts(changed.values()))
             for record in changed.values():
                 self._index.put(record)
             return cleared
 
-    def _get(self, kind: str, record_id: str) -> Record | None:
-        if kind == "enterprise":
-            return self._index.enterprises.get(record_id)
-        if kind == "visit":
-            return self._index.visits.get(record_id)
-        raise ValueError(f"unknown kind: {kind!r}")
-
+    # --- sync issues ---------------------------------------------------------------------------------------
     def sync_issues(self) -> list[SyncIssue]:
         """The conflicts and rejections kept from past syncs, oldest first."""
-        with self._mutex:
-            table = self._storage.read().get(ISSUES, {})
-            docs = [table[doc_id] for doc_id in sorted(self._ids[ISSUES].of.values(), key=int)]
+        with self._lock:
+            docs = self._documents.all(ISSUES)
         try:
             return [SyncIssue.from_doc({**d["issue"], "kind": d["kind"], "id": d["id"]}) for d in docs]
         except ValidationError as exc:
-            raise StoreCorrupt(self._storage.snapshot_path, f"a sync issue is not valid: {exc}") from None
-
-    def sync_issue(self, kind: Kind, record_id: str) -> SyncIssue | None:
-        """The record's sync issue, or None."""
-        return next((i for i in self.sync_issues() if i.key == (kind, record_id)), None)
+            raise StoreCorrupt(self._documents.source, f"a sync issue is not valid: {exc}") from None
 
     def set_sync_issue(self, issue: SyncIssue) -> None:
         """Keep *issue* for its record until ``clear_sync_issue``; replaces an earlier one."""
-        with self._mutex:
+        with self._lock:
             doc = {"kind": issue.kind, "id": issue.id, "issue": issue.to_doc()}
-            self._commit([(ISSUES, self._ids[ISSUES].get(issue.key), doc)])
+            self._documents.commit([(ISSUES, issue.key, doc)])
 
     def clear_sync_issue(self, kind: Kind, record_id: str) -> None:
         """Forget the record's sync issue (nothing happens when it has none)."""
-        with self._mutex:
-            doc_id = self._ids[ISSUES].of.get((kind, record_id))
-            if doc_id is not None:
-                self._commit([(ISSUES, doc_id, None)])
-                del self._ids[ISSUES].of[(kind, record_id)]
+        with self._lock:
+            if self._documents.has(ISSUES, (kind, record_id)):
+                self._documents.commit(deletes=[(ISSUES, (kind, record_id))])
 
+    # --- small values ----------------------------------------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:
         """A small stored value (e.g. the pull cursor), or *default*."""
-        with self._mutex:
-            doc_id = self._ids[META].of.get(key)
-            if doc_id is None:
-                return default
-            return copy.deepcopy(self._storage.read()[META][doc_id]["value"])
+        with self._lock:
+            doc = self._documents.get(META, key)
+            return default if doc is None else copy.deepcopy(doc["value"])
 
     def set_meta(self, key: str, value: Any) -> None:
         """Store a small JSON-ready value under *key*, durably."""
-        with self._mutex:
+        with self._lock:
             doc = {"key": key, "value": copy.deepcopy(value), "updated_at": utcnow().isoformat()}
-            self._commit([(META, self._ids[META].get(key), doc)])
+            self._documents.commit([(META, key, doc)])
 
 
 def _pending_order(record: Record) -> tuple[Any, str]:

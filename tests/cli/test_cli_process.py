@@ -53,6 +53,16 @@ def test_locked_folder(tmp_path: Path) -> None:
         assert holder.counts()["enterprises"] == 0
 
 
+def test_the_app_on_a_locked_folder_says_so_in_the_cadres_language(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store.open(data):
+        vi = _fieldapp(data)  # no command: the terminal app
+        en = _fieldapp(data, "--lang", "en")
+    assert vi.returncode == en.returncode == 1
+    assert str(data) in vi.stderr and "đang được một chương trình fieldapp khác ghi" in vi.stderr
+    assert str(data) in en.stderr and "being written by another fieldapp" in en.stderr
+
+
 def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     import csv
     import pty

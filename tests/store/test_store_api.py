@@ -61,7 +61,7 @@ def test_duplicate_tax_code_is_refused_and_nothing_written(
     problem = caught.value.problems[0]
     assert (problem.field, problem.code) == ("tax_code", "duplicate_tax_code")
     assert problem.params == {"value": "0101234567", "other": "Công ty An Phát"}
-    assert "Công ty An Phát" in caught.value.describe("vi")
+    assert "Công ty An Phát" in caught.value.message("vi")
     assert store.get_enterprise(other.id) is None
     store.close()
     assert reopen(readonly=True).enterprises() == [first]
@@ -249,7 +249,7 @@ def test_readonly_store_refuses_writes(store: Store, reopen: Callable[..., Store
     ):
         with pytest.raises(StoreReadOnly) as caught:
             write()
-        assert str(reader.folder) in caught.value.describe("vi")
+        assert str(reader.folder) in caught.value.message("vi")
     assert reader.get_enterprise(e.id) == e
 
 
@@ -291,7 +291,7 @@ def test_a_closed_store_says_so(store: Store) -> None:
     store.close()
     with pytest.raises(StoreError) as caught:
         store.save_visit(visit(e.id))
-    assert "closed" in caught.value.describe("en") and "đã đóng" in caught.value.describe("vi")
+    assert "closed" in caught.value.message("en") and "đã đóng" in caught.value.message("vi")
     with pytest.raises(StoreError):
         store.snapshot()  # never writes without the lock
     assert store.get_enterprise(e.id) == e  # what was read stays readable

@@ -1,14 +1,15 @@
 """Compare-and-save: sync writes a server copy only over a record nobody edited since sync looked at it.
 
 The TUI saves from worker threads while a sync runs. The threaded tests force a local edit into the gap between
-the store's check and its write (through the store's test hook), so they fail whenever that check is made outside
+the store's check and its write (through the test hook the store is opened with), so they fail whenever that check is made outside
 the store's lock, without hoping for a lucky race.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -89,34 +90,52 @@ def test_all_or_nothing_when_a_record_cannot_be_stored(store: Store) -> None:
     assert len(store.compare_and_save([(visit(fresh.id), None), (fresh, None)])) == 2
 
 
-def _edit_in_the_gap(store: Store, edit: Callable[[], object]) -> list[threading.Thread]:
-    """Install a one-shot hook that runs *edit* on another thread between the store's check and its write."""
-    started, threads = threading.Event(), []
+class Gap:
+    """The store's test hook (``Store.open(..., between_check_and_write=gap)``): runs the planned ``edit`` once,
+    on another thread, between the store's check and its write, and gives it EDIT_CHANCE to land there."""
 
-    def run_edit() -> None:
-        started.set()
-        edit()
+    def __init__(self) -> None:
+        self.edit: Callable[[], object] | None = None
+        self.threads: list[threading.Thread] = []
 
-    def hook() -> None:
-        store._between_check_and_write = None
+    def __call__(self) -> None:
+        edit, self.edit = self.edit, None
+        if edit is None:
+            return
+        started = threading.Event()
+
+        def run_edit() -> None:
+            started.set()
+            edit()
+
         thread = threading.Thread(target=run_edit, name="tui-edit")
-        threads.append(thread)
+        self.threads.append(thread)
         thread.start()
         assert started.wait(timeout=30)
         thread.join(timeout=EDIT_CHANCE)  # the lock is held: the edit waits; it must not land now
 
-    store._between_check_and_write = hook
-    return threads
+
+@pytest.fixture
+def gap() -> Gap:
+    return Gap()
 
 
-def test_a_concurrent_edit_is_never_overwritten_by_the_server_copy(store: Store) -> None:
+@pytest.fixture
+def gapped(folder: Path, gap: Gap) -> Iterator[Store]:
+    """A store opened with *gap* as its test hook."""
+    with Store.open(folder, between_check_and_write=gap) as opened:
+        yield opened
+
+
+def test_a_concurrent_edit_is_never_overwritten_by_the_server_copy(gapped: Store, gap: Gap) -> None:
+    store = gapped
     local = _synced(store)
     typed = local.edit(address="7 Phố Huế")
-    threads = _edit_in_the_gap(store, lambda: store.save_enterprise(typed))
+    gap.edit = lambda: store.save_enterprise(typed)
 
     written = store.compare_and_save([(_server_copy(local, 2, name="Tên của văn phòng"), local.rev)])
 
-    [thread] = threads
+    [thread] = gap.threads
     thread.join(timeout=30)
     assert not thread.is_alive()
     # the server copy was written first (the record was untouched when checked), the edit after it
@@ -124,14 +143,15 @@ def test_a_concurrent_edit_is_never_overwritten_by_the_server_copy(store: Store)
     assert store.get_enterprise(local.id) == typed and typed.pending
 
 
-def test_a_concurrent_edit_keeps_the_record_from_a_server_deletion(store: Store) -> None:
+def test_a_concurrent_edit_keeps_the_record_from_a_server_deletion(gapped: Store, gap: Gap) -> None:
+    store = gapped
     local = _synced(store)
     typed = local.edit(address="9 Tràng Tiền")
-    threads = _edit_in_the_gap(store, lambda: store.save_enterprise(typed))
+    gap.edit = lambda: store.save_enterprise(typed)
 
     outcome = store.delete_if_synced("enterprise", local.id)
 
-    [thread] = threads
+    [thread] = gap.threads
     thread.join(timeout=30)
     assert not thread.is_alive()
     assert outcome == "deleted"

@@ -99,7 +99,7 @@ def test_damage_in_the_middle_of_the_log_is_refused(folder: Path) -> None:
     wal.write_bytes(damaged)
     with pytest.raises(StoreCorrupt) as caught:
         Store.open(folder)
-    assert str(wal) in caught.value.describe("vi") and str(wal) in caught.value.describe("en")
+    assert str(wal) in caught.value.message("vi") and str(wal) in caught.value.message("en")
     assert wal.read_bytes() == damaged, "nothing is changed"
 
 
@@ -138,8 +138,8 @@ def test_an_unreadable_snapshot_is_refused_by_name(folder: Path) -> None:
     snapshot.write_bytes(snapshot.read_bytes()[:100])
     with pytest.raises(StoreCorrupt) as caught:
         Store.open(folder)
-    assert "store.json" in caught.value.describe("en")
-    assert "Không đọc được" in caught.value.describe("vi")
+    assert "store.json" in caught.value.message("en")
+    assert "Không đọc được" in caught.value.message("vi")
 
 
 def test_a_failed_append_leaves_no_partial_line(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,6 +163,26 @@ def test_a_failed_append_leaves_no_partial_line(folder: Path, monkeypatch: pytes
         assert store.visits() == [kept]
 
 
+def test_a_failed_write_leaves_no_trace_of_its_new_keys(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(folder) as store:
+        store.set_meta("cursor", 1)
+
+        def disk_full(fd: int, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "write", disk_full)
+        with pytest.raises(OSError):
+            store.set_meta("other", 2)
+        monkeypatch.undo()
+        # the key that was never written is unknown, not a dangling reference to a missing document
+        assert store.get_meta("other") is None and store.get_meta("cursor") == 1
+        store.set_meta("other", 3)
+    with Store.open(folder) as store:
+        assert (store.get_meta("cursor"), store.get_meta("other")) == (1, 3)
+
+
 def test_a_hand_edited_record_is_validated_and_a_broken_one_refused(folder: Path) -> None:
     eid, ids = _filled(folder, visits=1)
     with Store.open(folder) as store:
@@ -179,7 +199,7 @@ def test_a_hand_edited_record_is_validated_and_a_broken_one_refused(folder: Path
     snapshot.write_bytes(orjson.dumps(data))
     with pytest.raises(StoreCorrupt) as caught:
         Store.open(folder, readonly=True)
-    assert ids[0] in caught.value.describe("en") and "headcount" in caught.value.describe("en")
+    assert ids[0] in caught.value.message("en") and "headcount" in caught.value.message("en")
 
 
 def test_a_damaged_visit_is_reported_by_name_when_first_read(folder: Path) -> None:
@@ -196,7 +216,7 @@ def test_a_damaged_visit_is_reported_by_name_when_first_read(folder: Path) -> No
         assert store.get_visit(ids[1]) is not None
         with pytest.raises(StoreCorrupt) as caught:
             store.get_visit(ids[0])
-        assert ids[0] in caught.value.describe("en") and "store.json" in caught.value.describe("en")
+        assert ids[0] in caught.value.message("en") and "store.json" in caught.value.message("en")
 
 
 @pytest.mark.parametrize("table", ["enterprises", "visits"])
@@ -210,7 +230,7 @@ def test_a_record_without_an_id_is_refused(folder: Path, table: str) -> None:
     snapshot.write_bytes(orjson.dumps(data))
     with pytest.raises(StoreCorrupt) as caught:
         Store.open(folder, readonly=True)
-    assert "store.json" in caught.value.describe("en")
+    assert "store.json" in caught.value.message("en")
 
 
 def test_a_failed_snapshot_does_not_fail_the_save(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

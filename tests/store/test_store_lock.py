@@ -19,8 +19,8 @@ TRY_OPEN = textwrap.dedent(
     try:
         Store.open(sys.argv[1]).close()
     except StoreLocked as exc:
-        print(exc.describe("vi"))
-        print(exc.describe("en"))
+        print(exc.message("vi"))
+        print(exc.message("en"))
         sys.exit(7)
     print("opened")
     """

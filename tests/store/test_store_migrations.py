@@ -98,7 +98,7 @@ def test_an_invalid_version_0_record_is_refused_by_id(v0_folder: Path) -> None:
     (v0_folder / "store.json").write_bytes(orjson.dumps(bad))
     with pytest.raises(StoreCorrupt) as caught:
         Store.open(v0_folder)
-    assert V_ID in caught.value.describe("en")
+    assert V_ID in caught.value.message("en")
     assert (v0_folder / "store.json").read_bytes() == orjson.dumps(bad), "nothing is changed"
     assert not (v0_folder / "store.json.v0.bak").exists()
 
@@ -112,10 +112,15 @@ def test_a_file_from_a_newer_version_is_refused(folder: Path) -> None:
     for readonly in (False, True):
         with pytest.raises(StoreTooNew) as caught:
             Store.open(folder, readonly=readonly)
-        assert str(path) in caught.value.describe(
-            "vi"
-        ) and "phiên bản fieldapp mới hơn" in caught.value.describe("vi")
-        assert f"schema version {SCHEMA_VERSION + 1}" in caught.value.describe("en")
+        # a code and its figures only; the words come from the catalog
+        assert caught.value.code == "too_new" and caught.value.path == path
+        assert (caught.value.params["found"], caught.value.params["supported"]) == (
+            SCHEMA_VERSION + 1,
+            SCHEMA_VERSION,
+        )
+        vi = caught.value.message("vi")
+        assert str(path) in vi and "phiên bản fieldapp mới hơn" in vi
+        assert f"schema version {SCHEMA_VERSION + 1}" in caught.value.message("en")
     assert orjson.loads(path.read_bytes()) == data
     with pytest.raises(StoreTooNew):  # not StoreLocked: the refused open released the lock
         Store.open(folder)

@@ -83,19 +83,20 @@ def test_an_edit_saved_while_the_merge_is_written_survives_and_is_merged_next(
     edits: list[threading.Thread] = []
 
     def edit_in_the_gap() -> None:  # the store calls this between its check and its write, lock held
-        laptop._between_check_and_write = None
-        edits.append(threading.Thread(target=laptop.save_enterprise, args=(typed,)))
-        edits[0].start()
-        edits[0].join(timeout=1.0)
+        if not edits:  # once
+            edits.append(threading.Thread(target=gapped.save_enterprise, args=(typed,)))
+            edits[0].start()
+            edits[0].join(timeout=1.0)
 
-    laptop._between_check_and_write = edit_in_the_gap
-    summary = client_for(laptop, module_server.url, cadre.token).run()
-    edits[0].join(timeout=30)
+    laptop.close()  # opened again with the test hook, which a store takes only when it is opened
+    with Store.open(laptop.folder, between_check_and_write=edit_in_the_gap) as gapped:
+        summary = client_for(gapped, module_server.url, cadre.token).run()
+        edits[0].join(timeout=30)
 
-    assert (summary.merged, summary.ok) == (1, True)
-    assert laptop.get_enterprise(synced.id) == typed  # written after the merge, never under it
-    again = client_for(laptop, module_server.url, cadre.token).run()  # the server merges the late edit too
-    final = laptop.get_enterprise(synced.id)
+        assert (summary.merged, summary.ok) == (1, True)
+        assert gapped.get_enterprise(synced.id) == typed  # written after the merge, never under it
+        again = client_for(gapped, module_server.url, cadre.token).run()  # the server merges the late edit
+        final = gapped.get_enterprise(synced.id)
     assert (again.pushed, again.merged, again.ok) == (1, 1, True) and final is not None and not final.pending
     assert (final.name, final.address, final.ward) == ("Công ty May Sài Gòn 2", "99 Lê Lợi", "Phường 9")
 

@@ -133,18 +133,22 @@ def test_an_edit_saved_while_the_pull_writes_is_never_overwritten(
     edits: list[threading.Thread] = []
 
     def edit_in_the_gap() -> None:  # the store calls this between its check and its write, lock held
-        laptop._between_check_and_write = None
-        edits.append(threading.Thread(target=laptop.save_enterprise, args=(typed,)))
-        edits[0].start()
-        edits[0].join(timeout=1.0)
+        if not edits:  # once
+            edits.append(threading.Thread(target=gapped.save_enterprise, args=(typed,)))
+            edits[0].start()
+            edits[0].join(timeout=1.0)
 
-    laptop._between_check_and_write = edit_in_the_gap
-    client.run()
-    edits[0].join(timeout=30)
+    laptop.close()  # opened again with the test hook, which a store takes only when it is opened
+    with Store.open(laptop.folder, between_check_and_write=edit_in_the_gap) as gapped:
+        client = client_for(gapped, module_server.url, cadre.token)
+        client.run()
+        edits[0].join(timeout=30)
 
-    assert laptop.get_enterprise(shared.id) == typed  # the office's version went in first, the edit on top
-    summary = client.run()  # the push lets the server merge both edits
-    merged = laptop.get_enterprise(shared.id)
+        assert (
+            gapped.get_enterprise(shared.id) == typed
+        )  # the office's version went in first, the edit on top
+        summary = client.run()  # the push lets the server merge both edits
+        merged = gapped.get_enterprise(shared.id)
     assert (summary.merged, summary.ok) == (1, True) and merged is not None and not merged.pending
     assert (merged.name, merged.address) == ("Tên của văn phòng", "3 Hàng Đào")
 

@@ -1,0 +1,117 @@
+"""The store's documents as TinyDB keeps them, and the one way they change: a durable commit through the log.
+
+TinyDB holds each table as ``{document id: document}``, the ids being integers as text. The Store finds its
+documents by their own keys (a record's id, a small value's key, a sync issue's kind and id), so ``Documents``
+knows the document id of every key, gives new keys new ids, and commits each change to the ``WalStorage`` as
+one log line with one fsync: all or nothing, the ids of new keys taken back when the write fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from fieldapp.core.records import Enterprise, Record
+from fieldapp.store.codec import to_doc
+from fieldapp.store.errors import StoreCorrupt
+from fieldapp.store.storage import WalStorage
+from fieldapp.store.wal import Op
+
+__all__ = ["ENTERPRISES", "ISSUES", "META", "VISITS", "Delete", "Documents", "Put", "record_puts"]
+
+ENTERPRISES, VISITS, META, ISSUES = "enterprises", "visits", "meta", "sync_issues"
+
+Doc = dict[str, Any]
+#: write *doc* under *key* in a table: (table, key, doc)
+Put = tuple[str, Hashable, Doc]
+#: remove the document of *key* from a table, when there is one: (table, key)
+Delete = tuple[str, Hashable]
+
+# each table's key, read from its documents
+_KEYS: dict[str, Callable[[Doc], Hashable]] = {
+    ENTERPRISES: itemgetter("id"),
+    VISITS: itemgetter("id"),
+    META: itemgetter("key"),
+    ISSUES: itemgetter("kind", "id"),
+}
+
+
+class _DocIds:
+    """TinyDB document ids (integers as text) for the keys of one table."""
+
+    def __init__(self, table: dict[str, Doc], key: Callable[[Doc], Hashable], source: Path):
+        try:
+            self.of: dict[Hashable, str] = {key(doc): doc_id for doc_id, doc in table.items()}
+            self.next = max(map(int, table), default=0) + 1
+        except (KeyError, TypeError, ValueError) as exc:
+            # a document without its key (an id) cannot be told apart from a new record: refuse the file
+            raise StoreCorrupt(source, f"a document lacks {exc}") from None
+
+
+class Documents:
+    """The documents of one store by table and key, over its storage (and the TinyDB reading it)."""
+
+    def __init__(self, storage: WalStorage, db: TinyDB):
+        self._storage = storage
+        self._db = db
+        tables = storage.read()
+        self._ids = {
+            name: _DocIds(tables.get(name, {}), key, storage.snapshot_path) for name, key in _KEYS.items()
+        }
+
+    @property
+    def source(self) -> Path:
+        """The file the documents were read from, to name in errors."""
+        return self._storage.snapshot_path
+
+    def get(self, table: str, key: Hashable) -> Doc | None:
+        """The stored document of *key* (never mutate it), or None."""
+        doc_id = self._ids[table].of.get(key)
+        return None if doc_id is None else self._storage.read()[table][doc_id]
+
+    def has(self, table: str, key: Hashable) -> bool:
+        """True when *table* holds a document for *key*."""
+        return key in self._ids[table].of
+
+    def all(self, table: str) -> list[Doc]:
+        """Every document of *table*, in the order their keys were first stored."""
+        docs = self._storage.read().get(table, {})
+        return [docs[doc_id] for doc_id in sorted(docs, key=int)]
+
+    def commit(self, puts: Iterable[Put] = (), deletes: Iterable[Delete] = ()) -> None:
+        """Make the changes durable in one step, or raise with nothing changed (new keys' ids taken back)."""
+        ops: list[Op] = []
+        new: list[Delete] = []
+        for table, key, doc in puts:
+            ids = self._ids[table]
+            doc_id = ids.of.get(key)
+            if doc_id is None:
+                doc_id = ids.of[key] = str(ids.next)
+                ids.next += 1
+                new.append((table, key))
+            ops.append((table, doc_id, doc))
+        gone: list[Delete] = []
+        for table, key in deletes:
+            doc_id = self._ids[table].of.get(key)
+            if doc_id is not None:
+                ops.append((table, doc_id, None))
+                gone.append((table, key))
+        try:
+            self._storage.commit(ops)
+        except BaseException:
+            for table, key in new:
+                del self._ids[table].of[key]
+            raise
+        for table, key in gone:
+            del self._ids[table].of[key]
+        for table in {op[0] for op in ops}:
+            self._db.table(table).clear_cache()  # TinyDB's query cache would still hold the old documents
+
+
+def record_puts(records: Iterable[Record]) -> list[Put]:
+    """The puts that store *records* (enterprises and visits) under their ids."""
+    return [(ENTERPRISES if isinstance(r, Enterprise) else VISITS, r.id, to_doc(r)) for r in records]
