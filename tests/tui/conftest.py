@@ -110,13 +110,15 @@ def build_app(data_dir: Path, **options: Any) -> tuple[FieldApp, Store]:
 
 
 async def ready(pilot: Pilot[Any]) -> None:
-    """Wait until the index is loaded, the table filled and every worker finished."""
+    """Wait until the index is loaded, the table filled and every worker finished; fail if it never loads."""
     app = pilot.app
-    for _attempt in range(200):
+    assert isinstance(app, FieldApp)
+    for _attempt in range(200):  # bounded: each round waits for the workers, so this is never a busy loop
         await pilot.pause()
         await app.workers.wait_for_complete()
-        if getattr(app, "loaded", False):
+        if app.loaded:
             break
+    assert app.loaded, "the app did not load its index"
     await pilot.pause()
 
 
