@@ -280,6 +280,10 @@ class EnterpriseTable(ScrollView, can_focus=True):
             self.post_message(self.Viewed(*view))
 
     def on_resize(self, _event: events.Resize) -> None:
+        if self.wide is not None and self.sorted_by is not None:
+            # the columns share out the width the table has now: a table rebuilt while its screen was not shown
+            # (a language switch) got its columns before it was laid out, at a width of 0
+            self.set_columns(self.wide, *self.sorted_by)
         self._report_view()
 
     def action_move(self, delta: int) -> None:
