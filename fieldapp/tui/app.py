@@ -160,9 +160,8 @@ class FieldApp(App[None], inherit_bindings=False):
     @staticmethod
     def error_text(error: BaseException) -> str:
         """What went wrong, in the current language (with what to do, when the error says it)."""
-        message = getattr(
-            error, "message", None
-        )  # the product's exceptions say themselves in either language
+        # the product's exceptions say themselves in either language (``message(lang)``)
+        message = getattr(error, "message", None)
         if callable(message):
             return str(message(language()))
         return str(error) or type(error).__name__
