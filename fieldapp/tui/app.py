@@ -1,21 +1,24 @@
-"""The terminal app: built by ``create_app`` from an open store, the settings, the data folder and the rules."""
+"""The terminal app: built by ``create_app`` from an open store, the settings, the data folder and the rules.
+
+The F-key screens are Textual modes, each with its own screen stack: Enterprises (``home``, F1), Follow-ups (F2),
+Sync (F3) and Settings (F4). The detail and the forms are pushed on top of the current mode.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
-from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from fieldapp.core.errors import RecordError
 from fieldapp.core.labels import Lang
 from fieldapp.core.rules import Rules
 from fieldapp.settings import Settings, save_settings
@@ -23,15 +26,24 @@ from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.i18n import N_, _, language, set_language
 from fieldapp.tui.index import EnterpriseIndex
 from fieldapp.tui.localise import localise_bindings
+from fieldapp.tui.messages import DataChanged, IndexLoaded, IndexUpdated
+from fieldapp.tui.ports import AppContext, SyncClientFactory, default_sync_client
+from fieldapp.tui.screens.base import Relabel
+from fieldapp.tui.screens.detail import DetailScreen
+from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
+from fieldapp.tui.screens.followups import FollowUpsScreen
+from fieldapp.tui.screens.home import HomeScreen
+from fieldapp.tui.screens.settings import SettingsScreen
+from fieldapp.tui.screens.sync import SyncScreen
+from fieldapp.tui.screens.visit_form import VisitFormScreen
+from fieldapp.tui.widgets.badges import THEMES
 
 if TYPE_CHECKING:
     from fieldapp.store import Store
 
-__all__ = ["THEMES", "FieldApp", "create_app"]
+__all__ = ["FieldApp", "create_app"]
 
 _HERE = Path(__file__).parent
-#: the themes the settings screen offers (Textual's built-in ones), dark first
-THEMES: tuple[str, ...] = ("textual-dark", "textual-light")
 
 
 class FieldApp(App[None], inherit_bindings=False):
@@ -44,23 +56,23 @@ class FieldApp(App[None], inherit_bindings=False):
         _HERE / "screens" / "forms.tcss",
     ]
     COMMANDS = App.COMMANDS | {FieldCommands}
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "home": HomeScreen,
+        "followups": FollowUpsScreen,
+        "sync": SyncScreen,
+        "settings": SettingsScreen,
+    }
+    DEFAULT_MODE: ClassVar[str] = "home"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True, show=False),
-        Binding("f1", "show_home", N_("Enterprises"), id="app.home", show=False),
-        Binding("f2", "show_followups", N_("Follow-ups"), id="app.followups", show=False),
-        Binding("f3", "show_sync", N_("Sync"), id="app.sync", show=False),
-        Binding("f4", "show_settings", N_("Settings"), id="app.settings", show=False),
+        Binding("f1", "show_mode('home')", N_("Enterprises"), id="app.home", show=False),
+        Binding("f2", "show_mode('followups')", N_("Follow-ups"), id="app.followups", show=False),
+        Binding("f3", "show_mode('sync')", N_("Sync"), id="app.sync", show=False),
+        Binding("f4", "show_mode('settings')", N_("Settings"), id="app.settings", show=False),
         Binding("ctrl+l", "switch_language", N_("Language"), id="app.language", show=False),
         Binding("ctrl+t", "toggle_theme", N_("Light/dark theme"), id="app.theme", show=False),
         Binding("ctrl+p", "command_palette", N_("Commands"), id="app.palette", show=False, priority=True),
     ]
-
-    class DataChanged(Message):
-        """The index changed (loaded, or an enterprise was saved); screens showing data refresh."""
-
-        def __init__(self, enterprise_id: str | None) -> None:
-            self.enterprise_id = enterprise_id
-            super().__init__()
 
     def __init__(
         self,
@@ -71,7 +83,7 @@ class FieldApp(App[None], inherit_bindings=False):
         today: date | None = None,
         *,
         cursor_blink: bool = True,
-        sync_client_factory: Callable[[Store, Settings], Any] | None = None,
+        sync_client_factory: SyncClientFactory | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -80,23 +92,17 @@ class FieldApp(App[None], inherit_bindings=False):
         self.rules = rules
         self.today = today or date.today()
         self.cursor_blink = cursor_blink
-        self.sync_client_factory = sync_client_factory
+        self.sync_client_factory: SyncClientFactory = sync_client_factory or default_sync_client
         self.index = EnterpriseIndex(rules, self.today)
         self.loaded = False
         self.pending_records = 0
-        #: why the last sync attempt of this session failed (None: it did not, or none yet); the Sync screen is
-        #: rebuilt on each visit, so the app keeps it until the next attempt
-        self.sync_failure: BaseException | None = None
         set_language(settings.language)
         localise_bindings(self)
         self.theme = settings.theme if settings.theme in self.available_themes else THEMES[0]
 
     # --- start -----------------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        from fieldapp.tui.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
-        self.load_index()
+        self.load_index()  # the home screen is the default mode's: Textual has built it already
 
     @work(thread=True, exit_on_error=False, group="load")
     def load_index(self) -> None:
@@ -106,12 +112,12 @@ class FieldApp(App[None], inherit_bindings=False):
     def reload_index(self) -> None:
         """Read and classify everything again, then tell the screens (call from a worker thread)."""
         self.index.load(self.store.enterprises(), self.store.visits())
-        pending = self._count_pending()
-        self.call_from_thread(self._loaded, pending)
+        self.post_message(IndexLoaded(self._count_pending()))
 
-    def _loaded(self, pending: int) -> None:
+    @on(IndexLoaded)
+    def _loaded(self, message: IndexLoaded) -> None:
         self.loaded = True
-        self.pending_records = pending
+        self.pending_records = message.pending
         self.data_changed(None)
         # once the table is on screen, get the search text ready before the first keystroke
         self.set_timer(0.1, self._prepare_search)
@@ -132,22 +138,32 @@ class FieldApp(App[None], inherit_bindings=False):
             self.index.remove(enterprise_id)
         else:
             self.index.update(enterprise, self.store.visits_of(enterprise_id))
-        self.pending_records = self._count_pending()
+        self.post_message(IndexUpdated(enterprise_id, self._count_pending()))
+
+    @on(IndexUpdated)
+    def _updated(self, message: IndexUpdated) -> None:
+        self.pending_records = message.pending
+        self.data_changed(message.enterprise_id)
 
     def data_changed(self, enterprise_id: str | None) -> None:
-        """Tell every screen on the stack that data changed."""
-        message_screens = list(self.screen_stack)
-        for screen in message_screens:
-            screen.post_message(self.DataChanged(enterprise_id))
+        """Tell every screen of every mode that data changed."""
+        for screen in self._screens():
+            screen.post_message(DataChanged(enterprise_id))
+
+    def _screens(self) -> Iterator[Screen[Any]]:
+        """The screens on the stacks of the modes opened so far."""
+        for mode in self.MODES:
+            with contextlib.suppress(KeyError):  # a mode not shown yet has no stack
+                yield from self.get_screen_stack(mode)
 
     # --- failures --------------------------------------------------------------------------------------
     @staticmethod
     def error_text(error: BaseException) -> str:
         """What went wrong, in the current language (with what to do, when the error says it)."""
-        if isinstance(error, RecordError):
-            return error.describe(language())
-        if callable(getattr(error, "message", None)):  # SyncError and friends carry both languages
-            return str(error.message(language()))  # type: ignore[attr-defined]
+        # the product's exceptions say themselves in either language (``message(lang)``)
+        message = getattr(error, "message", None)
+        if callable(message):
+            return str(message(language()))
         return str(error) or type(error).__name__
 
     def report_error(self, error: BaseException) -> None:
@@ -157,46 +173,28 @@ class FieldApp(App[None], inherit_bindings=False):
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # the app's own workers (the load, the settings file); the screens have theirs (screens/base.py)
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.report_error(event.worker.error)
 
     # --- navigation ------------------------------------------------------------------------------------
-    def _go(self, screen_type: type) -> None:
-        # one instance of each top-level screen on the stack: going to it pops back down to it
-        for index, screen in enumerate(self.screen_stack):
-            if type(screen) is screen_type:
-                while len(self.screen_stack) > index + 1:
-                    self.pop_screen()
-                return
-        self.push_screen(screen_type())
+    def action_show_mode(self, mode: str) -> None:
+        self.show_mode(mode)
 
-    def action_show_home(self) -> None:
-        from fieldapp.tui.screens.home import HomeScreen
-
-        self._go(HomeScreen)
-
-    def action_show_followups(self) -> None:
-        from fieldapp.tui.screens.followups import FollowUpsScreen
-
-        self._go(FollowUpsScreen)
-
-    def action_show_settings(self) -> None:
-        from fieldapp.tui.screens.settings import SettingsScreen
-
-        self._go(SettingsScreen)
-
-    def action_show_sync(self) -> None:
-        from fieldapp.tui.screens.sync import SyncScreen
-
-        self._go(SyncScreen)
+    def show_mode(self, mode: str) -> None:
+        """Show the first screen of an F-key mode: a detail or form left open over it is closed, as F1–F4
+        always show their own screen."""
+        self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
 
     def open_enterprise(self, enterprise_id: str) -> None:
-        """Show an enterprise's detail (one detail screen, kept installed and refilled: much faster than a new one)."""
-        from fieldapp.tui.screens.detail import DetailScreen
-
-        if not self.is_screen_installed("detail"):
-            self.install_screen(DetailScreen(enterprise_id), "detail")
-        detail = cast(DetailScreen, self.get_screen("detail"))
+        """Show an enterprise's detail over the current screen (one detail screen per mode, kept installed and
+        refilled: much faster than a new one each time)."""
+        name = f"detail-{self.current_mode}"
+        if not self.is_screen_installed(name):
+            self.install_screen(DetailScreen(enterprise_id), name)
+        detail = self.get_screen(name, DetailScreen)
         if detail in self.screen_stack:
             while self.screen is not detail:
                 self.pop_screen()
@@ -210,14 +208,10 @@ class FieldApp(App[None], inherit_bindings=False):
 
     def new_visit(self, enterprise_id: str) -> None:
         """Open the visit form for a new visit of an enterprise."""
-        from fieldapp.tui.screens.visit_form import VisitFormScreen
-
         self.push_screen(VisitFormScreen(enterprise_id))
 
     def new_enterprise(self) -> None:
         """Open the enterprise form for a new enterprise."""
-        from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
-
         self.push_screen(EnterpriseFormScreen(None))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -241,14 +235,17 @@ class FieldApp(App[None], inherit_bindings=False):
         set_language(lang)
         localise_bindings(self)
         top = self.screen
-        for screen in self.screen_stack:
-            relabel = getattr(screen, "relabel", None)
-            if relabel is not None:
-                relabel(screen is top)
+        for screen in self._screens():
+            if isinstance(screen, Relabel):
+                screen.relabel(screen is top)
         self.refresh_bindings()
         self.update_setting("language", lang)
 
     def action_toggle_theme(self) -> None:
+        self.toggle_theme()
+
+    def toggle_theme(self) -> None:
+        """Switch between the dark and the light theme, and remember it."""
         self.set_theme(THEMES[1] if self.theme == THEMES[0] else THEMES[0])
 
     def set_theme(self, theme: str) -> None:
@@ -265,6 +262,12 @@ class FieldApp(App[None], inherit_bindings=False):
     @work(thread=True, exit_on_error=False, group="settings")
     def _save_settings(self, settings: Settings) -> None:
         save_settings(self.data_dir, settings)
+
+
+if TYPE_CHECKING:
+
+    def _offers_what_screens_need(app: FieldApp) -> AppContext:
+        return app  # mypy checks that FieldApp has everything AppContext lists
 
 
 def create_app(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -13,10 +13,11 @@ from fieldapp.core.labels import Lang
 from fieldapp.core.text import fold
 from fieldapp.tui.i18n import _, field, language
 from fieldapp.tui.index import COLUMNS, Query
-
-if TYPE_CHECKING:
-    from fieldapp.tui.app import FieldApp
-    from fieldapp.tui.screens.home import HomeScreen
+from fieldapp.tui.ports import AppContext
+from fieldapp.tui.screens.detail import DetailScreen
+from fieldapp.tui.screens.home import HomeScreen
+from fieldapp.tui.widgets.badges import priority_label, status_label
+from fieldapp.tui.widgets.enterprise_table import column_title
 
 __all__ = ["FieldCommands"]
 
@@ -28,17 +29,16 @@ class FieldCommands(Provider):
     """The app's own commands, in the current language."""
 
     @property
-    def fapp(self) -> FieldApp:
-        return cast("FieldApp", self.app)
+    def fapp(self) -> AppContext:
+        """The app, as the screens see it (``self.app`` is Textual's view of it)."""
+        return cast(AppContext, self.app)
 
     def _home(self) -> HomeScreen:
-        from fieldapp.tui.screens.home import HomeScreen
-
-        self.fapp.action_show_home()
-        for screen in self.fapp.screen_stack:
-            if isinstance(screen, HomeScreen):
-                return screen
-        raise LookupError("home")  # the app always has its home screen
+        self.fapp.show_mode("home")
+        home = self.app.screen
+        if not isinstance(home, HomeScreen):
+            raise LookupError("home")  # the home mode's first screen is always the home screen
+        return home
 
     def _filter(self, **changes: Any) -> None:
         home = self._home()
@@ -50,28 +50,26 @@ class FieldCommands(Provider):
         home.set_query(Query(text=q.text, sort=q.sort, descending=q.descending))
 
     def _new_visit(self) -> None:
-        from fieldapp.tui.screens.detail import DetailScreen
-        from fieldapp.tui.screens.home import HomeScreen
-
-        screen = self.fapp.screen
+        screen = self.app.screen
         if isinstance(screen, DetailScreen):
             self.fapp.new_visit(screen.enterprise_id)
         elif isinstance(screen, HomeScreen):
             screen.action_new_visit()
         else:
-            self.fapp.notify(_("Choose an enterprise first."), severity="warning")
+            self.app.notify(_("Choose an enterprise first."), severity="warning")
 
     def commands(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
         """(title, callback, help) of every fixed command."""
         app = self.fapp
-        from fieldapp.tui.widgets.badges import priority_label, status_label
-        from fieldapp.tui.widgets.enterprise_table import _column_title
-
         other: Lang = "en" if language() == "vi" else "vi"
-        yield _("Go to: Enterprises"), app.action_show_home, _("The table of enterprises (F1)")
-        yield _("Go to: Follow-ups"), app.action_show_followups, _("Visits due this week and overdue (F2)")
-        yield _("Go to: Sync"), app.action_show_sync, _("Send and receive records (F3)")
-        yield _("Go to: Settings"), app.action_show_settings, _("Name, language, theme, rules (F4)")
+        yield _("Go to: Enterprises"), partial(app.show_mode, "home"), _("The table of enterprises (F1)")
+        yield (
+            _("Go to: Follow-ups"),
+            partial(app.show_mode, "followups"),
+            _("Visits due this week and overdue (F2)"),
+        )
+        yield _("Go to: Sync"), partial(app.show_mode, "sync"), _("Send and receive records (F3)")
+        yield _("Go to: Settings"), partial(app.show_mode, "settings"), _("Name, language, theme, rules (F4)")
         yield _("New visit"), self._new_visit, _("Log a visit to the chosen enterprise")
         yield _("New enterprise"), app.new_enterprise, _("Add an enterprise")
         yield (
@@ -79,7 +77,7 @@ class FieldCommands(Provider):
             partial(app.switch_language, other),
             _("Ctrl+L"),
         )
-        yield _("Switch light/dark theme"), app.action_toggle_theme, _("Ctrl+T")
+        yield _("Switch light/dark theme"), app.toggle_theme, _("Ctrl+T")
         for status in STATUSES:
             yield _("Filter: {what}", what=status_label(status)), partial(self._filter, status=status), ""
         for priority in PRIORITIES:
@@ -97,7 +95,7 @@ class FieldCommands(Provider):
         for column in COLUMNS:
             if column != "pending":
                 yield (
-                    _("Sort by: {column}", column=_column_title(column)),
+                    _("Sort by: {column}", column=column_title(column)),
                     partial(self._filter, sort=column, descending=False),
                     "",
                 )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.message import Message
 from textual.pilot import Pilot
 
 from fieldapp.core.records import Enterprise, Visit
@@ -110,27 +111,32 @@ def build_app(data_dir: Path, **options: Any) -> tuple[FieldApp, Store]:
 
 
 async def ready(pilot: Pilot[Any]) -> None:
-    """Wait until the index is loaded, the table filled and every worker finished."""
+    """Wait until the index is loaded, the table filled and every worker finished; fail if it never loads."""
     app = pilot.app
-    for _attempt in range(200):
+    assert isinstance(app, FieldApp)
+    for _attempt in range(200):  # bounded: each round waits for the workers, so this is never a busy loop
         await pilot.pause()
         await app.workers.wait_for_complete()
-        if getattr(app, "loaded", False):
+        if app.loaded:
             break
+    assert app.loaded, "the app did not load its index"
     await pilot.pause()
 
 
 @pytest.fixture
 def run_app(data_dir: Path) -> Callable[..., Any]:
-    """``async with run_app(size=(80, 24)) as (app, pilot):`` the app on the fixed data, loaded."""
+    """``async with run_app(size=(80, 24)) as (app, pilot):`` the app on the fixed data, loaded; every message
+    it handles goes to *message_hook* when one is given."""
 
     @asynccontextmanager
     async def run(
-        size: tuple[int, int] = (100, 30), **options: Any
+        size: tuple[int, int] = (100, 30),
+        message_hook: Callable[[Message], None] | None = None,
+        **options: Any,
     ) -> AsyncIterator[tuple[FieldApp, Pilot[Any]]]:
         app, store = build_app(data_dir, **options)
         try:
-            async with app.run_test(size=size) as pilot:
+            async with app.run_test(size=size, message_hook=message_hook) as pilot:
                 await ready(pilot)
                 yield app, pilot
         finally:

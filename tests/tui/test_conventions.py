@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -58,3 +59,39 @@ def test_no_inline_styles_in_python() -> None:
     ]
     assert offenders == []
     assert {p.name for p in TUI_DIR.rglob("*.tcss")} >= {"app.tcss", "screens.tcss", "forms.tcss"}
+
+
+def _imports(path: Path) -> list[tuple[str, bool]]:
+    """(module imported, inside a function?) for every ``import``/``from ... import`` of *path*."""
+    tree = ast.parse(path.read_text("utf-8"))
+    local: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            local.update(id(inner) for inner in ast.walk(node) if inner is not node)
+    found: list[tuple[str, bool]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.module, id(node) in local))
+        elif isinstance(node, ast.Import):
+            found.extend((alias.name, id(node) in local) for alias in node.names)
+    return found
+
+
+def test_nothing_but_the_package_imports_the_app_and_no_import_hides_in_a_function() -> None:
+    # screens, widgets, dialogs and the palette reach the app through fieldapp.tui.ports.AppContext and
+    # fieldapp.tui.messages: the app imports them, never the other way round, so no import has to wait in a function
+    modules = [p for p in TUI_DIR.rglob("*.py") if p.name != "__init__.py" or p.parent != TUI_DIR]
+    assert len(modules) >= 20
+    importing_app = [
+        str(p.relative_to(TUI_DIR))
+        for p in modules
+        if any(m == "fieldapp.tui.app" for m, _local in _imports(p))
+    ]
+    assert importing_app == []
+    hidden = [
+        f"{p.relative_to(TUI_DIR)}: {module}"
+        for p in modules
+        for module, in_function in _imports(p)
+        if in_function and module.startswith("fieldapp")
+    ]
+    assert hidden == []

@@ -11,6 +11,7 @@ from textual.widgets import Input, Select, Static
 from fieldapp.settings import load_settings
 from fieldapp.tui.screens.home import HomeScreen
 from fieldapp.tui.screens.settings import SettingsScreen
+from fieldapp.tui.widgets.enterprise_table import EnterpriseTable, column_title
 
 from .conftest import QUYNH_LUU, build_app, ready, settle
 
@@ -109,3 +110,21 @@ async def test_settings_show_the_rules_in_use_and_their_files(tmp_path: Path, da
             assert "Số đoàn viên/đơn gia nhập tối thiểu" in labels
     finally:
         store.close()
+
+
+async def test_the_enterprise_table_keeps_its_columns_after_a_switch_made_on_another_screen(
+    run_app: Any,
+) -> None:
+    # the home screen is rebuilt when shown again; its table must share out the real width, not 0
+    async with run_app(size=(80, 24)) as (app, pilot):
+        assert column_title("next_due") in app.screen.query_one(EnterpriseTable).render_line(0).text
+        app.open_enterprise(QUYNH_LUU)
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        header = app.screen.query_one(EnterpriseTable).render_line(0).text
+        assert "Enterprise name" in header and column_title("next_due") == "Next visit"
+        assert "Next visit" in header, header

@@ -6,7 +6,6 @@ report before committing the files under ``__snapshots__/``.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,33 +13,40 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from fieldapp.tui import FieldApp
+from fieldapp.core.rules import load_rules
+from fieldapp.settings import load_settings
+from fieldapp.store import Store
+from fieldapp.tui import FieldApp, create_app
 from fieldapp.tui.i18n import set_language
 
-from .conftest import HOANG_MAI, build_app, ready, seed
+from .conftest import HOANG_MAI, TODAY, ready, seed
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
-# the settings screen shows the data folder: a fixed path per case keeps the picture the same on every machine
-SNAPSHOT_ROOT = Path("/tmp/fieldapp-tui-snapshots")
+# The settings screen shows the data folder: the app is told this fixed path per case, so the picture is the same
+# on every machine, while the files are in the test's own tmp_path (runs side by side never share them). Nothing is
+# written to the shown path: no flow below changes a setting, and the test checks it.
+SHOWN_ROOT = Path("/tmp/fieldapp-tui-snapshots")
 
 
 @pytest.fixture
-def snap_app(request: pytest.FixtureRequest) -> Iterator[Callable[[str], FieldApp]]:
-    stores: list[Any] = []
+def snap_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], FieldApp]]:
+    stores: list[Store] = []
+    shown = SHOWN_ROOT / request.node.name.replace("[", "-").replace("]", "")
+    existed = shown.exists()
 
     def make(lang: str) -> FieldApp:
-        folder = SNAPSHOT_ROOT / request.node.name.replace("[", "-").replace("]", "")
-        shutil.rmtree(folder, ignore_errors=True)
+        folder = tmp_path / "data"
         seed(folder, language=lang)
-        app, store = build_app(folder)
-        stores.append((store, folder))
-        return app
+        store = Store.open(folder)
+        stores.append(store)
+        settings, rules = load_settings(folder), load_rules(folder)
+        return create_app(store, settings, shown, rules, TODAY, cursor_blink=False)
 
     yield make
-    for store, folder in stores:
+    for store in stores:
         store.close()
-        shutil.rmtree(folder, ignore_errors=True)
     set_language("vi")
+    assert existed or not shown.exists(), f"the app wrote to {shown}, the folder it was only to show"
 
 
 async def _home(pilot: Pilot[Any]) -> None:

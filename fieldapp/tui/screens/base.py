@@ -1,8 +1,9 @@
-"""What every screen of the app shares: translated bindings, relabelling on a language switch, worker failures."""
+"""What every screen of the app shares: the app as screens see it, translated bindings, relabelling on a language
+switch, and the one handler for failed workers."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from textual import events
 from textual.screen import ModalScreen, Screen
@@ -10,9 +11,7 @@ from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from fieldapp.tui.localise import localise_bindings
-
-if TYPE_CHECKING:
-    from fieldapp.tui.app import FieldApp
+from fieldapp.tui.ports import AppContext
 
 __all__ = ["BaseModal", "BaseScreen", "Relabel"]
 
@@ -28,9 +27,9 @@ class Relabel:
         localise_bindings(cast(Screen[Any], self))
 
     @property
-    def fapp(self) -> FieldApp:
-        """The app, with its store, settings, index and today."""
-        return cast("FieldApp", cast(Screen[Any], self).app)
+    def fapp(self) -> AppContext:
+        """The app, with its store, settings, index and today (``self.app`` is Textual's view of it)."""
+        return cast(AppContext, cast(Screen[Any], self).app)
 
     def keep_state(self) -> None:
         """Copy what the cadre typed into attributes before the screen is rebuilt (forms override it)."""
@@ -61,7 +60,11 @@ class Relabel:
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # The one handler for failed workers on every screen: say why, never crash.
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.fapp.report_error(event.worker.error)
+            self.worker_failed(event.worker, event.worker.error)
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        """A worker of this screen raised *error*: say why (screens that keep state about it extend this)."""
+        self.fapp.report_error(error)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         widget = event.widget

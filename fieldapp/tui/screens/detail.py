@@ -16,11 +16,13 @@ from textual.widgets import DataTable, Footer, Static
 from fieldapp.core.classify import Classification
 from fieldapp.core.reasons import basis_label
 from fieldapp.core.records import Enterprise, fields_of_type, input_fields
-from fieldapp.tui.app import FieldApp
 from fieldapp.tui.dialogs.confirm import Confirm
 from fieldapp.tui.i18n import N_, _, field, language, value
 from fieldapp.tui.localise import localise_bindings
+from fieldapp.tui.messages import DataChanged, RecordSaved
 from fieldapp.tui.screens.base import BaseScreen
+from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
+from fieldapp.tui.screens.visit_form import VisitFormScreen
 from fieldapp.tui.widgets.badges import priority_text, status_badge
 from fieldapp.tui.widgets.visits_table import VisitsTable
 
@@ -134,15 +136,13 @@ class DetailScreen(BaseScreen[None]):
         text.rstrip()
         return text
 
-    @on(FieldApp.DataChanged)
-    def _data_changed(self, message: FieldApp.DataChanged) -> None:
+    @on(DataChanged)
+    def _data_changed(self, message: DataChanged) -> None:
         if message.enterprise_id in (None, self.enterprise_id):
             self.show(self.enterprise_id)
 
     @on(DataTable.RowSelected, "#visits")
     def _edit_visit(self, event: DataTable.RowSelected) -> None:
-        from fieldapp.tui.screens.visit_form import VisitFormScreen
-
         visit = self.fapp.store.get_visit(str(event.row_key.value))
         if visit is not None:
             self.app.push_screen(VisitFormScreen(self.enterprise_id, visit))
@@ -151,8 +151,6 @@ class DetailScreen(BaseScreen[None]):
         self.fapp.new_visit(self.enterprise_id)
 
     def action_edit(self) -> None:
-        from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
-
         enterprise = self.fapp.store.get_enterprise(self.enterprise_id)
         if enterprise is not None:
             self.app.push_screen(EnterpriseFormScreen(enterprise))
@@ -173,7 +171,12 @@ class DetailScreen(BaseScreen[None]):
     @work(thread=True, exit_on_error=False, group="save")
     def _save_unionized(self, enterprise: Enterprise) -> None:
         app = self.fapp
-        app.store.save_enterprise(enterprise.edit(has_union=True))
-        app.reindex(enterprise.id)
-        app.call_from_thread(app.data_changed, enterprise.id)
-        app.call_from_thread(app.notify, _("Saved: “{name}” has a union.", name=enterprise.name))
+        saved = enterprise.edit(has_union=True)
+        app.store.save_enterprise(saved)
+        app.reindex(enterprise.id)  # the app tells every screen
+        self.post_message(RecordSaved(saved, enterprise.id))
+
+    @on(RecordSaved)
+    def _unionized(self, message: RecordSaved) -> None:
+        if isinstance(message.record, Enterprise):  # the only record this screen saves itself
+            self.notify(_("Saved: “{name}” has a union.", name=message.record.name))

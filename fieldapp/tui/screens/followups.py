@@ -13,9 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
 from fieldapp.core.text import fold
-from fieldapp.tui.app import FieldApp
 from fieldapp.tui.i18n import N_, _, field
 from fieldapp.tui.index import Row
+from fieldapp.tui.messages import DataChanged
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.widgets.badges import status_badge
 
@@ -40,7 +40,7 @@ class FollowUpsScreen(BaseScreen[None]):
     """Who to visit this week, ward by ward."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.show_home", N_("Back"), id="followups.back"),
+        Binding("escape", "app.show_mode('home')", N_("Back"), id="followups.back"),
         Binding("n", "new_visit", N_("Log visit"), id="followups.new_visit"),
     ]
 
@@ -94,7 +94,7 @@ class FollowUpsScreen(BaseScreen[None]):
                 table.add_row(label, "  " + row.name, status_badge(self.app, row.status, 19), key=row.id)
         self.sub_title = str(total)
 
-    @on(FieldApp.DataChanged)
+    @on(DataChanged)
     def _data_changed(self) -> None:
         self.fill()
 

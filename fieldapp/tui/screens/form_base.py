@@ -9,11 +9,13 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, TextArea
+from textual.worker import Worker
 
 from fieldapp.core.errors import RecordError
 from fieldapp.core.records import Record
 from fieldapp.tui.dialogs.confirm import Confirm
 from fieldapp.tui.i18n import N_, _, language
+from fieldapp.tui.messages import RecordSaved
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.widgets.fields import AttitudePicker, FieldBox
 
@@ -141,21 +143,21 @@ class RecordForm(BaseScreen[str | None]):
 
     @work(thread=True, exit_on_error=False, group="save")
     def _save(self, record: Record) -> None:
-        try:
-            enterprise_id = self.store_record(record)
-            self.fapp.reindex(enterprise_id)
-        except BaseException:
-            # keep what was typed; the screens' failure handler says why
-            self.app.call_from_thread(setattr, self, "saving", False)
-            raise
-        self.app.call_from_thread(self._saved, enterprise_id, record)
+        enterprise_id = self.store_record(record)
+        self.fapp.reindex(enterprise_id)  # the app tells every screen
+        self.post_message(RecordSaved(record, enterprise_id))
 
-    def _saved(self, enterprise_id: str, record: Record) -> None:
+    @on(RecordSaved)
+    def _saved(self, message: RecordSaved) -> None:
         self.saving = False
         self.initial = dict(self.values)
-        self.fapp.data_changed(enterprise_id)
         self.notify(_("Saved."), timeout=3)
-        self.dismiss(record.id)
+        self.dismiss(message.record.id)
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        if worker.group == "save":
+            self.saving = False  # not saved: the form stays with what was typed, to try again
+        super().worker_failed(worker, error)
 
     def action_leave(self) -> None:
         self.read_widgets()
@@ -171,7 +173,3 @@ class RecordForm(BaseScreen[str | None]):
                 self.action_save()
 
         self.app.push_screen(Confirm(_("You have unsaved changes."), answers, danger="discard"), answered)
-
-    def int_or_none(self, raw: str) -> Any:
-        """Empty text means "not given" (the record's default applies); anything else is validated as typed."""
-        return raw.strip() if raw.strip() else None

@@ -12,9 +12,9 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Static
 
 from fieldapp.core.classify import PRIORITIES, STATUSES
-from fieldapp.tui.app import FieldApp
 from fieldapp.tui.i18n import N_, _, field
 from fieldapp.tui.index import COLUMNS, Query, Row
+from fieldapp.tui.messages import DataChanged
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.widgets.badges import priority_label, status_badge, status_label
 from fieldapp.tui.widgets.enterprise_table import WIDE, EnterpriseTable
@@ -41,8 +41,8 @@ class HomeScreen(BaseScreen[None]):
         Binding("o", "cycle_sort", N_("Sort"), id="home.sort"),
         Binding("r", "reverse_sort", N_("Reverse sort"), id="home.reverse", show=False),
         # the app's screen keys work everywhere; the home footer is where a newcomer learns them
-        Binding("f2", "app.show_followups", N_("Follow-ups"), id="home.followups"),
-        Binding("f3", "app.show_sync", N_("Sync"), id="home.sync"),
+        Binding("f2", "app.show_mode('followups')", N_("Follow-ups"), id="home.followups"),
+        Binding("f3", "app.show_mode('sync')", N_("Sync"), id="home.sync"),
     ]
 
     AUTO_FOCUS = "#enterprises"
@@ -83,7 +83,7 @@ class HomeScreen(BaseScreen[None]):
     # --- filling ---------------------------------------------------------------------------------------
     def refill(self, keep_cursor: bool = True) -> None:
         """Run the query again and show the matches."""
-        app: FieldApp = self.fapp
+        app = self.fapp
         self.query_one("#loading").display = not app.loaded
         if not app.loaded:
             return
@@ -143,8 +143,8 @@ class HomeScreen(BaseScreen[None]):
             q = self.query_state
             self.table.set_columns(self.size.width >= WIDE, q.sort, q.descending)
 
-    @on(FieldApp.DataChanged)
-    def _data_changed(self, _message: FieldApp.DataChanged) -> None:
+    @on(DataChanged)
+    def _data_changed(self, _message: DataChanged) -> None:
         self.refill()
 
     def selected_id(self) -> str | None:

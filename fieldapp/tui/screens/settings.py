@@ -9,14 +9,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
+from textual.theme import Theme
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from fieldapp.core.errors import RecordError
 from fieldapp.core.rules import DEFAULT_RULES_FILE, RULE_KEYS
 from fieldapp.settings import mask_token
-from fieldapp.tui.app import THEMES
 from fieldapp.tui.i18n import N_, _, field, language
 from fieldapp.tui.screens.base import BaseScreen
+from fieldapp.tui.widgets.badges import THEMES
 
 __all__ = ["SettingsScreen"]
 
@@ -28,7 +29,7 @@ class SettingsScreen(BaseScreen[None]):
     """Change the cadre's name, language, theme, sync server and token; see the thresholds the verdicts use."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.show_home", N_("Back"), id="settings.back"),
+        Binding("escape", "app.show_mode('home')", N_("Back"), id="settings.back"),
     ]
 
     AUTO_FOCUS = "#cadre"
@@ -50,7 +51,7 @@ class SettingsScreen(BaseScreen[None]):
                     compact=True,
                 )
                 yield Label(field("theme"))
-                theme = app.theme if app.theme in THEMES else THEMES[0]
+                theme = self.app.theme if self.app.theme in THEMES else THEMES[0]
                 yield Select(
                     [(theme_names[t], t) for t in THEMES],
                     value=theme,
@@ -150,8 +151,17 @@ class SettingsScreen(BaseScreen[None]):
 
     @on(Select.Changed, "#theme")
     def _theme(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str) and event.value != self.fapp.theme:
+        if isinstance(event.value, str) and event.value != self.app.theme:
             self.fapp.set_theme(event.value)
+
+    def on_mount(self) -> None:
+        # the screen stays while the app runs (a mode): Ctrl+T or the palette may change the theme elsewhere
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        for select in self.query("#theme").results(Select):
+            if theme.name in THEMES and select.value != theme.name:
+                select.value = theme.name
 
     def after_rebuild(self) -> None:
         self.query_one("#language").focus()

@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.worker import Worker
 
-from fieldapp.tui.app import FieldApp
+from fieldapp.core.kinds import KINDS, Kind
 from fieldapp.tui.i18n import N_, _, field, language
+from fieldapp.tui.messages import DataChanged, SyncFinished, SyncProgressed
+from fieldapp.tui.ports import Resolution, SyncClientPort
 from fieldapp.tui.screens.base import BaseScreen
+from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
+from fieldapp.tui.screens.visit_form import VisitFormScreen
+
+if TYPE_CHECKING:
+    from sync.client import SyncProgress, SyncSummary
 
 __all__ = ["SyncScreen"]
-
-
-def _client(app: FieldApp) -> Any:
-    """A sync client for the app's store and settings (tests may pass their own factory)."""
-    if app.sync_client_factory is not None:
-        return app.sync_client_factory(app.store, app.settings)
-    from sync.client import SyncClient
-
-    return SyncClient(app.store, app.settings)
 
 
 def _summary_text(summary: dict[str, Any]) -> str:
@@ -43,7 +42,7 @@ class SyncScreen(BaseScreen[None]):
     """Send what is waiting to the district server and bring back what others changed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.show_home", N_("Back"), id="sync.back"),
+        Binding("escape", "app.show_mode('home')", N_("Back"), id="sync.back"),
         Binding("s", "start", N_("Sync now"), id="sync.start"),
         Binding("c", "cancel_sync", N_("Stop"), id="sync.cancel", show=False),
         Binding("m", "resolve('mine')", N_("Keep mine"), id="sync.keep_mine"),
@@ -56,9 +55,13 @@ class SyncScreen(BaseScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.running = False
-        #: this visit's last sync summary (``SyncSummary.to_dict()``), shown in the current language
+        #: this session's last sync summary (``SyncSummary.to_dict()``), shown in the current language
         self.last: dict[str, Any] | None = None
-        self.client: Any = None
+        #: why the last attempt failed (None: it did not, or none yet), shown until the next attempt; the screen
+        #: is its mode's, so it stays while the app runs
+        self.failure: BaseException | None = None
+        #: the client of the sync running now, for cancel()
+        self.client: SyncClientPort | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Sync with the district server"), style="bold"), id="sync-title")
@@ -86,7 +89,7 @@ class SyncScreen(BaseScreen[None]):
         # the server or token may have been set on the Settings screen meanwhile (Textual also runs the base's handler)
         self.show()
 
-    @on(FieldApp.DataChanged)
+    @on(DataChanged)
     def _data_changed(self) -> None:
         self.show()
 
@@ -116,9 +119,9 @@ class SyncScreen(BaseScreen[None]):
             _summary_text(self.last) if self.last is not None else self._remembered()
         )
         failure = self.query_one("#sync-failure", Static)
-        failure.display = app.sync_failure is not None
-        if app.sync_failure is not None:
-            failure.update(_("The last sync failed: {reason}", reason=app.error_text(app.sync_failure)))
+        failure.display = self.failure is not None
+        if self.failure is not None:
+            failure.update(_("The last sync failed: {reason}", reason=app.error_text(self.failure)))
         table = self.query_one("#issues", DataTable)
         table.clear(columns=True)
         table.add_column(_("Kind"), key="kind", width=10)
@@ -158,7 +161,7 @@ class SyncScreen(BaseScreen[None]):
         if self.running:
             return
         self.running = True
-        self.fapp.sync_failure = None  # a new attempt: the last one's failure no longer applies
+        self.failure = None  # a new attempt: the last one's failure no longer applies
         self.query_one("#sync-failure", Static).display = False
         self.query_one("#sync-progress", ProgressBar).update(total=None, progress=0)
         self._run()
@@ -167,23 +170,26 @@ class SyncScreen(BaseScreen[None]):
     def _run(self) -> None:
         app = self.fapp
         try:
-            self.client = _client(app)
-            summary = self.client.run(progress=lambda p: app.call_from_thread(self._progress, p))
-        except Exception as exc:
-            done = getattr(exc, "summary", None)
-            app.call_from_thread(self._failed, exc, done)
-            raise  # the screens' failure handler says why
+            # a client per attempt: it reads the server and token as they are now. Kept for cancel(), which is
+            # safe from the app's thread (it sets an event the client checks).
+            self.client = app.sync_client_factory(app.store, app.settings)
+            summary = self.client.run(progress=self._report)
         finally:
-            app.call_from_thread(setattr, self, "running", False)
             # the pull may have changed anything: classify again (this worker thread is a fine place)
             app.reload_index()
-        app.call_from_thread(self._finished, summary)
+        self.post_message(SyncFinished(summary))
+
+    def _report(self, progress: SyncProgress) -> None:
+        """The client's progress callback (called in the worker thread)."""
+        self.post_message(SyncProgressed(progress))
 
     def action_cancel_sync(self) -> None:
         if self.running and self.client is not None:
             self.client.cancel()
 
-    def _progress(self, progress: Any) -> None:
+    @on(SyncProgressed)
+    def _progress(self, message: SyncProgressed) -> None:
+        progress = message.progress
         bar = self.query_one("#sync-progress", ProgressBar)
         if progress.total is not None:
             bar.update(total=max(progress.total, 1), progress=progress.done if progress.total else 1)
@@ -193,12 +199,15 @@ class SyncScreen(BaseScreen[None]):
         self.query_one("#sync-phase", Static).update(f"{phase}: {progress.done}/{total}")
 
     def _stopped(self) -> None:
+        self.running = False
         # nothing runs any more: a bar still waiting to learn how much there is to do stops its animation
         bar = self.query_one("#sync-progress", ProgressBar)
         if bar.total is None:
             bar.update(total=1, progress=0)
 
-    def _finished(self, summary: Any) -> None:
+    @on(SyncFinished)
+    def _finished(self, message: SyncFinished) -> None:
+        summary = message.summary
         self._stopped()
         bar = self.query_one("#sync-progress", ProgressBar)
         if bar.total is not None and summary.unanswered == 0 and not summary.errors:
@@ -207,18 +216,19 @@ class SyncScreen(BaseScreen[None]):
         self.notify(_("Sync finished.") if summary.ok else _("Sync finished with problems."))
         self.show()
 
-    def _failed(self, error: BaseException, summary: Any) -> None:
-        # kept on the screen until the next attempt; the worker's failure handler adds the toast
-        self.fapp.sync_failure = error
-        if not self.is_attached:  # the cadre left the screen meanwhile: the next Sync screen shows it
-            return
-        self._stopped()
-        if summary is not None:
-            self.last = summary.to_dict()
-        self.show()
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        if worker.group == "sync":
+            # kept on the screen until the next attempt, with what the sync did before it stopped
+            self.failure = error
+            self._stopped()
+            done: SyncSummary | None = getattr(error, "summary", None)
+            if done is not None:
+                self.last = done.to_dict()
+            self.show()
+        super().worker_failed(worker, error)  # and the toast
 
     # --- issues ----------------------------------------------------------------------------------------
-    def _selected(self) -> tuple[str, str] | None:
+    def _selected(self) -> tuple[Kind, str] | None:
         table = self.query_one("#issues", DataTable)
         if not table.row_count:
             return None
@@ -226,29 +236,24 @@ class SyncScreen(BaseScreen[None]):
         if not key:
             return None
         kind, _sep, record_id = str(key).partition(":")
-        return kind, record_id
+        return (cast(Kind, kind), record_id) if kind in KINDS else None
 
-    def action_resolve(self, choice: str) -> None:
+    def action_resolve(self, choice: Resolution) -> None:
         selected = self._selected()
         if selected is not None:
             self._resolve(selected[0], selected[1], choice)
 
     @work(thread=True, exit_on_error=False, group="sync-resolve")
-    def _resolve(self, kind: str, record_id: str, choice: str) -> None:
+    def _resolve(self, kind: Kind, record_id: str, choice: Resolution) -> None:
         app = self.fapp
-        _client(app).resolve(kind, record_id, choice)
-        store = app.store
+        app.sync_client_factory(app.store, app.settings).resolve(kind, record_id, choice)
         enterprise_id = record_id
         if kind == "visit":
-            visit = store.get_visit(record_id)
+            visit = app.store.get_visit(record_id)
             enterprise_id = visit.enterprise_id if visit else record_id
-        app.reindex(enterprise_id)
-        app.call_from_thread(app.data_changed, enterprise_id)
+        app.reindex(enterprise_id)  # the app tells every screen
 
     def action_edit(self) -> None:
-        from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
-        from fieldapp.tui.screens.visit_form import VisitFormScreen
-
         selected = self._selected()
         if selected is None:
             return

@@ -13,6 +13,7 @@ from fieldapp.tui.i18n import language, value
 
 __all__ = [
     "STATUS_COLOURS",
+    "THEMES",
     "attitude_text",
     "date_text",
     "priority_label",
@@ -22,6 +23,8 @@ __all__ = [
     "status_label",
 ]
 
+#: the themes the app offers (Textual's built-in ones), dark first; the colours below are read from them
+THEMES: tuple[str, ...] = ("textual-dark", "textual-light")
 #: status -> theme colour variable; the theme decides the shade, so light and dark both read well
 STATUS_COLOURS: dict[str, str] = {
     "eligible": "success",

@@ -18,7 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -29,7 +29,7 @@ from fieldapp.tui.index import Row
 from fieldapp.tui.localise import localise_bindings
 from fieldapp.tui.widgets.badges import attitude_text, date_text, priority_text, share_text, status_badge
 
-__all__ = ["WIDE", "EnterpriseTable"]
+__all__ = ["WIDE", "EnterpriseTable", "column_title"]
 
 #: from this width on the table also shows the tax code and the ward
 WIDE = 110
@@ -37,7 +37,8 @@ _GAP = 1  # blank cells between columns
 _NAME = 30  # the narrowest the name column gets
 
 
-def _column_title(key: str) -> str:
+def column_title(key: str) -> str:
+    """The title of the home table's column *key* in the current language (the palette's sort commands too)."""
     titles = {
         "status": _("Verdict"),
         "name": field("name"),
@@ -150,7 +151,7 @@ class EnterpriseTable(ScrollView, can_focus=True):
         order += ["next_due", "stable", "last_visit", "seasonal_share", "priority", "attitude"]
         self.columns_order = order
         arrow = " ▼" if descending else " ▲"
-        self._titles = [_column_title(key) + (arrow if key == sort else "") for key in order]
+        self._titles = [column_title(key) + (arrow if key == sort else "") for key in order]
         # the name gets at least _NAME cells; the columns after it are shown while they fit and the name takes
         # what is left over (the others are a sideways scroll away). A line is a blank, the cells with a gap
         # before each but the first, and a blank; 2 cells are kept for the vertical scroll bar.
@@ -279,6 +280,10 @@ class EnterpriseTable(ScrollView, can_focus=True):
             self.post_message(self.Viewed(*view))
 
     def on_resize(self, _event: events.Resize) -> None:
+        if self.wide is not None and self.sorted_by is not None:
+            # the columns share out the width the table has now: a table rebuilt while its screen was not shown
+            # (a language switch) got its columns before it was laid out, at a width of 0
+            self.set_columns(self.wide, *self.sorted_by)
         self._report_view()
 
     def action_move(self, delta: int) -> None:
@@ -317,7 +322,3 @@ class EnterpriseTable(ScrollView, can_focus=True):
             if index == self.cursor_row:
                 self.action_select()
             self.cursor_row = index
-
-    def region_of_cursor(self) -> Region:
-        """Where the cursor line is drawn (for tests and scrolling)."""
-        return Region(0, self.cursor_row - int(self.scroll_y) + 1, self.size.width, 1)
