@@ -1,6 +1,6 @@
 """The sync client's exceptions: each carries a code and its parameters; ``message(lang)`` words it from the catalog.
 
-SyncError                  anything that stopped a sync; ``.message(lang)``, ``.summary`` (work done so far)
+SyncError                  anything that stopped a sync or resolve(); ``.summary`` (the work done so far)
 ├── SyncConfigError        no server or no token configured
 ├── SyncAuthError          the server refused the token (401) or the action (403)
 ├── SyncNetworkError       the server could not be reached; gave up after the retries
@@ -49,13 +49,12 @@ class SyncError(CodedError):
         code: str,
         /,
         *,
-        summary: SyncSummary | None = None,
         problems: Iterable[Mapping[str, Any]] = (),
         **params: Any,
     ) -> None:
         super().__init__(code, **params)
-        #: what the sync had done before it stopped (None when it never started)
-        self.summary = summary
+        #: what the sync had done before it stopped (set by SyncClient.run; None when it never started)
+        self.summary: SyncSummary | None = None
         #: for refusals: the server's field problems (``{"field", "code", "vi", "en"}`` dicts)
         self.problems: list[dict[str, Any]] = [dict(problem) for problem in problems]
 
