@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 import orjson
-from pydantic import BaseModel
 
 from sync.client._errors import SyncAuthError, SyncCancelled, SyncNetworkError, SyncProtocolError
 from sync.protocol import API_PREFIX
@@ -121,9 +120,9 @@ class HttpSession:
     def close(self) -> None:
         self._client.close()
 
-    def post(self, path: str, request: BaseModel) -> Any:
-        """POST *request* (a protocol model) as gzip-compressed JSON; the decoded JSON answer."""
-        body = gzip.compress(request.model_dump_json().encode(), compresslevel=5)
+    def post_json(self, path: str, body: bytes) -> Any:
+        """POST the JSON *body*, gzip-compressed; the decoded JSON answer."""
+        body = gzip.compress(body, compresslevel=5)
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
         return self._decode(self._send("POST", path, content=body, headers=headers))
 

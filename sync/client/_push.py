@@ -41,7 +41,9 @@ __all__ = ["Pusher", "batches", "push_item"]
 _ITEM_FIELD = re.compile(r"^items\.(\d+)\.(?:record\.)?(.*)$")
 #: room left in a body for the envelope ({"device_id": ..., "items": [...]})
 _ENVELOPE_BYTES = 1024
+# serializers made once (a TypeAdapter gives bytes directly; the JSON is the same as the models' own)
 _ITEM_JSON = TypeAdapter(PushItem)
+_REQUEST_JSON = TypeAdapter(PushRequest)
 
 
 def push_item(kind: Kind, record: Record) -> PushItem:
@@ -148,7 +150,8 @@ class Pusher:
     def _exchange(self, batch: list[PushItem]) -> list[_Answer]:
         """Send *batch*; the answers. Network only (runs on the wire thread): no store, no summary."""
         try:
-            answer = self.http.post("/push", PushRequest(device_id=self.device_id, items=batch))
+            request = PushRequest(device_id=self.device_id, items=batch)
+            answer = self.http.post_json("/push", _REQUEST_JSON.dump_json(request))
         except SyncProtocolError as exc:
             if exc.status_code == 413 and len(batch) > 1:  # the server's limit is lower than ours: halve
                 half = len(batch) // 2
