@@ -7,6 +7,7 @@ sent again, and the server recognises the resend (``duplicate``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -39,10 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["Pusher", "batches", "push_item"]
 
 _ITEM_FIELD = re.compile(r"^items\.(\d+)\.(?:record\.)?(.*)$")
-#: room left in a body for the envelope ({"device_id": ..., "items": [...]})
-_ENVELOPE_BYTES = 1024
-# serializers made once (a TypeAdapter gives bytes directly; the JSON is the same as the models' own)
-_ITEM_JSON = TypeAdapter(PushItem)
+# made once; gives the JSON as bytes directly (the same JSON as the models' own model_dump_json)
 _REQUEST_JSON = TypeAdapter(PushRequest)
 
 
@@ -53,18 +51,10 @@ def push_item(kind: Kind, record: Record) -> PushItem:
     )
 
 
-def batches(items: Iterable[PushItem], max_items: int, max_bytes: int) -> Iterator[list[PushItem]]:
-    """Split *items* into batches of at most *max_items* items and *max_bytes* bytes of JSON each (lazily)."""
-    batch: list[PushItem] = []
-    size = 0
-    for item in items:
-        item_size = len(_ITEM_JSON.dump_json(item)) + 1  # bytes (UTF-8), +1: the comma between items
-        if batch and (len(batch) >= max_items or size + item_size > max_bytes):
-            yield batch
-            batch, size = [], 0
-        batch.append(item)
-        size += item_size
-    if batch:
+def batches(items: Iterable[PushItem], max_items: int) -> Iterator[list[PushItem]]:
+    """*items* in batches of at most *max_items* (lazily); a batch over the byte bound is halved when sent."""
+    todo = iter(items)
+    while batch := list(itertools.islice(todo, max_items)):
         yield batch
 
 
@@ -98,7 +88,7 @@ class Pusher:
         self.summary = summary
         self.progress = progress
         self.max_items = max(1, min(max_items, MAX_PUSH_ITEMS))
-        self.max_bytes = max(_ENVELOPE_BYTES * 2, min(max_bytes, MAX_BODY_BYTES)) - _ENVELOPE_BYTES
+        self.max_bytes = max(1, min(max_bytes, MAX_BODY_BYTES))
         self.in_flight = max(1, in_flight)
         self._issues: set[tuple[str, str]] = set()
         self._done = 0
@@ -112,9 +102,9 @@ class Pusher:
         self.summary.pushed = total
         self.summary.unanswered = total
         self.progress(SyncProgress("push", 0, total))
-        # Each batch is built (content, JSON sizing) only once the previous one has left, so the laptop builds it
-        # while the server stores that one, instead of building everything before the first request.
-        todo = batches((push_item(kind, record) for kind, record in records), self.max_items, self.max_bytes)
+        # Each batch is built only once the previous one has left, so the laptop builds it while the server stores
+        # that one, instead of building everything before the first request.
+        todo = batches((push_item(kind, record) for kind, record in records), self.max_items)
         # Batches naming enterprises (the first ones) go one at a time, each after the previous one's answer, so
         # an enterprise is stored before the visits that name it; after them, up to `in_flight` visit batches
         # travel at once. The next batch leaves before the answers of the last one are written to the store, so
@@ -149,13 +139,16 @@ class Pusher:
 
     def _exchange(self, batch: list[PushItem]) -> list[_Answer]:
         """Send *batch*; the answers. Network only (runs on the wire thread): no store, no summary."""
+        body = _REQUEST_JSON.dump_json(PushRequest(device_id=self.device_id, items=batch))
+        # Measured once, as sent: real batches are far below the byte bound, so measuring each item would cost
+        # more than the rare halving of a batch of long records.
+        if len(body) > self.max_bytes and len(batch) > 1:
+            return self._halves(batch)
         try:
-            request = PushRequest(device_id=self.device_id, items=batch)
-            answer = self.http.post_json("/push", _REQUEST_JSON.dump_json(request))
+            answer = self.http.post_json("/push", body)
         except SyncProtocolError as exc:
             if exc.status_code == 413 and len(batch) > 1:  # the server's limit is lower than ours: halve
-                half = len(batch) // 2
-                return self._exchange(batch[:half]) + self._exchange(batch[half:])
+                return self._halves(batch)
             raise
         except SyncAuthError as exc:
             # The server refuses a whole batch (403) for items this cadre may not send (a visit in another
@@ -172,6 +165,10 @@ class Pusher:
         except ValidationError as exc:
             raise SyncProtocolError("bad_push_answer", errors=exc.error_count()) from None
         return [_Answer(batch, results, [])]
+
+    def _halves(self, batch: list[PushItem]) -> list[_Answer]:
+        half = len(batch) // 2
+        return self._exchange(batch[:half]) + self._exchange(batch[half:])
 
     def _apply(self, batch: list[PushItem], results: list[ItemResult]) -> None:
         sent = {(item.kind, item.id): item for item in batch}
