@@ -2,9 +2,12 @@
 
     client = SyncClient(store, settings)
     summary = client.run(progress=callback)     # callback(SyncProgress) from the calling thread
-    client.resolve("enterprise", id, "mine")    # settle a conflict listed by store.sync_issues()
+    client.cancel()                             # from another thread: the run stops with SyncCancelled
+    client.resolve("enterprise", id, "mine")    # settle a conflict listed by store.sync_issues(); a Resolution
 
-Exceptions (all carry ``.message(lang)`` in Vietnamese and English, and ``.summary``, the work done so far):
+Exceptions carry a code and its parameters; ``.message(lang)`` words them from the catalog, ``str(error)`` is the
+English for logs; ``.summary`` is the work done so far. A refusal also has ``.status_code``, ``.server_code`` and
+``.problems`` (the server's error code and field problems):
 
     SyncError
     ├── SyncConfigError        no server or no token configured
@@ -20,7 +23,7 @@ The modules behind this façade are private (``_client``, ``_push``, ``_pull``, 
 ``_errors``); import from ``sync.client`` only.
 """
 
-from sync.client._client import LAST_SYNC_KEY, SyncClient
+from sync.client._client import LAST_SYNC_KEY, RESOLUTIONS, Resolution, SyncClient
 from sync.client._errors import (
     SyncAuthError,
     SyncCancelled,
@@ -36,6 +39,8 @@ from sync.client._pull import CURSOR_KEY
 __all__ = [
     "CURSOR_KEY",
     "LAST_SYNC_KEY",
+    "RESOLUTIONS",
+    "Resolution",
     "RetryPolicy",
     "SyncAuthError",
     "SyncCancelled",

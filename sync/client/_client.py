@@ -7,17 +7,14 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 import httpx
 
 from fieldapp.core.kinds import MODELS
 from fieldapp.core.records import Record, utcnow
 from sync.client import _pull, _push, _records
-from sync.client._errors import (
-    SyncConfigError,
-    SyncError,
-)
+from sync.client._errors import SyncConfigError, SyncError
 from sync.client._http import DEFAULT_TIMEOUT, RetryPolicy
 from sync.client._http import HttpSession as _HttpSession
 from sync.client._models import SyncProgress, SyncSummary
@@ -27,7 +24,11 @@ if TYPE_CHECKING:
     from fieldapp.settings import Settings
     from fieldapp.store import Store
 
-__all__ = ["LAST_SYNC_KEY", "SyncClient"]
+__all__ = ["LAST_SYNC_KEY", "RESOLUTIONS", "Resolution", "SyncClient"]
+
+#: how a sync issue is settled: keep the laptop's record, or take the server's
+Resolution = Literal["mine", "server"]
+RESOLUTIONS: tuple[Resolution, ...] = get_args(Resolution)
 
 #: the store meta key holding the last sync's summary (``SyncSummary.to_dict()`` plus ``at``), for the Sync screen
 LAST_SYNC_KEY = "last_sync"
@@ -83,7 +84,7 @@ class SyncClient:
         """
         server, token = self._credentials()
         if not self._running.acquire(blocking=False):
-            raise SyncError("Đang đồng bộ rồi.", "A sync is already running.")
+            raise SyncError("already_running")
         self._cancelled.clear()
         summary = SyncSummary(server=server)
         started = time.monotonic()
@@ -112,7 +113,7 @@ class SyncClient:
             ).run()
             _pull.Puller(self.store, http, summary, report, limit=self.pull_limit).run()
         except SyncError as exc:
-            summary.errors.append(exc.en)
+            summary.errors.append(str(exc))
             exc.summary = summary
             raise
         finally:
@@ -130,14 +131,7 @@ class SyncClient:
     def _credentials(self) -> tuple[str, str]:
         server, token = (self.settings.server or "").strip(), (self.settings.token or "").strip()
         if not server or not token:
-            missing = " và ".join(n for n, v in (("máy chủ", server), ("mã truy cập", token)) if not v)
-            missing_en = " and ".join(n for n, v in (("server", server), ("token", token)) if not v)
-            raise SyncConfigError(
-                f"Chưa cấu hình {missing}. Hãy nhập ở Cài đặt (F4) trong ứng dụng, hoặc chạy "
-                "`fieldapp config set server URL` và `fieldapp config set token TOKEN` (mã do văn phòng cấp).",
-                f"No {missing_en} configured. Enter it in Settings (F4) in the app, or run "
-                "`fieldapp config set server URL` and `fieldapp config set token TOKEN` (the token comes from the office).",
-            )
+            raise SyncConfigError.missing(server=not server, token=not token)
         return server, token
 
     def _remember(self, summary: SyncSummary) -> None:
@@ -146,16 +140,20 @@ class SyncClient:
             self.store.set_meta(LAST_SYNC_KEY, {**summary.to_dict(), "at": utcnow().isoformat()})
 
     # --- resolving -------------------------------------------------------------------------------------
-    def resolve(self, kind: Kind, record_id: str, choice: Literal["mine", "server"]) -> Record | None:
+    def resolve(self, kind: Kind, record_id: str, choice: Resolution) -> Record | None:
         """Settle the sync issue of one record; the local record afterwards (None when it was deleted).
 
         ``mine``: keep the local record; it takes the server's current version as its base and stays pending, so
         the next push is accepted (a record the server deleted is kept as a new record, under a fresh id, with an
         enterprise's pending visits). ``server``: replace the local record with the server's (or delete it, when
-        the server deleted it). Both clear the issue. Raises ValueError for an unknown choice or when there is no issue
-        (or no server copy to take) for that record; RecordError when the server's copy is not valid here.
+        the server deleted it). Both clear the issue.
+
+        The record is written only if it is still as it was read (an edit saved meanwhile, from the app, is never
+        overwritten): otherwise SyncError ``changed_meanwhile``, the issue is kept and the cadre chooses again.
+        Raises ValueError for an unknown choice or when there is no issue (or no server copy to take) for that
+        record; RecordError when the server's copy is not valid here.
         """
-        if kind not in MODELS or choice not in ("mine", "server"):
+        if kind not in MODELS or choice not in RESOLUTIONS:
             raise ValueError(
                 f"resolve: kind must be enterprise|visit and choice mine|server, not {kind}/{choice}"
             )
@@ -178,7 +176,7 @@ class SyncClient:
                 return _records.recreate(self.store, local)
             base = version if version is not None else local.server_version
             result = local.with_meta(server_version=base, pending_since=local.pending_since or utcnow())
-            _records.save_record(self.store, result)
+            self._save_unchanged(kind, result, local)
         elif status == "deleted":
             if local is not None:
                 (self.store.delete_enterprise if kind == "enterprise" else self.store.delete_visit)(record_id)
@@ -188,17 +186,13 @@ class SyncClient:
             if not content:
                 raise ValueError(f"the server holds no copy of {kind} {record_id}: edit the record instead")
             result = _records.server_copy(kind, dict(content), version, local)
-            _records.save_record(self.store, result)
+            self._save_unchanged(kind, result, local)
         self.store.clear_sync_issue(kind, record_id)
         return result
 
-    # --- lifecycle -------------------------------------------------------------------------------------
-    def close(self) -> None:
-        """Nothing to release between runs (each run opens and closes its own connections); kept for symmetry."""
-        self.cancel()
-
-    def __enter__(self) -> SyncClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _save_unchanged(self, kind: Kind, record: Record, read: Record | None) -> None:
+        """Save *record* only if the stored one is still *read* (same revision; None: still absent), checked and
+        written in one step by the store."""
+        expected = read.rev if read is not None else None
+        if not self.store.compare_and_save([(record, expected)], allow_pending=True):
+            raise SyncError("changed_meanwhile", kind=kind, id=record.id)

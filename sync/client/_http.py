@@ -120,9 +120,9 @@ class HttpSession:
     def close(self) -> None:
         self._client.close()
 
-    def post_json(self, path: str, payload: Any) -> Any:
-        """POST *payload* as gzip-compressed JSON; the decoded JSON answer."""
-        body = gzip.compress(orjson.dumps(payload), compresslevel=5)
+    def post_json(self, path: str, body: bytes) -> Any:
+        """POST the JSON *body*, gzip-compressed; the decoded JSON answer."""
+        body = gzip.compress(body, compresslevel=5)
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
         return self._decode(self._send("POST", path, content=body, headers=headers))
 
@@ -134,11 +134,7 @@ class HttpSession:
         try:
             return orjson.loads(response.content)
         except orjson.JSONDecodeError:
-            raise SyncProtocolError(
-                "Máy chủ trả lời không phải JSON.",
-                "The server's answer is not JSON.",
-                status_code=response.status_code,
-            ) from None
+            raise SyncProtocolError("not_json", status_code=response.status_code) from None
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         policy = self.retry
@@ -170,16 +166,11 @@ class HttpSession:
             if time.monotonic() - started + wait > policy.total:
                 break
             self._sleep(wait)
-        raise SyncNetworkError(
-            f"Không kết nối được máy chủ {self.server} sau {attempt} lần thử ({cause}). "
-            "Các bản ghi chưa gửi vẫn được giữ trên máy; hãy đồng bộ lại sau.",
-            f"Could not reach the server {self.server} after {attempt} attempts ({cause}). "
-            "Unsent records are kept on this laptop; sync again later.",
-        )
+        raise SyncNetworkError("unreachable", server=self.server, attempts=attempt, cause=cause)
 
     def _check_cancelled(self) -> None:
         if self._cancelled.is_set():
-            raise SyncCancelled("Đã dừng đồng bộ.", "Sync cancelled.")
+            raise SyncCancelled("cancelled")
 
 
 class _Borrowed(httpx.BaseTransport):
@@ -196,39 +187,19 @@ class _Borrowed(httpx.BaseTransport):
 
 
 def _tls_error(server: str, exc: Exception) -> SyncNetworkError:
-    return SyncNetworkError(
-        f"Chứng chỉ TLS của máy chủ {server} không hợp lệ ({exc}). Hãy hỏi văn phòng; "
-        "chỉ tắt kiểm tra (`fieldapp config set verify_tls false`) khi chắc chắn mạng an toàn.",
-        f"The TLS certificate of {server} is not valid ({exc}). Ask the office; turn verification off "
-        "(`fieldapp config set verify_tls false`) only on a network you trust.",
-    )
+    return SyncNetworkError("bad_certificate", server=server, reason=str(exc))
 
 
 def _refusal(response: httpx.Response) -> SyncAuthError | SyncProtocolError:
-    error = _refusal_error(response)
-    error.code, _, error.problems = error_detail(response)
-    return error
-
-
-def _refusal_error(response: httpx.Response) -> SyncAuthError | SyncProtocolError:
+    """The error for a 4xx answer, with the server's error code and field problems."""
     status = response.status_code
-    code, message, _ = error_detail(response)
+    code, message, problems = error_detail(response)
     if status == 401:
-        return SyncAuthError(
-            "Máy chủ không chấp nhận mã truy cập (401): mã bị thiếu, sai hoặc đã bị thu hồi. "
-            "Hãy xin văn phòng mã mới rồi nhập ở Cài đặt (F4) trong ứng dụng, hoặc chạy `fieldapp config set token TOKEN`.",
-            "The server did not accept the token (401): it is missing, wrong or revoked. "
-            "Ask the office for a new one, then enter it in Settings (F4) in the app, or run `fieldapp config set token TOKEN`.",
-            status_code=status,
-        )
+        return SyncAuthError("bad_token", status_code=status, server_code=code, problems=problems)
     if status == 403:
         return SyncAuthError(
-            f"Tài khoản này không được phép làm việc đó (403): {message or code}",
-            f"This account is not allowed to do that (403): {message or code}",
-            status_code=status,
+            "forbidden", status_code=status, server_code=code, problems=problems, detail=message or code
         )
     return SyncProtocolError(
-        f"Máy chủ từ chối yêu cầu ({status} {code}): {message}",
-        f"The server refused the request ({status} {code}): {message}",
-        status_code=status,
+        "refused", status_code=status, server_code=code, problems=problems, detail=message
     )

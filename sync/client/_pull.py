@@ -62,10 +62,7 @@ class Puller:
             page = self._fetch(cursor)
             waiting = self._apply(waiting + page.changes)
             if page.has_more and page.next_cursor <= cursor:
-                raise SyncProtocolError(
-                    "Máy chủ trả về trang thay đổi không tiến lên được.",
-                    f"The server's change feed does not move past cursor {cursor}.",
-                )
+                raise SyncProtocolError("stuck_change_feed", cursor=cursor)
             cursor = max(cursor, page.next_cursor)
             if not waiting:
                 self.store.set_meta(CURSOR_KEY, cursor)
@@ -85,10 +82,7 @@ class Puller:
         try:
             return PullResponse.model_validate(answer)
         except ValidationError as exc:
-            raise SyncProtocolError(
-                f"Máy chủ trả về thay đổi không đúng giao thức: {exc.error_count()} lỗi.",
-                f"The server's change feed does not follow the protocol: {exc.error_count()} errors.",
-            ) from None
+            raise SyncProtocolError("bad_change_feed", errors=exc.error_count()) from None
 
     def _apply(self, changes: list[Change]) -> list[Change]:
         """Apply *changes*; the visit upserts that must wait for their enterprise."""

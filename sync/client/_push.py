@@ -7,6 +7,7 @@ sent again, and the server recognises the resend (``duplicate``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -14,40 +15,46 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import orjson
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from fieldapp.core.errors import RecordError
 from fieldapp.core.issues import FieldError, SyncIssue
 from sync.client._errors import SyncAuthError, SyncError, SyncProtocolError
 from sync.client._http import HttpSession
 from sync.client._models import SyncProgress, SyncSummary
-from sync.client._records import get_record, mark_synced_many, server_copy
-from sync.protocol import MAX_BODY_BYTES, MAX_PUSH_ITEMS, ItemResult, Kind, PushResponse
+from sync.client._records import get_record, server_copy
+from sync.protocol import (
+    MAX_BODY_BYTES,
+    MAX_PUSH_ITEMS,
+    ItemResult,
+    Kind,
+    PushItem,
+    PushRequest,
+    PushResponse,
+)
 
 if TYPE_CHECKING:
+    from fieldapp.core.records import Record
     from fieldapp.store import Store
 
-__all__ = ["Pusher", "batches"]
+__all__ = ["Pusher", "batches", "push_item"]
 
-Item = dict[str, Any]
 _ITEM_FIELD = re.compile(r"^items\.(\d+)\.(?:record\.)?(.*)$")
-#: room left in a body for the envelope ({"device_id": ..., "items": [...]})
-_ENVELOPE_BYTES = 1024
+# made once; gives the JSON as bytes directly (the same JSON as the models' own model_dump_json)
+_REQUEST_JSON = TypeAdapter(PushRequest)
 
 
-def batches(items: Iterable[Item], max_items: int, max_bytes: int) -> Iterator[list[Item]]:
-    """Split *items* into batches of at most *max_items* items and *max_bytes* bytes of JSON each (lazily)."""
-    batch: list[Item] = []
-    size = 0
-    for item in items:
-        item_size = len(orjson.dumps(item)) + 1  # +1: the comma between items
-        if batch and (len(batch) >= max_items or size + item_size > max_bytes):
-            yield batch
-            batch, size = [], 0
-        batch.append(item)
-        size += item_size
-    if batch:
+def push_item(kind: Kind, record: Record) -> PushItem:
+    """What the server is sent for *record*: its content, its revision and the server version it starts from."""
+    return PushItem(
+        kind=kind, id=record.id, rev=record.rev, base_version=record.server_version, record=record.content()
+    )
+
+
+def batches(items: Iterable[PushItem], max_items: int) -> Iterator[list[PushItem]]:
+    """*items* in batches of at most *max_items* (lazily); a batch over the byte bound is halved when sent."""
+    todo = iter(items)
+    while batch := list(itertools.islice(todo, max_items)):
         yield batch
 
 
@@ -55,9 +62,9 @@ def batches(items: Iterable[Item], max_items: int, max_bytes: int) -> Iterator[l
 class _Answer:
     """What the server said about some items: results for *sent*, or a whole-batch refusal of *refused* items."""
 
-    sent: list[Item]
+    sent: list[PushItem]
     results: list[ItemResult]
-    refused: list[tuple[Item, list[dict[str, Any]]]]
+    refused: list[tuple[PushItem, list[dict[str, Any]]]]
 
 
 class Pusher:
@@ -81,23 +88,23 @@ class Pusher:
         self.summary = summary
         self.progress = progress
         self.max_items = max(1, min(max_items, MAX_PUSH_ITEMS))
-        self.max_bytes = max(_ENVELOPE_BYTES * 2, min(max_bytes, MAX_BODY_BYTES)) - _ENVELOPE_BYTES
+        self.max_bytes = max(1, min(max_bytes, MAX_BODY_BYTES))
         self.in_flight = max(1, in_flight)
         self._issues: set[tuple[str, str]] = set()
         self._done = 0
 
     def run(self) -> None:
         """Push everything pending; raises SyncError when the server cannot be reached or understood."""
-        records: list[tuple[str, Any]] = [("enterprise", e) for e in self.store.pending_enterprises()]
+        records: list[tuple[Kind, Record]] = [("enterprise", e) for e in self.store.pending_enterprises()]
         records += [("visit", v) for v in self.store.pending_visits()]
         self._issues = {i.key for i in self.store.sync_issues()}
         total = len(records)
         self.summary.pushed = total
         self.summary.unanswered = total
         self.progress(SyncProgress("push", 0, total))
-        # Each batch is built (content, JSON sizing) only once the previous one has left, so the laptop builds it
-        # while the server stores that one, instead of building everything before the first request.
-        todo = batches((_item(kind, record) for kind, record in records), self.max_items, self.max_bytes)
+        # Each batch is built only once the previous one has left, so the laptop builds it while the server stores
+        # that one, instead of building everything before the first request.
+        todo = batches((push_item(kind, record) for kind, record in records), self.max_items)
         # Batches naming enterprises (the first ones) go one at a time, each after the previous one's answer, so
         # an enterprise is stored before the visits that name it; after them, up to `in_flight` visit batches
         # travel at once. The next batch leaves before the answers of the last one are written to the store, so
@@ -109,7 +116,7 @@ class Pusher:
             def fill() -> None:
                 nonlocal ready
                 while ready is not None:
-                    serial = any(item["kind"] == "enterprise" for item in ready)
+                    serial = any(item.kind == "enterprise" for item in ready)
                     if (
                         serial
                         and on_wire
@@ -130,14 +137,18 @@ class Pusher:
                     self._apply(answer.sent, answer.results)
                 self.progress(SyncProgress("push", self._done, total))
 
-    def _exchange(self, batch: list[Item]) -> list[_Answer]:
+    def _exchange(self, batch: list[PushItem]) -> list[_Answer]:
         """Send *batch*; the answers. Network only (runs on the wire thread): no store, no summary."""
+        body = _REQUEST_JSON.dump_json(PushRequest(device_id=self.device_id, items=batch))
+        # Measured once, as sent: real batches are far below the byte bound, so measuring each item would cost
+        # more than the rare halving of a batch of long records.
+        if len(body) > self.max_bytes and len(batch) > 1:
+            return self._halves(batch)
         try:
-            answer = self.http.post_json("/push", {"device_id": self.device_id, "items": batch})
+            answer = self.http.post_json("/push", body)
         except SyncProtocolError as exc:
             if exc.status_code == 413 and len(batch) > 1:  # the server's limit is lower than ours: halve
-                half = len(batch) // 2
-                return self._exchange(batch[:half]) + self._exchange(batch[half:])
+                return self._halves(batch)
             raise
         except SyncAuthError as exc:
             # The server refuses a whole batch (403) for items this cadre may not send (a visit in another
@@ -152,14 +163,15 @@ class Pusher:
         try:
             results = PushResponse.model_validate(answer).results
         except ValidationError as exc:
-            raise SyncProtocolError(
-                f"Máy chủ trả lời yêu cầu gửi không đúng giao thức: {exc.error_count()} lỗi.",
-                f"The server's answer to a push does not follow the protocol: {exc.error_count()} errors.",
-            ) from None
+            raise SyncProtocolError("bad_push_answer", errors=exc.error_count()) from None
         return [_Answer(batch, results, [])]
 
-    def _apply(self, batch: list[Item], results: list[ItemResult]) -> None:
-        sent = {(item["kind"], item["id"]): item for item in batch}
+    def _halves(self, batch: list[PushItem]) -> list[_Answer]:
+        half = len(batch) // 2
+        return self._exchange(batch[:half]) + self._exchange(batch[half:])
+
+    def _apply(self, batch: list[PushItem], results: list[ItemResult]) -> None:
+        sent = {(item.kind, item.id): item for item in batch}
         marks: list[tuple[Kind, str, int, int | None]] = []
         answered = 0
         for result in results:
@@ -169,7 +181,7 @@ class Pusher:
             answered += 1
             key = (result.kind, result.id)
             if result.status in ("accepted", "duplicate"):
-                marks.append((result.kind, result.id, item["rev"], result.server_version))
+                marks.append((result.kind, result.id, item.rev, result.server_version))
                 if result.status == "accepted":
                     self.summary.accepted += 1
                 else:
@@ -183,18 +195,15 @@ class Pusher:
                 self._reject(
                     item, [e.model_dump() for e in result.errors], result.server_version, counted=True
                 )
-        mark_synced_many(self.store, marks)
+        self.store.mark_synced_many(marks)
         self._done += answered
         self.summary.unanswered -= answered
         if sent:
-            raise SyncProtocolError(
-                f"Máy chủ không trả lời cho {len(sent)} bản ghi đã gửi; chúng vẫn chờ gửi lại.",
-                f"The server gave no answer for {len(sent)} records sent; they stay pending.",
-            )
+            raise SyncProtocolError("unanswered", count=len(sent))
 
     def _reject(
         self,
-        item: Item,
+        item: PushItem,
         errors: list[dict[str, Any]],
         server_version: int | None = None,
         *,
@@ -205,13 +214,13 @@ class Pusher:
         if not counted:  # refused outside a result list: it counts as answered here
             self._done += 1
             self.summary.unanswered -= 1
-        kind, record_id = item["kind"], item["id"]
+        kind, record_id = item.kind, item.id
         self.store.set_sync_issue(
             SyncIssue(
                 kind=kind,
                 id=record_id,
                 status="rejected",
-                rev=item["rev"],
+                rev=item.rev,
                 fields=tuple(str(e.get("field", "")) for e in errors),
                 server_version=server_version,
                 errors=tuple(FieldError.model_validate(e) for e in errors),
@@ -219,17 +228,17 @@ class Pusher:
         )
         self._issues.add((kind, record_id))
 
-    def _conflict(self, item: Item, result: ItemResult) -> None:
+    def _conflict(self, item: PushItem, result: ItemResult) -> None:
         kind, record_id = result.kind, result.id
         if result.conflict == "soft" and result.record is not None:
             local = get_record(self.store, kind, record_id)
             # Merged on the server; take the merge only if nobody edited the record meanwhile (checked and
             # written in one step by compare_and_save). If someone did, it stays pending on its old base, and the
             # next push lets the server merge that edit too: nothing is left for a person either way.
-            if local is not None and local.rev == item["rev"]:
+            if local is not None and local.rev == item.rev:
                 try:
                     merged = server_copy(kind, result.record, result.server_version, local)
-                    self.store.compare_and_save([(merged, item["rev"])], allow_pending=True)
+                    self.store.compare_and_save([(merged, item.rev)], allow_pending=True)
                 except RecordError as exc:  # the merge cannot be stored here: a person must look at it
                     self._keep_issue(item, result, [p.as_dict() for p in exc.problems])
                     return
@@ -239,13 +248,13 @@ class Pusher:
             return
         self._keep_issue(item, result, [e.model_dump() for e in result.errors])
 
-    def _keep_issue(self, item: Item, result: ItemResult, errors: list[dict[str, Any]]) -> None:
+    def _keep_issue(self, item: PushItem, result: ItemResult, errors: list[dict[str, Any]]) -> None:
         self.store.set_sync_issue(
             SyncIssue(
                 kind=result.kind,
                 id=result.id,
                 status="conflict",
-                rev=item["rev"],
+                rev=item.rev,
                 conflict=result.conflict or "hard",
                 fields=tuple(result.conflict_fields),
                 server_record=result.record,
@@ -265,13 +274,3 @@ def _refused_items(exc: SyncError, count: int) -> dict[int, list[dict[str, Any]]
             field = match.group(2) or "id"
             refused.setdefault(int(match.group(1)), []).append({**problem, "field": field})
     return refused
-
-
-def _item(kind: str, record: Any) -> Item:
-    return {
-        "kind": kind,
-        "id": record.id,
-        "rev": record.rev,
-        "base_version": record.server_version,
-        "record": record.content(),
-    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from fieldapp.core.kinds import MODELS, Kind
@@ -11,21 +10,12 @@ from fieldapp.core.records import Enterprise, Record, Visit, new_id, utcnow
 if TYPE_CHECKING:
     from fieldapp.store import Store
 
-__all__ = ["get_record", "mark_synced_many", "recreate", "save_record", "server_copy"]
+__all__ = ["get_record", "recreate", "server_copy"]
 
 
 def get_record(store: Store, kind: str, record_id: str) -> Record | None:
     """The local record of *kind* with *record_id*, or None."""
     return store.get_enterprise(record_id) if kind == "enterprise" else store.get_visit(record_id)
-
-
-def save_record(store: Store, record: Record) -> None:
-    """Insert or replace *record* in the store (durable on return)."""
-    if isinstance(record, Enterprise):
-        store.save_enterprise(record)
-    else:
-        assert isinstance(record, Visit)
-        store.save_visit(record)
 
 
 def server_copy(
@@ -66,18 +56,3 @@ def recreate(store: Store, record: Record) -> Record:
     )
     store.delete_enterprise(record.id)
     return copy
-
-
-def mark_synced_many(store: Store, marks: Iterable[tuple[Kind, str, int, int | None]]) -> int:
-    """``store.mark_synced`` for each (kind, id, rev, server_version); the number of records cleared.
-
-    Uses the store's bulk form when it has one (one durable write for a whole batch instead of one per record).
-    """
-    marks = list(marks)
-    bulk = getattr(store, "mark_synced_many", None)
-    if bulk is not None:
-        return int(bulk(marks))
-    cleared = 0
-    for kind, record_id, rev, version in marks:
-        cleared += bool(store.mark_synced(kind, record_id, rev=rev, server_version=version))
-    return cleared

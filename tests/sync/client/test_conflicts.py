@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
+from typing import Any, cast
 
 import httpx
 import pytest
 
 from fieldapp.core.records import Enterprise
 from fieldapp.store import Store
+from sync.client import Resolution, SyncError
 
 from .conftest import User
 from .laptop import add_enterprise, add_visits, client_for, office_push, server_records
@@ -137,6 +140,45 @@ def test_resolving_a_hard_conflict_with_server_takes_the_offices_version(
     assert [i for i in laptop.sync_issues() if i.id == mine.id] == []
     summary = client.run()
     assert (summary.pushed, summary.ok) == (0, True)
+
+
+class _EditedWhileResolving:
+    """The laptop store, where the cadre's edit of a record lands just after the client has read it (the app saving
+    from another thread while resolve() runs)."""
+
+    def __init__(self, store: Store, edit: Callable[[], object]) -> None:
+        self._store, self._edit = store, edit
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def get_enterprise(self, enterprise_id: str) -> Enterprise | None:
+        found = self._store.get_enterprise(enterprise_id)
+        edit, self._edit = self._edit, lambda: None
+        edit()
+        return found
+
+
+@pytest.mark.parametrize("choice", ["mine", "server"])
+def test_resolve_never_overwrites_an_edit_saved_while_it_runs(
+    module_server, laptop: Store, cadre: User, admin: User, choice: Resolution
+) -> None:
+    mine = _hard_conflict(module_server, laptop, cadre, admin)
+    late = mine.edit(name="Sửa trong lúc chọn")
+    racing = _EditedWhileResolving(laptop, lambda: laptop.save_enterprise(late))
+    client = client_for(cast(Store, racing), module_server.url, cadre.token)
+
+    with pytest.raises(SyncError) as changed:
+        client.resolve("enterprise", mine.id, choice)
+
+    assert changed.value.code == "changed_meanwhile" and "chọn lại" in changed.value.message("vi")
+    kept = laptop.get_enterprise(mine.id)
+    assert kept is not None and kept.name == "Sửa trong lúc chọn" and kept.pending  # the late edit survives
+    assert [i.status for i in laptop.sync_issues() if i.id == mine.id] == ["conflict"]  # still to settle
+    resolved = client.resolve("enterprise", mine.id, choice)  # choosing again settles it
+    expected = "Sửa trong lúc chọn" if choice == "mine" else "Tên của văn phòng"
+    assert resolved is not None and resolved.name == expected and resolved.server_version == 2
+    assert laptop.sync_issues() == []
 
 
 def test_resolve_refuses_what_it_cannot_settle(module_server, laptop: Store, cadre: User) -> None:

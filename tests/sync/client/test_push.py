@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import random
 
 import httpx
@@ -37,6 +38,54 @@ def test_first_sync_pushes_everything_in_batches_and_a_rerun_pushes_nothing(
     assert (again.pushed, again.accepted, again.pulled, again.ok) == (0, 0, 0, True)
     assert recorder.paths("POST") == []  # nothing pending: no push request at all
     assert recorder.paths("GET") == ["/api/v1/changes"]  # one pull page, empty
+
+
+def _pushed_bodies(sizes: list[int], too_large: int | None = None) -> Recorder:
+    """A transport noting the size of each push body (uncompressed JSON bytes); it answers 413, as a server
+    with a lower limit would, to bodies over *too_large*."""
+
+    def measure(request: httpx.Request, index: int) -> httpx.Response | None:
+        if not request.url.path.endswith("/push"):
+            return None
+        size = len(gzip.decompress(request.content))
+        if too_large is not None and size > too_large:
+            return httpx.Response(
+                413, json={"error": {"code": "payload_too_large", "message": "", "errors": []}}
+            )
+        sizes.append(size)
+        return None
+
+    return Recorder(fault=measure)
+
+
+def test_no_push_body_is_larger_than_max_bytes(module_server, laptop: Store, cadre: User) -> None:
+    # long notes in Vietnamese: the bound is on bytes of UTF-8, not characters
+    visits = add_visits(laptop, add_enterprise(laptop), cadre.name, 40)
+    laptop.save_visits(v.edit(note="ghi chú dài về điều kiện làm việc " * 20) for v in visits)
+    sizes: list[int] = []
+    client = client_for(
+        laptop, module_server.url, cadre.token, transport=_pushed_bodies(sizes), max_bytes=12_000
+    )
+
+    summary = client.run()
+
+    assert (summary.pushed, summary.accepted, summary.ok) == (41, 41, True)
+    assert len(sizes) > 2 and max(sizes) <= 12_000
+
+
+def test_a_body_the_server_finds_too_large_is_halved_until_it_fits(
+    module_server, laptop: Store, cadre: User
+) -> None:
+    add_visits(laptop, add_enterprise(laptop), cadre.name, 60)
+    sizes: list[int] = []
+    client = client_for(
+        laptop, module_server.url, cadre.token, transport=_pushed_bodies(sizes, too_large=10_000)
+    )
+
+    summary = client.run()
+
+    assert (summary.pushed, summary.accepted, summary.ok) == (61, 61, True)
+    assert len(sizes) > 2 and max(sizes) <= 10_000
 
 
 def test_a_batch_whose_answer_was_lost_is_resent_and_counted_as_duplicates(

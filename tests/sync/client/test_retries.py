@@ -81,7 +81,7 @@ def test_4xx_is_never_retried(module_server, laptop: Store, cadre: User, status:
         client.run()
 
     assert len(recorder.requests) == 1
-    assert refused.value.status_code == status and refused.value.code == "nope"
+    assert refused.value.status_code == status and refused.value.server_code == "nope"
     assert laptop.counts()["pending_visits"] == 2
 
 
