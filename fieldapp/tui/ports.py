@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from fieldapp.core.kinds import Kind
 from fieldapp.core.labels import Lang
@@ -20,12 +20,9 @@ if TYPE_CHECKING:
     from fieldapp.settings import Settings
     from fieldapp.store import Store
     from fieldapp.tui.index import EnterpriseIndex
-    from sync.client import SyncProgress, SyncSummary
+    from sync.client import Resolution, SyncProgress, SyncSummary
 
-__all__ = ["AppContext", "Resolution", "SyncClientFactory", "SyncClientPort", "default_sync_client"]
-
-#: how a sync issue is settled: keep the laptop's record, or take the server's
-Resolution: TypeAlias = Literal["mine", "server"]
+__all__ = ["AppContext", "SyncClientFactory", "SyncClientPort", "default_sync_client"]
 
 
 class SyncClientPort(Protocol):

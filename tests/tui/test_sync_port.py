@@ -16,9 +16,9 @@ from fieldapp.core.kinds import Kind
 from fieldapp.settings import Settings
 from fieldapp.store import Store
 from fieldapp.tui.messages import SyncFinished, SyncProgressed
-from fieldapp.tui.ports import Resolution, SyncClientFactory, SyncClientPort
+from fieldapp.tui.ports import SyncClientFactory, SyncClientPort
 from fieldapp.tui.screens.sync import SyncScreen
-from sync.client import SyncProgress, SyncSummary
+from sync.client import Resolution, SyncProgress, SyncSummary
 
 from .conftest import settle
 

@@ -14,13 +14,13 @@ from textual.worker import Worker
 from fieldapp.core.kinds import KINDS, Kind
 from fieldapp.tui.i18n import N_, _, field, language
 from fieldapp.tui.messages import DataChanged, SyncFinished, SyncProgressed
-from fieldapp.tui.ports import Resolution, SyncClientPort
+from fieldapp.tui.ports import SyncClientPort
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
 from fieldapp.tui.screens.visit_form import VisitFormScreen
 
 if TYPE_CHECKING:
-    from sync.client import SyncProgress, SyncSummary
+    from sync.client import Resolution, SyncProgress, SyncSummary
 
 __all__ = ["SyncScreen"]
 
