@@ -154,6 +154,7 @@ class _Applier:
         self.versions = load_versions(self.session, stale) if stale else {}
         results = [self._one(p) for p in items]
         self.batch.flush(self.session)
+        # after the flush, so a conflict filed earlier in this batch (the id sent twice) is closed too
         close_conflicts(self.session, self.settled, self.user.name, self.batch.now)
         return results
 
@@ -280,9 +281,6 @@ class _Applier:
             )
         if prev is not None:
             self.settled.add(p.key)
-            for filed in self.batch.conflicts:  # filed earlier in this same batch (the id sent twice)
-                if (filed["kind"], filed["record_id"]) == p.key and filed["resolved_at"] is None:
-                    filed.update(resolved_at=self.batch.now, resolved_by=self.user.name, resolution="client")
         return self._result(p, "accepted", server_version=state.version)
 
     def _write_problems(self, key: Key, content: dict[str, Any], prev: State | None) -> list[FieldProblem]:

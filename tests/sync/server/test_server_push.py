@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 from server_helpers import enterprise, item, new_id, visit
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import OperationalError
 
 from sync.protocol import ItemResult, PushItem, PushRequest
 from sync.server import push as push_module
-from sync.server.db import read_session
+from sync.server.db import read_session, write_session
 from sync.server.errors import ApiError
-from sync.server.models import Conflict
+from sync.server.models import Conflict, RecordVersion
 from sync.server.push import push
 from sync.server.recordstore import State, load_states
 from sync.server.users import UserInfo
@@ -160,8 +160,8 @@ def test_a_merge_that_would_be_invalid_is_a_hard_conflict(engine: Engine) -> Non
     v = visit(e["id"], NVA.name, headcount=40, seasonal=5, managers=2)
     send(engine, NVA, item("enterprise", e), item("visit", v))
     send(engine, OFFICE, item("visit", {**v, "headcount": 10, "applications": 0}, rev=2, base=1))
-    # each side valid on its own; together seasonal (30) would exceed the head count (10)
-    [result] = send(engine, NVA, item("visit", {**v, "seasonal": 30}, rev=2, base=1))
+    # each side valid on its own; together seasonal (30) would exceed the head count (10): the note is no part of it
+    [result] = send(engine, NVA, item("visit", {**v, "seasonal": 30, "note": "Mùa vụ"}, rev=2, base=1))
     assert (result.status, result.conflict, result.conflict_fields) == ("conflict", "hard", ["seasonal"])
     assert stored(engine, "visit", v["id"]).content["seasonal"] == 5  # type: ignore[union-attr]
     assert [c.fields for c in conflicts(engine, v["id"])] == [["seasonal"]]
@@ -234,6 +234,16 @@ def test_a_base_version_the_server_never_issued_is_rejected(engine: Engine) -> N
     assert (result.errors[0].vi, result.errors[0].en) == (
         "máy chủ không có phiên bản 7 của bản ghi này",
         "the server has no version 7 of this record",
+    )
+    # nor one whose content it no longer holds (its versions lost, say in a restore from a backup)
+    send(engine, TTB, item("enterprise", {**e, "name": "Mới"}, rev=2, base=1))
+    with write_session(engine) as session:
+        session.execute(delete(RecordVersion).where(RecordVersion.id == e["id"], RecordVersion.version == 1))
+    [result] = send(engine, NVA, item("enterprise", {**e, "ward": "Phường 9"}, rev=2, base=1))
+    assert (result.status, result.server_version, codes(result)) == (
+        "rejected",
+        2,
+        [("base_version", "unknown_base_version")],
     )
 
 
