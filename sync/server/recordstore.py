@@ -145,9 +145,9 @@ def close_conflicts(session: Session, keys: Iterable[Key], user: str, now: datet
 def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert *rows*: COPY on PostgreSQL, SQLAlchemy's executemany elsewhere.
 
-    COPY streams the batch in one go where SQLAlchemy's insert() takes more time than the rest of the push
-    (benchmarks/push_paths_bench.py: 150-250 ms against 60 ms for a batch of 1,000 visits); on SQLite insert()
-    costs a few percent of a push, not worth a second way.
+    For the rows of a batch of 1,000 visits SQLAlchemy's insert() took 215-310 ms on PostgreSQL, as long as the
+    rest of the push, and COPY ~60 ms; on SQLite a shortcut saved under 10% of a push, not worth a second way
+    (benchmarks/push_paths_bench.py measures both).
     """
     connection = session.connection()
     if connection.dialect.name != "postgresql":
