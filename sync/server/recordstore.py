@@ -145,8 +145,8 @@ def close_conflicts(session: Session, keys: Iterable[Key], user: str, now: datet
 def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert *rows*: COPY on PostgreSQL, SQLAlchemy's executemany elsewhere.
 
-    For the rows of a batch of 1,000 visits SQLAlchemy's insert() took 215-310 ms on PostgreSQL, as long as the
-    rest of the push, and COPY ~60 ms; on SQLite a shortcut saved under 10% of a push, not worth a second way
+    For the rows of a batch of 1,000 visits SQLAlchemy's insert() took 170-310 ms on PostgreSQL, as long as the
+    rest of the push, and COPY 45-65 ms; on SQLite a shortcut saved under 10% of a push, not worth a second way
     (benchmarks/push_paths_bench.py measures both).
     """
     connection = session.connection()
