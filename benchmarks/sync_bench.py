@@ -34,8 +34,10 @@ from typing import Any
 
 import httpx
 
-# the live-server harness lives with the tests (it is not part of the product)
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+# the live-server harness lives with the tests (it is not part of the product); the checkout comes first, so that
+# `sync` is the product and not the namespace of tests/sync
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from support.live_server import LiveServer  # noqa: E402
 

@@ -55,6 +55,13 @@ MESSAGES: dict[str, str] = {
     "rules_syntax": N_("file {value} is not valid TOML: {other}"),
     "unknown_rule": N_("is not a known rule; known rules: {choices}"),
     "not_a_share": N_("must be a number greater than 0 and at most 1, not “{value}”"),
+    # what the central server refuses (sync.server): an account doing what it may not, a stale or odd push
+    "forged_cadre": N_("you may only send your own visits ({value}); this visit names another cadre"),
+    "not_your_visit": N_("this visit belongs to another cadre; you may not change it"),
+    "cadre_changed": N_("the cadre of an existing visit cannot change (it is {value})"),
+    "record_deleted": N_("this record was deleted on the server"),
+    "unknown_base_version": N_("the server has no version {value} of this record"),
+    "id_mismatch": N_("the record's id ({value}) differs from the item's id"),
 }
 
 

@@ -7,10 +7,11 @@ from typing import cast
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from fieldapp.core.errors import RecordError
 from fieldapp.core.kinds import MODELS, Kind
-from sync.server.db import read_session, write_session
+from sync.server.db import write_session
 from sync.server.errors import ApiError, problem
 from sync.server.models import Conflict, Record, as_utc
 from sync.server.push import today_for_validation
@@ -63,19 +64,18 @@ def _conflict_out(row: Conflict, current: State | None) -> ConflictOut:
     )
 
 
-def list_conflicts(engine: Engine, user: UserInfo, include_resolved: bool = False) -> ConflictPage:
+def list_conflicts(session: Session, user: UserInfo, include_resolved: bool = False) -> ConflictPage:
     """Open conflicts (all for admins; a cadre's own for a cadre), oldest first."""
     stmt = select(Conflict).order_by(Conflict.id)
     if not include_resolved:
         stmt = stmt.where(Conflict.resolved_at.is_(None))
     if not user.is_admin:
         stmt = stmt.where(Conflict.submitted_by == user.name)
-    with read_session(engine) as session:
-        rows = list(session.scalars(stmt.limit(1000)))
-        states = {}
-        for kind in ("enterprise", "visit"):
-            states.update(load_states(session, kind, [r.record_id for r in rows if r.kind == kind]))
-        return ConflictPage(items=[_conflict_out(r, states.get((r.kind, r.record_id))) for r in rows])
+    rows = list(session.scalars(stmt.limit(1000)))
+    states = {}
+    for kind in ("enterprise", "visit"):
+        states.update(load_states(session, kind, [r.record_id for r in rows if r.kind == kind]))
+    return ConflictPage(items=[_conflict_out(r, states.get((r.kind, r.record_id))) for r in rows])
 
 
 def resolve_conflict(

@@ -12,10 +12,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
+from fastapi import APIRouter, FastAPI, Path, Query
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 import fieldapp
@@ -26,18 +25,17 @@ from sync.protocol import (
     ErrorBody,
     Health,
     PullResponse,
+    PushRequest,
     PushResponse,
 )
 from sync.server import admin, queries
-from sync.server.auth import AdminUser, CurrentUser, get_engine
 from sync.server.bodylimit import BodyLimitMiddleware
 from sync.server.config import backend_name, resolve_database_url
 from sync.server.db import check_migrated, make_engine
+from sync.server.deps import AdminUser, CurrentUser, EngineDep, SessionDep
 from sync.server.errors import ApiError, install_error_handlers
 from sync.server.push import push as apply_push
-from sync.server.pushbody import PUSH_BODY_OPENAPI, document_push_body, parse_push_body
 from sync.server.schemas import ConflictOut, ConflictPage, DeleteResult, RecordPage, ResolveRequest
-from sync.server.users import UserInfo
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -60,19 +58,12 @@ _UUID = r"^[0-9a-fA-F-]{36}$"
 Limit = Annotated[int, Query(ge=1, le=MAX_PULL_PAGE, description="most items in the page")]
 Offset = Annotated[int, Query(ge=0, le=2**62, description="items to skip")]
 
-
-def _json(model: BaseModel) -> Response:
-    # the model is built and validated by our code already: serialise it once, in Rust, for the big answers
-    return Response(content=model.model_dump_json(), media_type="application/json")
-
-
 router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)  # type: ignore[arg-type]
 
 
-@router.get("/health", response_model=Health, tags=["health"])
-def health(request: Request) -> Health:
+@router.get("/health", tags=["health"])
+def health(engine: EngineDep) -> Health:
     """Is the server up and its database reachable (no token needed)."""
-    engine = get_engine(request)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -81,67 +72,57 @@ def health(request: Request) -> Health:
     return Health(version=fieldapp.__version__, database=engine.dialect.name)
 
 
-@router.post("/push", response_model=PushResponse, tags=["sync"], openapi_extra=PUSH_BODY_OPENAPI)
-async def push(request: Request, user: CurrentUser) -> Response:
+@router.post("/push", tags=["sync"])
+def push(user: CurrentUser, engine: EngineDep, body: PushRequest) -> PushResponse:
     """Push a batch of records; one result per item, in order (``Content-Encoding: gzip`` accepted)."""
-    raw = await request.body()
-    return await run_in_threadpool(_push, get_engine(request), user, raw, request.headers.get("content-type"))
+    return apply_push(engine, user, body)
 
 
-def _push(engine: Engine, user: UserInfo, raw: bytes, content_type: str | None) -> Response:
-    # the body is read by pydantic-core straight from the bytes (see pushbody); CPU work, so off the event loop
-    return Response(
-        content=apply_push(engine, user, parse_push_body(raw, content_type)), media_type="application/json"
-    )
-
-
-@router.get("/changes", response_model=PullResponse, tags=["sync"])
+@router.get("/changes", tags=["sync"])
 def changes(
-    request: Request,
     user: CurrentUser,
+    session: SessionDep,
     since: Annotated[
         int, Query(ge=0, le=2**62, description="the cursor from the previous page (0 at first)")
     ] = 0,
     limit: Limit = MAX_PULL_PAGE,
-) -> Response:
+) -> PullResponse:
     """The changes after the cursor ``since``, in order, deletions included."""
-    return _json(queries.changes(get_engine(request), user, since, limit))
+    return queries.changes(session, user, since, limit)
 
 
-@router.get("/enterprises", response_model=RecordPage, tags=["records"])
-def enterprises(request: Request, user: CurrentUser, offset: Offset = 0, limit: Limit = 100) -> RecordPage:
+@router.get("/enterprises", tags=["records"])
+def enterprises(user: CurrentUser, session: SessionDep, offset: Offset = 0, limit: Limit = 100) -> RecordPage:
     """The enterprise registry, paged by id."""
-    return queries.list_records(get_engine(request), user, "enterprise", offset, limit)
+    return queries.list_records(session, user, "enterprise", offset, limit)
 
 
-@router.get("/visits", response_model=RecordPage, tags=["records"])
-def visits(request: Request, user: CurrentUser, offset: Offset = 0, limit: Limit = 100) -> RecordPage:
+@router.get("/visits", tags=["records"])
+def visits(user: CurrentUser, session: SessionDep, offset: Offset = 0, limit: Limit = 100) -> RecordPage:
     """Visits, paged by id: all for admins, a cadre's own for a cadre."""
-    return queries.list_records(get_engine(request), user, "visit", offset, limit)
+    return queries.list_records(session, user, "visit", offset, limit)
 
 
 @router.delete(
     "/enterprises/{enterprise_id}",
-    response_model=DeleteResult,
     tags=["records"],
     responses={404: {"model": ErrorBody, "description": "no such enterprise"}},
 )
 def delete_enterprise(
-    request: Request, user: AdminUser, enterprise_id: Annotated[str, Path(pattern=_UUID)]
+    user: AdminUser, engine: EngineDep, enterprise_id: Annotated[str, Path(pattern=_UUID)]
 ) -> DeleteResult:
     """Delete an enterprise and its visits (admins only); laptops get the deletions on their next pull."""
-    return admin.delete_enterprise(get_engine(request), user, enterprise_id.lower())
+    return admin.delete_enterprise(engine, user, enterprise_id.lower())
 
 
-@router.get("/conflicts", response_model=ConflictPage, tags=["conflicts"])
-def conflicts(request: Request, user: CurrentUser, resolved: bool = False) -> ConflictPage:
+@router.get("/conflicts", tags=["conflicts"])
+def conflicts(user: CurrentUser, session: SessionDep, resolved: bool = False) -> ConflictPage:
     """Hard conflicts waiting for a person (all for admins, a cadre's own for a cadre)."""
-    return admin.list_conflicts(get_engine(request), user, include_resolved=resolved)
+    return admin.list_conflicts(session, user, include_resolved=resolved)
 
 
 @router.post(
     "/conflicts/{conflict_id}/resolve",
-    response_model=ConflictOut,
     tags=["conflicts"],
     responses={
         404: {"model": ErrorBody, "description": "no such conflict"},
@@ -149,13 +130,13 @@ def conflicts(request: Request, user: CurrentUser, resolved: bool = False) -> Co
     },
 )
 def resolve(
-    request: Request,
     user: CurrentUser,
+    engine: EngineDep,
     body: ResolveRequest,
     conflict_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> ConflictOut:
     """Settle a conflict: keep the server's version, or store the laptop's or an edited record."""
-    return admin.resolve_conflict(get_engine(request), user, conflict_id, body)
+    return admin.resolve_conflict(engine, user, conflict_id, body)
 
 
 def create_app(database_url: str | None = None, *, check: bool = True, freeze_gc: bool = False) -> FastAPI:
@@ -190,7 +171,6 @@ def create_app(database_url: str | None = None, *, check: bool = True, freeze_gc
     app.state.engine = engine
     install_error_handlers(app)
     app.include_router(router)
-    document_push_body(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     return app
 

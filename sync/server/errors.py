@@ -1,7 +1,7 @@
 """API errors: every error response is a protocol.ErrorBody with a stable ``code`` and a message.
 
-Server-only field problems (forged cadre, deleted record, ...) are spelled here, in both languages, so the shared
-message table in fieldapp.core.errors stays the laptop's.
+Field problems, the server's own (forged cadre, deleted record, ...) as much as the laptop's validation codes, are
+``fieldapp.core.errors.Problem``s worded by the one catalog; ``problem`` puts one on the wire.
 """
 
 from __future__ import annotations
@@ -17,34 +17,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fieldapp.core.errors import Problem
 from sync.protocol import MAX_PUSH_ITEMS, ErrorBody, ErrorDetail, FieldProblem
 
-__all__ = ["ApiError", "error_response", "install_error_handlers", "problem", "server_problem"]
+__all__ = ["ApiError", "error_response", "install_error_handlers", "problem"]
 
 log = logging.getLogger("sync.server")
-
-# code -> (Vietnamese, English); templates may use {value}
-SERVER_MESSAGES: dict[str, tuple[str, str]] = {
-    "forged_cadre": (
-        "chỉ được gửi lần thăm của chính mình ({value}); lần thăm này ghi cán bộ khác",
-        "you may only send your own visits ({value}); this visit names another cadre",
-    ),
-    "not_your_visit": (
-        "lần thăm này thuộc cán bộ khác; không được sửa",
-        "this visit belongs to another cadre; you may not change it",
-    ),
-    "cadre_changed": (
-        "không được đổi cán bộ của lần thăm đã có (đang là {value})",
-        "the cadre of an existing visit cannot change (it is {value})",
-    ),
-    "record_deleted": ("bản ghi này đã bị xoá trên máy chủ", "this record was deleted on the server"),
-    "unknown_base_version": (
-        "máy chủ không có phiên bản {value} của bản ghi này",
-        "the server has no version {value} of this record",
-    ),
-    "id_mismatch": (
-        "mã trong bản ghi ({value}) khác với mã của mục",
-        "the record's id ({value}) differs from the item's id",
-    ),
-}
 
 _STATUS_CODES = {
     400: "bad_request",
@@ -61,17 +36,12 @@ _STATUS_CODES = {
 }
 
 
-def server_problem(field: str, code: str, value: Any = "") -> FieldProblem:
-    """A FieldProblem for one of SERVER_MESSAGES."""
-    vi, en = SERVER_MESSAGES[code]
-    return FieldProblem(field=field, code=code, vi=vi.format(value=value), en=en.format(value=value))
+def problem(p: Problem, prefix: str = "", *, code: str | None = None) -> FieldProblem:
+    """*p* on the wire, worded in both languages by the catalog; its field optionally prefixed (``items.3.``).
 
-
-def problem(p: Problem, prefix: str = "") -> FieldProblem:
-    """A FieldProblem from a fieldapp.core Problem, its field optionally prefixed (``items.3.record.``)."""
-    data = p.as_dict()
-    data["field"] = prefix + data["field"]
-    return FieldProblem(**data)
+    *code*: the wire code when it is not the wording's (a request error keeps pydantic's error type).
+    """
+    return FieldProblem(field=prefix + p.field, code=code or p.code, vi=p.message("vi"), en=p.message("en"))
 
 
 class ApiError(Exception):
@@ -102,15 +72,13 @@ def error_response(
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
-def _validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
+def _validation_problems(errors: list[dict[str, Any]]) -> list[FieldProblem]:
     problems = []
-    for err in exc.errors():
+    for err in errors:
         loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path", "header")]
-        field = ".".join(loc) or "body"
-        msg = str(err.get("msg", "invalid"))
-        problems.append(
-            FieldProblem(field=field, code=str(err.get("type", "invalid")), vi=f"không hợp lệ: {msg}", en=msg)
-        )
+        # pydantic's message, worded "is not valid: ..." by the catalog; its error type stays the wire code
+        worded = Problem(".".join(loc) or "body", "invalid", {"value": str(err.get("msg", "invalid"))})
+        problems.append(problem(worded, code=str(err.get("type", "invalid"))))
     return problems
 
 
@@ -128,7 +96,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = _validation_problems(exc)
+        errors = list(exc.errors())
+        problems = _validation_problems(errors)
         if any(p.field == "items" and p.code == "too_long" for p in problems):
             # the protocol promises 413 for a batch over MAX_PUSH_ITEMS, so the client knows to split it
             return error_response(
@@ -137,8 +106,9 @@ def install_error_handlers(app: FastAPI) -> None:
                 f"more than {MAX_PUSH_ITEMS} items in one push; send smaller batches",
                 problems,
             )
-        first = problems[0] if problems else None
-        message = f"invalid request: {first.field}: {first.en}" if first else "invalid request"
+        message = "invalid request"
+        if problems:
+            message += f": {problems[0].field}: {errors[0].get('msg', 'invalid')}"
         if len(problems) > 1:
             message += f" (and {len(problems) - 1} more)"
         return error_response(422, "invalid_request", message, problems)

@@ -12,18 +12,18 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from pydantic_core import to_json
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.kinds import MODELS
 from fieldapp.core.records import content_hash
-from sync.protocol import FieldProblem, PushItem, PushRequest
+from sync.protocol import FieldProblem, ItemResult, PushItem, PushRequest, PushResponse, ResultStatus
 from sync.server.db import write_session
-from sync.server.errors import ApiError, problem, server_problem
+from sync.server.errors import ApiError, problem
 from sync.server.models import Conflict
 from sync.server.recordstore import (
     Batch,
@@ -40,8 +40,6 @@ from sync.server.users import UserInfo
 __all__ = ["push", "today_for_validation"]
 
 _ATTEMPTS = 3
-#: one ItemResult, as a dict with ItemResult's fields in its order
-Result = dict[str, Any]
 
 
 def today_for_validation() -> date:
@@ -75,7 +73,7 @@ def _prepare(index: int, item: PushItem, today: date) -> _Prepared:
         prepared.errors = [problem(p) for p in exc.problems]
         return prepared
     if record.id != rid:
-        prepared.errors = [server_problem("id", "id_mismatch", record.id)]
+        prepared.errors = [problem(Problem("id", "id_mismatch", {"value": record.id}))]
         return prepared
     prepared.content = record.content()
     prepared.content_hash = content_hash(prepared.content)
@@ -87,7 +85,7 @@ def _check_forged(user: UserInfo, items: list[_Prepared]) -> None:
     if user.is_admin:
         return
     forged = [
-        server_problem(f"items.{p.index}.record.cadre", "forged_cadre", user.name)
+        problem(Problem("cadre", "forged_cadre", {"value": user.name}), f"items.{p.index}.record.")
         for p in items
         if p.item.kind == "visit" and p.content is not None and p.content["cadre"] != user.name
     ]
@@ -100,8 +98,8 @@ def _check_forged(user: UserInfo, items: list[_Prepared]) -> None:
         )
 
 
-def push(engine: Engine, user: UserInfo, request: PushRequest) -> bytes:
-    """Apply a push request; the PushResponse as JSON. Raises ApiError (403 forged cadre, 503 database busy)."""
+def push(engine: Engine, user: UserInfo, request: PushRequest) -> PushResponse:
+    """Apply a push request: one result per item, in order. Raises ApiError (403 forged cadre, 503 database busy)."""
     today = today_for_validation()
     prepared = [_prepare(i, item, today) for i, item in enumerate(request.items)]
     _check_forged(user, prepared)
@@ -110,9 +108,7 @@ def push(engine: Engine, user: UserInfo, request: PushRequest) -> bytes:
             with write_session(engine) as session:
                 applier = _Applier(session, user, request.device_id, today)
                 results = applier.run(prepared)
-            # plain dicts, serialised once in Rust: building an ItemResult per item only to dump it cost more than
-            # the rest of the answer (the fields are ours, and the order is ItemResult's)
-            return to_json({"results": results})
+            return PushResponse(results=results)
         except (IntegrityError, OperationalError) as exc:
             # unexpected under the counter lock, but a rolled-back batch is always safe to redo from scratch
             if attempt == _ATTEMPTS - 1:
@@ -129,7 +125,7 @@ def push(engine: Engine, user: UserInfo, request: PushRequest) -> bytes:
 class _Applier:
     """Decides each item's fate against the current state and collects the writes."""
 
-    def __init__(self, session: Any, user: UserInfo, device_id: str, today: date) -> None:
+    def __init__(self, session: Session, user: UserInfo, device_id: str, today: date) -> None:
         self.session, self.user, self.today = session, user, today
         self.batch = Batch(
             seq=lock_counter(session), now=datetime.now(UTC), user=user.name, device_id=device_id
@@ -137,7 +133,7 @@ class _Applier:
         #: existing records this user's push changed from their current version (see close_conflicts)
         self.settled: set[Key] = set()
 
-    def run(self, items: list[_Prepared]) -> list[Result]:
+    def run(self, items: list[_Prepared]) -> list[ItemResult]:
         valid = [p for p in items if p.content is not None]
         enterprise_ids = {p.key[1] for p in valid if p.item.kind == "enterprise"}
         enterprise_ids |= {str(p.content["enterprise_id"]) for p in valid if p.item.kind == "visit"}  # type: ignore[index]
@@ -158,6 +154,7 @@ class _Applier:
         self.versions = load_versions(self.session, stale) if stale else {}
         results = [self._one(p) for p in items]
         self.batch.flush(self.session)
+        # after the flush, so a conflict filed earlier in this batch (the id sent twice) is closed too
         close_conflicts(self.session, self.settled, self.user.name, self.batch.now)
         return results
 
@@ -165,7 +162,7 @@ class _Applier:
         if self.user.is_admin:
             return
         theirs = [
-            server_problem(f"items.{p.index}.id", "not_your_visit")
+            problem(Problem("id", "not_your_visit", {}), f"items.{p.index}.")
             for p in valid
             if p.item.kind == "visit" and p.key in self.states and self.states[p.key].owner != self.user.name
         ]
@@ -181,37 +178,35 @@ class _Applier:
     def _result(
         self,
         p: _Prepared,
-        status: str,
+        status: ResultStatus,
         *,
         server_version: int | None = None,
-        conflict: str | None = None,
+        conflict: Literal["soft", "hard"] | None = None,
         conflict_fields: list[str] | None = None,
         record: dict[str, Any] | None = None,
         errors: list[FieldProblem] | None = None,
-    ) -> Result:
-        """An ItemResult, as the dict it dumps to."""
-        return {
-            "kind": p.item.kind,
-            "id": p.item.id,
-            "rev": p.item.rev,
-            "status": status,
-            "server_version": server_version,
-            "conflict": conflict,
-            "conflict_fields": conflict_fields or [],
-            "record": record,
-            "errors": [e.model_dump() for e in errors] if errors else [],
-        }
+    ) -> ItemResult:
+        return ItemResult(
+            kind=p.item.kind,
+            id=p.item.id,
+            rev=p.item.rev,
+            status=status,
+            server_version=server_version,
+            conflict=conflict,
+            conflict_fields=conflict_fields or [],
+            record=record,
+            errors=errors or [],
+        )
 
-    def _one(self, p: _Prepared) -> Result:
+    def _one(self, p: _Prepared) -> ItemResult:
         if p.content is None:
             return self._result(p, "rejected", errors=p.errors)
         cur = self.states.get(p.key)
         if cur is None:
-            return self._store(p, p.content, p.content_hash, None, "accepted")
+            return self._store(p, p.content, p.content_hash, None)
         if cur.deleted:
-            return self._result(
-                p, "rejected", server_version=cur.version, errors=[server_problem("id", "record_deleted")]
-            )
+            deleted = problem(Problem("id", "record_deleted", {}))
+            return self._result(p, "rejected", server_version=cur.version, errors=[deleted])
         if cur.content_hash == p.content_hash:
             return self._result(p, "duplicate", server_version=cur.version)
         base = (
@@ -223,13 +218,13 @@ class _Applier:
                 # a resend of content the server already took (its answer was lost) and later changed
                 return self._result(p, "duplicate", server_version=version)
         if base == cur.version:
-            return self._store(p, p.content, p.content_hash, cur, "accepted")
+            return self._store(p, p.content, p.content_hash, cur)
         if base > cur.version or base not in history or history[base][1] is None:
-            problem_ = server_problem("base_version", "unknown_base_version", base)
-            return self._result(p, "rejected", server_version=cur.version, errors=[problem_])
+            unknown = problem(Problem("base_version", "unknown_base_version", {"value": base}))
+            return self._result(p, "rejected", server_version=cur.version, errors=[unknown])
         return self._stale(p, cur, history[base][1])
 
-    def _stale(self, p: _Prepared, cur: State, base: dict[str, Any]) -> Result:
+    def _stale(self, p: _Prepared, cur: State, base: dict[str, Any]) -> ItemResult:
         assert p.content is not None
         fields = MODELS[p.item.kind].CONTENT_FIELDS
         mine = [f for f in fields if p.content.get(f) != base.get(f)]
@@ -246,15 +241,7 @@ class _Applier:
             else:
                 if merged.content_hash == cur.content_hash:
                     return self._result(p, "duplicate", server_version=cur.version)
-                return self._store(
-                    p,
-                    merged.content(),
-                    merged.content_hash,
-                    cur,
-                    "conflict",
-                    conflict="soft",
-                    conflict_fields=mine,
-                )
+                return self._store(p, merged.content(), merged.content_hash, cur, merged_fields=mine)
         self._file_conflict(p, cur, clash)
         return self._result(
             p,
@@ -271,9 +258,10 @@ class _Applier:
         content: dict[str, Any],
         content_hash: str,
         prev: State | None,
-        status: str,
-        **extra: Any,
-    ) -> Result:
+        *,
+        merged_fields: list[str] | None = None,
+    ) -> ItemResult:
+        """Store *content* as the record's next version: "accepted", or a soft conflict that merged these fields."""
         errors = self._write_problems(p.key, content, prev)
         if errors:
             return self._result(p, "rejected", server_version=prev.version if prev else None, errors=errors)
@@ -282,14 +270,18 @@ class _Applier:
         self.versions.setdefault(p.key, {})[state.version] = (content_hash, content)
         if p.key[0] == "enterprise":
             self._move_tax_code(p.key[1], prev, content)
-        if status == "conflict":
-            extra["record"] = content
-        elif prev is not None:
+        if merged_fields is not None:
+            return self._result(
+                p,
+                "conflict",
+                server_version=state.version,
+                conflict="soft",
+                conflict_fields=merged_fields,
+                record=content,
+            )
+        if prev is not None:
             self.settled.add(p.key)
-            for filed in self.batch.conflicts:  # filed earlier in this same batch (the id sent twice)
-                if (filed["kind"], filed["record_id"]) == p.key and filed["resolved_at"] is None:
-                    filed.update(resolved_at=self.batch.now, resolved_by=self.user.name, resolution="client")
-        return self._result(p, status, server_version=state.version, **extra)
+        return self._result(p, "accepted", server_version=state.version)
 
     def _write_problems(self, key: Key, content: dict[str, Any], prev: State | None) -> list[FieldProblem]:
         """What stops *content* from being stored: unknown enterprise, taken tax code, changed cadre."""
@@ -299,7 +291,7 @@ class _Applier:
                 value = content["enterprise_id"]
                 return [problem(Problem("enterprise_id", "unknown_enterprise", {"value": value}))]
             if prev is not None and prev.owner != content["cadre"]:
-                return [server_problem("cadre", "cadre_changed", prev.owner)]
+                return [problem(Problem("cadre", "cadre_changed", {"value": prev.owner}))]
             return []
         code = content.get("tax_code")
         holder = self.tax_codes.get(code) if code else None

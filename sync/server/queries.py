@@ -5,10 +5,10 @@ Cadres see every enterprise (the registry is shared) and only their own visits; 
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Engine, func, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy.orm import Session
 
 from sync.protocol import Change, PullResponse
-from sync.server.db import read_session
 from sync.server.models import Record
 from sync.server.schemas import RecordOut, RecordPage
 from sync.server.users import UserInfo
@@ -22,12 +22,11 @@ def _visible(user: UserInfo) -> ColumnElement[bool]:
     return or_(Record.kind == "enterprise", Record.owner == user.name)
 
 
-def changes(engine: Engine, user: UserInfo, since: int, limit: int) -> PullResponse:
+def changes(session: Session, user: UserInfo, since: int, limit: int) -> PullResponse:
     """The changes after *since*, in seq order: each record once, at its latest change (deletions included)."""
     cols = (Record.seq, Record.kind, Record.id, Record.version, Record.deleted, Record.content)
     stmt = select(*cols).where(Record.seq > since, _visible(user)).order_by(Record.seq).limit(limit + 1)
-    with read_session(engine) as session:
-        rows = session.execute(stmt).all()
+    rows = session.execute(stmt).all()
     page = rows[:limit]
     out = [
         Change(
@@ -43,17 +42,14 @@ def changes(engine: Engine, user: UserInfo, since: int, limit: int) -> PullRespo
     return PullResponse(changes=out, next_cursor=page[-1][0] if page else since, has_more=len(rows) > limit)
 
 
-def list_records(engine: Engine, user: UserInfo, kind: str, offset: int, limit: int) -> RecordPage:
+def list_records(session: Session, user: UserInfo, kind: str, offset: int, limit: int) -> RecordPage:
     """One page of the live records of *kind* the user may see, ordered by id."""
     where = [Record.kind == kind, Record.deleted.is_(False)]
     if kind == "visit" and not user.is_admin:
         where.append(Record.owner == user.name)
     cols = (Record.id, Record.version, Record.content)
-    with read_session(engine) as session:
-        total = int(session.scalar(select(func.count()).select_from(Record).where(*where)) or 0)
-        rows = session.execute(
-            select(*cols).where(*where).order_by(Record.id).offset(offset).limit(limit)
-        ).all()
+    total = int(session.scalar(select(func.count()).select_from(Record).where(*where)) or 0)
+    rows = session.execute(select(*cols).where(*where).order_by(Record.id).offset(offset).limit(limit)).all()
     items = [
         RecordOut(kind=kind, id=rid, server_version=version, record=content)  # type: ignore[arg-type]
         for rid, version, content in rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -11,11 +11,7 @@ import orjson
 from sqlalchemy import (
     ARRAY,
     JSON,
-    Column,
     ColumnElement,
-    Connection,
-    DateTime,
-    Dialect,
     String,
     Table,
     any_,
@@ -147,12 +143,13 @@ def close_conflicts(session: Session, keys: Iterable[Key], user: str, now: datet
 
 
 def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert *rows*: COPY on PostgreSQL (one stream instead of a round trip or a giant statement per batch),
-    the driver's executemany on SQLite (in-process)."""
+    """Insert *rows*: COPY on PostgreSQL, SQLAlchemy's executemany elsewhere.
+
+    For the rows of a batch of 1,000 visits SQLAlchemy's insert() took 170-310 ms on PostgreSQL, as long as the
+    rest of the push, and COPY 45-65 ms; on SQLite a shortcut saved under 10% of a push, not worth a second way
+    (benchmarks/push_paths_bench.py measures both).
+    """
     connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        _insert_sqlite(connection, table, rows)
-        return
     if connection.dialect.name != "postgresql":
         session.execute(insert(table), rows)
         return
@@ -168,41 +165,6 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
             copy.write_row(
                 [_json_text(row[c]) if c in json_columns and row[c] is not None else row[c] for c in columns]
             )
-
-
-def _insert_sqlite(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    # Each value goes through its column type's own bind processor (JSON, DateTime, Boolean), so the stored bytes
-    # are the ones insert() would store; but SQLAlchemy's per-row parameter handling for an executemany cost more
-    # than SQLite's work. (exec_driver_sql keeps SQLAlchemy's error classes, which push's retry relies on.)
-    dialect = connection.dialect
-    columns = [c for c in table.columns if c.name in rows[0]]
-    processors = [_bind_processor(c, dialect) for c in columns]
-    pairs = list(zip([c.name for c in columns], processors, strict=True))
-    params = [
-        tuple([row[name] if process is None else process(row[name]) for name, process in pairs])
-        for row in rows
-    ]
-    quoted = ", ".join(f'"{c.name}"' for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', params)
-
-
-def _bind_processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    if process is None or not isinstance(column.type, DateTime):
-        return process
-    # a batch stamps all its rows with one moment: format it once (same instant and offset, same text)
-    done: dict[tuple[datetime, Any], Any] = {}
-
-    def once(value: datetime | None) -> Any:
-        if value is None:
-            return process(value)
-        key = (value, value.utcoffset())
-        if key not in done:
-            done[key] = process(value)
-        return done[key]
-
-    return once
 
 
 def _json_text(value: Any) -> str:

@@ -1,9 +1,12 @@
 """Shared sync fixtures: a fresh database on SQLite and on PostgreSQL, and real server processes.
 
-- ``db_backend``: "sqlite" or "postgresql" (every test using the fixtures below runs on both).
+- ``db_backend``: "sqlite" or "postgresql" (every test using the fixtures below runs on both: use them where the
+  database matters, and ``sqlite_url`` where it does not).
 - ``database_url``: a fresh, EMPTY (un-migrated) database for one test; PostgreSQL databases are created on
   127.0.0.1:5432 as user postgres and dropped at teardown. No PostgreSQL: the test is skipped with a message,
   unless FIELDAPP_REQUIRE_POSTGRES=1 (CI), then it fails.
+- ``migrated_url``: the same, at the newest schema. ``sqlite_url``: a fresh SQLite database at the newest schema
+  (no backend parameter).
 - ``server_factory``: ``server_factory(database_url=None, workers=1) -> LiveServer``; every server it started is
   stopped at teardown. ``live_server``: one server on ``database_url``.
 - ``module_server``: one server per test module and backend, for tests that need no clean slate (use fresh ids
@@ -24,6 +27,8 @@ from pathlib import Path
 
 import pytest
 from support.live_server import LiveServer
+
+from sync.server.db import upgrade
 
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 
@@ -92,6 +97,21 @@ def database_url(db_backend: str, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database (SQLite file in tmp_path, or a new PostgreSQL database dropped afterwards)."""
     with _fresh_database(db_backend, tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+def migrated_url(database_url: str) -> str:
+    """A fresh database of this test's backend, at the newest schema."""
+    upgrade(database_url)
+    return database_url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A fresh SQLite database at the newest schema (for tests where the database does not matter)."""
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    upgrade(url)
+    return url
 
 
 # --- server processes (support.live_server.LiveServer) ------------------------------------------------

@@ -1,15 +1,23 @@
-"""Record builders and a small authenticated API client for the server tests."""
+"""Record builders, a small authenticated API client, and the app in-process (``AppServer``) for the server tests."""
 
 from __future__ import annotations
 
 import gzip
 import random
+import secrets
 import uuid
+from contextlib import ExitStack
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import orjson
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from sync.server.app import create_app
+from sync.server.users import add_user
 
 
 def new_id() -> str:
@@ -66,13 +74,16 @@ def item(kind: str, record: dict[str, Any], rev: int = 1, base: int | None = Non
 
 
 class Api:
-    """An httpx client for one user of a running server."""
+    """An HTTP client for one user of a server: in-process (a FastAPI TestClient) or a real process (httpx)."""
 
-    def __init__(self, url: str, token: str | None, device: str = "laptop-1", name: str = "") -> None:
-        self.name = name
+    def __init__(self, http: httpx.Client, name: str = "", device: str = "laptop-1") -> None:
+        self.http, self.name, self.device = http, name, device
+
+    @classmethod
+    def live(cls, url: str, token: str | None, name: str = "") -> Api:
+        """A client of the server process at *url*, with *token* (None: no Authorization header)."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.http = httpx.Client(base_url=url, headers=headers, timeout=30)
-        self.device = device
+        return cls(httpx.Client(base_url=url, headers=headers, timeout=30), name)
 
     def close(self) -> None:
         self.http.close()
@@ -123,3 +134,28 @@ class Api:
             if row["id"] == rid:
                 return row
         return None
+
+
+class AppServer:
+    """The app in-process on one database; ``api(role)`` is a client for a new user of that role."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.app: FastAPI = create_app(database_url)
+        self.engine: Engine = self.app.state.engine
+        self._clients = ExitStack()
+
+    def api(self, role: str = "cadre", name: str | None = None) -> Api:
+        """A new user of *role* (fresh name unless given) and their client."""
+        name = name or f"{role}-{secrets.token_hex(4)}"
+        return self.client(add_user(self.engine, name, role=role), name)
+
+    def client(self, token: str | None, name: str = "") -> Api:
+        """A client sending *token* (None: no Authorization header)."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        http = self._clients.enter_context(TestClient(self.app, headers=headers))
+        return Api(http, name)
+
+    def close(self) -> None:
+        self._clients.close()
+        self.engine.dispose()

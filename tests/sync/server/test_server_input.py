@@ -1,4 +1,7 @@
-"""Bad requests get a 4xx with a clear JSON message and store nothing; gzip bodies work, gzip bombs do not."""
+"""Bad requests get a 4xx with a clear JSON message and store nothing; gzip bodies work, gzip bombs do not.
+
+In-process (the body limits are ASGI middleware, the rest is FastAPI's reading of the request).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import gzip
 import zlib
 
 import orjson
-from server_helpers import Api, enterprise, item
+from server_helpers import Api, AppServer, enterprise, item
 
 from sync.protocol import MAX_BODY_BYTES, MAX_PUSH_ITEMS, ItemResult, PushResponse
 
@@ -115,8 +118,7 @@ def test_bad_query_parameters_name_the_parameter(cadre: Api) -> None:
     assert response.status_code == 422 and "limit" in _error(response)["message"]
 
 
-def test_bodies_the_fast_json_parser_refuses_get_the_same_answers_as_before(cadre: Api) -> None:
-    # the push body is read by pydantic-core; whatever it refuses is read again the way FastAPI always read it
+def test_bodies_that_are_not_a_json_push_request_are_refused_naming_the_problem(cadre: Api) -> None:
     e = enterprise()
     good = orjson.dumps({"device_id": "d", "items": [item("enterprise", e)]})
     with_bom = cadre.http.post(
@@ -131,7 +133,7 @@ def test_bodies_the_fast_json_parser_refuses_get_the_same_answers_as_before(cadr
         "field": str(len(good.decode()) + 1),
         "code": "json_invalid",
         "vi": "không hợp lệ: JSON decode error",
-        "en": "JSON decode error",
+        "en": "is not valid: JSON decode error",
     }
     for body, headers in (
         (b"[]", {"Content-Type": "application/json"}),
@@ -153,16 +155,20 @@ def test_bodies_the_fast_json_parser_refuses_get_the_same_answers_as_before(cadr
     assert undecodable.status_code == 400 and _error(undecodable)["code"] == "bad_request"
 
 
-def test_a_push_without_a_token_is_401_whatever_its_body(module_server) -> None:
-    anonymous = Api(module_server.url, None)
-    try:
-        for body in (b"{", b'{"device_id": "d", "items": []}'):
-            response = anonymous.http.post(
-                "/api/v1/push", content=body, headers={"Content-Type": "application/json"}
-            )
-            assert response.status_code == 401 and _error(response)["code"] == "unauthorized"
-    finally:
-        anonymous.close()
+def test_a_push_without_a_token_is_401_whatever_request_it_holds(server: AppServer) -> None:
+    anonymous = server.client(None)
+    for body in (b'{"device_id": "d", "items": []}', b'{"items": 3}', b"[]"):
+        response = anonymous.http.post(
+            "/api/v1/push", content=body, headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 401 and _error(response)["code"] == "unauthorized"
+    # FastAPI reads the body before it asks who sent it: JSON that does not parse is refused first
+    assert (
+        anonymous.http.post(
+            "/api/v1/push", content=b"{", headers={"Content-Type": "application/json"}
+        ).status_code
+        == 422
+    )
 
 
 def test_each_result_has_every_item_result_field_in_order(cadre: Api) -> None:

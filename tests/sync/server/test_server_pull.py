@@ -1,8 +1,24 @@
-"""Pull: a change feed after a cursor, in pages, with deletions and reassignments; listings are paged."""
+"""Pull: a change feed after a cursor, in pages, with deletions and reassignments; listings are paged.
+
+In-process on each database: the order of the feed and the pages are SQL.
+"""
 
 from __future__ import annotations
 
-from server_helpers import Api, enterprise, item, visit
+from collections.abc import Callable
+
+import pytest
+from server_helpers import Api, AppServer, enterprise, item, visit
+
+
+@pytest.fixture
+def admin(any_server: AppServer) -> Api:
+    return any_server.api("admin")
+
+
+@pytest.fixture
+def make_api(any_server: AppServer) -> Callable[..., Api]:
+    return any_server.api
 
 
 def test_pull_pages_through_every_change_once_in_order(admin: Api) -> None:

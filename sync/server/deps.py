@@ -1,0 +1,85 @@
+"""FastAPI dependencies, as the full-stack FastAPI template has them: the engine, a read session, the user.
+
+- ``EngineDep``: the app's engine (writes open their own transaction with ``db.write_session``, so a push can redo
+  its batch and every commit happens before the answer leaves);
+- ``SessionDep``: a read session for the request (a deferred transaction on SQLite: it never blocks writers);
+- ``CurrentUser``: the user whose token is in ``Authorization: Bearer`` (401 otherwise); ``AdminUser``: an admin
+  (403 otherwise). Every endpoint but health depends on one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from sync.server.db import read_session
+from sync.server.errors import ApiError
+from sync.server.users import UserInfo, user_for_token
+
+__all__ = [
+    "AdminUser",
+    "CurrentUser",
+    "EngineDep",
+    "SessionDep",
+    "get_current_admin",
+    "get_current_user",
+    "get_engine",
+    "get_session",
+]
+
+_bearer = HTTPBearer(auto_error=False, description="the token printed by `fieldapp-server user add`")
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def get_engine(request: Request) -> Engine:
+    """The app's database engine (made once by ``create_app``)."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+def get_session(engine: EngineDep) -> Iterator[Session]:
+    """A read session, closed when the request is done."""
+    with read_session(engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_current_user(
+    engine: EngineDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> UserInfo:
+    """The user whose token is in ``Authorization: Bearer``; 401 when missing, unknown or revoked."""
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise ApiError(
+            401,
+            "unauthorized",
+            "missing bearer token: send `Authorization: Bearer <token>`",
+            headers=_CHALLENGE,
+        )
+    # revocation must take effect at once in every process, so the token is looked up on every request
+    user = user_for_token(engine, credentials.credentials)
+    if user is None:
+        raise ApiError(401, "unauthorized", "unknown or revoked token", headers=_CHALLENGE)
+    return user
+
+
+CurrentUser = Annotated[UserInfo, Depends(get_current_user)]
+
+
+def get_current_admin(user: CurrentUser) -> UserInfo:
+    """The current user, who must be an admin (403 otherwise)."""
+    if not user.is_admin:
+        raise ApiError(403, "forbidden", "only an admin may do this")
+    return user
+
+
+AdminUser = Annotated[UserInfo, Depends(get_current_admin)]
