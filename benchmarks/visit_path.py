@@ -4,17 +4,16 @@
 
 Not a timing: a count, for docs/architecture.md and the redesign's closing note. It runs the real terminal app
 headless (``run_test``) on a fresh data folder, types a visit into the form, and records every function of
-``fieldapp`` and ``sync`` called from the moment Ctrl+S is pressed until the visit is on disk; then it syncs that
-visit with the real ``SyncClient`` to the real FastAPI app (in-process, through Starlette's test transport, on a
-fresh SQLite database) and records the functions of the push (the pull that follows is left out: it is another
-path). Each function is counted once, however many times it runs. ``--list`` prints them.
+``fieldapp`` and ``sync`` that the Save runs until the visit is on disk (not the reclassification and repainting
+that follow); then it syncs that visit with the real ``SyncClient`` to the real FastAPI app (in-process, through
+Starlette's test transport, on a fresh SQLite database) and records the functions of the push (the pull that
+follows is another path). Each function is counted once, however many times it runs. ``--list`` prints them.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import tempfile
 import threading
@@ -28,7 +27,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import orjson  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
@@ -46,50 +44,45 @@ TODAY = date(2026, 11, 23)
 CADRE = "nva"
 OURS = ("fieldapp", "sync")
 # the pull after the push is another path
+ENTRIES = {"RecordForm.action_save", "SyncClient.run"}
 LEFT_OUT = ("sync.client._pull", "sync._pull", "sync.server.queries")
-LEFT_OUT_FUNCTIONS = {"changes"}  # the server's pull route
-BOUNDARIES = ("sqlalchemy.", "httpx.", "pydantic.")
-C_BOUNDARIES = {os.write, os.fsync, os.fdatasync, orjson.dumps, orjson.loads}
-
-
-def _is_pydantic_core(function: Any) -> bool:
-    owner = getattr(function, "__self__", None)
-    return type(owner).__module__ == "pydantic_core._pydantic_core"
+LEFT_OUT_NAMES = {"changes", "reindex"}  # the server's pull route; the app's reclassification after a save
 
 
 class Tracer:
-    """Records the functions of ours that a visit passes through on its way to a boundary.
+    """Records every function of ours that the saving or the pushing of one visit runs.
 
-    A boundary is where our code hands the visit to a library: validation and serialisation (pydantic, orjson),
-    the laptop's disk (``os.write``, ``os.fsync``/``fdatasync``), the wire (httpx) and the server's database
-    (SQLAlchemy). At each one, every function of ours on the call stack is part of the path; a stack through the
-    pull (``LEFT_OUT``) is another path and is skipped. The profile is installed for
-    every thread started from now on (the test client's server thread) and only records while ``active``.
+    In the thread that drives the work (the app's, or the caller of ``SyncClient.run``) a call counts when it is
+    made under one of ``ENTRIES``; in the other threads (the app's save worker, the server's threads) every call
+    counts. A call under one of ``LEFT_OUT`` (the pull that follows the push, and the reclassification the app does
+    after a save) belongs to another path and does not. The profile is installed for every thread started from
+    then on, and records only while ``active``.
     """
 
     def __init__(self) -> None:
         self.active = False
+        self.driver = threading.get_ident()
         self.seen: dict[str, set[str]] = {}
 
-    def _collect(self, frame: FrameType | None) -> None:
-        found: list[tuple[str, str]] = []
-        while frame is not None:
-            module, name = frame.f_globals.get("__name__", ""), frame.f_code.co_qualname
-            if module.startswith(LEFT_OUT) or name in LEFT_OUT_FUNCTIONS:
-                return
-            if module.split(".")[0] in OURS and "<" not in name:  # functions, not comprehensions or imports
-                found.append((module, name))
-            frame = frame.f_back
-        for module, name in found:
-            self.seen.setdefault(module, set()).add(name)
-
-    def __call__(self, frame: FrameType, event: str, arg: Any) -> None:
-        if not self.active:
+    def __call__(self, frame: FrameType, event: str, _arg: Any) -> None:
+        if not self.active or event != "call":
             return
-        if event == "c_call" and (arg in C_BOUNDARIES or _is_pydantic_core(arg)):
-            self._collect(frame)
-        elif event == "call" and frame.f_globals.get("__name__", "").startswith(BOUNDARIES):
-            self._collect(frame.f_back)
+        module, name = frame.f_globals.get("__name__", ""), frame.f_code.co_qualname
+        if module.split(".")[0] not in OURS or "<" in name:  # ours; functions, not comprehensions or imports
+            return
+        entered = threading.get_ident() != self.driver
+        caller: FrameType | None = frame
+        while caller is not None:
+            qualname = caller.f_code.co_qualname
+            if (
+                caller.f_globals.get("__name__", "").startswith(LEFT_OUT)
+                or qualname.rsplit(".", 1)[-1] in LEFT_OUT_NAMES
+            ):
+                return
+            entered = entered or qualname in ENTRIES
+            caller = caller.f_back
+        if entered:
+            self.seen.setdefault(module, set()).add(name)
 
     @contextmanager
     def installed(self) -> Iterator[None]:
