@@ -48,6 +48,11 @@ MESSAGES: dict[str, str] = {
     "unknown_enterprise": N_("there is no enterprise with id {value}"),
     "bad_url": N_("must be an http:// or https:// address with a host, e.g. https://sync.example.vn"),
     "invalid": N_("is not valid: {value}"),
+    "control_character": N_("must not contain control characters ({value})"),
+    # warnings: shown, never refused
+    "tax_code_check_digit": N_(
+        "the check digit of {value} does not match: the code may be mistyped, or an old one from the registry"
+    ),
     # import of outside lists (fieldapp.io)
     "duplicate_in_file": N_("{value} repeats row {other} of the file"),
     "ambiguous_match": N_("matches {other} enterprises with this name and ward; give the tax code"),

@@ -15,7 +15,6 @@ Every record carries, besides its content:
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -34,8 +33,9 @@ from pydantic import (
     model_validator,
 )
 
-from fieldapp.core.errors import RecordError, custom_error, problems_from_validation
-from fieldapp.core.text import nfc
+from fieldapp.core.errors import Problem, RecordError, custom_error, problems_from_validation
+from fieldapp.core.taxcode import normalise_tax_code, tax_code_check_digit_ok
+from fieldapp.core.text import control_characters, nfc
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -50,13 +50,10 @@ __all__ = [
     "fields_of_type",
     "input_fields",
     "new_id",
-    "normalise_tax_code",
     "utcnow",
 ]
 
 SCHEMA_VERSION = 1
-
-_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
 
 
 class Ownership(StrEnum):
@@ -95,26 +92,26 @@ def content_hash(content: Mapping[str, Any]) -> str:
     return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def normalise_tax_code(raw: str) -> str:
-    """Normalise a tax code (mã số thuế): strip spaces and dots, turn 13 digits into ``NNNNNNNNNN-NNN``.
-
-    Raises ValueError when the result is not 10 digits or 10 digits + '-' + 3 digits.
-    """
-    code = re.sub(r"[\s.]", "", raw)
-    if re.fullmatch(r"\d{13}", code):
-        code = f"{code[:10]}-{code[10:]}"
-    if not _TAX_CODE.match(code):
-        raise ValueError(code)
-    return code
+def _refuse_controls(value: str, *, newlines: bool) -> str:
+    found = control_characters(value, newlines=newlines)
+    if found:
+        shown = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+        raise custom_error("control_character", value=shown)
+    return value
 
 
 def _clean_text(value: Any) -> Any:
-    return nfc(value).strip() if isinstance(value, str) else value
+    # multi-line text (notes): every line separator made "\n", tabs made spaces; any other control is refused
+    if not isinstance(value, str):
+        return value
+    text = "\n".join(nfc(value).replace("\t", " ").splitlines()).strip()
+    return _refuse_controls(text, newlines=True)
 
 
 def _clean_line(value: Any) -> Any:
     # single-line fields: also collapse runs of white space typed or pasted in
-    return " ".join(nfc(value).split()) if isinstance(value, str) else value
+    # (tabs, line ends and other white-space controls become one space; any other control character is refused)
+    return _refuse_controls(" ".join(nfc(value).split()), newlines=False) if isinstance(value, str) else value
 
 
 class Record(BaseModel):
@@ -207,8 +204,6 @@ class Record(BaseModel):
         """
         unknown = set(changes) - set(self.CONTENT_FIELDS)
         if unknown:
-            from fieldapp.core.errors import Problem
-
             raise RecordError(Problem(f, "unknown_field", {}) for f in sorted(unknown))
         data = self.to_doc()
         data.update(changes)
@@ -288,6 +283,12 @@ class Enterprise(Record):
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
+
+    def warnings(self) -> list[Problem]:
+        """What looks wrong but is kept, for a person to check (a tax code whose check digit does not match)."""
+        if self.tax_code and not tax_code_check_digit_ok(self.tax_code):
+            return [Problem("tax_code", "tax_code_check_digit", {"value": self.tax_code})]
+        return []
 
     @model_validator(mode="after")
     def _household_has_no_legal_entity(self) -> Self:

@@ -9,11 +9,37 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "fold_slow", "nfc"]
+__all__ = ["CONTROL", "control_characters", "displayable", "fold", "fold_slow", "nfc"]
 
 _SPACES = re.compile(r"\s+")
 # đ/Đ is a letter of its own, not d with a combining mark, so NFD leaves it alone.
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+#: characters no text of ours may hold: C0 and C1 controls (NUL, ESC, ...) and the bidirectional embedding,
+#: override and isolate marks that make text display as something else. Newline is the one exception, in notes.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def control_characters(text: str, *, newlines: bool = False) -> list[str]:
+    """The control characters in *text* (newlines allowed when *newlines*), each once, in order of appearance."""
+    found = dict.fromkeys(CONTROL.findall(text))
+    if newlines:
+        found.pop("\n", None)
+    return list(found)
+
+
+def displayable(text: str, *, newlines: bool = False) -> str:
+    """*text* safe to print on a terminal or a screen: every control character shown as U+FFFD (a newline kept
+    when *newlines*, else shown as a space), so data can never move the cursor, clear the screen or set a title."""
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        if char == "\n":
+            return "\n" if newlines else " "
+        return "\ufffd"
+
+    return CONTROL.sub(replace, text) if CONTROL.search(text) else text
 
 
 def nfc(text: str) -> str:

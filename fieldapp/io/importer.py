@@ -17,7 +17,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from fieldapp.core.errors import Problem, RecordError
-from fieldapp.core.records import Enterprise, Ownership, fields_of_type, normalise_tax_code
+from fieldapp.core.records import Enterprise, Ownership, fields_of_type
+from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.core.text import fold
 from fieldapp.io.columns import choices, parse_bool, parse_choice, parse_int
 from fieldapp.io.readers import SheetRow, Table

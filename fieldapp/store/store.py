@@ -23,7 +23,8 @@ from tinydb import TinyDB
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.issues import SyncIssue
 from fieldapp.core.kinds import Kind
-from fieldapp.core.records import Enterprise, Record, Visit, normalise_tax_code
+from fieldapp.core.records import Enterprise, Record, Visit
+from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.store.codec import collector_paused, from_doc
 from fieldapp.store.documents import ENTERPRISES, ISSUES, VISITS, Delete, Documents, record_puts
 from fieldapp.store.errors import StoreReadOnly

@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from fieldapp.core.errors import RecordError
-from fieldapp.core.records import SCHEMA_VERSION, Enterprise, Visit, normalise_tax_code
+from fieldapp.core.records import SCHEMA_VERSION, Enterprise, Visit
+from fieldapp.core.taxcode import normalise_tax_code
 
 TODAY = date(2026, 6, 15)
 

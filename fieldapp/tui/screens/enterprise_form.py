@@ -16,8 +16,8 @@ from fieldapp.core.records import (
     field_type,
     fields_of_type,
     input_fields,
-    normalise_tax_code,
 )
+from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.tui.i18n import _, value
 from fieldapp.tui.screens.form_base import RecordForm
 from fieldapp.tui.widgets.fields import FieldBox, make_input
