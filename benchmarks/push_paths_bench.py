@@ -9,11 +9,11 @@
 - **answer**: ``PushResponse`` of ``ItemResult`` models, serialised by FastAPI, against plain dicts dumped once
   (``pydantic_core.to_json``), each the only route of a bare app;
 - **inserts** (per database): the batch's rows (``records`` and ``record_versions``) written with SQLAlchemy's
-  ``insert()`` against the shortcut: COPY on PostgreSQL (``recordstore._insert_many``), the driver's executemany
-  on SQLite (``sqlite_executemany`` below), in a transaction rolled back after each round.
+  ``insert()`` against the shortcut (``recordstore._insert_many``: COPY on PostgreSQL, the driver's executemany on
+  SQLite), in a transaction rolled back after each round.
 
 The server keeps a shortcut only where it saves at least 10% of a push: the one-pass body reading and the dict
-answers were dropped, and so was SQLite's executemany (their code lives on here, to be measured); COPY stays.
+answers were dropped (their code lives on here, to be measured); COPY and SQLite's executemany stay.
 Every round measures everything once (a push, then each shortcut and its plain way, alternating which goes first),
 so the machine's load is shared alike; the figures are medians over the rounds, the share of the push is the median
 of each round's saving over that round's push. PostgreSQL: a fresh database at 127.0.0.1:5432 (user postgres),
@@ -41,7 +41,7 @@ import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.testclient import TestClient
 from pydantic_core import to_json
-from sqlalchemy import Column, DateTime, Dialect, Table, insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from fieldapp.core.records import Visit
@@ -214,7 +214,7 @@ def insert_ways(url: str, items: int) -> Iterator[tuple[Callable[[], float], Cal
         (cast(Table, Record.__table__), list(batch.inserts.values())),
         (cast(Table, RecordVersion.__table__), batch.versions),
     ]
-    shortcut = _insert_many if engine.dialect.name == "postgresql" else sqlite_executemany
+    shortcut = _insert_many
 
     def plain(session: Session) -> None:
         for table, rows in tables:
@@ -240,41 +240,12 @@ def insert_ways(url: str, items: int) -> Iterator[tuple[Callable[[], float], Cal
         engine.dispose()
 
 
-def sqlite_executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """The SQLite shortcut the server had: the rows straight to the driver's executemany, each value through its
-    column type's bind processor (the same stored bytes as insert()), a batch's one timestamp formatted once."""
-    connection = session.connection()
-    columns = [c for c in table.columns if c.name in rows[0]]
-    pairs = [(c.name, _bind_processor(c, connection.dialect)) for c in columns]
-    params = [tuple(row[name] if bind is None else bind(row[name]) for name, bind in pairs) for row in rows]
-    quoted = ", ".join(f'"{c.name}"' for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', params)
-
-
-def _bind_processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    if process is None or not isinstance(column.type, DateTime):
-        return process
-    done: dict[tuple[datetime, Any], Any] = {}
-
-    def once(value: datetime | None) -> Any:
-        if value is None:
-            return process(value)
-        key = (value, value.utcoffset())
-        if key not in done:
-            done[key] = process(value)
-        return done[key]
-
-    return once
-
-
 # --- the report ----------------------------------------------------------------------------------------------
 #: (name, label, the way the server takes: "plain" or "shortcut", per database)
 SHORTCUTS = (
     ("body", "FastAPI's reading / one pass", {"sqlite": "plain", "postgresql": "plain"}),
     ("answer", "models / dicts", {"sqlite": "plain", "postgresql": "plain"}),
-    ("inserts", "insert() / executemany or COPY", {"sqlite": "plain", "postgresql": "shortcut"}),
+    ("inserts", "insert() / executemany or COPY", {"sqlite": "shortcut", "postgresql": "shortcut"}),
 )
 
 

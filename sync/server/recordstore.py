@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -11,12 +11,15 @@ import orjson
 from sqlalchemy import (
     ARRAY,
     JSON,
+    Column,
     ColumnElement,
+    Connection,
+    DateTime,
+    Dialect,
     String,
     Table,
     any_,
     bindparam,
-    insert,
     select,
     update,
 )
@@ -143,15 +146,15 @@ def close_conflicts(session: Session, keys: Iterable[Key], user: str, now: datet
 
 
 def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert *rows*: COPY on PostgreSQL, SQLAlchemy's executemany elsewhere.
+    """Insert *rows*: COPY on PostgreSQL, the driver's executemany on SQLite (the server's two databases).
 
-    For the rows of a batch of 1,000 visits SQLAlchemy's insert() took 170-310 ms on PostgreSQL, as long as the
-    rest of the push, and COPY 45-65 ms; on SQLite a shortcut saved under 10% of a push, not worth a second way
-    (benchmarks/push_paths_bench.py measures both).
+    For the rows of a batch of 1,000 visits SQLAlchemy's insert() took 157 ms on PostgreSQL, longer than the rest
+    of the push, and COPY 44 ms; on SQLite insert() took 34 ms and the driver's executemany 21 ms, 10% of a push
+    (benchmarks/push_paths_bench.py, quiet machine, 2026-12-01).
     """
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        session.execute(insert(table), rows)
+        _insert_sqlite(connection, table, rows)
         return
     columns = [c.name for c in table.columns if c.name in rows[0]]
     json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
@@ -169,6 +172,36 @@ def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
 
 def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
+
+
+def _insert_sqlite(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    # Each value goes through its column type's own bind processor (JSON, DateTime, Boolean), so the stored bytes
+    # are the ones insert() would store, without SQLAlchemy's per-row parameter handling, which cost more than
+    # SQLite's own work. exec_driver_sql keeps SQLAlchemy's error classes, which push's retry relies on.
+    columns = [c for c in table.columns if c.name in rows[0]]
+    pairs = [(c.name, _bind_processor(c, connection.dialect)) for c in columns]
+    params = [tuple(row[name] if bind is None else bind(row[name]) for name, bind in pairs) for row in rows]
+    quoted = ", ".join(f'"{c.name}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', params)
+
+
+def _bind_processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None or not isinstance(column.type, DateTime):
+        return process
+    # a batch stamps all its rows with one moment: format it once (same instant and offset, same text)
+    done: dict[tuple[datetime, Any], Any] = {}
+
+    def once(value: datetime | None) -> Any:
+        if value is None:
+            return process(value)
+        key = (value, value.utcoffset())
+        if key not in done:
+            done[key] = process(value)
+        return done[key]
+
+    return once
 
 
 @dataclass
