@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from fieldapp.cli import main
 from fieldapp.core.records import Enterprise
 from fieldapp.core.rules import default_rules
-from fieldapp.core.search import matches, query_words, search_text
-from fieldapp.core.text import fold, fold_slow
+from fieldapp.core.search import matches, query_words, search_keys, search_text
+from fieldapp.core.text import fold, fold_many, fold_slow
 from fieldapp.store import Store
 from fieldapp.tui.index import EnterpriseIndex, Query
 
@@ -137,3 +137,16 @@ _VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặ�
 def test_the_fast_fold_on_vietnamese_text(text: str) -> None:
     assert fold(text) == fold_slow(text)
     assert fold(unicodedata.normalize("NFD", text)) == fold_slow(text)
+
+
+@given(
+    st.lists(
+        st.one_of(st.text(alphabet=_VIETNAMESE + " ĐÂ\x1f", max_size=20), st.text(max_size=20)), max_size=8
+    )
+)
+def test_folding_many_at_once_is_folding_each(texts: list[str]) -> None:
+    assert fold_many(texts) == [fold(t) for t in texts]
+
+
+def test_the_bulk_search_keys_are_the_search_text() -> None:
+    assert search_keys(ENTERPRISES) == [(search_text(e), fold(e.name), fold(e.ward)) for e in ENTERPRISES]

@@ -5,7 +5,7 @@ and palette, and later the server all search with these two functions, so a quer
 everywhere (a property test holds them equal).
 
 Searched: the name, the tax code (also without its dash, so ``0101234567001`` finds ``0101234567-001``), the address
-and the ward, folded. A query matches when every one of its folded words occurs in that text.
+and the ward, each folded. A query matches when every one of its folded words occurs in that text.
 """
 
 from __future__ import annotations
@@ -13,25 +13,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fieldapp.core.records import Enterprise
-from fieldapp.core.text import fold
+from fieldapp.core.text import fold, fold_many
 
-__all__ = ["matches", "query_words", "search_text", "select"]
+__all__ = ["matches", "query_words", "search_keys", "search_text", "select"]
 
 # Between fields: white space around it, so no query word (words never hold a space) matches across two fields.
 _SEP = " | "
 
 
-def search_text(enterprise: Enterprise) -> str:
-    """The folded text a query is looked for in."""
+def _tax(enterprise: Enterprise) -> str:
     tax = enterprise.tax_code or ""
     compact = tax.replace("-", "")
-    parts = (
-        enterprise.name,
-        f"{tax} {compact}" if compact != tax else tax,
-        enterprise.address,
-        enterprise.ward,
-    )
-    return fold(_SEP.join(parts))
+    return f"{tax} {compact}" if compact != tax else tax
+
+
+def search_text(enterprise: Enterprise) -> str:
+    """The folded text a query is looked for in: the folded fields, joined."""
+    e = enterprise
+    return _SEP.join((fold(e.name), _tax(e), fold(e.address), fold(e.ward)))
+
+
+def search_keys(enterprises: Sequence[Enterprise]) -> list[tuple[str, str, str]]:
+    """``(search_text(e), fold(e.name), fold(e.ward))`` for each enterprise, folded in bulk (the store's open)."""
+    names = fold_many([e.name for e in enterprises])
+    addresses = fold_many([e.address for e in enterprises])
+    wards = fold_many([e.ward for e in enterprises])
+    return [
+        (_SEP.join((name, _tax(e), address, ward)), name, ward)
+        for e, name, address, ward in zip(enterprises, names, addresses, wards, strict=True)
+    ]
 
 
 def query_words(query: str) -> list[str]:

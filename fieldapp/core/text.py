@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["CONTROL", "control_characters", "displayable", "fold", "fold_slow", "nfc"]
+__all__ = ["CONTROL", "control_characters", "displayable", "fold", "fold_many", "fold_slow", "nfc"]
 
 _SPACES = re.compile(r"\s+")
 # đ/Đ is a letter of its own, not d with a combining mark, so NFD leaves it alone.
@@ -88,3 +88,29 @@ def fold(text: str) -> str:
     if "  " in folded or folded[:1] == " " or folded[-1:] == " ":
         return _SPACES.sub(" ", folded).strip()
     return folded
+
+
+# Joins the texts of fold_many: a control character, so no record text holds it (the text rule refuses them).
+_JOIN = "\x1f"
+
+
+def fold_many(texts: list[str]) -> list[str]:
+    """``[fold(t) for t in texts]``, faster on many short texts (20,000 names when the store opens).
+
+    The texts are joined and folded by one ``str.translate``; a text that needs the slow path is folded on its own.
+    """
+    if not texts:
+        return []
+    big = _JOIN.join(texts)
+    if big.count(_JOIN) != len(texts) - 1:  # a text holds the joining character itself
+        return [fold(t) for t in texts]
+    parts = big.translate(_TABLE).casefold().split(_JOIN)
+    out = [
+        _SPACES.sub(" ", part).strip() if "  " in part or part[:1] == " " or part[-1:] == " " else part
+        for part in parts
+    ]
+    if _OTHER.search(big.replace(_JOIN, " ")):
+        for i, text in enumerate(texts):
+            if _OTHER.search(text):
+                out[i] = fold_slow(text)
+    return out

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from fieldapp.core.records import Enterprise, Visit
-from fieldapp.core.search import query_words, search_text, select
+from fieldapp.core.search import query_words, search_keys, search_text, select
 from fieldapp.core.text import fold
 from fieldapp.store.visit_index import VisitIndex
 
@@ -34,21 +34,25 @@ class Indexes:
     # --- building ------------------------------------------------------------------------------------
     def load(self, enterprises: Iterable[Enterprise], visit_docs: Iterable[dict[str, Any]]) -> None:
         """Fill empty indexes in bulk: one fold over all enterprises; visits from their stored documents."""
-        for enterprise in enterprises:
-            self.put_enterprise(enterprise)
+        batch = list(enterprises)
+        for enterprise, keys in zip(batch, search_keys(batch), strict=True):
+            self._put_enterprise(enterprise, *keys)
         self.visits.load_docs(visit_docs)
 
     # --- enterprises ---------------------------------------------------------------------------------
     def put_enterprise(self, enterprise: Enterprise) -> None:
         """Add or replace *enterprise* in every index."""
+        self._put_enterprise(
+            enterprise, search_text(enterprise), fold(enterprise.name), fold(enterprise.ward)
+        )
+
+    def _put_enterprise(self, enterprise: Enterprise, haystack: str, name: str, ward: str) -> None:
         eid = enterprise.id
-        haystack = search_text(enterprise)
         if eid in self.enterprises:
             self.remove_enterprise(eid, keep_visits=True)
         self.enterprises[eid] = enterprise
         if enterprise.tax_code:
             self.by_tax_code[enterprise.tax_code] = eid
-        name, ward = fold(enterprise.name), fold(enterprise.ward)
         self.haystack[eid] = haystack
         self.name_key[eid] = (name, eid)
         self.name_ward[eid] = (name, ward)

@@ -17,7 +17,7 @@ from fieldapp.core.classify import PRIORITIES, STATUSES, Classification, classif
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.rules import Rules
 from fieldapp.core.search import matches, query_words, search_text
-from fieldapp.core.text import fold
+from fieldapp.core.text import fold, fold_many
 
 __all__ = ["COLUMNS", "PRIORITIES", "STATUSES", "EnterpriseIndex", "Query", "Row"]
 
@@ -99,7 +99,7 @@ def _sort_key(column: str) -> Callable[[Row], Any]:
     raise ValueError(column)
 
 
-def _row(e: Enterprise, c: Classification, pending: bool) -> Row:
+def _row(e: Enterprise, c: Classification, pending: bool, name_key: str | None = None) -> Row:
     tax = e.tax_code or ""
     return Row(
         id=e.id,
@@ -115,7 +115,7 @@ def _row(e: Enterprise, c: Classification, pending: bool) -> Row:
         next_due=c.next_visit_on,
         pending=pending,
         enterprise=e,
-        name_key=fold(e.name),
+        name_key=fold(e.name) if name_key is None else name_key,
     )
 
 
@@ -138,9 +138,9 @@ class EnterpriseIndex:
         grouped = group_visits(visits)
         classes = classify_all(enterprises, grouped, self.rules, self.today)
         rows: dict[str, Row] = {}
-        for e in enterprises:
+        for e, name_key in zip(enterprises, fold_many([e.name for e in enterprises]), strict=True):
             pending = e.pending or any(v.pending for v in grouped.get(e.id, ()))
-            rows[e.id] = _row(e, classes[e.id], pending)
+            rows[e.id] = _row(e, classes[e.id], pending, name_key)
         self.rows, self.classes = rows, classes
         self._invalidate()
 
