@@ -9,6 +9,9 @@ Semantics (see docs/sync.md):
   version); ``rejected``: invalid or not allowed, with ``errors`` naming the fields. One bad item never sinks the batch.
 - pull: ``GET /api/v1/changes?since=CURSOR&limit=N`` returns the changes after CURSOR in sequence order, including
   deletions; the client stores ``next_cursor`` only after applying the page, and asks again while ``has_more``.
+  Every page names the database (``epoch``) and its newest sequence number (``head``); a CURSOR beyond ``head`` is
+  answered 409 ``cursor_ahead`` (a database restored from a backup, or another server). Either way the laptop's
+  cursor and server versions mean nothing there: it starts over (docs/sync.md, "Another server").
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from fieldapp.core.kinds import Kind
 
 __all__ = [
     "API_PREFIX",
+    "CURSOR_AHEAD",
     "MAX_BODY_BYTES",
+    "MAX_CURSOR",
     "MAX_PULL_PAGE",
     "MAX_PUSH_ITEMS",
     "PROTOCOL_VERSION",
@@ -38,7 +43,8 @@ __all__ = [
     "PushResponse",
 ]
 
-PROTOCOL_VERSION = 1
+#: 2: pull pages and /health carry the database's ``epoch``, pull pages its ``head``; 409 ``cursor_ahead``
+PROTOCOL_VERSION = 2
 API_PREFIX = "/api/v1"
 #: most items in one push request; a larger batch is refused with 413 and the client splits its batches to fit
 MAX_PUSH_ITEMS = 1000
@@ -46,6 +52,10 @@ MAX_PUSH_ITEMS = 1000
 MAX_BODY_BYTES = 8 * 1024 * 1024
 #: most changes in one pull page
 MAX_PULL_PAGE = 1000
+#: the largest cursor (change sequence number) there can be: a page naming a larger one is not the protocol
+MAX_CURSOR = 2**62
+#: the error code of a pull whose ``since`` is beyond the server's newest sequence number (409)
+CURSOR_AHEAD = "cursor_ahead"
 
 ResultStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
 
@@ -110,8 +120,12 @@ class Change(_Wire):
 
 class PullResponse(_Wire):
     changes: list[Change]
-    next_cursor: int
+    next_cursor: int = Field(ge=0, le=MAX_CURSOR)
     has_more: bool
+    #: the database's identity (a UUID made with it): another epoch is another database
+    epoch: str = Field(min_length=1, max_length=64)
+    #: the newest sequence number in the database (any user's): ``next_cursor`` is never beyond it
+    head: int = Field(ge=0, le=MAX_CURSOR)
 
 
 class ErrorDetail(_Wire):
@@ -131,3 +145,5 @@ class Health(_Wire):
     version: str
     protocol: int = PROTOCOL_VERSION
     database: str
+    #: the database's identity, as on every pull page
+    epoch: str

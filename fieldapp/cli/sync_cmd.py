@@ -93,6 +93,8 @@ def sync(app: AppContext, as_json: bool) -> None:
         issues = store.sync_issues()
     if as_json:
         data: dict[str, Any] = summary.to_dict() if summary is not None else {"ok": False}
+        if summary is not None and summary.server_changed:  # the laptop started over with another database
+            data["notice"] = summary.notice(lang)
         if error is not None:
             data["ok"] = False
             data["error"] = {"type": type(error).__name__, "message": error.message(lang)}
@@ -102,6 +104,9 @@ def sync(app: AppContext, as_json: bool) -> None:
         out = Console(highlight=False)
         if summary is not None:
             out.print(_table(summary.to_dict(), lang))
+            notice = summary.notice(lang)  # the laptop started over with another database
+            if notice:
+                out.print(notice, markup=False, style="bold yellow")
         _print_issues(out, issues, lang)
         if error is not None:
             err.print(error.message(lang), markup=False, highlight=False)

@@ -14,6 +14,7 @@ import httpx
 from fieldapp.core.kinds import MODELS
 from fieldapp.core.records import Record, utcnow
 from sync.client import _pull, _push, _records
+from sync.client._epoch import EPOCH_KEY, ServerChanged, StartOverFailed, start_over
 from sync.client._errors import SyncConfigError, SyncError
 from sync.client._http import DEFAULT_TIMEOUT, RetryPolicy
 from sync.client._http import HttpSession as _HttpSession
@@ -80,6 +81,9 @@ class SyncClient:
     def run(self, progress: Callable[[SyncProgress], None] | None = None) -> SyncSummary:
         """Push all pending records, then pull the server's changes; the summary.
 
+        When the server is not the database the laptop last synced with (another epoch, or behind the laptop's
+        cursor), the laptop starts over with it: every record is sent again and everything pulled from the start
+        (``summary.server_changed`` says so, ``summary.notice(lang)`` words it).
         Raises a SyncError (with ``.summary``) when the sync could not finish; running it again is safe.
         """
         server, token = self._credentials()
@@ -101,17 +105,17 @@ class SyncClient:
         )
         report = progress or _no_progress
         try:
-            _push.Pusher(
-                self.store,
-                http,
-                self.settings.device_id,
-                summary,
-                report,
-                max_items=self.max_items,
-                max_bytes=self.max_bytes,
-                in_flight=self.in_flight,
-            ).run()
-            _pull.Puller(self.store, http, summary, report, limit=self.pull_limit).run()
+            for attempt in range(2):
+                try:
+                    self._round(http, summary, report)
+                    break
+                except ServerChanged as change:
+                    # another database, or one behind the laptop: forget what the laptop knew of the server, and
+                    # do the whole run again against this one (once: a second change means it keeps changing)
+                    if attempt:
+                        raise StartOverFailed("server_keeps_changing") from None
+                    start_over(self.store, change.epoch)
+                    summary = SyncSummary(server=server, server_changed=change.reason)
         except SyncError as exc:
             summary.errors.append(str(exc))
             exc.summary = summary
@@ -123,6 +127,31 @@ class SyncClient:
             self._running.release()
             self._remember(summary)
         return summary
+
+    def _round(
+        self, http: _HttpSession, summary: SyncSummary, report: Callable[[SyncProgress], None]
+    ) -> None:
+        """Push, then pull; raises ServerChanged when the server is not the database the laptop synced with."""
+        puller = _pull.Puller(self.store, http, summary, report, limit=self.pull_limit)
+        counts = self.store.counts()
+        if (
+            self.store.get_meta(EPOCH_KEY) is not None
+            and counts["pending_enterprises"] + counts["pending_visits"]
+        ):
+            # learn who answers before sending server versions that only mean something to the database that
+            # handed them out (with nothing to send, the pull finds out by itself)
+            puller.probe()
+        _push.Pusher(
+            self.store,
+            http,
+            self.settings.device_id,
+            summary,
+            report,
+            max_items=self.max_items,
+            max_bytes=self.max_bytes,
+            in_flight=self.in_flight,
+        ).run()
+        puller.run()
 
     def cancel(self) -> None:
         """Ask a running sync to stop at the next request or retry wait (it raises SyncCancelled)."""

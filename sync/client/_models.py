@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
+
+from fieldapp.core.i18n import N_, Lang, gettext
 
 __all__ = ["SyncProgress", "SyncSummary"]
 
@@ -41,6 +44,25 @@ class SyncSummary:
     errors: list[str] = field(default_factory=list)
     server: str = ""
     seconds: float = 0.0
+    #: set when this run found a server database other than the one the laptop synced with and started over
+    #: (every record sent again, the server's records pulled from the start): ``"other_server"`` (another
+    #: epoch: another server or a new database) or ``"server_behind"`` (the server is behind the laptop's
+    #: cursor: restored from a backup). Worded by ``notice()`` / ``server_change_notice()``.
+    server_changed: Literal["other_server", "server_behind"] | None = None
+
+    #: server_changed -> what to tell the user (English templates; translated where shown)
+    SERVER_CHANGES: ClassVar[Mapping[str, str]] = {
+        "other_server": N_(
+            "The server's database is not the one this laptop last synced with (another server, or a new "
+            "database). This laptop started over with it: every record on this laptop was sent again and the "
+            "server's records were fetched from the start. Nothing on this laptop was lost."
+        ),
+        "server_behind": N_(
+            "The server is behind this laptop (its database was probably restored from a backup). This laptop "
+            "started over with it: every record on this laptop was sent again, so the server has them back, "
+            "and the server's records were fetched from the start. Nothing on this laptop was lost."
+        ),
+    }
 
     @property
     def ok(self) -> bool:
@@ -48,6 +70,16 @@ class SyncSummary:
         nothing is left for a person) and nothing went wrong."""
         settled = self.accepted + self.duplicates + self.merged
         return settled == self.pushed and not self.errors and not self.pull_failed
+
+    def notice(self, lang: Lang = "vi") -> str | None:
+        """What to tell the user about the server beyond the counts (it changed), in *lang*; None: nothing."""
+        return self.server_change_notice(self.server_changed, lang)
+
+    @classmethod
+    def server_change_notice(cls, server_changed: str | None, lang: Lang = "vi") -> str | None:
+        """The words for a ``server_changed`` value (as kept in ``to_dict()``, e.g. the stored last sync)."""
+        template = cls.SERVER_CHANGES.get(server_changed or "")
+        return gettext(template, lang) if template else None
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data (the ``fieldapp sync --json`` output)."""

@@ -4,6 +4,10 @@ A record with local changes is never overwritten or deleted by a pull: it stays 
 server report the conflict (or, for a deletion, the Sync screen asks the cadre). A visit can arrive before its
 enterprise (the enterprise changed later, so it sits further on in the feed): such visits wait for the following
 pages, and the stored cursor does not move past them until they are applied.
+
+Every page is checked before it is used (``_answers.check_page``: a cursor that moves forward, never past the
+server's newest change) and must come from the database the laptop synced with (``_epoch``): another epoch, or a
+``cursor_ahead`` refusal, raises ServerChanged before anything of the page is applied, and the run starts over.
 """
 
 from __future__ import annotations
@@ -17,19 +21,19 @@ from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.issues import FieldError, SyncIssue
 from fieldapp.core.kinds import Kind
 from fieldapp.core.records import Record
+from sync.client._answers import check_page
+from sync.client._epoch import CURSOR_KEY, ServerChanged, adopt_or_check
 from sync.client._errors import SyncProtocolError
 from sync.client._http import HttpSession
 from sync.client._models import SyncProgress, SyncSummary
 from sync.client._records import get_record, server_copy
-from sync.protocol import MAX_PULL_PAGE, Change, PullResponse
+from sync.protocol import CURSOR_AHEAD, MAX_PULL_PAGE, Change, PullResponse
 
 if TYPE_CHECKING:
     from fieldapp.store import Store
 
 __all__ = ["CURSOR_KEY", "Puller"]
 
-#: the store meta key holding the last cursor whose changes are all applied
-CURSOR_KEY = "pull_cursor"
 #: a sanity bound on pages in one pull (10 million changes at the largest page size)
 _MAX_PAGES = 10_000
 
@@ -59,11 +63,9 @@ class Puller:
         waiting: list[Change] = []  # visits whose enterprise has not arrived yet
         self.progress(SyncProgress("pull", 0, None))
         for _ in range(_MAX_PAGES):
-            page = self._fetch(cursor)
+            page = self._fetch(cursor, self.limit)
             waiting = self._apply(waiting + page.changes)
-            if page.has_more and page.next_cursor <= cursor:
-                raise SyncProtocolError("stuck_change_feed", cursor=cursor)
-            cursor = max(cursor, page.next_cursor)
+            cursor = page.next_cursor  # checked: not behind the cursor asked for
             if not waiting:
                 self.store.set_meta(CURSOR_KEY, cursor)
             self._seen += len(page.changes)
@@ -77,12 +79,31 @@ class Puller:
             )
         self.store.set_meta(CURSOR_KEY, cursor)
 
-    def _fetch(self, cursor: int) -> PullResponse:
-        answer = self.http.get_json("/changes", {"since": cursor, "limit": self.limit})
+    def probe(self) -> None:
+        """Ask for one change after the stored cursor, only to learn whether the server is still the database the
+        laptop synced with (raises ServerChanged when not). Run before pushing: records must not be sent with
+        server versions from another database."""
+        self._fetch(int(self.store.get_meta(CURSOR_KEY, 0) or 0), 1)
+
+    def _fetch(self, cursor: int, limit: int) -> PullResponse:
+        """The page after *cursor*, checked; raises ServerChanged when it comes from another database (or the
+        server is behind the cursor), AnswerRefused when it does not fit what was asked."""
         try:
-            return PullResponse.model_validate(answer)
+            answer = self.http.get_json("/changes", {"since": cursor, "limit": limit})
+        except SyncProtocolError as exc:
+            if exc.status_code != 409 or exc.server_code != CURSOR_AHEAD or cursor == 0:
+                raise
+            # Behind the laptop's cursor: another database (a new one, after a move) or this one restored from a
+            # backup. The first page tells which (it raises ServerChanged for another epoch).
+            first = self._fetch(0, 1)
+            raise ServerChanged("server_behind", first.epoch) from None
+        try:
+            page = PullResponse.model_validate(answer)
         except ValidationError as exc:
             raise SyncProtocolError("bad_change_feed", errors=exc.error_count()) from None
+        check_page(page, cursor, limit)
+        adopt_or_check(self.store, page.epoch)
+        return page
 
     def _apply(self, changes: list[Change]) -> list[Change]:
         """Apply *changes*; the visit upserts that must wait for their enterprise."""

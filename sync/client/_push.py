@@ -2,7 +2,9 @@
 
 A record is marked synced only with the revision that was sent, so one edited while its batch was on the way stays
 pending. Nothing is marked before the server's answer for it has arrived: a batch whose answer was lost is simply
-sent again, and the server recognises the resend (``duplicate``).
+sent again, and the server recognises the resend (``duplicate``). An answer that does not fit its batch (results
+for other records, too few or too many, incomplete) is refused whole before anything is marked
+(``_answers.check_results``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from fieldapp.core.errors import RecordError
 from fieldapp.core.issues import FieldError, SyncIssue
+from sync.client._answers import check_results
 from sync.client._errors import SyncAuthError, SyncError, SyncProtocolError
 from sync.client._http import HttpSession
 from sync.client._models import SyncProgress, SyncSummary
@@ -164,6 +167,7 @@ class Pusher:
             results = PushResponse.model_validate(answer).results
         except ValidationError as exc:
             raise SyncProtocolError("bad_push_answer", errors=exc.error_count()) from None
+        check_results(batch, results)  # before anything of it is used
         return [_Answer(batch, results, [])]
 
     def _halves(self, batch: list[PushItem]) -> list[_Answer]:
@@ -171,14 +175,9 @@ class Pusher:
         return self._exchange(batch[:half]) + self._exchange(batch[half:])
 
     def _apply(self, batch: list[PushItem], results: list[ItemResult]) -> None:
-        sent = {(item.kind, item.id): item for item in batch}
+        """Apply *results*, checked to answer *batch* one for one, in order (check_results)."""
         marks: list[tuple[Kind, str, int, int | None]] = []
-        answered = 0
-        for result in results:
-            item = sent.pop((result.kind, result.id), None)
-            if item is None:  # an answer for something not sent: ignore it, never mark what we did not send
-                continue
-            answered += 1
+        for item, result in zip(batch, results, strict=True):
             key = (result.kind, result.id)
             if result.status in ("accepted", "duplicate"):
                 marks.append((result.kind, result.id, item.rev, result.server_version))
@@ -196,10 +195,8 @@ class Pusher:
                     item, [e.model_dump() for e in result.errors], result.server_version, counted=True
                 )
         self.store.mark_synced_many(marks)
-        self._done += answered
-        self.summary.unanswered -= answered
-        if sent:
-            raise SyncProtocolError("unanswered", count=len(sent))
+        self._done += len(results)
+        self.summary.unanswered -= len(results)
 
     def _reject(
         self,

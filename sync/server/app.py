@@ -14,13 +14,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Path, Query
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 import fieldapp
 from sync.protocol import (
     API_PREFIX,
     MAX_BODY_BYTES,
+    MAX_CURSOR,
     MAX_PULL_PAGE,
     ErrorBody,
     Health,
@@ -34,6 +34,7 @@ from sync.server.config import backend_name, resolve_database_url
 from sync.server.db import check_migrated, make_engine
 from sync.server.deps import AdminUser, CurrentUser, EngineDep, SessionDep
 from sync.server.errors import ApiError, install_error_handlers
+from sync.server.identity import epoch
 from sync.server.push import push as apply_push
 from sync.server.schemas import ConflictOut, ConflictPage, DeleteResult, RecordPage, ResolveRequest
 
@@ -63,13 +64,13 @@ router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)  # type: ignore[arg-typ
 
 @router.get("/health", tags=["health"])
 def health(engine: EngineDep) -> Health:
-    """Is the server up and its database reachable (no token needed)."""
+    """Is the server up and its database reachable (no token needed); the database's epoch."""
     try:
         with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+            current = epoch(conn)  # reading the identity row is the "SELECT 1"
     except SQLAlchemyError as exc:
         raise ApiError(503, "database_unavailable", "the database does not answer") from exc
-    return Health(version=fieldapp.__version__, database=engine.dialect.name)
+    return Health(version=fieldapp.__version__, database=engine.dialect.name, epoch=current)
 
 
 @router.post("/push", tags=["sync"])
@@ -78,16 +79,24 @@ def push(user: CurrentUser, engine: EngineDep, body: PushRequest) -> PushRespons
     return apply_push(engine, user, body)
 
 
-@router.get("/changes", tags=["sync"])
+@router.get(
+    "/changes",
+    tags=["sync"],
+    responses={409: {"model": ErrorBody, "description": "`cursor_ahead`: since is beyond the newest change"}},
+)
 def changes(
     user: CurrentUser,
     session: SessionDep,
     since: Annotated[
-        int, Query(ge=0, le=2**62, description="the cursor from the previous page (0 at first)")
+        int, Query(ge=0, le=MAX_CURSOR, description="the cursor from the previous page (0 at first)")
     ] = 0,
     limit: Limit = MAX_PULL_PAGE,
 ) -> PullResponse:
-    """The changes after the cursor ``since``, in order, deletions included."""
+    """The changes after the cursor ``since``, in order, deletions included; the database's epoch and head.
+
+    409 ``cursor_ahead`` when ``since`` is beyond the head (a cursor from another database, or from before a
+    restore): pull again from 0.
+    """
     return queries.changes(session, user, since, limit)
 
 

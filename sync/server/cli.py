@@ -123,6 +123,28 @@ def db_upgrade(database_url: str | None, as_json: bool) -> None:
         click.echo(f"database {display_url(url)} is at schema {revision}")
 
 
+@db.command("new-epoch")
+@_database_option
+@_json_option
+def db_new_epoch(database_url: str | None, as_json: bool) -> None:
+    """Give the database a new identity: every laptop sends its records again and pulls from the start.
+
+    Run it after restoring a backup (before serving), so no laptop keeps a cursor from the lost history.
+    """
+    from sync.server.db import DatabaseError
+    from sync.server.identity import renew_database
+
+    url = resolve_database_url(database_url)
+    try:
+        epoch = renew_database(url)
+    except DatabaseError as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json({"database": display_url(url), "epoch": epoch})
+    else:
+        click.echo(f"database {display_url(url)} has the new epoch {epoch}")
+
+
 @main.group()
 def user() -> None:
     """Users and their tokens."""

@@ -6,6 +6,7 @@
 - ``record_versions``: every accepted version's content, to tell which fields changed since a stale base.
 - ``conflicts``: hard conflicts kept for a person to resolve.
 - ``counters``: the change-sequence counter; its row lock orders writers so seq order is commit order.
+- ``server_identity``: one row, the database's epoch (see sync/server/identity.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,17 @@ from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["SEQ_COUNTER", "as_utc", "Base", "Conflict", "Counter", "Record", "RecordVersion", "User"]
+__all__ = [
+    "SEQ_COUNTER",
+    "as_utc",
+    "Base",
+    "Conflict",
+    "Counter",
+    "Record",
+    "RecordVersion",
+    "ServerIdentity",
+    "User",
+]
 
 SEQ_COUNTER = "seq"
 
@@ -102,3 +113,16 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+class ServerIdentity(Base):
+    """The database's identity: one row (id 1), made with the database (migration 0002)."""
+
+    __tablename__ = "server_identity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: a random UUID: laptops compare it with the one they last synced with, to notice another database
+    epoch: Mapped[str] = mapped_column(String(36))
+    #: the backend the epoch was made on ("sqlite", "postgresql"): a copy onto another backend gets a new epoch
+    backend: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,6 +1,8 @@
 """Reads for the API: the change feed (pull) and the paged listings.
 
 Cadres see every enterprise (the registry is shared) and only their own visits; admins see everything.
+Every pull page names the database (its epoch) and its newest sequence number (head), so a laptop can tell that
+its cursor belongs to another database (see sync/server/identity.py).
 """
 
 from __future__ import annotations
@@ -8,12 +10,14 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from sync.protocol import Change, PullResponse
-from sync.server.models import Record
+from sync.protocol import CURSOR_AHEAD, Change, PullResponse
+from sync.server.errors import ApiError
+from sync.server.identity import epoch
+from sync.server.models import SEQ_COUNTER, Counter, Record
 from sync.server.schemas import RecordOut, RecordPage
 from sync.server.users import UserInfo
 
-__all__ = ["changes", "list_records"]
+__all__ = ["changes", "head", "list_records"]
 
 
 def _visible(user: UserInfo) -> ColumnElement[bool]:
@@ -22,11 +26,30 @@ def _visible(user: UserInfo) -> ColumnElement[bool]:
     return or_(Record.kind == "enterprise", Record.owner == user.name)
 
 
+def head(session: Session) -> int:
+    """The newest sequence number handed out (and committed): the counter, which moves with its records."""
+    return int(session.execute(select(Counter.value).where(Counter.name == SEQ_COUNTER)).scalar_one())
+
+
 def changes(session: Session, user: UserInfo, since: int, limit: int) -> PullResponse:
-    """The changes after *since*, in seq order: each record once, at its latest change (deletions included)."""
+    """The changes after *since*, in seq order: each record once, at its latest change (deletions included).
+
+    Raises ApiError 409 ``cursor_ahead`` when *since* is beyond the newest sequence number: the laptop's cursor
+    comes from another database, or from this one before it was restored from a backup.
+    """
     cols = (Record.seq, Record.kind, Record.id, Record.version, Record.deleted, Record.content)
     stmt = select(*cols).where(Record.seq > since, _visible(user)).order_by(Record.seq).limit(limit + 1)
     rows = session.execute(stmt).all()
+    # read after the rows: on PostgreSQL (read committed) each statement sees at least what the one before saw,
+    # so the head is never below a change of this page
+    newest = head(session)
+    if since > newest:
+        raise ApiError(
+            409,
+            CURSOR_AHEAD,
+            f"cursor {since} is beyond this database's newest change ({newest}): it comes from another database "
+            "or from before a restore; pull again from 0",
+        )
     page = rows[:limit]
     out = [
         Change(
@@ -39,7 +62,13 @@ def changes(session: Session, user: UserInfo, since: int, limit: int) -> PullRes
         )
         for seq, kind, rid, version, deleted, content in page
     ]
-    return PullResponse(changes=out, next_cursor=page[-1][0] if page else since, has_more=len(rows) > limit)
+    return PullResponse(
+        changes=out,
+        next_cursor=page[-1][0] if page else since,
+        has_more=len(rows) > limit,
+        epoch=epoch(session),
+        head=newest,
+    )
 
 
 def list_records(session: Session, user: UserInfo, kind: str, offset: int, limit: int) -> RecordPage:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, text
 
+from sync.server.identity import renew_if_moved
 from sync.server.models import Base
 
 # a fixed key: concurrent `serve`/`db upgrade` runs on one PostgreSQL database take turns
@@ -17,6 +18,8 @@ def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
+        # every upgrade (``serve`` runs one first): tables copied onto another backend are another database
+        renew_if_moved(connection)
 
 
 def run_migrations_online() -> None:

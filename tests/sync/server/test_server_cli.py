@@ -49,9 +49,9 @@ def test_bad_usage_exits_2() -> None:
 def test_db_upgrade_is_repeatable_and_honours_the_environment(database_url: str) -> None:
     first = run("db", "upgrade", "--json", env={ENV_DATABASE_URL: database_url})
     assert first.exit_code == 0, first.output
-    assert json.loads(first.stdout)["revision"] == "0001"
+    assert json.loads(first.stdout)["revision"] == "0002"
     again = run("db", "upgrade", "--database-url", database_url)
-    assert again.exit_code == 0 and "0001" in again.stdout
+    assert again.exit_code == 0 and "0002" in again.stdout
 
 
 def test_serve_without_upgrade_refuses_an_empty_database(database_url: str) -> None:

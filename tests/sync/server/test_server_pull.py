@@ -41,7 +41,13 @@ def test_pull_pages_through_every_change_once_in_order(admin: Api) -> None:
     assert seen[0]["record"] == records[0]
     # nothing new: the same cursor comes back, no more pages
     empty = admin.http.get("/api/v1/changes", params={"since": cursor}).json()
-    assert empty == {"changes": [], "next_cursor": cursor, "has_more": False}
+    assert empty == {
+        "changes": [],
+        "next_cursor": cursor,
+        "has_more": False,
+        "head": cursor,
+        "epoch": page["epoch"],
+    }
 
 
 def test_pull_brings_deletions_of_an_enterprise_and_its_visits(admin: Api, make_api) -> None:
