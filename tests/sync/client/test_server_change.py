@@ -10,10 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import orjson
+from click.testing import Result
 from support.databases import OTHER_BACKEND, backup, fresh_database, restore
 from support.live_server import LiveServer
 
 from fieldapp.core.records import Enterprise, Record
+from fieldapp.settings import load_settings, save_settings
 from fieldapp.store import Store
 from sync.client import CURSOR_KEY, SyncSummary
 
@@ -152,3 +155,42 @@ def test_a_move_to_the_other_backend_is_a_new_database_for_the_laptop(
         _everything_is_on(moved, office, laptop)
         assert set(_versions(laptop)) == set(versions_before)  # nothing local lost
         assert laptop.get_meta(CURSOR_KEY) == _head(moved, office)[0]
+
+
+def test_fieldapp_sync_tells_the_user_it_started_over_in_both_languages(
+    server_factory: Callable[..., LiveServer],
+    run: Callable[..., Result],
+    data_dir: Path,
+    tmp_path: Path,
+    db_backend: str,
+) -> None:
+    tokens: dict[str, str] = {}
+
+    def point_at(server: LiveServer) -> None:
+        if server.url not in tokens:
+            tokens[server.url] = server.add_user("an", "cadre")
+        token = tokens[server.url]
+        settings = load_settings(data_dir)
+        save_settings(data_dir, settings.updated("server", server.url).updated("token", token))
+
+    with Store.open(data_dir) as store:
+        add_visits(store, add_enterprise(store, assigned_to="an"), "an", 3)
+    first = server_factory()
+    point_at(first)
+    assert run("sync").exit_code == 0
+    with fresh_database(db_backend, tmp_path) as other_url:
+        point_at(server_factory(other_url))
+
+        moved = run("sync", "--json")
+
+        data = orjson.loads(moved.stdout)
+        assert moved.exit_code == 0 and (data["server_changed"], data["accepted"]) == ("other_server", 4)
+        assert "Không mất dữ liệu nào trên máy này" in data["notice"]
+        # and back to the first server, which has it all already: duplicates, and said in English
+        point_at(first)
+
+        back = run("sync", lang="en")
+
+        assert back.exit_code == 0, back.output
+        assert "started over" in back.stdout and "Nothing on this laptop was lost" in back.stdout
+        assert orjson.loads(run("sync", "--json").stdout)["server_changed"] is None  # told once
