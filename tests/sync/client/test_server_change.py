@@ -186,7 +186,7 @@ def test_fieldapp_sync_tells_the_user_it_started_over_in_both_languages(
         data = orjson.loads(moved.stdout)
         assert moved.exit_code == 0 and (data["server_changed"], data["accepted"]) == ("other_server", 4)
         assert "Không mất dữ liệu nào trên máy này" in data["notice"]
-        # and back to the first server, which has it all already: duplicates, and said in English
+        # and back to the first server (another epoch again; it already holds everything), said in English
         point_at(first)
 
         back = run("sync", lang="en")
