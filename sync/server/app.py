@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Query
 from fastapi.concurrency import run_in_threadpool
@@ -28,15 +28,25 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
-from sync.server import admin, queries
+from sync.server import admin, areas, queries
 from sync.server.bodylimit import BodyLimitMiddleware
 from sync.server.config import backend_name, resolve_database_url
 from sync.server.db import check_migrated, make_engine
-from sync.server.deps import AdminUser, CurrentUser, EngineDep, SessionDep
+from sync.server.deps import AdminUser, CurrentUser, EngineDep, OfficeUser, SessionDep, WriterUser
 from sync.server.errors import ApiError, install_error_handlers
 from sync.server.identity import epoch
 from sync.server.push import push as apply_push
-from sync.server.schemas import ConflictOut, ConflictPage, DeleteResult, RecordPage, ResolveRequest
+from sync.server.schemas import (
+    AreaOut,
+    AssigneeRequest,
+    ConflictOut,
+    ConflictPage,
+    DeleteResult,
+    Me,
+    RecordPage,
+    ResolveRequest,
+    WardsRequest,
+)
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -74,7 +84,7 @@ def health(engine: EngineDep) -> Health:
 
 
 @router.post("/push", tags=["sync"])
-def push(user: CurrentUser, engine: EngineDep, body: PushRequest) -> PushResponse:
+def push(user: WriterUser, engine: EngineDep, body: PushRequest) -> PushResponse:
     """Push a batch of records; one result per item, in order (``Content-Encoding: gzip`` accepted)."""
     return apply_push(engine, user, body)
 
@@ -139,13 +149,69 @@ def conflicts(user: CurrentUser, session: SessionDep, resolved: bool = False) ->
     },
 )
 def resolve(
-    user: CurrentUser,
+    user: WriterUser,
     engine: EngineDep,
     body: ResolveRequest,
     conflict_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> ConflictOut:
     """Settle a conflict: keep the server's version, or store the laptop's or an edited record."""
     return admin.resolve_conflict(engine, user, conflict_id, body)
+
+
+@router.get("/me", tags=["areas"])
+def me(user: CurrentUser, session: SessionDep) -> Me:
+    """Who this token is: the user name visits carry, the full name, the role and (for a cadre) the area."""
+    area = None if user.sees_everything else _area_out(areas.area_of(session, user.name))
+    return Me(name=user.name, full_name=user.full_name, role=user.role, area=area)  # type: ignore[arg-type]
+
+
+def _area_out(area: areas.Area) -> AreaOut:
+    return AreaOut.model_validate(area.to_dict())
+
+
+def _area_call(call: Callable[[], areas.Area]) -> AreaOut:
+    try:
+        return _area_out(call())
+    except areas.AreaNotFound as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
+    except areas.AreaError as exc:
+        raise ApiError(422, "invalid_area", str(exc)) from None
+
+
+_AREA_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "no such user (or enterprise)"},
+    422: {"model": ErrorBody, "description": "a ward that is not valid or not in the area (nothing changed)"},
+}
+UserName = Annotated[str, Path(min_length=1, max_length=100, description="the server user name")]
+
+
+@router.get("/areas", tags=["areas"])
+def area_list(user: OfficeUser, engine: EngineDep) -> list[AreaOut]:
+    """Every user's area (admins and viewers)."""
+    return [_area_out(a) for a in areas.list_areas(engine)]
+
+
+@router.post("/areas/{user_name}/assign", tags=["areas"], responses=_AREA_ERRORS)
+def area_assign(user: AdminUser, engine: EngineDep, user_name: UserName, body: WardsRequest) -> AreaOut:
+    """Add wards to a user's area (admins only)."""
+    return _area_call(lambda: areas.assign_wards(engine, user_name, body.wards, by=user.name))
+
+
+@router.post("/areas/{user_name}/unassign", tags=["areas"], responses=_AREA_ERRORS)
+def area_unassign(user: AdminUser, engine: EngineDep, user_name: UserName, body: WardsRequest) -> AreaOut:
+    """Remove wards from a user's area, all or nothing (admins only)."""
+    return _area_call(lambda: areas.unassign_wards(engine, user_name, body.wards))
+
+
+@router.put("/enterprises/{ref}/assignee", tags=["areas"], responses=_AREA_ERRORS)
+def enterprise_assign(
+    user: AdminUser,
+    engine: EngineDep,
+    ref: Annotated[str, Path(min_length=1, max_length=40, description="the enterprise's id or tax code")],
+    body: AssigneeRequest,
+) -> AreaOut:
+    """Assign one enterprise to a user directly, whatever its ward (admins only); answers that user's area."""
+    return _area_call(lambda: areas.assign_enterprise(engine, ref, body.user, by=user.name))
 
 
 def create_app(database_url: str | None = None, *, check: bool = True, freeze_gc: bool = False) -> FastAPI:

@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from sync.server.config import ENV_DATABASE_URL, display_url, resolve_database_url
+from sync.server.users import ROLES
 
 __all__ = ["main"]
 
@@ -152,7 +153,13 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["cadre", "admin"]), default="cadre", show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default="cadre",
+    show_default=True,
+    help="admin: everything; cadre: field work in their area; viewer: read-only (office leaders)",
+)
 @click.option("--full-name", default=None, help="the person's full name, for lists")
 @_database_option
 @_json_option
@@ -209,6 +216,109 @@ def user_revoke(name: str, database_url: str | None, as_json: bool) -> None:
         _print_json(info.to_dict())
     else:
         click.echo(f"user {info.name!r} revoked")
+
+
+#: who the CLI's changes are recorded as (the record versions' ``updated_by``)
+CLI_ACTOR = "fieldapp-server"
+
+
+def _print_area(area: Any, as_json: bool) -> None:
+    for ward in area.unknown_wards:
+        click.echo(
+            f"warning: no enterprise of the registry is in ward {ward!r} (yet); check the spelling", err=True
+        )
+    if as_json:
+        _print_json(area.to_dict())
+        return
+    wards = ", ".join(area.wards) or "-"
+    click.echo(f"{area.user}: wards {wards}; {len(area.enterprises)} enterprises assigned directly")
+
+
+def _area_command(action: Callable[[Any], Any], database_url: str | None, as_json: bool) -> None:
+    from sync.server.areas import AreaError
+    from sync.server.db import DatabaseError, check_migrated, make_engine
+
+    engine = make_engine(resolve_database_url(database_url))
+    try:
+        check_migrated(engine)
+        area = action(engine)
+    except (AreaError, DatabaseError) as exc:
+        _fail(str(exc))
+    finally:
+        engine.dispose()
+    _print_area(area, as_json)
+
+
+@main.group()
+def area() -> None:
+    """Areas: the wards each cadre works (a ward may have several cadres)."""
+
+
+@area.command("assign")
+@click.argument("user_name", metavar="USER")
+@click.argument("wards", metavar="WARD...", nargs=-1, required=True)
+@_database_option
+@_json_option
+def area_assign(user_name: str, wards: tuple[str, ...], database_url: str | None, as_json: bool) -> None:
+    """Add wards to USER's area. Wards match as the laptop folds text: "thanh nhan" is Phường Thanh Nhàn."""
+    from sync.server.areas import assign_wards
+
+    _area_command(lambda engine: assign_wards(engine, user_name, wards, by=CLI_ACTOR), database_url, as_json)
+
+
+@area.command("unassign")
+@click.argument("user_name", metavar="USER")
+@click.argument("wards", metavar="WARD...", nargs=-1, required=True)
+@_database_option
+@_json_option
+def area_unassign(user_name: str, wards: tuple[str, ...], database_url: str | None, as_json: bool) -> None:
+    """Remove wards from USER's area (all or nothing: a ward not in it refuses the command)."""
+    from sync.server.areas import unassign_wards
+
+    _area_command(lambda engine: unassign_wards(engine, user_name, wards), database_url, as_json)
+
+
+@area.command("list")
+@_database_option
+@_json_option
+def area_list(database_url: str | None, as_json: bool) -> None:
+    """Every user's area: wards and enterprises assigned directly."""
+    from sync.server.areas import list_areas
+    from sync.server.db import DatabaseError, check_migrated, make_engine
+
+    engine = make_engine(resolve_database_url(database_url))
+    try:
+        check_migrated(engine)
+        areas = list_areas(engine)
+    except DatabaseError as exc:
+        _fail(str(exc))
+    finally:
+        engine.dispose()
+    if as_json:
+        _print_json([a.to_dict() for a in areas])
+        return
+    for a in areas:
+        firms = ", ".join(e.tax_code or e.id for e in a.enterprises) or "-"
+        click.echo(f"{a.user}\t{a.full_name or ''}\twards: {', '.join(a.wards) or '-'}\tenterprises: {firms}")
+
+
+@main.group()
+def enterprise() -> None:
+    """Enterprises of the registry."""
+
+
+@enterprise.command("assign")
+@click.argument("ref", metavar="TAX_CODE_OR_ID")
+@click.argument("user_name", metavar="USER")
+@_database_option
+@_json_option
+def enterprise_assign(ref: str, user_name: str, database_url: str | None, as_json: bool) -> None:
+    """Assign one enterprise to USER directly, whatever its ward (a big firm); laptops see it on their next pull."""
+    from sync.server.areas import assign_enterprise
+
+    _area_command(
+        lambda engine: assign_enterprise(engine, ref, user_name, by=CLI_ACTOR), database_url, as_json
+    )
 
 
 @main.command("export")

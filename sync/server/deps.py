@@ -4,7 +4,7 @@
   its batch and every commit happens before the answer leaves);
 - ``SessionDep``: a read session for the request (a deferred transaction on SQLite: it never blocks writers);
 - ``CurrentUser``: the user whose token is in ``Authorization: Bearer`` (401 otherwise); ``AdminUser``: an admin
-  (403 otherwise). Every endpoint but health depends on one of them.
+  (403 otherwise); ``WriterUser``: a cadre or an admin (a viewer reads only); ``OfficeUser``: an admin or a viewer. Every endpoint but health depends on one of them.
 """
 
 from __future__ import annotations
@@ -24,10 +24,14 @@ from sync.server.users import UserInfo, user_for_token
 __all__ = [
     "AdminUser",
     "CurrentUser",
+    "OfficeUser",
+    "WriterUser",
     "EngineDep",
     "SessionDep",
     "get_current_admin",
+    "get_current_reader_of_all",
     "get_current_user",
+    "get_current_writer",
     "get_engine",
     "get_session",
 ]
@@ -83,3 +87,23 @@ def get_current_admin(user: CurrentUser) -> UserInfo:
 
 
 AdminUser = Annotated[UserInfo, Depends(get_current_admin)]
+
+
+def get_current_writer(user: CurrentUser) -> UserInfo:
+    """The current user, who may change records: a cadre or an admin (a viewer gets 403)."""
+    if user.is_viewer:
+        raise ApiError(403, "read_only", "a viewer account reads only; it cannot change records")
+    return user
+
+
+WriterUser = Annotated[UserInfo, Depends(get_current_writer)]
+
+
+def get_current_reader_of_all(user: CurrentUser) -> UserInfo:
+    """The current user, who must see the whole federation: an admin or a viewer (403 otherwise)."""
+    if not user.sees_everything:
+        raise ApiError(403, "forbidden", "only an admin or a viewer may see this")
+    return user
+
+
+OfficeUser = Annotated[UserInfo, Depends(get_current_reader_of_all)]

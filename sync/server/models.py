@@ -7,6 +7,7 @@
 - ``conflicts``: hard conflicts kept for a person to resolve.
 - ``counters``: the change-sequence counter; its row lock orders writers so seq order is commit order.
 - ``server_identity``: one row, the database's epoch (see sync/server/identity.py).
+- ``area_wards`` and ``enterprise_assignees``: each user's area, wards and single firms (see sync/server/areas.py).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "SEQ_COUNTER",
+    "AreaWard",
+    "EnterpriseAssignee",
     "as_utc",
     "Base",
     "Conflict",
@@ -126,3 +129,30 @@ class ServerIdentity(Base):
     #: the backend the epoch was made on ("sqlite", "postgresql"): a copy onto another backend gets a new epoch
     backend: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AreaWard(Base):
+    """A ward in a user's area (migration 0003); a ward may be in several users' areas."""
+
+    __tablename__ = "area_wards"
+    __table_args__ = (UniqueConstraint("user_id", "ward_key", name="uq_area_wards_user_ward"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"))
+    #: ``fieldapp.core.wards.ward_key`` of the ward: what enterprises' wards are matched by
+    ward_key: Mapped[str] = mapped_column(String(100), index=True)
+    #: the ward as the admin wrote it first, for lists
+    ward: Mapped[str] = mapped_column(String(100))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    assigned_by: Mapped[str] = mapped_column(String(100))
+
+
+class EnterpriseAssignee(Base):
+    """An enterprise assigned to one user directly, whatever its ward (a big firm)."""
+
+    __tablename__ = "enterprise_assignees"
+
+    enterprise_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    assigned_by: Mapped[str] = mapped_column(String(100))

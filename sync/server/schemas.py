@@ -8,11 +8,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from sync.protocol import Kind
 
-__all__ = ["ConflictOut", "ConflictPage", "DeleteResult", "RecordOut", "RecordPage", "ResolveRequest"]
+__all__ = [
+    "AreaOut",
+    "AssignedEnterpriseOut",
+    "AssigneeRequest",
+    "Me",
+    "WardsRequest",
+    "ConflictOut",
+    "ConflictPage",
+    "DeleteResult",
+    "RecordOut",
+    "RecordPage",
+    "ResolveRequest",
+]
 
 
 class _Model(BaseModel):
@@ -72,3 +84,36 @@ class ResolveRequest(_Model):
     #: "server": keep the server's version; "client": store what the laptop sent; "edit": store ``record``
     resolution: Literal["server", "client", "edit"]
     record: dict[str, Any] | None = None
+
+
+class AssignedEnterpriseOut(_Model):
+    id: str
+    tax_code: str | None
+    name: str
+
+
+class AreaOut(_Model):
+    user: str
+    full_name: str | None
+    #: wards as the admin first wrote them; matched as the laptop folds text
+    wards: list[str]
+    #: enterprises assigned to the user directly, whatever their ward
+    enterprises: list[AssignedEnterpriseOut]
+
+
+class Me(_Model):
+    """Who the token belongs to: the name visits carry, the name screens show, the role and the area."""
+
+    name: str
+    full_name: str | None
+    role: Literal["admin", "cadre", "viewer"]
+    #: None for admins and viewers, who see the whole federation
+    area: AreaOut | None
+
+
+class WardsRequest(_Model):
+    wards: list[str] = Field(min_length=1, max_length=500)
+
+
+class AssigneeRequest(_Model):
+    user: str = Field(min_length=1, max_length=100)

@@ -26,8 +26,9 @@ __all__ = [
     "revoke_user",
 ]
 
-Role = Literal["cadre", "admin"]
-ROLES: tuple[Role, ...] = ("cadre", "admin")
+Role = Literal["cadre", "admin", "viewer"]
+#: ``admin``: everything; ``cadre``: field work in their area; ``viewer``: reads everything, writes nothing
+ROLES: tuple[Role, ...] = ("cadre", "admin", "viewer")
 
 
 class UserError(Exception):
@@ -47,6 +48,16 @@ class UserInfo:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_viewer(self) -> bool:
+        """Read-only (office leaders): sees everything, pushes nothing."""
+        return self.role == "viewer"
+
+    @property
+    def sees_everything(self) -> bool:
+        """Admins and viewers read the whole federation; a cadre reads their area."""
+        return self.role in ("admin", "viewer")
 
     def to_dict(self) -> dict[str, str | None]:
         return {

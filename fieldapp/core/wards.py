@@ -1,0 +1,37 @@
+"""Which ward a text names: the one place wards are compared (areas on the server, filters on the laptop).
+
+Registries, cadres and the office write the same ward many ways: "Phường Thanh Nhàn", "P. Thanh Nhàn",
+"thanh nhan", "THANH NHÀN". ``ward_key`` reduces each to one key: the text folded the way every search folds it
+(``fieldapp.core.text.fold``: no accents, đ → d, lower case), with a leading unit word ("phường", "xã", "thị trấn",
+"đặc khu" and their abbreviations) and punctuation dropped. Two texts name the same ward when their keys are
+equal. Numbered wards keep their number ("Phường 12" → "12").
+
+When wards move onto the official 2025 codes (issue #9), this module is where a code lookup joins the key.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fieldapp.core.text import fold
+
+__all__ = ["UNIT_WORDS", "same_ward", "ward_key"]
+
+#: unit words a ward's name may start with, folded; the longer ones first so "thi tran" wins over "t"
+UNIT_WORDS: tuple[str, ...] = ("thi tran", "dac khu", "phuong", "xa", "tt", "p", "x")
+_PUNCTUATION = re.compile(r"[.,;:()\-_/\\]+")
+_UNIT = re.compile(r"^(?:" + "|".join(re.escape(word) for word in UNIT_WORDS) + r")\s+(?=\S)")
+
+
+def ward_key(text: str) -> str:
+    """The key a ward's name is compared by: folded, unit word and punctuation gone, single spaces."""
+    folded = " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
+    # "P.12" and "P12" are "Phường 12": a unit abbreviation glued to a number
+    folded = re.sub(r"^(?:p|x|tt)(?=\d)", "", folded)
+    return _UNIT.sub("", folded, count=1)
+
+
+def same_ward(a: str, b: str) -> bool:
+    """Do *a* and *b* name the same ward (both non-empty)."""
+    key = ward_key(a)
+    return bool(key) and key == ward_key(b)

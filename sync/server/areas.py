@@ -1,0 +1,239 @@
+"""Areas (phân công địa bàn): which wards each user works, and which single enterprises are assigned to them.
+
+An area is a set of wards plus enterprises assigned directly (big firms, whatever their ward). A ward may be in
+several users' areas. Wards are compared by ``fieldapp.core.wards.ward_key`` (folded, unit word dropped), so
+"thanh nhan", "P. Thanh Nhàn" and "Phường Thanh Nhàn" are one ward. Assigning an enterprise also writes its
+``assigned_to`` as a new version, so every laptop sees who has it on its next pull.
+
+Each change is all or nothing: a ward that cannot be assigned (empty, too long, control characters) or removed (not
+in the area) refuses the whole command, naming it, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from fieldapp.core.records import Enterprise
+from fieldapp.core.taxcode import normalise_tax_code
+from fieldapp.core.text import control_characters, nfc
+from fieldapp.core.wards import ward_key
+from sync.server.db import read_session, write_session
+from sync.server.models import AreaWard, EnterpriseAssignee, Record, User
+from sync.server.recordstore import Batch, load_states, lock_counter
+from sync.server.users import clean_name
+
+__all__ = [
+    "Area",
+    "AreaError",
+    "AreaNotFound",
+    "AssignedEnterprise",
+    "area_of",
+    "assign_enterprise",
+    "assign_wards",
+    "list_areas",
+    "registry_ward_keys",
+    "unassign_wards",
+]
+
+MAX_WARD = 100
+
+
+class AreaError(Exception):
+    """An area command cannot be done: a ward that is not valid or not assigned, a viewer given an area."""
+
+
+class AreaNotFound(AreaError):
+    """The user or the enterprise named does not exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssignedEnterprise:
+    id: str
+    tax_code: str | None
+    name: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "tax_code": self.tax_code, "name": self.name}
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A user's area: their wards (as first written) and the enterprises assigned to them directly."""
+
+    user: str
+    full_name: str | None
+    role: str
+    wards: list[str] = field(default_factory=list)
+    enterprises: list[AssignedEnterprise] = field(default_factory=list)
+    #: wards of this command that no enterprise of the registry is in (yet): perhaps a typing mistake
+    unknown_wards: list[str] = field(default_factory=list)
+
+    @property
+    def ward_keys(self) -> frozenset[str]:
+        return frozenset(ward_key(w) for w in self.wards)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "user": self.user,
+            "full_name": self.full_name,
+            "wards": list(self.wards),
+            "enterprises": [e.to_dict() for e in self.enterprises],
+        }
+
+
+def _clean_ward(ward: str) -> tuple[str, str]:
+    label = " ".join(nfc(ward).split())
+    if control_characters(label):
+        raise AreaError(f"ward {ward!r}: control characters are not allowed")
+    if not label or len(label) > MAX_WARD:
+        raise AreaError(f"ward {ward!r}: a ward must have 1 to {MAX_WARD} characters")
+    key = ward_key(label)
+    if not key:
+        raise AreaError(f"ward {ward!r}: only a unit word, no ward name")
+    return key, label
+
+
+def _user(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == clean_name(name)))
+    if user is None:
+        raise AreaNotFound(f"there is no user named {name!r}")
+    return user
+
+
+def registry_ward_keys(session: Session) -> set[str]:
+    """The ward keys of every enterprise the registry holds (not deleted)."""
+    rows = session.scalars(
+        select(Record.content).where(Record.kind == "enterprise", Record.deleted.is_(False))
+    )
+    return {ward_key(content.get("ward") or "") for content in rows} - {""}
+
+
+def _area(session: Session, user: User, unknown: Sequence[str] = ()) -> Area:
+    wards = session.scalars(select(AreaWard.ward).where(AreaWard.user_id == user.id).order_by(AreaWard.id))
+    ids = list(
+        session.scalars(select(EnterpriseAssignee.enterprise_id).where(EnterpriseAssignee.user_id == user.id))
+    )
+    states = load_states(session, "enterprise", ids)
+    enterprises = sorted(
+        (
+            AssignedEnterprise(rid, s.content.get("tax_code"), s.content.get("name", ""))
+            for (_kind, rid), s in states.items()
+            if not s.deleted
+        ),
+        key=lambda e: (e.name, e.id),
+    )
+    return Area(user.name, user.full_name, user.role, list(wards), enterprises, list(unknown))
+
+
+def _refuse_viewer(user: User) -> None:
+    if user.role == "viewer":
+        raise AreaError(f"{user.name!r} is a viewer (read-only): a viewer has no area, and sees everything")
+
+
+def assign_wards(engine: Engine, name: str, wards: Iterable[str], *, by: str) -> Area:
+    """Add *wards* to *name*'s area (those already there are kept as they are)."""
+    cleaned = [_clean_ward(w) for w in wards]
+    if not cleaned:
+        raise AreaError("name at least one ward")
+    with write_session(engine) as session:
+        user = _user(session, name)
+        _refuse_viewer(user)
+        have = set(session.scalars(select(AreaWard.ward_key).where(AreaWard.user_id == user.id)))
+        now = datetime.now(UTC)
+        for key, label in cleaned:
+            if key not in have:
+                session.add(
+                    AreaWard(user_id=user.id, ward_key=key, ward=label, assigned_at=now, assigned_by=by)
+                )
+                have.add(key)
+        session.flush()
+        known = registry_ward_keys(session)
+        return _area(session, user, [label for key, label in cleaned if key not in known])
+
+
+def unassign_wards(engine: Engine, name: str, wards: Iterable[str]) -> Area:
+    """Remove *wards* from *name*'s area; refuses (changing nothing) if one of them is not in it."""
+    cleaned = [_clean_ward(w) for w in wards]
+    if not cleaned:
+        raise AreaError("name at least one ward")
+    with write_session(engine) as session:
+        user = _user(session, name)
+        have = set(session.scalars(select(AreaWard.ward_key).where(AreaWard.user_id == user.id)))
+        missing = [label for key, label in cleaned if key not in have]
+        if missing:
+            raise AreaError(f"not in {user.name!r}'s area: {', '.join(missing)}; nothing was changed")
+        session.execute(
+            delete(AreaWard).where(
+                AreaWard.user_id == user.id, AreaWard.ward_key.in_([k for k, _ in cleaned])
+            )
+        )
+        session.flush()
+        return _area(session, user)
+
+
+def _find_enterprise(session: Session, ref: str) -> str:
+    text = ref.strip()
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        pass
+    try:
+        code = normalise_tax_code(text)
+    except ValueError:
+        raise AreaError(f"{ref!r} is neither an enterprise id nor a tax code") from None
+    found = session.scalar(
+        select(Record.id).where(
+            Record.kind == "enterprise", Record.tax_code == code, Record.deleted.is_(False)
+        )
+    )
+    if found is None:
+        raise AreaNotFound(f"there is no enterprise with tax code {code}")
+    return found
+
+
+def assign_enterprise(engine: Engine, ref: str, name: str, *, by: str) -> Area:
+    """Assign one enterprise (by id or tax code) to *name* directly; its ``assigned_to`` becomes their name."""
+    with write_session(engine) as session:
+        user = _user(session, name)
+        _refuse_viewer(user)
+        batch = Batch(seq=lock_counter(session), now=datetime.now(UTC), user=by, device_id=None)
+        enterprise_id = _find_enterprise(session, ref)
+        state = load_states(session, "enterprise", [enterprise_id]).get(("enterprise", enterprise_id))
+        if state is None or state.deleted:
+            raise AreaNotFound(f"there is no enterprise with id {enterprise_id}")
+        row = session.get(EnterpriseAssignee, enterprise_id)
+        if row is None:
+            session.add(
+                EnterpriseAssignee(
+                    enterprise_id=enterprise_id, user_id=user.id, assigned_at=batch.now, assigned_by=by
+                )
+            )
+        else:
+            row.user_id, row.assigned_at, row.assigned_by = user.id, batch.now, by
+        if state.content.get("assigned_to") != user.name:
+            record = Enterprise.parse({**state.content, "assigned_to": user.name})
+            batch.write(("enterprise", enterprise_id), record.content(), record.content_hash, state)
+            batch.flush(session)
+        session.flush()
+        return _area(session, user)
+
+
+def list_areas(engine: Engine) -> list[Area]:
+    """Every user who is not a viewer, with their area, by name (users with no area too: they pull nothing)."""
+    with read_session(engine) as session:
+        users = session.scalars(
+            select(User).where(User.revoked_at.is_(None), User.role != "viewer").order_by(User.name)
+        )
+        return [_area(session, u) for u in users]
+
+
+def area_of(session: Session, name: str) -> Area:
+    """The area of the user *name* (for ``/me``)."""
+    return _area(session, _user(session, name))

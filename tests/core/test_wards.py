@@ -1,0 +1,62 @@
+"""One ward, many spellings: ward_key is what areas and filters compare."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fieldapp.core.text import fold
+from fieldapp.core.wards import same_ward, ward_key
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "Thanh Nhàn",
+        "thanh nhan",
+        "THANH NHÀN",
+        "Phường Thanh Nhàn",
+        "P. Thanh Nhàn",
+        "p.thanh nhan",
+        "  Thanh   Nhàn ",
+    ],
+)
+def test_every_spelling_of_a_ward_has_one_key(spelling: str) -> None:
+    assert ward_key(spelling) == "thanh nhan"
+
+
+@pytest.mark.parametrize(
+    ("spelling", "key"),
+    [
+        ("Xã Bát Tràng", "bat trang"),
+        ("Thị trấn Trâu Quỳ", "trau quy"),
+        ("TT. Trâu Quỳ", "trau quy"),
+        ("Đặc khu Phú Quốc", "phu quoc"),
+        ("Phường 12", "12"),
+        ("P.12", "12"),
+        ("P12", "12"),
+        ("Phường Đức Giang", "duc giang"),
+    ],
+)
+def test_unit_words_and_their_abbreviations_are_dropped(spelling: str, key: str) -> None:
+    assert ward_key(spelling) == key
+
+
+def test_a_unit_word_alone_is_kept_as_the_name() -> None:
+    # "Phường" alone is not a ward name; the key is not empty, so it never matches a real ward by accident
+    assert ward_key("Phường") == "phuong"
+    assert not same_ward("Phường", "Thanh Nhàn")
+
+
+def test_different_wards_differ() -> None:
+    assert not same_ward("Thanh Nhàn", "Thanh Lương")
+    assert not same_ward("", "")
+    assert same_ward("Phường Bồ Đề", "bo de")
+
+
+@given(st.text(max_size=40))
+def test_the_key_is_the_folded_text_of_the_name(text: str) -> None:
+    key = ward_key(text)
+    assert key == fold(key)  # already folded: matching never depends on accents or case
+    assert ward_key(key) == key or ward_key(key) == ward_key(text)  # idempotent up to a second unit word
