@@ -44,7 +44,8 @@ __all__ = [
 ]
 
 #: 2: pull pages and /health carry the database's ``epoch``, pull pages its ``head``; 409 ``cursor_ahead``
-PROTOCOL_VERSION = 2
+#: 3: pull pages carry the user's ``scope`` (areas: a cadre pulls their area); ``out_of_area`` rejections
+PROTOCOL_VERSION = 3
 API_PREFIX = "/api/v1"
 #: most items in one push request; a larger batch is refused with 413 and the client splits its batches to fit
 MAX_PUSH_ITEMS = 1000
@@ -126,6 +127,9 @@ class PullResponse(_Wire):
     epoch: str = Field(min_length=1, max_length=64)
     #: the newest sequence number in the database (any user's): ``next_cursor`` is never beyond it
     head: int = Field(ge=0, le=MAX_CURSOR)
+    #: what this user's pull covers ("all", or their area at one moment): when it changes, the laptop pulls again
+    #: from 0 and drops the records that are no longer in it (unless they hold unsent work)
+    scope: str = Field(default="all", min_length=1, max_length=100)
 
 
 class ErrorDetail(_Wire):

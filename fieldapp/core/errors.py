@@ -67,6 +67,11 @@ MESSAGES: dict[str, str] = {
     "record_deleted": N_("this record was deleted on the server"),
     "unknown_base_version": N_("the server has no version {value} of this record"),
     "id_mismatch": N_("the record's id ({value}) differs from the item's id"),
+    "out_of_area": N_(
+        "ward “{value}” is not in your area: you may add and edit enterprises of your area only; ask the office "
+        "to assign it to you"
+    ),
+    "assigned_by_office": N_("only the office assigns enterprises to cadres (it is assigned to “{value}”)"),
 }
 
 

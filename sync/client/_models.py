@@ -40,6 +40,8 @@ class SyncSummary:
     unanswered: int = 0
     #: server changes the laptop could not apply (kept as sync issues)
     pull_failed: int = 0
+    #: records removed from the laptop because they left the user's area (none holding unsent work)
+    left_area: int = 0
     #: what stopped the sync or went wrong, in English (the CLI and TUI translate via the exception)
     errors: list[str] = field(default_factory=list)
     server: str = ""

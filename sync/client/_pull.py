@@ -5,6 +5,12 @@ server report the conflict (or, for a deletion, the Sync screen asks the cadre).
 enterprise (the enterprise changed later, so it sits further on in the feed): such visits wait for the following
 pages, and the stored cursor does not move past them until they are applied.
 
+Each page names the user's scope (the server's "all", or a cadre's area at one moment, see docs/sync.md). When it
+is not the scope the laptop last pulled completely, the area changed: the pull starts from 0, and once the whole
+area has arrived, the records the server no longer hands this user are removed from the laptop, except those
+holding unsent work (pending records, and enterprises with a pending visit), which stay until they are sent. The
+scope is stored last, so a pull cut short is redone whole by the next sync.
+
 Every page is checked before it is used (``_answers.check_page``: a cursor that moves forward, never past the
 server's newest change) and must come from the database the laptop synced with (``_epoch``): another epoch, or a
 ``cursor_ahead`` refusal, raises ServerChanged before anything of the page is applied, and the run starts over.
@@ -32,7 +38,10 @@ from sync.protocol import CURSOR_AHEAD, MAX_PULL_PAGE, Change, PullResponse
 if TYPE_CHECKING:
     from fieldapp.store import Store
 
-__all__ = ["CURSOR_KEY", "Puller"]
+__all__ = ["CURSOR_KEY", "SCOPE_KEY", "Puller"]
+
+#: the store meta key holding the scope of the last complete pull (see the module's docstring)
+SCOPE_KEY = "pull_scope"
 
 #: a sanity bound on pages in one pull (10 million changes at the largest page size)
 _MAX_PAGES = 10_000
@@ -62,8 +71,21 @@ class Puller:
         cursor = int(self.store.get_meta(CURSOR_KEY, 0) or 0)
         waiting: list[Change] = []  # visits whose enterprise has not arrived yet
         self.progress(SyncProgress("pull", 0, None))
-        for _ in range(_MAX_PAGES):
-            page = self._fetch(cursor, self.limit)
+        page = self._fetch(cursor, self.limit)
+        scope = page.scope
+        seen: set[tuple[str, str]] | None = None  # while pulling a new scope: every record it holds
+        if scope != self.store.get_meta(SCOPE_KEY):
+            seen = set()
+            if cursor:
+                cursor = 0
+                page = self._fetch(0, self.limit)
+        for number in range(_MAX_PAGES):
+            if number:
+                page = self._fetch(cursor, self.limit)
+            if page.scope != scope:  # the area changed during this pull: the next sync pulls it whole
+                seen, scope = None, ""
+            if seen is not None:
+                seen.update((c.kind, c.id) for c in page.changes if c.op == "upsert")
             waiting = self._apply(waiting + page.changes)
             cursor = page.next_cursor  # checked: not behind the cursor asked for
             if not waiting:
@@ -78,6 +100,18 @@ class Puller:
                 change, [Problem("enterprise_id", "unknown_enterprise", {"value": enterprise_id}).as_dict()]
             )
         self.store.set_meta(CURSOR_KEY, cursor)
+        if seen is not None:
+            self._drop_outside(seen)
+            self.store.set_meta(SCOPE_KEY, scope)
+
+    def _drop_outside(self, seen: set[tuple[str, str]]) -> None:
+        """Remove the synced records the server no longer hands this user (they left the area)."""
+        for kind, records in (("visit", self.store.visits()), ("enterprise", self.store.enterprises())):
+            for record in records:
+                if (kind, record.id) in seen or record.pending or record.server_version is None:
+                    continue  # in the area, or holding work the server has not got: kept
+                if self.store.delete_if_synced(kind, record.id) == "deleted":  # type: ignore[arg-type]
+                    self.summary.left_area += 1
 
     def probe(self) -> None:
         """Ask for one change after the stored cursor, only to learn whether the server is still the database the

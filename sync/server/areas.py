@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Engine, delete, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from fieldapp.core.records import Enterprise
 from fieldapp.core.taxcode import normalise_tax_code
@@ -26,7 +26,7 @@ from fieldapp.core.text import control_characters, nfc
 from fieldapp.core.wards import ward_key
 from sync.server.db import read_session, write_session
 from sync.server.models import AreaWard, EnterpriseAssignee, Record, User
-from sync.server.recordstore import Batch, load_states, lock_counter
+from sync.server.recordstore import Batch, bump_scopes, load_states, lock_counter
 from sync.server.users import clean_name
 
 __all__ = [
@@ -34,7 +34,11 @@ __all__ = [
     "AreaError",
     "AreaNotFound",
     "AssignedEnterprise",
+    "AreaScope",
     "area_of",
+    "load_area",
+    "in_area",
+    "visible_to",
     "assign_enterprise",
     "assign_wards",
     "list_areas",
@@ -147,12 +151,16 @@ def assign_wards(engine: Engine, name: str, wards: Iterable[str], *, by: str) ->
         _refuse_viewer(user)
         have = set(session.scalars(select(AreaWard.ward_key).where(AreaWard.user_id == user.id)))
         now = datetime.now(UTC)
+        added = False
         for key, label in cleaned:
             if key not in have:
                 session.add(
                     AreaWard(user_id=user.id, ward_key=key, ward=label, assigned_at=now, assigned_by=by)
                 )
                 have.add(key)
+                added = True
+        if added:
+            bump_scopes(session, [user.id])
         session.flush()
         known = registry_ward_keys(session)
         return _area(session, user, [label for key, label in cleaned if key not in known])
@@ -174,6 +182,7 @@ def unassign_wards(engine: Engine, name: str, wards: Iterable[str]) -> Area:
                 AreaWard.user_id == user.id, AreaWard.ward_key.in_([k for k, _ in cleaned])
             )
         )
+        bump_scopes(session, [user.id])
         session.flush()
         return _area(session, user)
 
@@ -209,6 +218,7 @@ def assign_enterprise(engine: Engine, ref: str, name: str, *, by: str) -> Area:
         if state is None or state.deleted:
             raise AreaNotFound(f"there is no enterprise with id {enterprise_id}")
         row = session.get(EnterpriseAssignee, enterprise_id)
+        bump_scopes(session, [user.id] + ([row.user_id] if row is not None else []))
         if row is None:
             session.add(
                 EnterpriseAssignee(
@@ -237,3 +247,62 @@ def list_areas(engine: Engine) -> list[Area]:
 def area_of(session: Session, name: str) -> Area:
     """The area of the user *name* (for ``/me``)."""
     return _area(session, _user(session, name))
+
+
+def in_area(user_id: int, record: type[Record] | Any = Record) -> ColumnElement[bool]:
+    """SQL: the enterprise row *record* is in the area of the user *user_id* (its ward, or assigned directly)."""
+    return or_(
+        record.ward_key.in_(select(AreaWard.ward_key).where(AreaWard.user_id == user_id)),
+        record.id.in_(select(EnterpriseAssignee.enterprise_id).where(EnterpriseAssignee.user_id == user_id)),
+    )
+
+
+def visible_to(user_id: int) -> ColumnElement[bool]:
+    """SQL: the row of ``records`` is an enterprise of the user's area or a visit (anyone's) to one of them."""
+    enterprise = aliased(Record)
+    area_ids = select(enterprise.id).where(enterprise.kind == "enterprise", in_area(user_id, enterprise))
+    return or_(
+        (Record.kind == "enterprise") & in_area(user_id),
+        (Record.kind == "visit") & Record.enterprise_id.in_(area_ids),
+    )
+
+
+@dataclass
+class AreaScope:
+    """A cadre's area as a push checks it: ward keys and enterprises assigned directly (and claimed in this push)."""
+
+    user_id: int
+    ward_keys: frozenset[str]
+    enterprise_ids: set[str]
+    claimed: list[str] = field(default_factory=list)
+
+    def holds(self, enterprise_id: str, key: str) -> bool:
+        """Is the enterprise (whose ward has *key*) in the area."""
+        return (bool(key) and key in self.ward_keys) or enterprise_id in self.enterprise_ids
+
+    def claim(self, enterprise_id: str) -> None:
+        """A new enterprise with no ward, found by this cadre: assigned to them directly."""
+        self.enterprise_ids.add(enterprise_id)
+        self.claimed.append(enterprise_id)
+
+    def save_claims(self, session: Session, now: datetime) -> None:
+        if not self.claimed:
+            return
+        user = session.get(User, self.user_id)
+        by = user.name if user is not None else ""
+        for enterprise_id in self.claimed:
+            session.merge(
+                EnterpriseAssignee(
+                    enterprise_id=enterprise_id, user_id=self.user_id, assigned_at=now, assigned_by=by
+                )
+            )
+        self.claimed.clear()
+
+
+def load_area(session: Session, user_id: int) -> AreaScope:
+    """The user's area for checking a push."""
+    keys = frozenset(session.scalars(select(AreaWard.ward_key).where(AreaWard.user_id == user_id)))
+    ids = set(
+        session.scalars(select(EnterpriseAssignee.enterprise_id).where(EnterpriseAssignee.user_id == user_id))
+    )
+    return AreaScope(user_id, keys, ids)

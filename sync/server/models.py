@@ -55,6 +55,8 @@ class User(Base):
     full_name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(10))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: moves whenever what the user's area holds changes: the laptop then pulls the area again from the start
+    scope_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -72,6 +74,8 @@ class Record(Base):
     enterprise_id: Mapped[str | None] = mapped_column(String(36), index=True)
     #: an enterprise's tax code while it is not deleted (unique among them)
     tax_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    #: an enterprise's ward as ``fieldapp.core.wards.ward_key`` (None for visits): what areas are matched by
+    ward_key: Mapped[str | None] = mapped_column(String(100), index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

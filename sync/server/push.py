@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.kinds import MODELS
 from fieldapp.core.records import content_hash
+from fieldapp.core.wards import ward_key
 from sync.protocol import FieldProblem, ItemResult, PushItem, PushRequest, PushResponse, ResultStatus
+from sync.server.areas import load_area
 from sync.server.db import write_session
 from sync.server.errors import ApiError, problem
 from sync.server.models import Conflict
@@ -142,6 +144,7 @@ class _Applier:
             load_states(self.session, "visit", [p.key[1] for p in valid if p.item.kind == "visit"])
         )
         self._check_owners(valid)
+        self.area = None if self.user.is_admin else load_area(self.session, self.user.id)
         codes = [
             p.content["tax_code"]  # type: ignore[index]
             for p in valid
@@ -154,6 +157,8 @@ class _Applier:
         self.versions = load_versions(self.session, stale) if stale else {}
         results = [self._one(p) for p in items]
         self.batch.flush(self.session)
+        if self.area is not None:
+            self.area.save_claims(self.session, self.batch.now)
         # after the flush, so a conflict filed earlier in this batch (the id sent twice) is closed too
         close_conflicts(self.session, self.settled, self.user.name, self.batch.now)
         return results
@@ -293,11 +298,38 @@ class _Applier:
             if prev is not None and prev.owner != content["cadre"]:
                 return [problem(Problem("cadre", "cadre_changed", {"value": prev.owner}))]
             return []
+        if self.area is not None:
+            refused = self._area_problems(key[1], content, prev)
+            if refused:
+                return refused
         code = content.get("tax_code")
         holder = self.tax_codes.get(code) if code else None
         if holder is not None and holder[0] != key[1]:
             return [problem(Problem("tax_code", "duplicate_tax_code", {"value": code, "other": holder[1]}))]
         return []
+
+    def _area_problems(self, rid: str, content: dict[str, Any], prev: State | None) -> list[FieldProblem]:
+        """A cadre creates and edits enterprises of their area only, and leaves ``assigned_to`` to the office.
+
+        A new enterprise with no ward is the cadre's find: it is assigned to them directly (see docs/sync.md).
+        """
+        assert self.area is not None
+        office = prev.content.get("assigned_to") if prev is not None else None
+        if content.get("assigned_to") != office and not (
+            prev is None and content.get("assigned_to") == self.user.name
+        ):
+            return [problem(Problem("assigned_to", "assigned_by_office", {"value": office or ""}))]
+        ward = ward_key(content.get("ward") or "")
+        if prev is None:
+            if not ward:
+                self.area.claim(rid)
+                return []
+            if self.area.holds(rid, ward):
+                return []
+            return [problem(Problem("ward", "out_of_area", {"value": content.get("ward") or ""}))]
+        if self.area.holds(rid, ward_key(prev.content.get("ward") or "")):
+            return []  # theirs: they may edit it, even move it to a ward outside their area
+        return [problem(Problem("ward", "out_of_area", {"value": prev.content.get("ward") or ""}))]
 
     def _move_tax_code(self, rid: str, prev: State | None, content: dict[str, Any]) -> None:
         old = prev.content.get("tax_code") if prev else None

@@ -1,19 +1,22 @@
 """Reads for the API: the change feed (pull) and the paged listings.
 
-Cadres see every enterprise (the registry is shared) and only their own visits; admins see everything.
+A cadre sees the enterprises of their area (its wards, and those assigned to them directly) and every visit to
+them, whoever logged it; admins and viewers see everything (sync/server/areas.py). Each pull page carries the
+user's scope version: when it moves, the laptop pulls its area again from the start and drops what left it.
 Every pull page names the database (its epoch) and its newest sequence number (head), so a laptop can tell that
 its cursor belongs to another database (see sync/server/identity.py).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from sync.protocol import CURSOR_AHEAD, Change, PullResponse
+from sync.server.areas import visible_to
 from sync.server.errors import ApiError
 from sync.server.identity import epoch
-from sync.server.models import SEQ_COUNTER, Counter, Record
+from sync.server.models import SEQ_COUNTER, Counter, Record, User
 from sync.server.schemas import RecordOut, RecordPage
 from sync.server.users import UserInfo
 
@@ -21,9 +24,9 @@ __all__ = ["changes", "head", "list_records"]
 
 
 def _visible(user: UserInfo) -> ColumnElement[bool]:
-    if user.is_admin:
+    if user.sees_everything:
         return true()
-    return or_(Record.kind == "enterprise", Record.owner == user.name)
+    return visible_to(user.id)
 
 
 def head(session: Session) -> int:
@@ -68,14 +71,20 @@ def changes(session: Session, user: UserInfo, since: int, limit: int) -> PullRes
         has_more=len(rows) > limit,
         epoch=epoch(session),
         head=newest,
+        scope=_scope(session, user),
     )
+
+
+def _scope(session: Session, user: UserInfo) -> str:
+    if user.sees_everything:
+        return "all"
+    version = session.scalar(select(User.scope_version).where(User.id == user.id))
+    return f"area-{user.id}-{version or 0}"
 
 
 def list_records(session: Session, user: UserInfo, kind: str, offset: int, limit: int) -> RecordPage:
     """One page of the live records of *kind* the user may see, ordered by id."""
-    where = [Record.kind == kind, Record.deleted.is_(False)]
-    if kind == "visit" and not user.is_admin:
-        where.append(Record.owner == user.name)
+    where = [Record.kind == kind, Record.deleted.is_(False), _visible(user)]
     cols = (Record.id, Record.version, Record.content)
     total = int(session.scalar(select(func.count()).select_from(Record).where(*where)) or 0)
     rows = session.execute(select(*cols).where(*where).order_by(Record.id).offset(offset).limit(limit)).all()

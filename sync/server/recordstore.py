@@ -25,11 +25,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from sync.server.models import SEQ_COUNTER, Conflict, Counter, Record, RecordVersion
+from fieldapp.core.wards import ward_key
+from sync.server.models import SEQ_COUNTER, AreaWard, Conflict, Counter, Record, RecordVersion, User
 
 __all__ = [
     "Batch",
     "State",
+    "bump_scopes",
     "chunks",
     "close_conflicts",
     "load_states",
@@ -73,6 +75,11 @@ def _among(session: Session, column: QueryableAttribute[Any], values: list[str])
     if session.connection().dialect.name == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(String)))
     return column.in_(values)
+
+
+def bump_scopes(session: Session, user_ids: Any) -> None:
+    """What these users' areas hold changed: move their scope version, so their laptops pull the area afresh."""
+    session.execute(update(User).where(User.id.in_(user_ids)).values(scope_version=User.scope_version + 1))
 
 
 def lock_counter(session: Session) -> int:
@@ -216,6 +223,9 @@ class Batch:
     updates: dict[Key, dict[str, Any]] = field(default_factory=dict)
     versions: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    #: ward keys an enterprise of the batch left or joined: the areas holding them lost or gained it with its past
+    #: visits, so their laptops pull the area again
+    moved_wards: set[str] = field(default_factory=set)
     start_seq: int = 0
 
     def __post_init__(self) -> None:
@@ -235,6 +245,11 @@ class Batch:
         self.seq += 1
         version = prev.version + 1 if prev else 1
         owner: str | None = content.get("cadre") if kind == "visit" else None
+        ward = ward_key(content.get("ward") or "") if kind == "enterprise" else None
+        if ward is not None and prev is not None:
+            before = ward_key(prev.content.get("ward") or "")
+            if before != ward:
+                self.moved_wards.update((before, ward))
         row: dict[str, Any] = {
             "kind": kind,
             "id": rid,
@@ -244,6 +259,7 @@ class Batch:
             "owner": owner,
             "enterprise_id": content.get("enterprise_id") if kind == "visit" else None,
             "tax_code": None if deleted or kind != "enterprise" else content.get("tax_code"),
+            "ward_key": ward,
             "deleted": deleted,
             "seq": self.seq,
             "updated_at": self.now,
@@ -284,5 +300,8 @@ class Batch:
         ):
             if rows:
                 _insert_many(session, cast(Table, table.__table__), rows)
+        if self.moved_wards:
+            holders = select(AreaWard.user_id).where(AreaWard.ward_key.in_(sorted(self.moved_wards)))
+            bump_scopes(session, holders)
         if self.seq != self.start_seq:
             session.execute(update(Counter).where(Counter.name == SEQ_COUNTER).values(value=self.seq))

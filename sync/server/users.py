@@ -44,6 +44,10 @@ class UserInfo:
     full_name: str | None
     created_at: datetime
     revoked_at: datetime | None
+    #: the database row's id (areas refer to it)
+    id: int = 0
+    #: moves whenever what the user's area holds changes (see sync/server/areas.py)
+    scope_version: int = 0
 
     @property
     def is_admin(self) -> bool:
@@ -90,7 +94,15 @@ def clean_name(name: str) -> str:
 def _info(user: User) -> UserInfo:
     created = as_utc(user.created_at)
     assert created is not None
-    return UserInfo(user.name, user.role, user.full_name, created, as_utc(user.revoked_at))
+    return UserInfo(
+        user.name,
+        user.role,
+        user.full_name,
+        created,
+        as_utc(user.revoked_at),
+        user.id,
+        user.scope_version or 0,
+    )
 
 
 def _engine(target: str | Engine) -> tuple[Engine, bool]:

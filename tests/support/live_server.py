@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -128,11 +129,18 @@ class LiveServer:
         self.stop()
 
     # helpers
-    def add_user(self, name: str, role: str = "cadre", full_name: str | None = None) -> str:
-        """Create a user directly in the database; returns the bearer token."""
+    def add_user(
+        self, name: str, role: str = "cadre", full_name: str | None = None, wards: Sequence[str] | None = None
+    ) -> str:
+        """Create a user directly in the database; returns the bearer token. A cadre works *wards* (by default
+        every ward the tests' records use: ``support.areas.TEST_WARDS``)."""
+        from support.areas import TEST_WARDS, give_area
         from sync.server.users import add_user
 
-        return add_user(self.database_url, name, role=role, full_name=full_name)
+        token = add_user(self.database_url, name, role=role, full_name=full_name)
+        if role == "cadre":
+            give_area(self.database_url, name, TEST_WARDS if wards is None else wards)
+        return token
 
     def headers(self, token: str) -> dict[str, str]:
         """The Authorization header for *token*."""

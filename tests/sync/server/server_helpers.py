@@ -6,6 +6,7 @@ import gzip
 import random
 import secrets
 import uuid
+from collections.abc import Sequence
 from contextlib import ExitStack
 from datetime import date, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ import orjson
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from support.areas import TEST_WARDS, give_area
 
 from sync.server.app import create_app
 from sync.server.users import add_user
@@ -145,10 +147,13 @@ class AppServer:
         self.engine: Engine = self.app.state.engine
         self._clients = ExitStack()
 
-    def api(self, role: str = "cadre", name: str | None = None) -> Api:
-        """A new user of *role* (fresh name unless given) and their client."""
+    def api(self, role: str = "cadre", name: str | None = None, wards: Sequence[str] = TEST_WARDS) -> Api:
+        """A new user of *role* (fresh name unless given) and their client; a cadre works *wards*."""
         name = name or f"{role}-{secrets.token_hex(4)}"
-        return self.client(add_user(self.engine, name, role=role), name)
+        token = add_user(self.engine, name, role=role)
+        if role == "cadre":
+            give_area(self.engine, name, wards)
+        return self.client(token, name)
 
     def client(self, token: str | None, name: str = "") -> Api:
         """A client sending *token* (None: no Authorization header)."""

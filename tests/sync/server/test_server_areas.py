@@ -125,7 +125,7 @@ def test_me_says_who_the_token_is(server: AppServer) -> None:
 def test_area_api_for_admins_reads_for_viewers(server: AppServer) -> None:
     admin = server.api("admin")
     viewer = server.api("viewer")
-    cadre = server.api("cadre", name="nva")
+    cadre = server.api("cadre", name="nva", wards=())
     assigned = admin.http.post("/api/v1/areas/nva/assign", json={"wards": ["thanh nhan"]})
     assert assigned.status_code == 200 and assigned.json()["wards"] == ["thanh nhan"]
     assert viewer.http.post("/api/v1/areas/nva/assign", json={"wards": ["x"]}).status_code == 403

@@ -1,0 +1,43 @@
+"""Areas for the tests: a cadre made by a test fixture works every ward the tests' records use.
+
+Since areas (issue 7), a cadre pushes and pulls the enterprises of their area only. Tests about something else
+(conflicts, faults, the TUI's sync screen) make cadres through their fixtures, which give them ``TEST_WARDS``:
+the wards of the record builders, the demo district and the benchmarks. Tests about areas name their wards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Engine
+
+from fieldapp.io.demo import DISTRICTS
+from sync.server.areas import assign_wards
+
+__all__ = ["TEST_WARDS", "give_area"]
+
+TEST_WARDS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [
+            "Bến Thành",
+            "Phường 1",
+            "Phường 2",
+            "Phường 9",
+            "X",
+            *(ward for wards in DISTRICTS.values() for ward in wards),
+        ]
+    )
+)
+
+
+def give_area(target: str | Engine, name: str, wards: Sequence[str] = TEST_WARDS) -> None:
+    """Assign *wards* (every test ward unless given) to the user *name* of the database *target*."""
+    from sync.server.db import make_engine
+
+    engine = make_engine(target) if isinstance(target, str) else target
+    try:
+        if wards:
+            assign_wards(engine, name, wards, by="tests")
+    finally:
+        if isinstance(target, str):
+            engine.dispose()
