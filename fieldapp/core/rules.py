@@ -1,4 +1,11 @@
-"""Eligibility thresholds: the package's ``rules.toml``, overridden key by key by ``<data dir>/rules.toml``.
+"""Eligibility thresholds: the package's ``rules.toml``, then the federation's, then the laptop's own override.
+
+Three layers, each overriding the one before key by key:
+
+1. the package's ``rules.toml`` (the Charter's defaults);
+2. the federation's rules, set on the server (``fieldapp-server rules set FILE``) and written by each sync to
+   ``<data dir>/federation-rules.toml``: every laptop and the server classify with them, so they agree;
+3. ``<data dir>/rules.toml``, a laptop-local override, shown as such wherever the rules are shown.
 
 Exceptions:
 
@@ -22,16 +29,21 @@ from fieldapp.core.labels import Lang
 
 __all__ = [
     "DEFAULT_RULES_FILE",
+    "FEDERATION_RULES_FILE",
     "RULES_FILE",
     "RULE_KEYS",
     "Rules",
     "RulesError",
     "default_rules",
     "load_rules",
+    "parse_rules",
+    "with_federation",
 ]
 
 #: the name of the override file in the data folder
 RULES_FILE = "rules.toml"
+#: the federation's rules as the last sync received them, in the data folder
+FEDERATION_RULES_FILE = "federation-rules.toml"
 #: the defaults shipped with the package (the one source of truth for every threshold)
 DEFAULT_RULES_FILE = Path(__file__).with_name("rules.toml")
 
@@ -72,8 +84,10 @@ class Rules:
     priority_size: int
     #: the files these values were read from, package defaults first (for the settings view)
     sources: tuple[Path, ...] = ()
-    #: the keys an override file changed
+    #: the keys the laptop's own override file changed
     overridden: tuple[str, ...] = ()
+    #: the keys the federation's rules (from the server) changed
+    federation: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         problems = [p for key in RULE_KEYS if (p := _check(key, getattr(self, key))) is not None]
@@ -111,13 +125,25 @@ def _check(key: str, value: Any) -> Problem | None:
 def _read(path: Path) -> dict[str, Any]:
     """The checked key/values of one rules file. Raises RulesError naming the file and each bad key."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError([Problem(RULES_FILE, "rules_syntax", {"value": path, "other": exc})], path) from None
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise RulesError([Problem(RULES_FILE, "rules_syntax", {"value": path, "other": exc})], path) from None
     except OSError as exc:  # unreadable (permissions, a folder of that name): refuse rather than ignore it
         raise RulesError([Problem(RULES_FILE, "invalid", {"value": exc})], path) from None
+    return parse_rules(text, path)
+
+
+def parse_rules(text: str, path: Path | str | None = None) -> dict[str, Any]:
+    """The checked key/values of a rules file's *text* (named *path* in messages). Raises RulesError naming each
+    bad key: the one check for the laptop's file, the federation's file and ``fieldapp-server rules set``."""
+    where = Path(path) if path is not None else None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        name = path if path is not None else RULES_FILE
+        raise RulesError(
+            [Problem(RULES_FILE, "rules_syntax", {"value": name, "other": exc})], where
+        ) from None
     problems: list[Problem] = []
     for key, value in raw.items():
         if key not in _LIMITS:
@@ -125,7 +151,7 @@ def _read(path: Path) -> dict[str, Any]:
         elif (problem := _check(key, value)) is not None:
             problems.append(problem)
     if problems:
-        raise RulesError(problems, path)
+        raise RulesError(problems, where)
     # a share written as `1` is an int in TOML; keep the type the field declares
     if "seasonal_share" in raw:
         raw["seasonal_share"] = float(raw["seasonal_share"])
@@ -143,10 +169,14 @@ def default_rules() -> Rules:
 
 
 def load_rules(data_dir: Path | None = None) -> Rules:
-    """The package rules, overridden key by key by ``data_dir/rules.toml`` when it exists. Raises RulesError."""
+    """The package rules, overridden key by key by the federation's (``data_dir/federation-rules.toml``) and then
+    by the laptop's own ``data_dir/rules.toml``, each when it exists. Raises RulesError."""
     rules = default_rules()
     if data_dir is None:
         return rules
+    federation_path = Path(data_dir) / FEDERATION_RULES_FILE
+    if federation_path.exists():
+        rules = with_federation(rules, _read(federation_path), federation_path)
     path = Path(data_dir) / RULES_FILE
     if not path.exists():
         return rules
@@ -156,4 +186,14 @@ def load_rules(data_dir: Path | None = None) -> Rules:
         **overrides,
         sources=(*rules.sources, path),
         overridden=tuple(key for key in RULE_KEYS if key in overrides),
+    )
+
+
+def with_federation(rules: Rules, values: Mapping[str, Any], source: Path | None = None) -> Rules:
+    """*rules* overridden by the federation's checked *values* (``parse_rules``)."""
+    return dataclasses.replace(
+        rules,
+        **values,
+        sources=(*rules.sources, source) if source is not None else rules.sources,
+        federation=tuple(key for key in RULE_KEYS if key in values),
     )

@@ -19,6 +19,7 @@ from sync.client._errors import SyncConfigError, SyncError
 from sync.client._http import DEFAULT_TIMEOUT, RetryPolicy
 from sync.client._http import HttpSession as _HttpSession
 from sync.client._models import SyncProgress, SyncSummary
+from sync.client._rules import receive_rules
 from sync.protocol import MAX_BODY_BYTES, MAX_PULL_PAGE, MAX_PUSH_ITEMS, Kind
 
 if TYPE_CHECKING:
@@ -152,6 +153,7 @@ class SyncClient:
             in_flight=self.in_flight,
         ).run()
         puller.run()
+        summary.rules_changed = receive_rules(self.store, http)
 
     def cancel(self) -> None:
         """Ask a running sync to stop at the next request or retry wait (it raises SyncCancelled)."""

@@ -143,6 +143,10 @@ class SyncProtocolError(_Refusal):
         "bad_push_answer": N_("The server's answer to a push does not follow the protocol: {errors} errors."),
         "unanswered": N_("The server gave no answer for {count} records sent; they stay pending."),
         "bad_change_feed": N_("The server's change feed does not follow the protocol: {errors} errors."),
+        "bad_rules": N_(
+            "The federation's rules from the server cannot be read; this laptop keeps classifying with the rules "
+            "it had. Tell the office."
+        ),
         "stuck_change_feed": N_("The server's change feed does not move past cursor {cursor}."),
     }
 

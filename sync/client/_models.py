@@ -42,6 +42,8 @@ class SyncSummary:
     pull_failed: int = 0
     #: records removed from the laptop because they left the user's area (none holding unsent work)
     left_area: int = 0
+    #: the federation's rules changed with this sync (the laptop now classifies with the new ones)
+    rules_changed: bool = False
     #: what stopped the sync or went wrong, in English (the CLI and TUI translate via the exception)
     errors: list[str] = field(default_factory=list)
     server: str = ""

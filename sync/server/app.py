@@ -29,6 +29,7 @@ from sync.protocol import (
     PushResponse,
 )
 from sync.server import admin, areas, queries
+from sync.server import rules as federation
 from sync.server.bodylimit import BodyLimitMiddleware
 from sync.server.config import backend_name, resolve_database_url
 from sync.server.db import check_migrated, make_engine
@@ -183,6 +184,14 @@ _AREA_ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorBody, "description": "a ward that is not valid or not in the area (nothing changed)"},
 }
 UserName = Annotated[str, Path(min_length=1, max_length=100, description="the server user name")]
+
+
+@router.get("/rules", tags=["rules"])
+def rules(user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    """The federation's rules: the file's text (empty: the package's defaults) and the thresholds in effect.
+
+    Every laptop classifies with them after a sync, so laptops and the server give one verdict."""
+    return federation.federation_rules(session).to_dict()
 
 
 @router.get("/areas", tags=["areas"])

@@ -321,6 +321,106 @@ def enterprise_assign(ref: str, user_name: str, database_url: str | None, as_jso
     )
 
 
+@main.group()
+def rules() -> None:
+    """The federation's rules: every laptop classifies with them after its next sync."""
+
+
+@rules.command("show")
+@_database_option
+@_json_option
+def rules_show(database_url: str | None, as_json: bool) -> None:
+    """Print the federation's rules file (and, with --json, the thresholds in effect)."""
+    from sync.server.db import DatabaseError, check_migrated, make_engine, read_session
+    from sync.server.rules import federation_rules
+
+    engine = make_engine(resolve_database_url(database_url))
+    try:
+        check_migrated(engine)
+        with read_session(engine) as session:
+            current = federation_rules(session)
+    except DatabaseError as exc:
+        _fail(str(exc))
+    finally:
+        engine.dispose()
+    if as_json:
+        _print_json(current.to_dict())
+        return
+    if not current.text.strip():
+        click.echo("# no federation rules set: the package's defaults apply")
+    click.echo(current.text.rstrip("\n") if current.text.strip() else "")
+    click.echo("# in effect: " + ", ".join(f"{k} = {v}" for k, v in current.rules.values().items()))
+
+
+@rules.command("set")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_database_option
+@_json_option
+def rules_set(file: Path, database_url: str | None, as_json: bool) -> None:
+    """Make FILE (a rules.toml, checked exactly like a laptop's) the federation's rules."""
+    from fieldapp.core.rules import RulesError
+    from sync.server.db import DatabaseError, check_migrated, make_engine
+    from sync.server.rules import set_rules
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read {file}: {exc}")
+    engine = make_engine(resolve_database_url(database_url))
+    try:
+        check_migrated(engine)
+        current = set_rules(engine, text, by=CLI_ACTOR)
+    except RulesError as exc:
+        _fail(f"{file}: " + "; ".join(p.describe("en") for p in exc.problems) + "; nothing was changed")
+    except DatabaseError as exc:
+        _fail(str(exc))
+    finally:
+        engine.dispose()
+    if as_json:
+        _print_json(current.to_dict())
+    else:
+        click.echo(
+            "the federation's rules are now: "
+            + ", ".join(f"{k} = {v}" for k, v in current.rules.values().items())
+        )
+
+
+@main.command("classify")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--ward", "wards", multiple=True, metavar="W", help="only the enterprises of this ward (repeatable)"
+)
+@click.option(
+    "--user", "user_name", default=None, metavar="U", help="only the enterprises of this user's area"
+)
+@_database_option
+def classify_cmd(fmt: str, wards: tuple[str, ...], user_name: str | None, database_url: str | None) -> None:
+    """Classify the registry with the federation's rules, as every laptop does (same JSON as `fieldapp classify`)."""
+    from datetime import date
+
+    from sync.server.areas import AreaError
+    from sync.server.db import DatabaseError, check_migrated, make_engine
+    from sync.server.rules import classify_records
+
+    engine = make_engine(resolve_database_url(database_url))
+    try:
+        check_migrated(engine)
+        results = classify_records(engine, date.today(), wards=wards, user=user_name)
+    except (AreaError, DatabaseError) as exc:
+        _fail(str(exc))
+    finally:
+        engine.dispose()
+    if fmt == "json":
+        _print_json([c.to_dict() for c in results])
+        return
+    from fieldapp.core.text import displayable
+
+    for c in results:
+        click.echo(
+            f"{displayable(c.enterprise.name)}\t{c.status}\t{c.priority}\t{displayable(c.enterprise.ward)}"
+        )
+
+
 @main.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), required=True)
 @click.option(

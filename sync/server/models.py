@@ -15,7 +15,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -23,6 +33,7 @@ __all__ = [
     "SEQ_COUNTER",
     "AreaWard",
     "EnterpriseAssignee",
+    "FederationSetting",
     "as_utc",
     "Base",
     "Conflict",
@@ -160,3 +171,14 @@ class EnterpriseAssignee(Base):
     user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True)
     assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     assigned_by: Mapped[str] = mapped_column(String(100))
+
+
+class FederationSetting(Base):
+    """A setting the federation shares with every laptop: ``rules`` (the rules file's text)."""
+
+    __tablename__ = "federation_settings"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(100))

@@ -19,11 +19,12 @@ from support.live_server import LiveServer
 
 from fieldapp.core.classify import classify_all, group_visits
 from fieldapp.core.records import Enterprise
-from fieldapp.core.rules import default_rules
+from fieldapp.core.rules import load_rules
 from fieldapp.store import Store
 from sync.client import SyncSummary
 from sync.server import areas
 from sync.server.db import make_engine
+from sync.server.rules import classify_records, set_rules
 
 TODAY = date(2026, 12, 1)
 
@@ -41,10 +42,12 @@ class Laptop:
     def enterprise_ids(self) -> set[str]:
         return {e.id for e in self.store.enterprises()}
 
-    def verdicts(self, ids: set[str]) -> dict[str, tuple[object, ...]]:
+    def verdicts(self, ids: set[str]) -> dict[str, dict[str, object]]:
+        """Every verdict of *ids* as ``fieldapp classify --format json`` rows, with the rules the laptop loads."""
         enterprises = [e for e in self.store.enterprises() if e.id in ids]
-        found = classify_all(enterprises, group_visits(self.store.visits()), default_rules(), TODAY)
-        return {i: (c.status, c.reasons, c.priority, c.headcount) for i, c in found.items()}
+        rules = load_rules(self.store.folder)
+        found = classify_all(enterprises, group_visits(self.store.visits()), rules, TODAY)
+        return {i: c.to_dict() for i, c in found.items()}
 
 
 @dataclass
@@ -188,3 +191,33 @@ def test_an_enterprise_moved_to_another_ward_moves_between_laptops(federation: F
     lvc.sync()
     assert firms["tn2"].id in lvc.enterprise_ids()
     assert len(lvc.store.visits_of(firms["tn2"].id)) == 2
+
+
+def test_the_federations_rules_reach_every_laptop_and_one_verdict_holds_everywhere(
+    federation: Federation,
+) -> None:
+    nva, ttb, lvc = (federation.laptops[n] for n in ("nva", "ttb", "lvc"))
+    firms = federation.firms
+    set_rules(federation.engine, "min_members = 3\npriority_size = 20\n", by="office")
+    for laptop in (nva, ttb, lvc):
+        summary = laptop.sync()
+        assert summary.ok and summary.rules_changed
+        rules = load_rules(laptop.store.folder)
+        assert (rules.min_members, rules.priority_size) == (3, 20)
+        assert rules.federation == ("min_members", "priority_size") and rules.overridden == ()
+    firm = nva.store.get_enterprise(firms["tn1"].id)
+    assert firm is not None
+    add_visits(nva.store, firm, "nva", 2, seed=3)
+    add_visits(lvc.store, lvc.store.get_enterprise(firms["bm"].id), "lvc", 2, seed=4)  # type: ignore[arg-type]
+    for laptop in (nva, lvc, ttb, nva, lvc):  # everyone has everyone's work of their area
+        assert laptop.sync().ok
+    server = {c.enterprise_id: c.to_dict() for c in classify_records(federation.engine, TODAY)}
+    thanh_nhan = {firms["tn1"].id, firms["tn2"].id}
+    assert nva.verdicts(thanh_nhan) == ttb.verdicts(thanh_nhan) == {i: server[i] for i in thanh_nhan}
+    theirs = lvc.enterprise_ids()
+    assert lvc.verdicts(theirs) == {i: server[i] for i in theirs}
+    # the rules changing again reach the laptops on their next sync; unchanged rules are not rewritten
+    assert not nva.sync().rules_changed
+    set_rules(federation.engine, "", by="office")
+    assert nva.sync().rules_changed
+    assert load_rules(nva.store.folder).federation == ()

@@ -2,7 +2,7 @@
 
 ``area_wards`` keeps each ward by its key (``fieldapp.core.wards.ward_key``, as the text was folded when the
 ward was assigned) and by the label the admin typed. ``enterprise_assignees`` names the user a big firm is assigned
-to, whatever its ward. ``records.ward_key`` is an enterprise's ward as a key, so a cadre's pull and push are
+to, whatever its ward. ``federation_settings`` keeps the federation's rules file (``fieldapp-server rules set``). ``records.ward_key`` is an enterprise's ward as a key, so a cadre's pull and push are
 scoped in SQL; ``users.scope_version`` moves whenever what a user's area holds changes (the laptop then pulls its
 area again from the start and drops what left it). Self-contained on purpose: a migration must not change when the application code does.
 
@@ -78,9 +78,17 @@ def upgrade() -> None:
         sa.Column("assigned_by", sa.String(100), nullable=False),
     )
     op.create_index("ix_enterprise_assignees_user_id", "enterprise_assignees", ["user_id"])
+    op.create_table(
+        "federation_settings",
+        sa.Column("key", sa.String(50), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+        sa.Column("updated_at", _ts, nullable=False),
+        sa.Column("updated_by", sa.String(100), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("federation_settings")
     op.drop_index("ix_records_ward_key", "records")
     with op.batch_alter_table("records") as records:
         records.drop_column("ward_key")
