@@ -8,6 +8,7 @@ from fieldapp.cli.context import AppContext, pass_app
 from fieldapp.cli.output import CliError, guarded
 from fieldapp.core.i18n import gettext
 from fieldapp.io.demo import generate_demo
+from sync.client import DEMO_KEY
 
 __all__ = ["COMMANDS", "demo"]
 
@@ -29,6 +30,7 @@ def demo(app: AppContext, enterprises: int, visits: int, seed: int) -> None:
         made, made_visits = generate_demo(enterprises=enterprises, visits=visits, seed=seed)
         store.save_enterprises(made)
         store.save_visits(made_visits)
+        store.set_meta(DEMO_KEY, True)  # invented data: `fieldapp sync` refuses this folder
     click.echo(
         gettext(
             "Demo data written: {e} enterprises and {v} visits in {dir}.",

@@ -87,7 +87,7 @@ def sync(app: AppContext, as_json: bool) -> None:
                         bar.update(task.id, total=task.completed)
         except SyncConfigError as exc:
             err.print(exc.message(lang), markup=False, highlight=False)
-            sys.exit(2)
+            sys.exit(1 if exc.code == "demo_folder" else 2)  # a demo folder is no usage mistake
         except SyncError as exc:
             error, summary = exc, exc.summary
         issues = store.sync_issues()

@@ -23,7 +23,7 @@ The modules behind this façade are private (``_client``, ``_push``, ``_pull``, 
 ``_errors``); import from ``sync.client`` only.
 """
 
-from sync.client._client import LAST_SYNC_KEY, RESOLUTIONS, Resolution, SyncClient
+from sync.client._client import DEMO_KEY, LAST_SYNC_KEY, RESOLUTIONS, Resolution, SyncClient
 from sync.client._errors import (
     SyncAuthError,
     SyncCancelled,
@@ -38,6 +38,7 @@ from sync.client._pull import CURSOR_KEY
 
 __all__ = [
     "CURSOR_KEY",
+    "DEMO_KEY",
     "LAST_SYNC_KEY",
     "RESOLUTIONS",
     "Resolution",

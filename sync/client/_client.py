@@ -34,6 +34,8 @@ RESOLUTIONS: tuple[Resolution, ...] = get_args(Resolution)
 
 #: the store meta key holding the last sync's summary (``SyncSummary.to_dict()`` plus ``at``), for the Sync screen
 LAST_SYNC_KEY = "last_sync"
+#: the store meta key marking a data folder made by ``fieldapp demo``: such a folder never syncs
+DEMO_KEY = "demo_folder"
 
 
 def _no_progress(_: SyncProgress) -> None:
@@ -87,6 +89,10 @@ class SyncClient:
         (``summary.server_changed`` says so, ``summary.notice(lang)`` words it).
         Raises a SyncError (with ``.summary``) when the sync could not finish; running it again is safe.
         """
+        if self.store.get_meta(
+            DEMO_KEY
+        ):  # invented firms and visits must never reach the federation's server
+            raise SyncConfigError("demo_folder")
         server, token = self._credentials()
         if not self._running.acquire(blocking=False):
             raise SyncError("already_running")

@@ -74,6 +74,10 @@ class SyncConfigError(SyncError):
             "`fieldapp config set server URL` and `fieldapp config set token TOKEN` "
             "(the token comes from the office)."
         ),
+        "demo_folder": N_(
+            "This data folder holds demo data (made by `fieldapp demo`): nothing from it is ever sent to a "
+            "server. For real work use another data folder (--data-dir, or FIELDAPP_DATA_DIR)."
+        ),
     }
 
     @classmethod
