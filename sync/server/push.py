@@ -314,11 +314,9 @@ class _Applier:
         A new enterprise with no ward is the cadre's find: it is assigned to them directly (see docs/sync.md).
         """
         assert self.area is not None
-        office = prev.content.get("assigned_to") if prev is not None else None
-        if content.get("assigned_to") != office and not (
-            prev is None and content.get("assigned_to") == self.user.name
-        ):
-            return [problem(Problem("assigned_to", "assigned_by_office", {"value": office or ""}))]
+        if prev is not None and content.get("assigned_to") != prev.content.get("assigned_to"):
+            office = prev.content.get("assigned_to") or ""
+            return [problem(Problem("assigned_to", "assigned_by_office", {"value": office}))]
         ward = ward_key(content.get("ward") or "")
         if prev is None:
             if not ward:
