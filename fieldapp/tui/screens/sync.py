@@ -209,7 +209,9 @@ class SyncScreen(BaseScreen[None]):
             # safe from the app's thread (it sets an event the client checks).
             client = app.sync_client_factory(app.store, app.settings)
             self.client = client
-            if self._stop_asked:  # Stop came while the client was being made (set before self.client was read)
+            if (
+                self._stop_asked
+            ):  # Stop came while the client was being made (set before self.client was read)
                 client.cancel()
             summary = client.run(progress=self._report)
         finally:
