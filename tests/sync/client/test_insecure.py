@@ -16,7 +16,9 @@ import httpx
 import orjson
 import pytest
 from click.testing import Result
+from support.hostile import HOSTILE
 
+from fieldapp.core.errors import RecordError
 from fieldapp.settings import Settings, load_settings, save_settings, sends_in_clear
 from fieldapp.store import Store
 from sync.client import SyncClient, SyncConfigError
@@ -120,3 +122,17 @@ def test_a_live_server_on_loopback_needs_no_flag(module_server: Any, laptop: Sto
     summary = SyncClient(laptop, Settings(server=module_server.url, token=cadre.token)).run()
     assert summary.ok and summary.accepted == 3
     assert Settings(server=module_server.url).insecure_warning("en") is None
+
+
+@pytest.mark.parametrize("junk", HOSTILE)
+@pytest.mark.parametrize("shape", ["{}", "http://{}", "http://{}:8765/", "https://{}"])
+def test_hostile_addresses_are_refused_or_judged_never_crash(shape: str, junk: str) -> None:
+    url = shape.format(junk)
+    in_clear = sends_in_clear(url)  # never raises
+    try:
+        kept = Settings().updated("server", url)
+    except RecordError as exc:
+        assert exc.fields == ["server"]
+        return
+    # none of these hosts is this machine: over plain http, each must have been refused as in clear
+    assert kept.server == url and url.startswith("https://") and not in_clear, url
