@@ -6,8 +6,9 @@ re-applied harmlessly), so retrying a request whose answer was lost is always co
 Deadlines: httpx's timeouts bound each read, so a server trickling one byte every few seconds keeps a request alive
 for ever. Each request therefore runs on its own short-lived thread while the caller watches a monotonic clock and
 the cancel event: past the request's deadline (``request_deadline``), the sync's (``sync_deadline``), or on
-cancel(), the caller stops waiting at once (within ``_POLL`` seconds) and raises; the abandoned request's answer is
-thrown away (nothing is marked from it), and its own timeouts, clamped to the deadline, end its thread soon after.
+cancel(), the caller stops waiting at once (within ``_POLL`` seconds), closes the session's connections (the
+abandoned request fails at its next read; its timeouts, clamped to the deadline, bound it anyway) and raises. The
+abandoned request's answer is never used, so nothing is marked from it.
 """
 
 from __future__ import annotations
@@ -263,8 +264,9 @@ def _seconds(value: float | None) -> str:
 def _clamped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
     """*timeout* with no phase longer than *seconds*."""
 
-    def cap(value: float | None) -> float:
-        return max(0.01, min(value if value is not None else math.inf, seconds))
+    def cap(value: float | None) -> float | None:
+        bound = min(value if value is not None else math.inf, seconds)
+        return None if math.isinf(bound) else max(0.01, bound)  # None: no timeout (httpx's spelling)
 
     return httpx.Timeout(
         connect=cap(timeout.connect), read=cap(timeout.read), write=cap(timeout.write), pool=cap(timeout.pool)
