@@ -225,17 +225,18 @@ def _open_xlsx(
                     _scan(path, archive, name, limits)
         # read-only: the sheet is parsed row by row as it is read, never held whole
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except FileProblem:  # a ValueError too, but already says what is wrong
+        raise
     except unreadable as exc:
         raise FileProblem("unreadable", path, reason=type(exc).__name__) from None
     try:
         sheet, others = _choose_sheet(path, workbook)
         with zipfile.ZipFile(path) as archive:
             _scan(path, archive, sheet._worksheet_path, limits)
-    except unreadable as exc:
+    except BaseException as exc:
         workbook.close()
-        raise FileProblem("unreadable", path, reason=type(exc).__name__) from None
-    except BaseException:
-        workbook.close()
+        if isinstance(exc, unreadable) and not isinstance(exc, FileProblem):
+            raise FileProblem("unreadable", path, reason=type(exc).__name__) from None
         raise
     # the sheet's own "dimension" may claim any size: forget it, so rows are neither padded nor cut to it
     sheet.reset_dimensions()
