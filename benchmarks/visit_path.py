@@ -179,7 +179,12 @@ def main(argv: list[str] | None = None) -> None:
         url = f"sqlite:///{Path(tmp) / 'server.sqlite3'}"
         upgrade(url)
         token = add_user(url, CADRE, full_name="Nguyễn Văn A")
-        settings = load_settings(data_dir).updated("cadre", CADRE).updated("server", "http://testserver")
+        # the server runs in-process (an ASGI transport): nothing travels, plain http is fine
+        settings = (
+            load_settings(data_dir)
+            .updated("cadre", CADRE)
+            .updated("server", "http://testserver", insecure=True)
+        )
         save_settings(data_dir, settings.updated("token", token))
         sync_it(data_dir, url)  # the enterprise reaches the server first: the path below is the visit's alone
         form_side, server_side = Tracer(), Tracer()

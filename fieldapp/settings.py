@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any, ClassVar
@@ -12,7 +13,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from fieldapp.core.errors import Problem, RecordError, custom_error, problems_from_validation
-from fieldapp.core.i18n import Lang
+from fieldapp.core.i18n import N_, Lang, gettext
 from fieldapp.core.records import new_id
 from fieldapp.files import write_atomic
 
@@ -24,6 +25,7 @@ __all__ = [
     "mask_token",
     "resolve_data_dir",
     "save_settings",
+    "sends_in_clear",
 ]
 
 ENV_DATA_DIR = "FIELDAPP_DATA_DIR"
@@ -51,6 +53,12 @@ class Settings(BaseModel):
     server: str | None = None
     token: str | None = None
     verify_tls: bool = True
+    #: allow plain http:// to a server other than this machine (the token then travels unencrypted)
+    allow_insecure: bool = False
+    #: seconds one sync may take in all, and one request (its answer included: a server trickling bytes keeps
+    #: every read alive, so only a total deadline ends it)
+    sync_deadline: float = Field(default=120.0, gt=0, le=86_400)
+    request_deadline: float = Field(default=60.0, gt=0, le=86_400)
     #: identifies this laptop to the server; made once, never changed
     device_id: str = Field(default_factory=new_id)
 
@@ -69,18 +77,75 @@ class Settings(BaseModel):
             raise custom_error("bad_url", value=value)
         return value
 
-    CONFIG_KEYS: ClassVar[tuple[str, ...]] = ("cadre", "language", "theme", "server", "token", "verify_tls")
+    CONFIG_KEYS: ClassVar[tuple[str, ...]] = (
+        "cadre", "language", "theme", "server", "token", "verify_tls",
+        "allow_insecure", "sync_deadline", "request_deadline",
+    )  # fmt: skip
 
-    def updated(self, key: str, value: Any) -> Settings:
-        """A copy with *key* set to *value*; raises RecordError naming the key when it is unknown or invalid."""
+    def updated(self, key: str, value: Any, *, insecure: bool = False) -> Settings:
+        """A copy with *key* set to *value*; raises RecordError naming the key when it is unknown or invalid.
+
+        A server reached by plain http:// on another machine is refused unless ``allow_insecure`` is set or
+        *insecure* is given (``--insecure``), which also sets ``allow_insecure``: the cadre said so once.
+        """
         if key not in self.CONFIG_KEYS:
             raise RecordError([Problem(key, "unknown_field", {})])
         data = self.model_dump()
         data[key] = value if value != "" else None
+        if key == "server" and insecure:
+            data["allow_insecure"] = True
         try:
-            return Settings.model_validate(data)
+            settings = Settings.model_validate(data)
         except ValidationError as exc:
             raise RecordError(problems_from_validation(exc)) from None
+        if key == "server" and settings.refuses_server():
+            raise RecordError([Problem("server", "insecure_url", {"value": settings.server})])
+        return settings
+
+    # Checked when the server is set and before every sync, never when the file is read: a laptop set up before
+    # this rule must still open, and `fieldapp config set` must still be able to fix it.
+    def sends_token_in_clear(self) -> bool:
+        """True when the server is plain http:// to another machine: the token and records travel unencrypted."""
+        return bool(self.server) and sends_in_clear(self.server or "")
+
+    def refuses_server(self, *, insecure: bool = False) -> bool:
+        """True when syncing with the server must be refused: plain http:// to another machine, not allowed by
+        ``allow_insecure`` nor by *insecure* (``--insecure`` for one run)."""
+        return self.sends_token_in_clear() and not (self.allow_insecure or insecure)
+
+    def insecure_warning(self, lang: Lang = "vi", *, insecure: bool = False) -> str | None:
+        """What to tell the cadre at each sync with a plain-http server that is allowed (``allow_insecure`` or
+        *insecure*), in *lang*; None: nothing to say (https, this machine, or refused: the refusal says it)."""
+        if not self.sends_token_in_clear() or self.refuses_server(insecure=insecure):
+            return None
+        return gettext(_IN_CLEAR, lang, server=self.server)
+
+
+_IN_CLEAR = N_(
+    "Warning: {server} is reached by plain http://, so the access token and the records travel unencrypted and "
+    "anyone on the network can read them. Use an https:// address unless this network is trusted."
+)
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
+
+
+def sends_in_clear(url: str) -> bool:
+    """True when *url* is plain http:// to a host other than this machine (127.0.0.0/8, ::1 and ``localhost`` are
+    this machine: nothing leaves it)."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False  # not a URL at all: the server check refuses it
+    if parts.scheme.lower() != "http":
+        return False
+    if host in _LOOPBACK_NAMES:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True  # a name: it may resolve anywhere
+    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:127.0.0.1
+    return not (address.is_loopback or (mapped is not None and mapped.is_loopback))
 
 
 def mask_token(token: str | None) -> str | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,15 +10,25 @@ from typing import Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import guarded, print_json, print_table, report_invalid, say
+from fieldapp.cli.output import (
+    guarded,
+    print_json,
+    print_table,
+    report_invalid,
+    report_sheet,
+    report_warnings,
+    say,
+)
 from fieldapp.cli.params import CLASS_STATUS
 from fieldapp.core.classify import Classification
+from fieldapp.core.errors import Problem
 from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.labels import field_label
 from fieldapp.core.reasons import priority_label, reason_title, status_label
 from fieldapp.files import write_atomic
 from fieldapp.io.importer import plan_import
 from fieldapp.io.readers import read_table
+from fieldapp.io.sheets import csv_text
 
 __all__ = ["COMMANDS", "CSV_COLUMNS", "classify"]
 
@@ -69,6 +77,7 @@ def classify(
     """
     lang = app.lang
     rows_of: dict[str, int] = {}
+    warnings_of: dict[int, tuple[Problem, ...]] = {}
     if file is None:
         if output is not None:
             raise click.UsageError(
@@ -77,11 +86,16 @@ def classify(
         with app.open_store(readonly=True) as store:
             results = list(app.classify(store.enterprises(), store.visits()).values())
     else:
-        plan = plan_import(read_table(file), None)
+        table = read_table(file)
+        report_sheet(table, lang)
+        plan = plan_import(table, None)
         if plan.invalid:
             report_invalid(plan.invalid, lang)
             if not skip_invalid:
                 raise click.exceptions.Exit(1)
+        if fmt == "table" and output is None:  # JSON carries them per row; CSV output is for the result only
+            report_warnings(plan.warnings, lang)
+        warnings_of = {row.number: row.problems for row in plan.warnings}
         rows_of = {e.id: number for number, e in plan.created}
         results = list(app.classify([e for _, e in plan.created], []).values())
     if status is not None:
@@ -90,26 +104,27 @@ def classify(
         write_atomic(output, _csv(results, rows_of, lang).encode("utf-8-sig"))
         say(gettext("Classified {n} enterprises into {path}.", lang, n=len(results), path=output))
     elif fmt == "json":
-        print_json([_json_row(c, rows_of) for c in results])
+        print_json([_json_row(c, rows_of, warnings_of) for c in results])
     elif fmt == "csv":
         sys.stdout.write(_csv(results, rows_of, lang))
     else:
         _table(results, rows_of, lang)
 
 
-def _json_row(c: Classification, rows_of: dict[str, int]) -> dict[str, Any]:
+def _json_row(
+    c: Classification, rows_of: dict[str, int], warnings_of: dict[int, tuple[Problem, ...]]
+) -> dict[str, Any]:
     row = c.to_dict()
     if rows_of:  # an outside list: the made-up id means nothing; the row number does
         row["enterprise_id"] = None
         row["row"] = rows_of[c.enterprise_id]
+        row["warnings"] = [p.as_dict() for p in warnings_of.get(row["row"], ())]
     return row
 
 
 def _csv(results: Sequence[Classification], rows_of: dict[str, int], lang: Lang) -> str:
     columns = (("row",) if rows_of else ()) + CSV_COLUMNS
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
+    rows = []
     for c in results:
         values: dict[str, Any] = {
             "row": rows_of.get(c.enterprise_id),
@@ -124,8 +139,9 @@ def _csv(results: Sequence[Classification], rows_of: dict[str, int], lang: Lang)
             "status_label": status_label(c.status, lang),
             "explanation": " ".join(r.text(lang) for r in c.reasons),
         }
-        writer.writerow(["" if values[k] is None else values[k] for k in columns])
-    return buffer.getvalue()
+        rows.append([values[k] for k in columns])
+    # through the one sheet writer: a name from an outside list must not become a formula in the office's Excel
+    return csv_text(columns, rows)
 
 
 def _table(results: Sequence[Classification], rows_of: dict[str, int], lang: Lang) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import guarded, print_json, print_table, yes_no
+from fieldapp.cli.output import guarded, print_json, print_table, say, yes_no
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.labels import field_label
@@ -17,6 +17,7 @@ from fieldapp.settings import Settings, mask_token
 __all__ = ["COMMANDS", "config"]
 
 KEYS = click.Choice(Settings.CONFIG_KEYS)
+_BOOL_KEYS = ("verify_tls", "allow_insecure")
 
 
 def _shown(key: str, value: Any) -> Any:
@@ -33,27 +34,37 @@ def _human(value: Any, lang: Lang) -> str:
 
 @click.group()
 def config() -> None:
-    """Settings: cadre, language, theme, server, token, verify_tls."""
+    """Settings: cadre, language, theme, server, token, verify_tls, allow_insecure, sync_deadline,
+    request_deadline."""
 
 
 @config.command("set")
 @click.argument("key", type=KEYS)
 @click.argument("value")
+@click.option(
+    "--insecure",
+    is_flag=True,
+    help="With `server`: accept a plain http:// address on another machine (the token travels unencrypted).",
+)
 @pass_app
 @guarded
-def set_(app: AppContext, key: str, value: str) -> None:
+def set_(app: AppContext, key: str, value: str, insecure: bool) -> None:
     """Set KEY to VALUE (an empty VALUE clears an optional key)."""
     converted: Any = value.strip()
-    if key == "verify_tls":
+    if key in _BOOL_KEYS:
         converted = parse_bool(value)
         if converted is None:
             raise RecordError([Problem(key, "not_bool", {"value": value})])
     elif key == "language":
         converted = converted.lower()
-    settings = app.settings.updated(key, converted)  # RecordError names the key when the value is bad
+    # RecordError names the key when the value is bad (plain http:// to another machine without --insecure too)
+    settings = app.settings.updated(key, converted, insecure=insecure)
     app.save_settings(settings)
     shown = _human(_shown(key, getattr(settings, key)), app.lang)
     click.echo(gettext("Set {key} = {value}", app.lang, key=key, value=shown))
+    warning = settings.insecure_warning(app.lang) if key == "server" else None
+    if warning:
+        say(warning)
 
 
 @config.command("get")

@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import guarded, print_json, report_invalid, say
+from fieldapp.cli.output import guarded, print_json, report_invalid, report_sheet, report_warnings, say
 from fieldapp.core.i18n import gettext
 from fieldapp.io.export import CLASSIFICATION_COLUMNS, ENTERPRISE_COLUMNS
 from fieldapp.io.importer import ImportPlan, apply_plan, plan_import
-from fieldapp.io.readers import read_table
+from fieldapp.io.readers import Table, read_table
 
 __all__ = ["COMMANDS", "PROGRESS_MIN_ROWS", "import_"]
 
@@ -46,13 +46,15 @@ def import_(app: AppContext, file: Path, dry_run: bool, skip_invalid: bool, as_j
         refused = bool(plan.invalid) and not skip_invalid
         written = 0 if dry_run or refused else apply_plan(plan, store)
     if as_json:
-        print_json(_report(plan, file, dry_run, written, refused))
+        print_json(_report(plan, table, dry_run, written, refused))
     else:
+        report_sheet(table, lang)
         # our own export's bookkeeping columns are known, not mistakes: name only the unknown ones
         ignored = [h for h in table.ignored_headers if h not in _EXPORT_COLUMNS]
         if ignored:
             say(gettext("Ignored columns: {value}", lang, value=", ".join(ignored)))
         report_invalid(plan.invalid, lang)
+        report_warnings(plan.warnings, lang)
         click.echo(
             gettext(
                 "Created {created}, updated {updated}, unchanged {unchanged}, invalid {invalid}.",
@@ -76,11 +78,14 @@ def import_(app: AppContext, file: Path, dry_run: bool, skip_invalid: bool, as_j
         raise click.exceptions.Exit(1)
 
 
-def _report(plan: ImportPlan, file: Path, dry_run: bool, written: int, refused: bool) -> dict[str, object]:
+def _report(plan: ImportPlan, table: Table, dry_run: bool, written: int, refused: bool) -> dict[str, object]:
     return {
-        "file": str(file),
+        "file": str(table.path),
+        "sheet": table.sheet,
+        "other_sheets": list(table.other_sheets),
         **plan.counts(),
         "invalid_rows": [row.as_dict() for row in plan.invalid],
+        "warning_rows": [row.as_dict() for row in plan.warnings],
         "dry_run": dry_run,
         "written": written,
         "refused": refused,

@@ -22,6 +22,7 @@ from fieldapp.core.i18n import N_, CodedError, Lang, gettext
 from fieldapp.core.labels import field_label
 from fieldapp.io.errors import FileProblem
 from fieldapp.io.importer import InvalidRow
+from fieldapp.io.readers import Table as SheetTable
 from fieldapp.store.errors import StoreError
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "print_json",
     "print_table",
     "report_invalid",
+    "report_sheet",
+    "report_warnings",
     "say",
     "yes_no",
 ]
@@ -103,6 +106,30 @@ def report_invalid(invalid: Sequence[InvalidRow], lang: Lang) -> None:
     for row in invalid:
         reasons = "; ".join(p.describe(lang) for p in row.problems)
         say(gettext("row {row}", lang, row=row.number) + f": {reasons}")
+
+
+def report_warnings(warned: Sequence[InvalidRow], lang: Lang) -> None:
+    """One line per row of an outside list read with a warning, on stderr: ``dòng 4 (cảnh báo): Mã số thuế ...``."""
+    for row in warned:
+        reasons = "; ".join(p.describe(lang) for p in row.problems)
+        say(gettext("row {row} (warning)", lang, row=row.number) + f": {reasons}")
+
+
+def report_sheet(table: SheetTable, lang: Lang) -> None:
+    """On stderr, for a workbook: the sheet that was read, and a warning when other sheets are visible too."""
+    if table.sheet is None:
+        return
+    say(gettext("Sheet read: “{sheet}”.", lang, sheet=table.sheet))
+    if table.other_sheets:
+        others = ", ".join(f"“{name}”" for name in table.other_sheets)
+        say(
+            gettext(
+                "Warning: the workbook has other visible sheets ({others}); only “{sheet}” was read.",
+                lang,
+                others=others,
+                sheet=table.sheet,
+            )
+        )
 
 
 def yes_no(value: bool, lang: Lang) -> str:

@@ -1,8 +1,9 @@
 """``fieldapp sync``: push pending records to the central server, pull its changes, print a summary.
 
 Exit codes: 0 every pending record was accepted, a duplicate or merged automatically by the server (a soft
-conflict: nothing left to do); 1 hard conflicts, rejections, or the server could not be reached (after retries) or
-refused the token; 2 no server or token configured.
+conflict: nothing left to do); 1 hard conflicts, rejections, or the server could not be reached (after retries),
+was too slow (``sync_deadline``, ``request_deadline``) or refused the token; 2 no server or token configured, or a
+plain http:// server on another machine without ``--insecure`` (nothing is sent).
 """
 
 from __future__ import annotations
@@ -52,8 +53,13 @@ _SHOWN_ISSUES = 10
 
 @click.command("sync")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (no progress bar).")
+@click.option(
+    "--insecure",
+    is_flag=True,
+    help="Allow a plain http:// server on another machine for this sync (the token travels unencrypted).",
+)
 @pass_app
-def sync(app: AppContext, as_json: bool) -> None:
+def sync(app: AppContext, as_json: bool, insecure: bool) -> None:
     """Push pending records to the central server and pull its changes.
 
     Configure first: `fieldapp config set server URL` and `fieldapp config set token TOKEN`.
@@ -70,10 +76,13 @@ def sync(app: AppContext, as_json: bool) -> None:
         err.print(exc.message(lang), markup=False, highlight=False)
         sys.exit(1)
     with store:
-        client = SyncClient(store, settings)
+        client = SyncClient(store, settings, insecure=insecure)
         summary: SyncSummary | None
         error: SyncError | None = None
         try:
+            warning = settings.insecure_warning(lang, insecure=insecure)
+            if warning:  # every sync, on stderr
+                err.print(warning, markup=False, highlight=False, style="bold yellow")
             if as_json:
                 summary = client.run()
             else:

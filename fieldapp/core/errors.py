@@ -47,6 +47,11 @@ MESSAGES: dict[str, str] = {
     "duplicate_tax_code": N_("tax code {value} already belongs to “{other}”"),
     "unknown_enterprise": N_("there is no enterprise with id {value}"),
     "bad_url": N_("must be an http:// or https:// address with a host, e.g. https://sync.example.vn"),
+    "insecure_url": N_(
+        "“{value}” is plain http:// to another machine: the access token would travel unencrypted. Use an "
+        "https:// address or, only on a network you trust, add --insecure "
+        "(`fieldapp config set server URL --insecure`)"
+    ),
     "invalid": N_("is not valid: {value}"),
     "control_character": N_("must not contain control characters ({value})"),
     # warnings: shown, never refused

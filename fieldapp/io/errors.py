@@ -24,6 +24,26 @@ FILE_MESSAGES: dict[str, str] = {
     ),
     "duplicate_column": N_("“{path}” has two columns meaning “{column}”: “{first}” and “{second}”"),
     "unwritable": N_("cannot write “{path}”: {reason}"),
+    # the limits of fieldapp.io.readers.Limits: a file over one is refused whole, nothing of it is used
+    "too_big": N_(
+        "“{path}” is larger than {limit} MB once unpacked, so it was not read; split the list into smaller files"
+    ),
+    "too_compressed": N_(
+        "“{path}” was not read: its part “{member}” unpacks to more than {limit} times its packed size, "
+        "which only a file built to exhaust the computer does; save the list again from the spreadsheet program"
+    ),
+    "too_many_rows": N_(
+        "“{path}” has more than {limit} rows, so it was not read; split the list into smaller files"
+    ),
+    "too_many_columns": N_(
+        "“{path}” has a row of more than {limit} columns, so it was not read; keep only the list's own columns"
+    ),
+    "too_many_cells": N_(
+        "“{path}” has more than {limit} cells, so it was not read; split the list into smaller files"
+    ),
+    "no_visible_sheet": N_(
+        "“{path}” has no visible sheet to read; show the sheet holding the list and save again"
+    ),
 }
 
 

@@ -5,17 +5,15 @@
 - CSV: two files, UTF-8 with a byte-order mark (so spreadsheet programs show Vietnamese right): PATH holds the
   enterprises, PATH with ``-visits`` before the suffix (``out.csv`` -> ``out-visits.csv``) the visits.
 - XLSX: one workbook with two sheets, ``enterprises`` and ``visits``.
-Headers are the record field names, so an exported list reads back with ``fieldapp import``. Every file is written
-to a temporary file and renamed into place: a crash leaves the old file or the new one.
+Headers are the record field names, so an exported list reads back with ``fieldapp import``. CSV and XLSX cells go
+through ``fieldapp.io.sheets`` (no formula ever, text that would start one gets a leading ``'`` that import takes
+off again). Every file is written to a temporary file and renamed into place: a crash leaves the old file or the
+new one.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ import orjson
 from fieldapp.core.records import SCHEMA_VERSION, Enterprise, Visit
 from fieldapp.files import write_atomic
 from fieldapp.io.errors import FileProblem
+from fieldapp.io.sheets import csv_text, write_xlsx
 
 __all__ = [
     "CLASSIFICATION_COLUMNS",
@@ -102,55 +101,20 @@ def _enterprise_rows(enterprises: Sequence[Classified]) -> list[dict[str, Any]]:
     return rows
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
-def _csv_bytes(columns: Sequence[str], rows: Any) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    # openpyxl would store text starting with "=" as a formula: a note must stay the note the cadre typed
-    if isinstance(value, str) and value.startswith("="):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+def _csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
+    return csv_text(columns, _rows(columns, rows)).encode("utf-8-sig")
 
 
 def _write_xlsx(path: Path, enterprises: Sequence[Classified], visits: Sequence[Visit]) -> None:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheets = (
-        ("enterprises", ENTERPRISE_COLUMNS + CLASSIFICATION_COLUMNS, _enterprise_rows(enterprises)),
-        ("visits", VISIT_COLUMNS, [v.to_doc() for v in visits]),
+    enterprise_columns = ENTERPRISE_COLUMNS + CLASSIFICATION_COLUMNS
+    write_xlsx(
+        path,
+        (
+            ("enterprises", enterprise_columns, _rows(enterprise_columns, _enterprise_rows(enterprises))),
+            ("visits", VISIT_COLUMNS, _rows(VISIT_COLUMNS, (v.to_doc() for v in visits))),
+        ),
     )
-    for title, columns, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.append(list(columns))
-        for row in rows:
-            sheet.append([_xlsx_cell(sheet, _cell(row.get(c))) for c in columns])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        workbook.save(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+def _rows(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    return ([row.get(c) for c in columns] for row in rows)

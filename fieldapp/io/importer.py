@@ -38,7 +38,8 @@ _TYPED = frozenset((*_INTS, *_BOOLS, *_CHOICE))
 
 @dataclass(frozen=True, slots=True)
 class InvalidRow:
-    """A row that cannot be imported: its spreadsheet row number and every problem found in it."""
+    """A row and problems found in it, by its spreadsheet row number: every reason it cannot be imported, or (in
+    ``ImportPlan.warnings``) what looks wrong but is imported, for a person to check."""
 
     number: int
     problems: tuple[Problem, ...]
@@ -55,6 +56,8 @@ class ImportPlan:
     updated: list[tuple[int, Enterprise]] = field(default_factory=list)
     unchanged: list[tuple[int, Enterprise]] = field(default_factory=list)
     invalid: list[InvalidRow] = field(default_factory=list)
+    #: rows imported (or importable) with a warning, e.g. a tax code whose check digit does not match
+    warnings: list[InvalidRow] = field(default_factory=list)
 
     def to_save(self) -> list[Enterprise]:
         """The records a write would save: the new ones and the updated ones."""
@@ -176,15 +179,19 @@ def plan_import(
             continue
         try:
             if existing is None:
-                plan.created.append((row.number, Enterprise.create(today=today, **fields)))
-                continue
-            matched[existing.id] = row.number
-            updated = existing.edit(today=today, **fields)
+                record = Enterprise.create(today=today, **fields)
+                plan.created.append((row.number, record))
+            else:
+                matched[existing.id] = row.number
+                record = existing.edit(today=today, **fields)
+                target = plan.unchanged if record.content_hash == existing.content_hash else plan.updated
+                target.append((row.number, record))
         except RecordError as exc:
             plan.invalid.append(InvalidRow(row.number, tuple(exc.problems)))
             continue
-        target = plan.unchanged if updated.content_hash == existing.content_hash else plan.updated
-        target.append((row.number, updated))
+        warnings = record.warnings()
+        if warnings:
+            plan.warnings.append(InvalidRow(row.number, tuple(warnings)))
     return plan
 
 

@@ -2,7 +2,7 @@
 
     client = SyncClient(store, settings)
     summary = client.run(progress=callback)     # callback(SyncProgress) from the calling thread
-    client.cancel()                             # from another thread: the run stops with SyncCancelled
+    client.cancel()                             # from another thread: the run stops with SyncCancelled (< 1 s)
     client.resolve("enterprise", id, "mine")    # settle a conflict listed by store.sync_issues(); a Resolution
 
 Exceptions carry a code and its parameters; ``.message(lang)`` words them from the catalog, ``str(error)`` is the
@@ -10,9 +10,10 @@ English for logs; ``.summary`` is the work done so far. A refusal also has ``.st
 ``.problems`` (the server's error code and field problems):
 
     SyncError
-    ├── SyncConfigError        no server or no token configured
+    ├── SyncConfigError        no server or no token configured; plain http:// to another machine, not allowed
     ├── SyncAuthError          401 (missing, wrong or revoked token) or 403 (not allowed)
     ├── SyncNetworkError       connection errors, timeouts, 429 or 5xx past the retry budget; bad TLS certificate
+    │   └── SyncTooSlow        a request, or the whole sync, went past its deadline (a server trickling bytes)
     ├── SyncProtocolError      an answer the client cannot read, or an unexpected 4xx
     └── SyncCancelled          cancel() was called
 
@@ -31,6 +32,7 @@ from sync.client._errors import (
     SyncError,
     SyncNetworkError,
     SyncProtocolError,
+    SyncTooSlow,
 )
 from sync.client._http import RetryPolicy
 from sync.client._models import SyncProgress, SyncSummary
@@ -52,4 +54,5 @@ __all__ = [
     "SyncProgress",
     "SyncProtocolError",
     "SyncSummary",
+    "SyncTooSlow",
 ]

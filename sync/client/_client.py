@@ -43,8 +43,10 @@ def _no_progress(_: SyncProgress) -> None:
 
 
 class SyncClient:
-    """Syncs one laptop store with the server named in *settings* (``server``, ``token``, ``verify_tls``).
+    """Syncs one laptop store with the server named in *settings* (``server``, ``token``, ``verify_tls``,
+    ``allow_insecure``, ``sync_deadline``, ``request_deadline``).
 
+    *insecure* allows a plain-http server on another machine for this client's runs (``fieldapp sync --insecure``);
     *transport* replaces the network (tests); *retry*, *timeout*, *max_items*, *max_bytes* and *pull_limit* tune
     retries and batch sizes; *in_flight* is how many visit batches may be on the wire at once; *rng* and *sleep* (called with each retry wait, in seconds) let tests watch the waits. One sync runs at a time per client; the client may be used from a worker thread.
     """
@@ -63,8 +65,10 @@ class SyncClient:
         in_flight: int = 1,
         rng: random.Random | None = None,
         sleep: Callable[[float], object] | None = None,
+        insecure: bool = False,
     ):
         self.store = store
+        self.insecure = insecure
         self.settings = settings
         self.transport = transport
         self.retry = retry or RetryPolicy()
@@ -87,7 +91,8 @@ class SyncClient:
         When the server is not the database the laptop last synced with (another epoch, or behind the laptop's
         cursor), the laptop starts over with it: every record is sent again and everything pulled from the start
         (``summary.server_changed`` says so, ``summary.notice(lang)`` words it).
-        Raises a SyncError (with ``.summary``) when the sync could not finish; running it again is safe.
+        Raises a SyncError (with ``.summary``) when the sync could not finish; running it again is safe: SyncTooSlow
+        past ``settings.request_deadline`` or ``settings.sync_deadline``, SyncCancelled after cancel().
         """
         if self.store.get_meta(
             DEMO_KEY
@@ -96,7 +101,6 @@ class SyncClient:
         server, token = self._credentials()
         if not self._running.acquire(blocking=False):
             raise SyncError("already_running")
-        self._cancelled.clear()
         summary = SyncSummary(server=server)
         started = time.monotonic()
         http = _HttpSession(
@@ -109,6 +113,8 @@ class SyncClient:
             cancelled=self._cancelled,
             rng=self._rng,
             sleep=self._sleep,
+            request_deadline=self.settings.request_deadline,
+            sync_deadline=self.settings.sync_deadline,
         )
         report = progress or _no_progress
         try:
@@ -131,6 +137,9 @@ class SyncClient:
             summary.seconds = time.monotonic() - started
             self.latencies = http.latencies
             http.close()
+            # cleared only now: a cancel() that came before the run started (the app asked to stop while the
+            # client was being made) still stops it
+            self._cancelled.clear()
             self._running.release()
             self._remember(summary)
         return summary
@@ -162,13 +171,17 @@ class SyncClient:
         summary.rules_changed = receive_rules(self.store, http)
 
     def cancel(self) -> None:
-        """Ask a running sync to stop at the next request or retry wait (it raises SyncCancelled)."""
+        """Stop a running sync (or the next one, when none is running yet), from any thread: it raises
+        SyncCancelled within a fraction of a second, even while a request is waiting for the server; whatever had
+        no answer yet stays pending."""
         self._cancelled.set()
 
     def _credentials(self) -> tuple[str, str]:
         server, token = (self.settings.server or "").strip(), (self.settings.token or "").strip()
         if not server or not token:
             raise SyncConfigError.missing(server=not server, token=not token)
+        if self.settings.refuses_server(insecure=self.insecure):  # before anything is sent
+            raise SyncConfigError("insecure_server", server=server)
         return server, token
 
     def _remember(self, summary: SyncSummary) -> None:

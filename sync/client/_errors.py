@@ -1,9 +1,10 @@
 """The sync client's exceptions: each carries a code and its parameters; ``message(lang)`` words it from the catalog.
 
 SyncError                  anything that stopped a sync or resolve(); ``.summary`` (the work done so far)
-├── SyncConfigError        no server or no token configured
+├── SyncConfigError        no server or no token configured; a plain-http server not allowed
 ├── SyncAuthError          the server refused the token (401) or the action (403)
 ├── SyncNetworkError       the server could not be reached; gave up after the retries
+│   └── SyncTooSlow        a request or the whole sync went past its deadline
 ├── SyncProtocolError      the server answered something the client cannot read, or an unexpected 4xx
 └── SyncCancelled          SyncClient.cancel() was called while the sync ran
 
@@ -28,6 +29,7 @@ __all__ = [
     "SyncError",
     "SyncNetworkError",
     "SyncProtocolError",
+    "SyncTooSlow",
 ]
 
 
@@ -77,6 +79,11 @@ class SyncConfigError(SyncError):
         "demo_folder": N_(
             "This data folder holds demo data (made by `fieldapp demo`): nothing from it is ever sent to a "
             "server. For real work use another data folder (--data-dir, or FIELDAPP_DATA_DIR)."
+        ),
+        "insecure_server": N_(
+            "The server address {server} is plain http:// to another machine: the access token would travel "
+            "unencrypted. Nothing was sent. Use an https:// address or, only on a network you trust, run "
+            "`fieldapp sync --insecure` or `fieldapp config set server {server} --insecure`."
         ),
     }
 
@@ -137,6 +144,23 @@ class SyncNetworkError(SyncError):
     }
 
 
+class SyncTooSlow(SyncNetworkError):
+    """A request (its whole answer included) or the whole sync took longer than its deadline
+    (``request_deadline``, ``sync_deadline`` in the settings); the connection was dropped."""
+
+    MESSAGES: ClassVar[Mapping[str, str]] = {
+        # {seconds}: the deadline that passed
+        "request_deadline": N_(
+            "The server {server} is too slow: it did not answer one request within {seconds} seconds. Records "
+            "without an answer stay pending on this laptop; sync again later or on a better connection."
+        ),
+        "sync_deadline": N_(
+            "The server {server} is too slow: the sync did not finish within {seconds} seconds and was stopped. "
+            "Records without an answer stay pending on this laptop; sync again later or on a better connection."
+        ),
+    }
+
+
 class SyncProtocolError(_Refusal):
     """The server's answer could not be understood, or it refused the request with an unexpected 4xx."""
 
@@ -145,13 +169,11 @@ class SyncProtocolError(_Refusal):
         # {detail}: the server's explanation (in English)
         "refused": N_("The server refused the request ({status_code} {server_code}): {detail}"),
         "bad_push_answer": N_("The server's answer to a push does not follow the protocol: {errors} errors."),
-        "unanswered": N_("The server gave no answer for {count} records sent; they stay pending."),
         "bad_change_feed": N_("The server's change feed does not follow the protocol: {errors} errors."),
         "bad_rules": N_(
             "The federation's rules from the server cannot be read; this laptop keeps classifying with the rules "
             "it had. Tell the office."
         ),
-        "stuck_change_feed": N_("The server's change feed does not move past cursor {cursor}."),
     }
 
 

@@ -2,23 +2,38 @@
 
 Every call the client makes is safe to repeat (a pushed record is recognised by id and content hash, a pull page is
 re-applied harmlessly), so retrying a request whose answer was lost is always correct.
+
+Deadlines: httpx's timeouts bound each read, so a server trickling one byte every few seconds keeps a request alive
+for ever. Each request therefore runs on its own short-lived thread while the caller watches a monotonic clock and
+the cancel event: past the request's deadline (``request_deadline``), the sync's (``sync_deadline``), or on
+cancel(), the caller stops waiting at once (within ``_POLL`` seconds), closes the session's connections (the
+abandoned request fails at its next read; its timeouts, clamped to the deadline, bound it anyway) and raises. The
+abandoned request's answer is never used, so nothing is marked from it.
 """
 
 from __future__ import annotations
 
 import email.utils
 import gzip
+import math
 import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 import orjson
 
-from sync.client._errors import SyncAuthError, SyncCancelled, SyncNetworkError, SyncProtocolError
+from sync.client._errors import (
+    SyncAuthError,
+    SyncCancelled,
+    SyncError,
+    SyncNetworkError,
+    SyncProtocolError,
+    SyncTooSlow,
+)
 from sync.protocol import API_PREFIX
 
 __all__ = ["DEFAULT_TIMEOUT", "HttpSession", "RetryPolicy", "api_base"]
@@ -26,6 +41,10 @@ __all__ = ["DEFAULT_TIMEOUT", "HttpSession", "RetryPolicy", "api_base"]
 #: connect quickly or give up; a large push batch may take a while to store, hence the longer read timeout
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+#: how often a caller waiting for an answer looks at the cancel event and the clock (cancel stops within this)
+_POLL = 0.05
+#: a request's own timeouts end this long after its deadline, so the watching caller is always the one to stop it
+_GRACE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +115,20 @@ class HttpSession:
         rng: random.Random | None = None,
         sleep: Callable[[float], object] | None = None,
         user_agent: str = "fieldapp-sync",
+        request_deadline: float | None = None,
+        sync_deadline: float | None = None,
     ):
         self.server = server
         self.retry = retry or RetryPolicy()
+        self._timeout = timeout
+        #: seconds one request may take, its whole answer included (None: no limit)
+        self.request_deadline = request_deadline
+        #: seconds the whole session (one sync) may take, and when (monotonic) it ends
+        self.sync_deadline = sync_deadline
+        self._sync_ends = time.monotonic() + sync_deadline if sync_deadline is not None else math.inf
+        # what stopped the session (cancel or a deadline): every request of it, on any thread, stops with it
+        self._lock = threading.Lock()
+        self._stopped: SyncError | None = None
         self._cancelled = cancelled or threading.Event()
         self._rng = rng or random.Random()
         # waits between retries end early when the sync is cancelled
@@ -119,6 +149,15 @@ class HttpSession:
 
     def close(self) -> None:
         self._client.close()
+
+    def _stop(self, error: SyncError) -> NoReturn:
+        """End the session with *error*: drop every connection (a request blocked reading fails at its next read
+        instead of reading on; its answer is never used) and raise."""
+        with self._lock:
+            if self._stopped is None:
+                self._stopped = error
+        self._client.close()
+        raise error
 
     def post_json(self, path: str, body: bytes) -> Any:
         """POST the JSON *body*, gzip-compressed; the decoded JSON answer."""
@@ -141,11 +180,11 @@ class HttpSession:
         started = time.monotonic()
         cause = ""
         for attempt in range(1, policy.attempts + 1):
-            self._check_cancelled()
+            self._check_stopped()
             retry_after: float | None = None
             sent = time.monotonic()
             try:
-                response = self._client.request(method, path, **kwargs)
+                response = self._request(method, path, kwargs)
             except httpx.TransportError as exc:  # connect/read/write errors, timeouts, dropped connections
                 if "CERTIFICATE_VERIFY_FAILED" in repr(exc.__context__) + str(exc):
                     raise _tls_error(self.server, exc) from exc  # retrying cannot fix a bad certificate
@@ -163,14 +202,75 @@ class HttpSession:
             wait = policy.backoff(attempt, self._rng)
             if retry_after is not None:
                 wait = max(wait, retry_after)  # honour the server's request to slow down
-            if time.monotonic() - started + wait > policy.total:
+            now = time.monotonic()
+            if now - started + wait > policy.total or now + wait > self._sync_ends:
                 break
             self._sleep(wait)
         raise SyncNetworkError("unreachable", server=self.server, attempts=attempt, cause=cause)
 
-    def _check_cancelled(self) -> None:
+    def _request(self, method: str, path: str, kwargs: dict[str, Any]) -> httpx.Response:
+        """One request on its own thread, watched: raises SyncCancelled on cancel() and SyncTooSlow past the
+        request's or the sync's deadline, at once, whatever the request is blocked in."""
+        now = time.monotonic()
+        request_ends = now + self.request_deadline if self.request_deadline is not None else math.inf
+        ends = min(request_ends, self._sync_ends)
+        too_slow = (
+            SyncTooSlow("request_deadline", server=self.server, seconds=_seconds(self.request_deadline))
+            if request_ends < self._sync_ends
+            else SyncTooSlow("sync_deadline", server=self.server, seconds=_seconds(self.sync_deadline))
+        )
+        timeout = _clamped(self._timeout, ends - now + _GRACE)
+        outcome: list[httpx.Response | BaseException] = []
+        done = threading.Event()
+
+        def call() -> None:
+            try:
+                outcome.append(self._client.request(method, path, timeout=timeout, **kwargs))
+            except BaseException as exc:  # handed to the caller (who may have stopped waiting)
+                outcome.append(exc)
+            finally:
+                done.set()
+
+        # a daemon: a request abandoned on cancel must not keep the process alive until its timeouts end
+        threading.Thread(target=call, name="fieldapp-sync-request", daemon=True).start()
+        while not done.wait(_POLL):
+            if self._cancelled.is_set():
+                self._stop(SyncCancelled("cancelled"))
+            if time.monotonic() >= ends:
+                self._stop(too_slow)
+        result = outcome[0]
+        if isinstance(result, httpx.Response):
+            return result
+        self._check_stopped()  # another request stopped the session and closed this one's connection
+        if isinstance(result, httpx.TimeoutException) and time.monotonic() >= ends:
+            self._stop(too_slow)  # its clamped timeout beat the watcher to it: the same deadline
+        raise result
+
+    def _check_stopped(self) -> None:
+        """Raise if the session was stopped (by another request), cancelled, or is past the sync's deadline."""
+        stopped = self._stopped
+        if stopped is not None:  # a fresh exception per thread, naming the same thing
+            raise type(stopped)(stopped.code, **stopped.params)
         if self._cancelled.is_set():
-            raise SyncCancelled("cancelled")
+            self._stop(SyncCancelled("cancelled"))
+        if time.monotonic() >= self._sync_ends:
+            self._stop(SyncTooSlow("sync_deadline", server=self.server, seconds=_seconds(self.sync_deadline)))
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:g}" if value is not None else "?"
+
+
+def _clamped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
+    """*timeout* with no phase longer than *seconds*."""
+
+    def cap(value: float | None) -> float | None:
+        bound = min(value if value is not None else math.inf, seconds)
+        return None if math.isinf(bound) else max(0.01, bound)  # None: no timeout (httpx's spelling)
+
+    return httpx.Timeout(
+        connect=cap(timeout.connect), read=cap(timeout.read), write=cap(timeout.write), pool=cap(timeout.pool)
+    )
 
 
 class _Borrowed(httpx.BaseTransport):

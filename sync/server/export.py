@@ -3,6 +3,10 @@
 - json: one object ``{"enterprises": [...], "visits": [...]}``;
 - xlsx: one workbook, sheets ``enterprises`` and ``visits``;
 - csv: PATH is a folder that receives ``enterprises.csv`` and ``visits.csv`` (UTF-8 with BOM, for spreadsheets).
+
+Every CSV and XLSX cell goes through ``fieldapp.core.cells.sheet_cell``, the rule the laptop's export uses too:
+text that would start a formula gets a leading ``'``, characters XML cannot hold become U+FFFD, and XLSX text cells
+are typed as strings, never formulas. ``fieldapp import`` takes the quote off again.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from typing import Any, Literal
 
 import orjson
 from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine, select
 
+from fieldapp.core.cells import sheet_cell
 from fieldapp.core.records import Enterprise, Visit
 from sync.server.db import read_session
 from sync.server.models import Record
@@ -41,10 +48,6 @@ def load_all(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _cell(value: Any) -> Any:
-    return "" if value is None else value
-
-
 def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
@@ -65,7 +68,7 @@ def export(engine: Engine, fmt: Format, output: Path) -> dict[str, int]:
             sheet = book.create_sheet(sheet_name)
             sheet.append(list(COLUMNS[sheet_name]))
             for row in rows:
-                sheet.append([_cell(row[c]) for c in COLUMNS[sheet_name]])
+                sheet.append([_xlsx_cell(sheet, row[c]) for c in COLUMNS[sheet_name]])
         tmp = output.with_name(f".{output.name}.tmp")
         book.save(tmp)
         os.replace(tmp, output)
@@ -78,12 +81,16 @@ def export(engine: Engine, fmt: Format, output: Path) -> dict[str, int]:
                 writer = csv.DictWriter(fh, fieldnames=list(COLUMNS[name]))
                 writer.writeheader()
                 for row in rows:
-                    writer.writerow({k: _csv(v) for k, v in row.items()})
+                    writer.writerow({k: sheet_cell(v) for k, v in row.items()})
             os.replace(tmp, target)
     return {name: len(rows) for name, rows in data.items()}
 
 
-def _csv(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _cell(value)
+def _xlsx_cell(sheet: Worksheet, value: Any) -> Any:
+    cell_value = sheet_cell(value)
+    if not isinstance(cell_value, str):
+        return cell_value
+    # typed as a string whatever it holds: openpyxl would otherwise store text starting with "=" as a formula
+    cell = Cell(sheet, value=cell_value)
+    cell.data_type = "s"
+    return cell

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from click.testing import Result
 
@@ -111,3 +112,20 @@ def test_bad_rules_file_is_named(run: Run, data_dir: Path, add_enterprise: Calla
     (data_dir / "rules.toml").write_text("min_members = -3\n", encoding="utf-8")
     result = run("classify")
     assert result.exit_code == 1 and "min_members" in result.stderr
+
+
+CHECKED = [["Tên doanh nghiệp", "Mã số thuế", "Số lao động"],
+           ["Công ty TNHH Đúng Số", "0100109106", "30"],
+           ["Công ty TNHH Sai Số", "0100109107", "30"]]  # fmt: skip
+
+
+def test_outside_list_shows_check_digit_warnings_by_row(run: Run, make_csv: Callable[..., Path]) -> None:
+    path = make_csv(CHECKED)
+    table = run("classify", str(path), lang="en")
+    assert table.exit_code == 0, table.output
+    warned = [line for line in table.stderr.splitlines() if "(warning)" in line]
+    assert len(warned) == 1 and warned[0].startswith("row 3 (warning): Tax code (tax_code): ")
+    rows = orjson.loads(run("classify", str(path), "--format", "json").stdout)
+    by_row = {r["row"]: r["warnings"] for r in rows}
+    assert by_row[2] == []
+    assert [p["code"] for p in by_row[3]] == ["tax_code_check_digit"] and "0100109107" in by_row[3][0]["vi"]

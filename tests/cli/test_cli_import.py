@@ -166,3 +166,28 @@ def test_bad_files(run: Run, tmp_path: Path, make_csv: Callable[..., Path]) -> N
     no_name = run("import", str(make_csv([["Mã số thuế"], ["0101234567"]])))
     assert no_name.exit_code == 1 and "Tên doanh nghiệp" in no_name.stderr
     assert run("import").exit_code == 2
+
+
+CHECKED = [["Tên doanh nghiệp", "Mã số thuế"],
+           ["Công ty TNHH Đúng Số", "0100109106"],     # the check digit matches
+           ["Công ty TNHH Sai Số", "0100109107"]]  # fmt: skip
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_tax_code_whose_check_digit_does_not_match_is_imported_with_a_warning_naming_its_row(
+    run: Run, make_csv: Callable[..., Path], make_xlsx: Callable[..., Path], suffix: str
+) -> None:
+    path = make_csv(CHECKED) if suffix == "csv" else make_xlsx(CHECKED)
+    text = run("import", str(path), "--dry-run", lang="en")
+    assert text.exit_code == 0, text.output
+    warned = [line for line in text.stderr.splitlines() if "(warning)" in line]
+    assert len(warned) == 1 and warned[0].startswith("row 3 (warning): Tax code (tax_code): ")
+    assert "0100109107" in warned[0]
+    vi = run("import", str(path), "--dry-run")
+    assert "dòng 3 (cảnh báo): Mã số thuế (tax_code): " in vi.stderr
+    result, report = _import(run, path)
+    assert result.exit_code == 0 and (report["created"], report["written"]) == (2, 2)
+    [row] = report["warning_rows"]
+    assert row["row"] == 3 and [p["code"] for p in row["problems"]] == ["tax_code_check_digit"]
+    assert "0100109107" in row["problems"][0]["en"] and row["problems"][0]["vi"]
+    assert report["sheet"] == (None if suffix == "csv" else "Sheet")

@@ -92,5 +92,6 @@ def test_xlsx_keeps_text_that_looks_like_a_formula(tmp_path: Path) -> None:
     note_col = [c.value for c in workbook["visits"][1]].index("note") + 1
     name_cell = workbook["enterprises"].cell(row=2, column=name_col)
     note_cell = workbook["visits"].cell(row=2, column=note_col)
-    assert (name_cell.value, name_cell.data_type) == ('=HYPERLINK("http://x")', "s")
-    assert (note_cell.value, note_cell.data_type) == ("=1+1 người ký đơn", "s")
+    # text, and with the quote that keeps a spreadsheet from running it even once the cell is edited or re-saved
+    assert (name_cell.value, name_cell.data_type) == ('\'=HYPERLINK("http://x")', "s")
+    assert (note_cell.value, note_cell.data_type) == ("'=1+1 người ký đơn", "s")

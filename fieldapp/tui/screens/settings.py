@@ -107,8 +107,13 @@ class SettingsScreen(BaseScreen[None]):
         error = self.query_one("#server-error", Static)
         try:
             self.fapp.settings.updated("server", url)  # the rule lives on Settings; nothing is saved here
-        except RecordError:
-            error.update(_("Enter an http:// or https:// address with a host, e.g. https://sync.example.vn"))
+        except RecordError as exc:
+            insecure = [p for p in exc.problems if p.code == "insecure_url"]
+            error.update(
+                insecure[0].message(language())
+                if insecure
+                else _("Enter an http:// or https:// address with a host, e.g. https://sync.example.vn")
+            )
             error.display = True
             return
         error.display = False

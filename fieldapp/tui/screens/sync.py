@@ -25,6 +25,16 @@ if TYPE_CHECKING:
 __all__ = ["SyncScreen"]
 
 
+def _server_change(summary: dict[str, Any]) -> str | None:
+    """What the sync said about the server (it started over with another database), in the current language."""
+    if not summary.get("server_changed"):
+        return None
+    # imported here: the client and httpx take a while to load, paid only when there is something to say
+    from sync.client import SyncSummary
+
+    return SyncSummary.server_change_notice(summary["server_changed"], language())
+
+
 def _summary_text(summary: dict[str, Any]) -> str:
     return _(
         "Last sync: sent {pushed}, accepted {accepted}, duplicates {duplicates}, conflicts {conflicts}, "
@@ -44,7 +54,8 @@ class SyncScreen(BaseScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.show_mode('home')", N_("Back"), id="sync.back"),
         Binding("s", "start", N_("Sync now"), id="sync.start"),
-        Binding("c", "cancel_sync", N_("Stop"), id="sync.cancel", show=False),
+        # shown while a sync runs (check_action); the client stops within a fraction of a second
+        Binding("c", "cancel_sync", N_("Stop"), id="sync.cancel"),
         Binding("m", "resolve('mine')", N_("Keep mine"), id="sync.keep_mine"),
         Binding("t", "resolve('server')", N_("Take server's"), id="sync.take_server"),
         Binding("e", "edit", N_("Edit"), id="sync.edit"),
@@ -62,6 +73,8 @@ class SyncScreen(BaseScreen[None]):
         self.failure: BaseException | None = None
         #: the client of the sync running now, for cancel()
         self.client: SyncClientPort | None = None
+        #: Stop was pressed for the sync starting now (its client may not exist yet)
+        self._stop_asked = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Sync with the district server"), style="bold"), id="sync-title")
@@ -72,6 +85,8 @@ class SyncScreen(BaseScreen[None]):
         yield ProgressBar(total=100, show_eta=False, id="sync-progress")
         yield Static(id="sync-phase")
         yield Static(id="sync-last")
+        # the last sync started over with another server database: what that means, until the next sync
+        yield Static(id="sync-notice", markup=False)
         # why the last attempt failed and what to do, until the next attempt (the toast goes away after 8 s)
         yield Static(id="sync-failure", markup=False)
         yield Static(Text(_("Conflicts and rejected records"), style="bold"), id="issues-title")
@@ -118,6 +133,11 @@ class SyncScreen(BaseScreen[None]):
         self.query_one("#sync-last", Static).update(
             _summary_text(self.last) if self.last is not None else self._remembered()
         )
+        last = self.last if self.last is not None else self.fapp.store.get_meta("last_sync")
+        notice = _server_change(last) if isinstance(last, dict) else None
+        shown = self.query_one("#sync-notice", Static)
+        shown.display = notice is not None
+        shown.update(notice or "")
         failure = self.query_one("#sync-failure", Static)
         failure.display = self.failure is not None
         if self.failure is not None:
@@ -157,10 +177,25 @@ class SyncScreen(BaseScreen[None]):
         return f"{v.visited_on.isoformat()} {e.name if e else ''}".strip()
 
     # --- running ---------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Stop only while a sync runs, Sync now only while none does (the footer shows the one that applies)
+        if action == "cancel_sync":
+            return self.running
+        if action == "start":
+            return not self.running
+        return True
+
     def action_start(self) -> None:
         if self.running:
             return
         self.running = True
+        self._stop_asked = False
+        self.client = None
+        self.refresh_bindings()
+        # plain http:// to another machine, allowed in the settings: say at every sync that it is readable
+        warning = self.fapp.settings.insecure_warning(language())
+        if warning:
+            self.notify(warning, severity="warning", timeout=10)
         self.failure = None  # a new attempt: the last one's failure no longer applies
         self.query_one("#sync-failure", Static).display = False
         self.query_one("#sync-progress", ProgressBar).update(total=None, progress=0)
@@ -172,8 +207,13 @@ class SyncScreen(BaseScreen[None]):
         try:
             # a client per attempt: it reads the server and token as they are now. Kept for cancel(), which is
             # safe from the app's thread (it sets an event the client checks).
-            self.client = app.sync_client_factory(app.store, app.settings)
-            summary = self.client.run(progress=self._report)
+            client = app.sync_client_factory(app.store, app.settings)
+            self.client = client
+            if (
+                self._stop_asked
+            ):  # Stop came while the client was being made (set before self.client was read)
+                client.cancel()
+            summary = client.run(progress=self._report)
         finally:
             # the pull may have changed anything: classify again (this worker thread is a fine place)
             app.reload_index()
@@ -184,8 +224,12 @@ class SyncScreen(BaseScreen[None]):
         self.post_message(SyncProgressed(progress))
 
     def action_cancel_sync(self) -> None:
-        if self.running and self.client is not None:
-            self.client.cancel()
+        if not self.running:
+            return
+        self._stop_asked = True  # before reading self.client: the worker reads the flag after setting it
+        client = self.client
+        if client is not None:
+            client.cancel()  # safe from this thread: the client stops within a fraction of a second
 
     @on(SyncProgressed)
     def _progress(self, message: SyncProgressed) -> None:
@@ -200,6 +244,7 @@ class SyncScreen(BaseScreen[None]):
 
     def _stopped(self) -> None:
         self.running = False
+        self.refresh_bindings()
         # nothing runs any more: a bar still waiting to learn how much there is to do stops its animation
         bar = self.query_one("#sync-progress", ProgressBar)
         if bar.total is None:
@@ -214,6 +259,9 @@ class SyncScreen(BaseScreen[None]):
             bar.update(progress=bar.total)
         self.last = summary.to_dict()
         self.notify(_("Sync finished.") if summary.ok else _("Sync finished with problems."))
+        notice = summary.notice(language())  # it started over with another server database
+        if notice:
+            self.notify(notice, severity="warning", timeout=15)
         self.show()
 
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
@@ -224,6 +272,9 @@ class SyncScreen(BaseScreen[None]):
             done: SyncSummary | None = getattr(error, "summary", None)
             if done is not None:
                 self.last = done.to_dict()
+                notice = done.notice(language())  # it started over with another database, then stopped
+                if notice:
+                    self.notify(notice, severity="warning", timeout=15)
             self.show()
         super().worker_failed(worker, error)  # and the toast
 
