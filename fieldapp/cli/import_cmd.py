@@ -10,15 +10,13 @@ from pathlib import Path
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import guarded, print_json, report_invalid, report_sheet, report_warnings, say
-from fieldapp.core.i18n import gettext
-from fieldapp.io.export import CLASSIFICATION_COLUMNS, ENTERPRISE_COLUMNS
-from fieldapp.io.importer import ImportPlan, apply_plan, plan_import
-from fieldapp.io.readers import Table, read_table
+from fieldapp.cli.output import guarded, print_json, say
+from fieldapp.io.importer import apply_plan, plan_import
+from fieldapp.io.readers import read_table
+from fieldapp.io.report import import_json, import_lines
 
 __all__ = ["COMMANDS", "PROGRESS_MIN_ROWS", "import_"]
 
-_EXPORT_COLUMNS = frozenset(ENTERPRISE_COLUMNS + CLASSIFICATION_COLUMNS)
 #: lists shorter than this are read too fast for a progress bar to help
 PROGRESS_MIN_ROWS = 500
 
@@ -46,50 +44,17 @@ def import_(app: AppContext, file: Path, dry_run: bool, skip_invalid: bool, as_j
         refused = bool(plan.invalid) and not skip_invalid
         written = 0 if dry_run or refused else apply_plan(plan, store)
     if as_json:
-        print_json(_report(plan, table, dry_run, written, refused))
+        print_json(import_json(plan, table, dry_run, written, refused))
     else:
-        report_sheet(table, lang)
-        # our own export's bookkeeping columns are known, not mistakes: name only the unknown ones
-        ignored = [h for h in table.ignored_headers if h not in _EXPORT_COLUMNS]
-        if ignored:
-            say(gettext("Ignored columns: {value}", lang, value=", ".join(ignored)))
-        report_invalid(plan.invalid, lang)
-        report_warnings(plan.warnings, lang)
-        click.echo(
-            gettext(
-                "Created {created}, updated {updated}, unchanged {unchanged}, invalid {invalid}.",
-                lang,
-                **plan.counts(),
-            )
-        )
-        if dry_run:
-            click.echo(gettext("Dry run: nothing was written.", lang))
-        elif refused:
-            say(
-                gettext(
-                    "Nothing was written because some rows are invalid "
-                    "(use --skip-invalid to leave them out).",
-                    lang,
-                )
-            )
-        else:
-            click.echo(gettext("Saved {n} enterprises.", lang, n=written))
+        for to_stderr, line in import_lines(
+            plan, table, lang, dry_run=dry_run, written=written, refused=refused
+        ):
+            if to_stderr:
+                say(line)
+            else:
+                click.echo(line)
     if refused:
         raise click.exceptions.Exit(1)
-
-
-def _report(plan: ImportPlan, table: Table, dry_run: bool, written: int, refused: bool) -> dict[str, object]:
-    return {
-        "file": str(table.path),
-        "sheet": table.sheet,
-        "other_sheets": list(table.other_sheets),
-        **plan.counts(),
-        "invalid_rows": [row.as_dict() for row in plan.invalid],
-        "warning_rows": [row.as_dict() for row in plan.warnings],
-        "dry_run": dry_run,
-        "written": written,
-        "refused": refused,
-    }
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from fieldapp.core.labels import field_label
 from fieldapp.io.errors import FileProblem
 from fieldapp.io.importer import InvalidRow
 from fieldapp.io.readers import Table as SheetTable
+from fieldapp.io.report import invalid_lines, sheet_lines, warning_lines
 from fieldapp.store.errors import StoreError
 
 __all__ = [
@@ -103,33 +104,20 @@ def say(message: str) -> None:
 
 def report_invalid(invalid: Sequence[InvalidRow], lang: Lang) -> None:
     """One line per invalid row of an outside list on stderr: ``dòng 4: Mã số thuế (tax_code): ...``."""
-    for row in invalid:
-        reasons = "; ".join(p.describe(lang) for p in row.problems)
-        say(gettext("row {row}", lang, row=row.number) + f": {reasons}")
+    for line in invalid_lines(invalid, lang):
+        say(line)
 
 
 def report_warnings(warned: Sequence[InvalidRow], lang: Lang) -> None:
     """One line per row of an outside list read with a warning, on stderr: ``dòng 4 (cảnh báo): Mã số thuế ...``."""
-    for row in warned:
-        reasons = "; ".join(p.describe(lang) for p in row.problems)
-        say(gettext("row {row} (warning)", lang, row=row.number) + f": {reasons}")
+    for line in warning_lines(warned, lang):
+        say(line)
 
 
 def report_sheet(table: SheetTable, lang: Lang) -> None:
     """On stderr, for a workbook: the sheet that was read, and a warning when other sheets are visible too."""
-    if table.sheet is None:
-        return
-    say(gettext("Sheet read: “{sheet}”.", lang, sheet=table.sheet))
-    if table.other_sheets:
-        others = ", ".join(f"“{name}”" for name in table.other_sheets)
-        say(
-            gettext(
-                "Warning: the workbook has other visible sheets ({others}); only “{sheet}” was read.",
-                lang,
-                others=others,
-                sheet=table.sheet,
-            )
-        )
+    for line in sheet_lines(table, lang):
+        say(line)
 
 
 def yes_no(value: bool, lang: Lang) -> str:

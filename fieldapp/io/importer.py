@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.records import Enterprise, Ownership, fields_of_type
@@ -26,7 +26,16 @@ from fieldapp.io.readers import SheetRow, Table
 if TYPE_CHECKING:
     from fieldapp.store import Store
 
-__all__ = ["ImportPlan", "InvalidRow", "apply_plan", "plan_import", "row_fields"]
+
+class Registry(Protocol):
+    """Where an import matches its rows: the laptop's store, or the server's registry (``fieldapp-server import``)."""
+
+    def find_by_tax_code(self, tax_code: str) -> Enterprise | None: ...
+
+    def find_by_name_ward(self, name: str, ward: str) -> list[Enterprise]: ...
+
+
+__all__ = ["ImportPlan", "InvalidRow", "Registry", "apply_plan", "plan_import", "row_fields"]
 
 # how each column is read, after the type of its Enterprise field (the tax code has its own reading)
 _TEXT = tuple(f for f in fields_of_type(Enterprise, str) if f != "tax_code")
@@ -138,7 +147,7 @@ def _clean_tax_code(raw: Any) -> str | None:
 
 def plan_import(
     table: Table,
-    store: Store | None,
+    store: Registry | None,
     *,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
@@ -204,7 +213,7 @@ def _record_problems(fields: dict[str, Any], reported: set[str], today: date | N
 
 
 def _match(
-    store: Store, fields: dict[str, Any], tax_code: str | None
+    store: Registry, fields: dict[str, Any], tax_code: str | None
 ) -> tuple[Enterprise | None, Problem | None]:
     if tax_code is not None:
         found = store.find_by_tax_code(tax_code)

@@ -421,6 +421,57 @@ def classify_cmd(fmt: str, wards: tuple[str, ...], user_name: str | None, databa
         )
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report what would change; write nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows even when some rows are invalid.")
+@click.option(
+    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="language of the report"
+)
+@_database_option
+@_json_option
+def import_cmd(
+    file: Path, dry_run: bool, skip_invalid: bool, lang: str, database_url: str | None, as_json: bool
+) -> None:
+    """Import the registry from FILE (CSV or XLSX, the same columns as `fieldapp import`); update what is stored.
+
+    With any invalid row nothing is written, unless --skip-invalid (exit 1 when nothing was written). Each laptop
+    receives the firms of its area on its next sync.
+    """
+    from fieldapp.io.errors import FileProblem
+    from fieldapp.io.readers import read_table
+    from fieldapp.io.report import import_json, import_lines
+    from sync.server.db import DatabaseError, check_migrated, make_engine
+    from sync.server.registry import ImportAborted, import_registry
+
+    from fieldapp.core.i18n import as_lang
+
+    language = as_lang(lang)
+    try:
+        table = read_table(file)
+    except FileProblem as exc:
+        _fail(exc.message(language))
+    engine = make_engine(resolve_database_url(database_url))
+    try:
+        check_migrated(engine)
+        outcome = import_registry(engine, table, dry_run=dry_run, skip_invalid=skip_invalid)
+    except ImportAborted as exc:
+        _fail(exc.message(language))
+    except DatabaseError as exc:
+        _fail(str(exc))
+    finally:
+        engine.dispose()
+    if as_json:
+        _print_json(import_json(outcome.plan, table, dry_run, outcome.written, outcome.refused))
+    else:
+        for to_stderr, line in import_lines(
+            outcome.plan, table, language, dry_run=dry_run, written=outcome.written, refused=outcome.refused
+        ):
+            click.echo(line, err=to_stderr)
+    if outcome.refused:
+        sys.exit(1)
+
+
 @main.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), required=True)
 @click.option(

@@ -39,7 +39,7 @@ from sync.server.recordstore import (
 )
 from sync.server.users import UserInfo
 
-__all__ = ["push", "today_for_validation"]
+__all__ = ["apply_in_session", "push", "today_for_validation"]
 
 _ATTEMPTS = 3
 
@@ -122,6 +122,16 @@ def push(engine: Engine, user: UserInfo, request: PushRequest) -> PushResponse:
                 ) from exc
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def apply_in_session(
+    session: Session, user: UserInfo, device_id: str, items: list[PushItem]
+) -> list[ItemResult]:
+    """Apply *items* as one push inside the caller's write transaction (the office import: all or nothing)."""
+    today = today_for_validation()
+    prepared = [_prepare(i, item, today) for i, item in enumerate(items)]
+    _check_forged(user, prepared)
+    return _Applier(session, user, device_id, today).run(prepared)
 
 
 class _Applier:
