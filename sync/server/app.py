@@ -55,9 +55,10 @@ _ERRORS = {
         403: "not allowed",
         413: "body or batch too large",
         415: "unsupported Content-Encoding",
-        422: "invalid request (the fields are named)",
+        422: "invalid request (the fields are named; `too_deep`: JSON nested more than 64 levels)",
+        429: "`too_many_failures`: too many failed logins from this address; wait Retry-After seconds",
         500: "server error",
-        503: "database busy or unreachable",
+        503: "database busy or unreachable, or the server is unpacking other gzip bodies; retry after Retry-After",
     }.items()
 }
 _UUID = r"^[0-9a-fA-F-]{36}$"

@@ -187,3 +187,26 @@ def test_the_sqlite_file_is_private_under_a_lax_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "lax.sqlite3").stat().st_mode) == 0o600
+
+
+def test_gzip_bodies_beyond_the_inflations_in_flight_get_503_with_retry_after() -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.testclient import TestClient
+
+    from sync.server.bodylimit import BodyLimitMiddleware
+
+    async def echo(request):  # type: ignore[no-untyped-def]
+        return PlainTextResponse(str(len(await request.body())))
+
+    inner = Starlette()
+    inner.add_route("/", echo, methods=["POST"])
+    body = gzip.compress(b"[1]")
+    headers = {"Content-Encoding": "gzip"}
+    with TestClient(BodyLimitMiddleware(inner, max_bytes=MAX_BODY_BYTES, max_inflating=1)) as http:
+        assert http.post("/", content=body, headers=headers).text == "3"  # the one slot is free again after
+        assert http.post("/", content=body, headers=headers).text == "3"
+    with TestClient(BodyLimitMiddleware(inner, max_bytes=MAX_BODY_BYTES, max_inflating=0)) as http:
+        response = http.post("/", content=body, headers=headers)
+        assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+        assert http.post("/", content=b"[1]").text == "3"  # a plain body needs no slot
