@@ -1,5 +1,9 @@
 """The FastAPI application: routes under /api/v1, bearer auth, bounded (gzip) bodies, JSON errors.
 
+A request passes, outermost first: ``CrashGuard`` (an unexpected error is a 500, logged without its message), the
+``AuthGate`` (the token, before any body is read; failures limited per address), the ``BodyLimitMiddleware``
+(bounded, inflated, depth-checked), then FastAPI.
+
 ``create_app(database_url)`` builds it; ``create_app_from_env()`` is the uvicorn factory used by ``serve`` (the
 URL comes from FIELDAPP_SERVER_DATABASE_URL, so every worker process builds its own engine: no shared state).
 """
@@ -31,10 +35,11 @@ from sync.protocol import (
 from sync.server import admin, areas, queries
 from sync.server import rules as federation
 from sync.server.bodylimit import BodyLimitMiddleware
-from sync.server.config import backend_name, resolve_database_url
+from sync.server.config import backend_name, docs_enabled, resolve_database_url
 from sync.server.db import check_migrated, make_engine
 from sync.server.deps import AdminUser, CurrentUser, EngineDep, OfficeUser, SessionDep, WriterUser
-from sync.server.errors import ApiError, install_error_handlers
+from sync.server.errors import ApiError, CrashGuard, install_error_handlers
+from sync.server.gate import AuthGate
 from sync.server.identity import epoch
 from sync.server.push import push as apply_push
 from sync.server.schemas import (
@@ -61,9 +66,10 @@ _ERRORS = {
         403: "not allowed",
         413: "body or batch too large",
         415: "unsupported Content-Encoding",
-        422: "invalid request (the fields are named)",
+        422: "invalid request (the fields are named; `too_deep`: JSON nested more than 64 levels)",
+        429: "`too_many_failures`: too many failed logins from this address; wait Retry-After seconds",
         500: "server error",
-        503: "database busy or unreachable",
+        503: "database busy or unreachable, or the server is unpacking other gzip bodies; retry after Retry-After",
     }.items()
 }
 _UUID = r"^[0-9a-fA-F-]{36}$"
@@ -223,13 +229,22 @@ def enterprise_assign(
     return _area_call(lambda: areas.assign_enterprise(engine, ref, body.user, by=user.name))
 
 
-def create_app(database_url: str | None = None, *, check: bool = True, freeze_gc: bool = False) -> FastAPI:
+def create_app(
+    database_url: str | None = None,
+    *,
+    check: bool = True,
+    freeze_gc: bool = False,
+    docs: bool | None = None,
+) -> FastAPI:
     """The application for *database_url* (resolved like the CLI); refuses an un-migrated database.
 
     *freeze_gc*: on start, move everything loaded so far out of the garbage collector's sight (for a server
     process, which owns its interpreter; not for a test process that builds many apps).
+    *docs*: serve /docs, /redoc and /openapi.json (None: as FIELDAPP_SERVER_DOCS says, yes by default).
     """
     url = resolve_database_url(database_url)
+    if docs is None:
+        docs = docs_enabled()
     engine = make_engine(url)
 
     @asynccontextmanager
@@ -251,11 +266,17 @@ def create_app(database_url: str | None = None, *, check: bool = True, freeze_gc
         version=fieldapp.__version__,
         lifespan=lifespan,
         description=f"Central server of fieldapp (database: {backend_name(url)}). See docs/sync.md.",
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.engine = engine
     install_error_handlers(app)
     app.include_router(router)
+    # added innermost first: the last one added runs first
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(AuthGate, engine=engine)
+    app.add_middleware(CrashGuard)
     return app
 
 

@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from sync.server.config import ENV_DATABASE_URL, display_url, resolve_database_url
+from sync.server.config import ENV_DATABASE_URL, ENV_DOCS, display_url, resolve_database_url
 from sync.server.users import ROLES
 
 __all__ = ["main"]
@@ -66,9 +66,30 @@ def main() -> None:
     help="bring the database to the newest schema before serving",
 )
 @click.option("--access-log/--no-access-log", default=False, show_default=True, help="log every request")
+@click.option(
+    "--docs/--no-docs",
+    default=True,
+    show_default=True,
+    envvar=ENV_DOCS,
+    help=f"serve the API documentation at /docs, /redoc and /openapi.json (also ${ENV_DOCS}=0)",
+)
+@click.option(
+    "--trust-proxy",
+    is_flag=True,
+    default=False,
+    help="behind a reverse proxy on this machine: take the client's address from its X-Forwarded-For "
+    "(for the limit on failed logins); never set it when clients connect directly",
+)
 @_database_option
 def serve(
-    host: str, port: int, workers: int, upgrade: bool, access_log: bool, database_url: str | None
+    host: str,
+    port: int,
+    workers: int,
+    upgrade: bool,
+    access_log: bool,
+    docs: bool,
+    trust_proxy: bool,
+    database_url: str | None,
 ) -> None:
     """Serve the HTTP API (uvicorn)."""
     import uvicorn
@@ -88,6 +109,7 @@ def serve(
         engine.dispose()
     # every worker process builds its own app and engine from the environment
     os.environ[ENV_DATABASE_URL] = url
+    os.environ[ENV_DOCS] = "1" if docs else "0"
     click.echo(f"fieldapp-server on http://{host}:{port} (database: {display_url(url)}, workers: {workers})")
     uvicorn.run(
         "sync.server.app:create_app_from_env",
@@ -96,6 +118,9 @@ def serve(
         port=port,
         workers=workers,
         access_log=access_log,
+        # X-Forwarded-For is believed only when asked (from the proxies in $FORWARDED_ALLOW_IPS, else 127.0.0.1):
+        # uvicorn's default would let any local process pick the address the login limit counts
+        proxy_headers=trust_proxy,
         log_level="info",
         timeout_graceful_shutdown=5,
     )

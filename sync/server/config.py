@@ -1,4 +1,9 @@
-"""Which database the server uses: ``--database-url``, else ``$FIELDAPP_SERVER_DATABASE_URL``, else SQLite."""
+"""The server's settings from its environment (``serve`` sets them for its worker processes).
+
+- the database: ``--database-url``, else ``$FIELDAPP_SERVER_DATABASE_URL``, else SQLite;
+- the API documentation (/docs, /redoc, /openapi.json): served unless ``serve --no-docs`` or
+  ``FIELDAPP_SERVER_DOCS=0`` (for a production server nobody browses).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,28 @@ import os
 import platformdirs
 from sqlalchemy.engine import make_url
 
-__all__ = ["ENV_DATABASE_URL", "backend_name", "default_database_url", "display_url", "resolve_database_url"]
+__all__ = [
+    "ENV_DATABASE_URL",
+    "ENV_DOCS",
+    "backend_name",
+    "default_database_url",
+    "display_url",
+    "docs_enabled",
+    "resolve_database_url",
+]
 
 ENV_DATABASE_URL = "FIELDAPP_SERVER_DATABASE_URL"
+ENV_DOCS = "FIELDAPP_SERVER_DOCS"
+_OFF = {"0", "false", "no", "off"}
+
+
+def docs_enabled() -> bool:
+    """Whether to serve /docs, /redoc and /openapi.json (yes unless FIELDAPP_SERVER_DOCS is 0/false/no/off)."""
+    return os.environ.get(ENV_DOCS, "1").strip().lower() not in _OFF
 
 
 def default_database_url() -> str:
-    """SQLite in the platform's user data folder for "fieldapp-server" (the folder is made when needed)."""
+    """SQLite in the platform's user data folder for "fieldapp-server" (the folder is made, 0700, when needed)."""
     folder = platformdirs.user_data_path("fieldapp-server", appauthor=False)
     return f"sqlite:///{folder / 'fieldapp-server.sqlite3'}"
 

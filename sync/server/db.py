@@ -1,13 +1,16 @@
 """Engines, transactions and migrations.
 
 SQLite gets WAL mode, a busy timeout and ``BEGIN IMMEDIATE`` for write transactions (so writers queue instead of
-failing when a read snapshot goes stale); PostgreSQL gets a connection pool with pre-ping.
+failing when a read snapshot goes stale); its file is made readable by the server's account only (0600, in a 0700
+folder when the server makes the folder). PostgreSQL gets a connection pool with pre-ping. No engine puts a
+statement's parameters in its error messages: they are record content, and messages reach logs.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +37,14 @@ class DatabaseError(Exception):
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for *url*; SQLite files get their folder made, WAL mode and a busy timeout."""
+    """An engine for *url*; SQLite files get their (private) folder and file made, WAL mode and a busy timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            _private_file(Path(parsed.database).expanduser())
         engine = create_engine(
             url,
+            hide_parameters=True,
             connect_args={"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False},
             pool_size=8,
             json_serializer=_json_dumps,
@@ -52,6 +56,7 @@ def make_engine(url: str) -> Engine:
     # no server-side prepared statements: a generic plan for a 500-id IN list was 10x slower than a custom one
     return create_engine(
         url,
+        hide_parameters=True,
         pool_size=10,
         max_overflow=20,
         pool_pre_ping=True,
@@ -60,6 +65,17 @@ def make_engine(url: str) -> Engine:
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
     )
+
+
+def _private_file(path: Path) -> None:
+    """Make the SQLite file *path* (empty: SQLite takes it as a new database) 0600, and its folder 0700 if it is
+    made here, before SQLite would create them with the umask's 0644 and 0755. Its -wal and -shm files take the
+    database file's mode (SQLite does so). An existing file is left as it is."""
+    if not path.parent.exists():
+        path.parent.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _json_dumps(value: Any) -> str:

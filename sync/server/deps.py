@@ -3,8 +3,10 @@
 - ``EngineDep``: the app's engine (writes open their own transaction with ``db.write_session``, so a push can redo
   its batch and every commit happens before the answer leaves);
 - ``SessionDep``: a read session for the request (a deferred transaction on SQLite: it never blocks writers);
-- ``CurrentUser``: the user whose token is in ``Authorization: Bearer`` (401 otherwise); ``AdminUser``: an admin
-  (403 otherwise); ``WriterUser``: a cadre or an admin (a viewer reads only); ``OfficeUser``: an admin or a viewer. Every endpoint but health depends on one of them.
+- ``CurrentUser``: the user whose token is in ``Authorization: Bearer``, as the gate (``sync/server/gate.py``) found
+  it before the body was read (401 otherwise); ``AdminUser``: an admin (403 otherwise); ``WriterUser``: a cadre or
+  an admin (a viewer reads only); ``OfficeUser``: an admin or a viewer. Every endpoint but health depends on one of
+  them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sync.server.db import read_session
 from sync.server.errors import ApiError
-from sync.server.users import UserInfo, user_for_token
+from sync.server.users import UserInfo
 
 __all__ = [
     "AdminUser",
@@ -59,20 +61,16 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_current_user(
-    engine: EngineDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request, _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> UserInfo:
-    """The user whose token is in ``Authorization: Bearer``; 401 when missing, unknown or revoked."""
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise ApiError(
-            401,
-            "unauthorized",
-            "missing bearer token: send `Authorization: Bearer <token>`",
-            headers=_CHALLENGE,
-        )
-    # revocation must take effect at once in every process, so the token is looked up on every request
-    user = user_for_token(engine, credentials.credentials)
-    if user is None:
-        raise ApiError(401, "unauthorized", "unknown or revoked token", headers=_CHALLENGE)
+    """The user the gate authenticated for this request; 401 when there is none.
+
+    The gate checked the token (every time: revocation takes effect at once) before the body was read; the
+    ``_credentials`` parameter only puts the bearer scheme in the OpenAPI document.
+    """
+    user = request.scope.get("state", {}).get("user")
+    if not isinstance(user, UserInfo):  # a route outside the gate's paths: never authenticated
+        raise ApiError(401, "unauthorized", "missing bearer token", headers=_CHALLENGE)
     return user
 
 

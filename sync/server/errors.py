@@ -1,23 +1,39 @@
 """API errors: every error response is a protocol.ErrorBody with a stable ``code`` and a message.
 
 Field problems, the server's own (forged cadre, deleted record, ...) as much as the laptop's validation codes, are
-``fieldapp.core.errors.Problem``s worded by the one catalog; ``problem`` puts one on the wire.
+``fieldapp.core.errors.Problem``s worded by the one catalog; ``problem`` puts one on the wire. What only the server
+can say about a request (a record its database will not store, a body nested too deep) is worded here
+(``server_problem``), in the same catalog.
+
+``CrashGuard`` answers any unexpected exception with a 500 and logs its class and where it happened, never its
+message: a database's message quotes the values it refused, and the server log must never hold record content.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldapp.core.errors import Problem
+from fieldapp.core.i18n import N_, gettext
 from sync.protocol import MAX_PUSH_ITEMS, ErrorBody, ErrorDetail, FieldProblem
 
-__all__ = ["ApiError", "error_response", "install_error_handlers", "problem"]
+__all__ = [
+    "SERVER_MESSAGES",
+    "ApiError",
+    "CrashGuard",
+    "error_response",
+    "install_error_handlers",
+    "problem",
+    "server_problem",
+]
 
 log = logging.getLogger("sync.server")
 
@@ -34,6 +50,27 @@ _STATUS_CODES = {
     429: "too_many_requests",
     503: "unavailable",
 }
+
+
+#: what only the server says about an item or a body: code -> English template (the catalog has its Vietnamese)
+SERVER_MESSAGES: dict[str, str] = {
+    "unstorable": N_(
+        "the server's database could not store this record ({value}); nothing of it was stored: check its "
+        "values and send it again, or tell the office"
+    ),
+    "too_deep": N_(
+        "the request is nested more than {limit} levels deep; no record has values nested like this, so "
+        "nothing was read"
+    ),
+}
+
+
+def server_problem(field: str, code: str, **params: Any) -> FieldProblem:
+    """A problem only the server finds, worded in both languages from SERVER_MESSAGES."""
+    template = SERVER_MESSAGES[code]
+    return FieldProblem(
+        field=field, code=code, vi=gettext(template, "vi", **params), en=gettext(template, "en", **params)
+    )
 
 
 def problem(p: Problem, prefix: str = "", *, code: str | None = None) -> FieldProblem:
@@ -113,7 +150,43 @@ def install_error_handlers(app: FastAPI) -> None:
             message += f" (and {len(problems) - 1} more)"
         return error_response(422, "invalid_request", message, problems)
 
-    @app.exception_handler(Exception)
-    async def _crash(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error", "internal server error; the server log has the details")
+
+class CrashGuard:
+    """ASGI middleware: an unexpected exception becomes a 500 ErrorBody, logged without its message.
+
+    It sits inside Starlette's ServerErrorMiddleware and swallows the exception, so neither Starlette nor uvicorn
+    print it ("Exception in ASGI application" with the message and its chained causes).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            # the class and the frames, never str(exc): a DataError's message quotes the value it refused
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            log.error(
+                "unhandled %s on %s %s\n%s",
+                type(exc).__name__,
+                scope.get("method", ""),
+                scope.get("path", ""),
+                frames.rstrip(),
+            )
+            if not started:
+                response = error_response(
+                    500, "internal_error", "internal server error; the server log has the details"
+                )
+                await response(scope, receive, send)

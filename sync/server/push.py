@@ -4,10 +4,17 @@ Validation (pydantic, CPU only) runs before the transaction. The transaction fir
 pushes take turns from there to commit: what they read is current, two pushes of the same new id give one
 ``accepted`` and one ``duplicate``, and seq order is commit order (pull never skips a change). A rejected item
 writes nothing; the others are written in a few bulk statements.
+
+A value the database will not store (a data error: a NUL byte or a lone surrogate PostgreSQL refuses, a value
+over a limit, a number JSON cannot hold) never fails the batch: the batch is rolled back, each item is tried alone
+in a transaction that is then rolled back too, and the ones the database refuses are answered ``rejected``
+(``unstorable``, in both languages) while the rest is stored. The log names such an item by kind, id and error
+class only: the database's message quotes the value, and the log must never hold record content.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -15,17 +22,18 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.kinds import MODELS
 from fieldapp.core.records import content_hash
+from fieldapp.core.text import control_characters
 from fieldapp.core.wards import ward_key
 from sync.protocol import FieldProblem, ItemResult, PushItem, PushRequest, PushResponse, ResultStatus
 from sync.server.areas import load_area
 from sync.server.db import write_session
-from sync.server.errors import ApiError, problem
+from sync.server.errors import ApiError, problem, server_problem
 from sync.server.models import Conflict
 from sync.server.recordstore import (
     Batch,
@@ -42,6 +50,10 @@ from sync.server.users import UserInfo
 __all__ = ["apply_in_session", "push", "today_for_validation"]
 
 _ATTEMPTS = 3
+
+log = logging.getLogger("sync.server")
+
+Failure = Literal["data", "integrity", "busy"]
 
 
 def today_for_validation() -> date:
@@ -78,8 +90,50 @@ def _prepare(index: int, item: PushItem, today: date) -> _Prepared:
         prepared.errors = [problem(Problem("id", "id_mismatch", {"value": record.id}))]
         return prepared
     prepared.content = record.content()
-    prepared.content_hash = content_hash(prepared.content)
+    try:
+        prepared.content_hash = content_hash(prepared.content)
+    except (TypeError, ValueError) as exc:  # a value JSON cannot hold, e.g. an integer beyond 64 bits
+        _set_aside(prepared, exc)
     return prepared
+
+
+def _set_aside(p: _Prepared, exc: BaseException) -> None:
+    """Answer *p* ``rejected``/``unstorable``: the database (or JSON) cannot hold it. Logs no content."""
+    log.warning("push: %s %s cannot be stored (%s)", p.key[0], p.key[1], _describe(exc))
+    p.content = None
+    p.errors = [server_problem("record", "unstorable", value=type(exc).__name__)]
+
+
+def _describe(exc: BaseException) -> str:
+    """The error's class and SQLSTATE, never its message (which quotes the refused value)."""
+    orig = getattr(exc, "orig", None) or exc
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+    return f"{type(orig).__name__} {state}" if state else type(orig).__name__
+
+
+def _failure(engine: Engine, exc: BaseException) -> Failure | None:
+    """What kind of database failure *exc* is (SQLAlchemy's, or the driver's own from a COPY), or None."""
+    dbapi = engine.dialect.loaded_dbapi
+    if isinstance(exc, (DataError, dbapi.DataError)):
+        return "data"
+    if isinstance(exc, (IntegrityError, dbapi.IntegrityError)):
+        return "integrity"
+    if isinstance(exc, (OperationalError, dbapi.OperationalError)):
+        return "busy"
+    return None
+
+
+def _check_device(device_id: str) -> None:
+    """The device id is stored with every version: refuse control characters in it (422) as in any record text."""
+    found = control_characters(device_id)
+    if found:
+        shown = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+        raise ApiError(
+            422,
+            "invalid_request",
+            f"invalid request: device_id must not contain control characters ({shown})",
+            [problem(Problem("device_id", "control_character", {"value": shown}))],
+        )
 
 
 def _check_forged(user: UserInfo, items: list[_Prepared]) -> None:
@@ -102,18 +156,28 @@ def _check_forged(user: UserInfo, items: list[_Prepared]) -> None:
 
 def push(engine: Engine, user: UserInfo, request: PushRequest) -> PushResponse:
     """Apply a push request: one result per item, in order. Raises ApiError (403 forged cadre, 503 database busy)."""
+    _check_device(request.device_id)
     today = today_for_validation()
     prepared = [_prepare(i, item, today) for i, item in enumerate(request.items)]
     _check_forged(user, prepared)
     for attempt in range(_ATTEMPTS):
         try:
-            with write_session(engine) as session:
-                applier = _Applier(session, user, request.device_id, today)
-                results = applier.run(prepared)
-            return PushResponse(results=results)
-        except (IntegrityError, OperationalError) as exc:
-            # unexpected under the counter lock, but a rolled-back batch is always safe to redo from scratch
-            if attempt == _ATTEMPTS - 1:
+            return PushResponse(results=_apply(engine, user, request.device_id, today, prepared))
+        except Exception as exc:
+            failure = _failure(engine, exc)
+            if failure is None:
+                raise
+            last = attempt == _ATTEMPTS - 1
+            # a uniqueness clash is first taken for a race and redone; again, it is about the records
+            if failure == "data" or (failure == "integrity" and attempt > 0):
+                if last or not _probe(engine, user, request.device_id, today, prepared):
+                    # nothing refused alone, or refused again: what is left cannot be stored together
+                    for p in prepared:
+                        if p.content is not None:
+                            _set_aside(p, exc)
+                continue
+            # a rolled-back batch is always safe to redo from scratch
+            if last:
                 raise ApiError(
                     503,
                     "busy",
@@ -121,7 +185,42 @@ def push(engine: Engine, user: UserInfo, request: PushRequest) -> PushResponse:
                     headers={"Retry-After": "1"},
                 ) from exc
             time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
+    # every attempt met a refusal and every item it could concern is now set aside: nothing is left to write
+    return PushResponse(results=_apply(engine, user, request.device_id, today, prepared))
+
+
+def _apply(
+    engine: Engine, user: UserInfo, device_id: str, today: date, items: list[_Prepared]
+) -> list[ItemResult]:
+    with write_session(engine) as session:
+        return _Applier(session, user, device_id, today).run(items)
+
+
+class _ProbeDone(Exception):
+    """Ends a probe's transaction with a rollback."""
+
+
+def _probe(engine: Engine, user: UserInfo, device_id: str, today: date, items: list[_Prepared]) -> bool:
+    """Try each valid item alone, in order, in one transaction rolled back at the end; set aside those the
+    database refuses. Whether any was."""
+    found = False
+    try:
+        with write_session(engine) as session:
+            for p in items:
+                if p.content is None:
+                    continue
+                try:
+                    with session.begin_nested():
+                        _Applier(session, user, device_id, today).run([p])
+                except Exception as exc:
+                    if _failure(engine, exc) not in ("data", "integrity"):
+                        raise
+                    _set_aside(p, exc)
+                    found = True
+            raise _ProbeDone
+    except _ProbeDone:
+        pass
+    return found
 
 
 def apply_in_session(

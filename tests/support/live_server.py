@@ -48,8 +48,11 @@ class LiveServer:
         *,
         start_timeout: float = START_TIMEOUT,
         stop_timeout: float = STOP_TIMEOUT,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self.database_url = database_url
+        #: more ``serve`` options, e.g. ``("--no-docs",)``
+        self.extra_args = tuple(extra_args)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
@@ -67,7 +70,7 @@ class LiveServer:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         env.pop("FIELDAPP_SERVER_DATABASE_URL", None)  # --database-url must be the only source
         cmd = [sys.executable, "-m", "sync.server", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--database-url", self.database_url, "--workers", str(self.workers)]  # fmt: skip
+               "--database-url", self.database_url, "--workers", str(self.workers), *self.extra_args]  # fmt: skip
         log = self._log_path.open("ab")
         try:
             # own process group, so kill() also reaches uvicorn's worker processes
@@ -114,6 +117,12 @@ class LiveServer:
         """Stop (or reap a killed process) and start again on the same port and database."""
         self.stop()
         return self.start()
+
+    @property
+    def pid(self) -> int:
+        """The server's process id (uvicorn's master process; with one worker, the one serving)."""
+        assert self._proc is not None, "not started"
+        return self._proc.pid
 
     @property
     def running(self) -> bool:

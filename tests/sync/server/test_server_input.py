@@ -157,18 +157,12 @@ def test_bodies_that_are_not_a_json_push_request_are_refused_naming_the_problem(
 
 def test_a_push_without_a_token_is_401_whatever_request_it_holds(server: AppServer) -> None:
     anonymous = server.client(None)
-    for body in (b'{"device_id": "d", "items": []}', b'{"items": 3}', b"[]"):
+    # the token is checked before the body is read (issue 10, finding 6): even JSON that does not parse is a 401
+    for body in (b'{"device_id": "d", "items": []}', b'{"items": 3}', b"[]", b"{"):
         response = anonymous.http.post(
             "/api/v1/push", content=body, headers={"Content-Type": "application/json"}
         )
         assert response.status_code == 401 and _error(response)["code"] == "unauthorized"
-    # FastAPI reads the body before it asks who sent it: JSON that does not parse is refused first
-    assert (
-        anonymous.http.post(
-            "/api/v1/push", content=b"{", headers={"Content-Type": "application/json"}
-        ).status_code
-        == 422
-    )
 
 
 def test_each_result_has_every_item_result_field_in_order(cadre: Api) -> None:
