@@ -463,13 +463,12 @@ def import_cmd(
     With any invalid row nothing is written, unless --skip-invalid (exit 1 when nothing was written). Each laptop
     receives the firms of its area on its next sync.
     """
+    from fieldapp.core.i18n import as_lang
     from fieldapp.io.errors import FileProblem
     from fieldapp.io.readers import read_table
     from fieldapp.io.report import import_json, import_lines
     from sync.server.db import DatabaseError, check_migrated, make_engine
     from sync.server.registry import ImportAborted, import_registry
-
-    from fieldapp.core.i18n import as_lang
 
     language = as_lang(lang)
     try:

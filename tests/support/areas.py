@@ -13,8 +13,9 @@ from sqlalchemy import Engine
 
 from fieldapp.io.demo import DISTRICTS
 from sync.server.areas import assign_wards
+from sync.server.users import UserInfo
 
-__all__ = ["TEST_WARDS", "give_area"]
+__all__ = ["TEST_WARDS", "cadre_info", "give_area"]
 
 TEST_WARDS: tuple[str, ...] = tuple(
     dict.fromkeys(
@@ -28,6 +29,16 @@ TEST_WARDS: tuple[str, ...] = tuple(
         ]
     )
 )
+
+
+def cadre_info(engine: Engine, name: str, wards: Sequence[str] = TEST_WARDS) -> UserInfo:
+    """A cadre *name* in the database (made if missing) working *wards*, as the server knows them."""
+    from sync.server.users import add_user, list_users
+
+    if not any(u.name == name for u in list_users(engine)):
+        add_user(engine, name)
+        give_area(engine, name, wards)
+    return next(u for u in list_users(engine) if u.name == name)
 
 
 def give_area(target: str | Engine, name: str, wards: Sequence[str] = TEST_WARDS) -> None:

@@ -65,8 +65,8 @@ def test_a_forged_visit_is_a_403_naming_the_item_in_both_languages(make_api) -> 
     ]
 
 
-def test_a_cadre_neither_changes_nor_sees_another_cadres_visit(make_api) -> None:
-    owner, intruder = make_api(), make_api()
+def test_a_cadre_neither_changes_nor_sees_another_cadres_visit_outside_their_area(make_api) -> None:
+    owner, intruder = make_api(wards=["Bến Thành"]), make_api(wards=["Phường 9"])
     e = enterprise()
     v = visit(e["id"], owner.name)
     owner.push([item("enterprise", e), item("visit", v)])
@@ -75,7 +75,7 @@ def test_a_cadre_neither_changes_nor_sees_another_cadres_visit(make_api) -> None
     assert owner.record("visit", v["id"])["record"] == v  # type: ignore[index]
     assert intruder.record("visit", v["id"]) is None
     assert v["id"] not in {c["id"] for c in intruder.pull_all()[0]}
-    assert e["id"] in {r["id"] for r in intruder.get_all("enterprises")}  # the registry is shared
+    assert e["id"] not in {r["id"] for r in intruder.get_all("enterprises")}  # another area's firm
 
 
 def test_only_an_admin_may_delete_an_enterprise(cadre: Api, admin: Api) -> None:

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from server_helpers import AppServer
 from sqlalchemy import text
 
+from sync.protocol import PROTOCOL_VERSION
 from sync.server.app import create_app
 from sync.server.db import SQLITE_BUSY_MS, DatabaseError, make_engine
 
@@ -18,7 +19,7 @@ def test_health_answers_without_a_token(any_server: AppServer) -> None:
     response = any_server.client(None).http.get("/api/v1/health")
     assert response.status_code == 200
     body = response.json()
-    assert (body["status"], body["protocol"]) == ("ok", 2)
+    assert (body["status"], body["protocol"]) == ("ok", PROTOCOL_VERSION) == ("ok", 3)
     assert body["database"] == any_server.database_url.split(":")[0].split("+")[0]
 
 

@@ -15,6 +15,7 @@ from server_helpers import AppServer, enterprise, item, visit
 from sqlalchemy import Engine, insert, select, text
 from support.databases import OTHER_BACKEND, fresh_database
 
+from sync.protocol import PROTOCOL_VERSION
 from sync.server.cli import main
 from sync.server.db import alembic_config, make_engine, upgrade
 from sync.server.identity import epoch
@@ -38,7 +39,7 @@ def test_health_and_every_pull_page_name_the_database_and_its_head(any_server: A
     first = admin.http.get("/api/v1/changes", params={"since": 0, "limit": 2}).json()
     last = admin.http.get("/api/v1/changes", params={"since": first["next_cursor"]}).json()
 
-    assert uuid.UUID(health["epoch"]) and health["protocol"] == 2
+    assert uuid.UUID(health["epoch"]) and health["protocol"] == PROTOCOL_VERSION
     assert first["epoch"] == last["epoch"] == health["epoch"] == _epoch_of(any_server.database_url)
     assert first["head"] == last["head"] == last["next_cursor"] == 3
     assert first["has_more"] and first["next_cursor"] == 2
@@ -58,18 +59,24 @@ def test_a_cursor_beyond_the_head_is_refused_with_409_cursor_ahead(any_server: A
 
 
 def test_the_head_counts_every_change_even_those_a_cadre_does_not_see(any_server: AppServer) -> None:
-    admin, cadre = any_server.api("admin"), any_server.api("cadre")
+    admin, cadre = any_server.api("admin"), any_server.api("cadre", wards=["Bến Thành"])
     company = enterprise()
     admin.push([item("enterprise", company)])
-    other = any_server.api("cadre")
-    other.push([item("visit", visit(company["id"], other.name)) for _ in range(4)])
+    other = any_server.api("cadre", wards=["Phường 9"])
+    other.push(
+        [item("visit", visit(company["id"], other.name)) for _ in range(4)]
+    )  # outside their area: shown
+    elsewhere = enterprise(ward="Phường 9")
+    admin.push([item("enterprise", elsewhere)])  # seq 6: not the cadre's area
 
     page = cadre.http.get("/api/v1/changes", params={"since": 0}).json()
-
-    assert [c["kind"] for c in page["changes"]] == ["enterprise"]
-    assert (page["next_cursor"], page["head"], page["has_more"]) == (1, 5, False)
-    # the cadre's cursor (1) is behind the head, not ahead of it: no 409
-    assert cadre.http.get("/api/v1/changes", params={"since": 5}).status_code == 200
+    assert [c["kind"] for c in page["changes"]] == ["enterprise", *["visit"] * 4]
+    assert (page["next_cursor"], page["head"], page["has_more"]) == (5, 6, False)
+    page = other.http.get("/api/v1/changes", params={"since": 0}).json()
+    assert [c["id"] for c in page["changes"]] == [elsewhere["id"]]
+    assert (page["next_cursor"], page["head"]) == (6, 6)
+    # a cursor behind the head, not ahead of it: no 409
+    assert cadre.http.get("/api/v1/changes", params={"since": 6}).status_code == 200
 
 
 def test_each_new_database_has_its_own_epoch_which_stays_across_upgrades(migrated_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]

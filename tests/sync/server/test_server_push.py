@@ -13,6 +13,7 @@ import pytest
 from server_helpers import enterprise, item, new_id, visit
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import OperationalError
+from support.areas import cadre_info
 
 from sync.protocol import ItemResult, PushItem, PushRequest
 from sync.server import push as push_module
@@ -24,9 +25,18 @@ from sync.server.recordstore import State, load_states
 from sync.server.users import UserInfo
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
-NVA = UserInfo("nva", "cadre", None, NOW, None)
-TTB = UserInfo("ttb", "cadre", None, NOW, None)
+# cadres are rows of the users table (their areas are): the autouse fixture makes them, in this order, in every
+# test's fresh database
+NVA = UserInfo("nva", "cadre", None, NOW, None, id=1)
+TTB = UserInfo("ttb", "cadre", None, NOW, None, id=2)
+LVC = UserInfo("lvc", "cadre", None, NOW, None, id=3)
 OFFICE = UserInfo("office", "admin", None, NOW, None)
+
+
+@pytest.fixture(autouse=True)
+def cadres(engine: Engine) -> None:
+    for user in (NVA, TTB, LVC):
+        assert cadre_info(engine, user.name).id == user.id
 
 
 def send(engine: Engine, user: UserInfo, *items: dict[str, Any]) -> list[ItemResult]:
@@ -168,7 +178,7 @@ def test_a_merge_that_would_be_invalid_is_a_hard_conflict(engine: Engine) -> Non
 
 
 def test_an_accepted_push_on_the_current_version_closes_the_pushers_open_conflict(engine: Engine) -> None:
-    third = UserInfo("lvc", "cadre", None, NOW, None)
+    third = LVC
     e = enterprise()
     send(engine, NVA, item("enterprise", e))
     send(engine, OFFICE, item("enterprise", {**e, "name": "Công ty B"}, rev=2, base=1))
@@ -356,11 +366,17 @@ def test_a_cadre_may_not_change_another_cadres_visit(engine: Engine) -> None:
     assert stored(engine, "visit", fresh["id"]) is None
 
 
-def test_cadres_share_the_enterprise_registry(engine: Engine) -> None:
+def test_cadres_of_one_area_share_its_enterprises_but_not_their_assignment(engine: Engine) -> None:
     e = enterprise()
     send(engine, NVA, item("enterprise", e))
-    assert fates(send(engine, TTB, item("enterprise", {**e, "assigned_to": TTB.name}, rev=2, base=1))) == [
+    assert fates(send(engine, TTB, item("enterprise", {**e, "address": "1 Hàng Bài"}, rev=2, base=1))) == [
         ("accepted", 2)
+    ]
+    refused = send(
+        engine, TTB, item("enterprise", {**e, "address": "1 Hàng Bài", "assigned_to": "ttb"}, rev=3, base=2)
+    )
+    assert fates(refused) == [("rejected", 2)] and codes(refused[0]) == [
+        ("assigned_to", "assigned_by_office")
     ]
 
 

@@ -14,6 +14,7 @@ import pytest
 from server_helpers import enterprise, item, visit
 from sqlalchemy import Engine, Table, select
 from sqlalchemy.orm import Session
+from support.areas import cadre_info
 
 from sync.protocol import ItemResult, PushItem, PushRequest
 from sync.server.admin import delete_enterprise
@@ -52,11 +53,12 @@ def test_bulk_inserts_read_back_as_written(any_engine: Engine) -> None:
     # every value kind the tables hold: JSON (non-ASCII, null, float, nesting), UTC timestamps, flags, nulls
     record = {
         "kind": "visit", "id": "a", "version": 1, "content": {"x": "é", "n": None, "f": 1.5, "l": [1, {"k": True}]},
-        "content_hash": "h", "owner": "nva", "enterprise_id": "e", "tax_code": None, "deleted": False, "seq": 1,
+        "content_hash": "h", "owner": "nva", "enterprise_id": "e", "tax_code": None, "ward_key": None, "deleted": False,
+        "seq": 1,
         "updated_at": NOW, "updated_by": "u",
     }  # fmt: skip
     tombstone = {**record, "kind": "enterprise", "id": "b", "content": {}, "owner": None, "enterprise_id": None,
-                 "tax_code": "0101234567", "deleted": True, "seq": 2}  # fmt: skip
+                 "tax_code": "0101234567", "ward_key": "thanh nhan", "deleted": True, "seq": 2}  # fmt: skip
     version = {"kind": "visit", "id": "a", "version": 2, "content": None, "content_hash": None, "created_at": NOW,
                "created_by": "u", "device_id": None}  # fmt: skip
     conflict = {"kind": "visit", "record_id": "a", "base_version": None, "server_version": 1, "fields": ["a"],
@@ -116,7 +118,7 @@ def test_batches_larger_than_one_lookup_are_read_in_chunks(any_engine: Engine) -
 
 
 def test_an_accepted_push_closes_only_the_pushers_conflicts(any_engine: Engine) -> None:
-    nva, ttb = (UserInfo(name, "cadre", None, NOW, None) for name in ("nva", "ttb"))
+    nva, ttb = (cadre_info(any_engine, name) for name in ("nva", "ttb"))
     e = enterprise()
     send(any_engine, item("enterprise", e))
     send(any_engine, item("enterprise", {**e, "name": "Văn phòng"}, rev=2, base=1))
