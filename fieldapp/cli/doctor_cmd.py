@@ -15,7 +15,7 @@ from fieldapp.cli.output import guarded, print_json, say
 from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.text import displayable
 from fieldapp.settings import SETTINGS_FILE
-from fieldapp.store.doctor import Finding, examine, repair
+from fieldapp.store.doctor import Finding, examine, needs_rebuild, repair
 
 __all__ = ["COMMANDS", "doctor"]
 
@@ -59,10 +59,11 @@ def doctor(app: AppContext, do_repair: bool, as_json: bool) -> None:
     if not as_json:
         _print(findings, lang)
     if do_repair and any(not f.ok for f in findings):
-        report = repair(folder)  # StoreLocked when another fieldapp writes the folder: said by guarded
+        # StoreLocked when another fieldapp writes the folder: said by guarded, nothing done
+        report = repair(folder, rebuild=needs_rebuild(findings))
         final = examine(folder)
         result["repair"] = {
-            "backup": str(report.backup),
+            "backup": None if report.backup is None else str(report.backup),
             "actions": [a.to_dict(lang) for a in report.actions],
         }
         result["after"] = [f.to_dict(lang) for f in final]

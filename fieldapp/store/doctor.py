@@ -42,7 +42,7 @@ from fieldapp.store.storage import (
 )
 from fieldapp.store.wal import read_wal
 
-__all__ = ["BACKUP_PREFIX", "DoctorError", "Finding", "RepairReport", "examine", "repair"]
+__all__ = ["BACKUP_PREFIX", "DoctorError", "Finding", "RepairReport", "examine", "needs_rebuild", "repair"]
 
 BACKUP_PREFIX = "doctor-backup-"
 SETTINGS_FILE = "settings.json"  # fieldapp.settings.SETTINGS_FILE (the store does not import the settings)
@@ -50,14 +50,14 @@ SETTINGS_FILE = "settings.json"  # fieldapp.settings.SETTINGS_FILE (the store do
 MESSAGES: Mapping[str, str] = {
     # all is well
     "folder_ok": N_("The data folder {folder} is the owner's only (mode {mode})."),
-    "snapshot_ok": N_("{path}: checksum correct, schema version {version}, {changes} changes."),
+    "snapshot_ok": N_("{path}: checksum correct, schema version {version}, last change {changes}."),
     "snapshot_unchecked": N_(
         "{path} has no checksum (written by an earlier fieldapp); it gets one with the next snapshot."
     ),
-    "prev_ok": N_("{path}: the previous snapshot is readable ({changes} changes)."),
+    "prev_ok": N_("{path}: the previous snapshot is readable (last change {changes})."),
     "no_prev": N_("There is no previous snapshot yet ({path}); one is kept from the next snapshot on."),
-    "wal_ok": N_("{path}: {lines} changes in the log, all readable and in order."),
-    "records_ok": N_("The store opens: {enterprises} enterprises, {visits} visits."),
+    "wal_ok": N_("{path}: the log is readable and in order (lines: {lines})."),
+    "records_ok": N_("The store opens (enterprises: {enterprises}, visits: {visits})."),
     "empty": N_("The data folder {folder} holds no store yet; nothing to check."),
     # problems
     "folder_open": N_(
@@ -75,24 +75,24 @@ MESSAGES: Mapping[str, str] = {
     "old_schema": N_("{path} has schema version {found}; it is brought to version {supported} when opened."),
     "prev_damaged": N_("The previous snapshot {path} is damaged ({detail})."),
     "wal_tail": N_(
-        "{path} ends with {lines} unreadable lines ({size} bytes); the next fieldapp that writes sets them "
-        "aside."
+        "{path} ends with an unreadable part (lines: {lines}, bytes: {size}); the next fieldapp that writes "
+        "sets it aside."
     ),
     "wal_gap": N_("{path} misses changes {first} to {last}; what follows them cannot be replayed."),
     "set_aside_file": N_(
-        "{path} holds a log tail set aside earlier ({lines} lines, {intact} of them intact, {size} bytes); "
+        "{path} holds a part of the log set aside earlier (lines: {lines}, intact: {intact}, bytes: {size}); "
         "“fieldapp doctor --repair” moves it into its backup folder."
     ),
     "records_unreadable": N_("The store does not open: {detail}"),
     "settings_unreadable": N_("{path} cannot be read ({detail}); “fieldapp config set” writes a new one."),
     # what a repair did
-    "backed_up": N_("Copied the original files into {path} ({count} files)."),
+    "backed_up": N_("Copied the original files into {path} (files: {count})."),
     "rebuilt": N_(
-        "Rebuilt {path} from {base} and {replayed} changes of the log (now {enterprises} enterprises, "
-        "{visits} visits)."
+        "Rebuilt {path} from {base} and the log (changes replayed: {replayed}; enterprises: {enterprises}, "
+        "visits: {visits})."
     ),
     "not_replayed": N_(
-        "{skipped} changes of the log could not be replayed (after a gap); they are in the backup folder."
+        "Changes of the log that could not be replayed (after a gap): {skipped}; they are in the backup folder."
     ),
     "moved": N_("Moved {path} into the backup folder."),
     "tightened": N_("Made {path} the owner's only (mode {mode})."),
@@ -130,9 +130,9 @@ class DoctorError(StoreError):
 
 @dataclass
 class RepairReport:
-    """What ``repair`` did, in order, and where the originals went."""
+    """What ``repair`` did, in order, and where the originals went (None: nothing was rebuilt)."""
 
-    backup: Path
+    backup: Path | None
     actions: list[Finding]
 
 
@@ -298,8 +298,18 @@ def _check_records(folder: Path) -> list[Finding]:
         return [Finding("records_unreadable", False, {"detail": exc.message("en")})]
 
 
-def repair(folder: Path) -> RepairReport:
-    """Rebuild the store in *folder* from its newest good snapshot and its log, every original kept first.
+#: problems a repair fixes without touching the store's contents
+MODE_PROBLEMS = frozenset({"folder_open", "file_open"})
+
+
+def needs_rebuild(findings: list[Finding]) -> bool:
+    """True when a problem in *findings* is one that only rebuilding the store's files fixes."""
+    return any(not f.ok and f.code not in MODE_PROBLEMS for f in findings)
+
+
+def repair(folder: Path, *, rebuild: bool = True) -> RepairReport:
+    """Rebuild the store in *folder* from its newest good snapshot and its log, every original kept first
+    (without *rebuild*: only the modes of the folder and its files).
 
     Raises StoreLocked when another fieldapp writes the folder, DoctorError when no snapshot can be used;
     StoreIOError and the like when the disk refuses. The originals are copied before anything is written.
@@ -307,12 +317,14 @@ def repair(folder: Path) -> RepairReport:
     lock = FolderLock(folder)
     lock.acquire()
     try:
-        return _repair_locked(folder)
+        report = _rebuild(folder) if rebuild else RepairReport(None, [])
+        report.actions += _tighten(folder)
+        return report
     finally:
         lock.release()
 
 
-def _repair_locked(folder: Path) -> RepairReport:
+def _rebuild(folder: Path) -> RepairReport:
     base, tables, version, seq = _newest_good_snapshot(folder)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     backup = folder / f"{BACKUP_PREFIX}{stamp}"
@@ -358,12 +370,17 @@ def _repair_locked(folder: Path) -> RepairReport:
         if path.is_file():
             path.unlink()  # copied into the backup above
             actions.append(Finding("moved", True, {"path": path}))
+    return RepairReport(backup, actions)
+
+
+def _tighten(folder: Path) -> list[Finding]:
+    actions = []
     for path in [folder, *_store_files(folder), folder / LOCK_FILE, folder / SETTINGS_FILE]:
         wanted = PRIVATE_DIR if path == folder else PRIVATE_FILE
         if path.exists() and not (path != folder and path.is_dir()) and _mode(path) & 0o077:
             os.chmod(path, wanted)
             actions.append(Finding("tightened", True, {"path": path, "mode": f"{wanted:o}"}))
-    return RepairReport(backup, actions)
+    return actions
 
 
 def _newest_good_snapshot(folder: Path) -> tuple[Path | None, Tables, int, int]:
