@@ -77,7 +77,7 @@ def doctor(app: AppContext, do_repair: bool, as_json: bool) -> None:
     if as_json:
         print_json(result)
     elif problems:
-        say(gettext("Problems found: {n}. Nothing was changed without a copy kept.", lang, n=problems))
+        say(gettext("Problems found: {n}.", lang, n=problems))
         if not do_repair:
             say(gettext("“fieldapp doctor --repair” fixes what it can, keeping the originals.", lang))
     else:

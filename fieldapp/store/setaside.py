@@ -42,8 +42,8 @@ class SetAside:
                 path=self.path,
             )
         return gettext(
-            "Part of the log of the data folder {folder} could not be read: {lines} changes ({size} bytes, "
-            "{intact} of them intact) are not in the store. They were kept, as they were, in {path}. "
+            "Part of the log of the data folder {folder} could not be read and is not in the store (lines: "
+            "{lines}, intact: {intact}, bytes: {size}). It was kept, as it was, in {path}. "
             "Run “fieldapp doctor” to see what can be recovered, and keep that file until then.",
             lang,
             folder=self.path.parent,
