@@ -24,7 +24,12 @@ Run = Callable[..., Result]
 def _store_raw(data_dir: Path, name: str, note: str) -> None:
     e = Enterprise.create(name="Công ty Sạch", tax_code="0101234567", ward="Ngọc Lâm")
     v = Visit.create(
-        enterprise_id=e.id, visited_on=date(2025, 3, 1), cadre="Hoa", headcount=9, seasonal=0, attitude="neutral"
+        enterprise_id=e.id,
+        visited_on=date(2025, 3, 1),
+        cadre="Hoa",
+        headcount=9,
+        seasonal=0,
+        attitude="neutral",
     )
     e_doc, v_doc = to_doc(e), to_doc(v)
     e_doc["name"], e_doc["ward"], v_doc["note"], v_doc["cadre"] = name, name, note, note
