@@ -21,10 +21,13 @@ CORRUPT_PREFIX = "store.wal.corrupt-"
 
 @dataclass(frozen=True)
 class SetAside:
-    """An unreadable log tail kept in *path*: its size in bytes, its lines, how many of them still decode
-    (lines after a damaged one), and whether it was only a half-written last line (a crash while saving)."""
+    """An unreadable log tail of the store in *folder*, kept in *path*: its size in bytes, its lines, how many
+    of them still decode (lines after a damaged one), and whether it was only a half-written last line (a crash
+    while saving). *path* is None when a read-only store saw it: still in the log, set aside by the next writer.
+    """
 
-    path: Path
+    folder: Path
+    path: Path | None
     size: int
     lines: int
     intact: int
@@ -32,13 +35,23 @@ class SetAside:
 
     def message(self, lang: Lang = "vi") -> str:
         """What happened, where the bytes are, and what to do, for a person."""
+        if self.path is None:
+            return gettext(
+                "Part of the log of the data folder {folder} cannot be read and is not shown (lines: {lines}, "
+                "bytes: {size}); the next fieldapp that writes the folder keeps it aside. "
+                "Run “fieldapp doctor” to see what is wrong.",
+                lang,
+                folder=self.folder,
+                lines=self.lines,
+                size=self.size,
+            )
         if self.torn:
             return gettext(
                 "The last change in the log of {folder} was only half written (fieldapp or the computer stopped "
                 "while saving it), so it was never saved. Its bytes were kept in {path}; "
                 "“fieldapp doctor” tells more.",
                 lang,
-                folder=self.path.parent,
+                folder=self.folder,
                 path=self.path,
             )
         return gettext(
@@ -46,7 +59,7 @@ class SetAside:
             "{lines}, intact: {intact}, bytes: {size}). It was kept, as it was, in {path}. "
             "Run “fieldapp doctor” to see what can be recovered, and keep that file until then.",
             lang,
-            folder=self.path.parent,
+            folder=self.folder,
             path=self.path,
             lines=self.lines,
             size=self.size,
@@ -56,7 +69,7 @@ class SetAside:
     def to_dict(self) -> dict[str, object]:
         """The JSON form (``--json`` outputs)."""
         return {
-            "path": str(self.path),
+            "path": None if self.path is None else str(self.path),
             "bytes": self.size,
             "lines": self.lines,
             "intact": self.intact,
@@ -73,4 +86,4 @@ def set_aside(folder: Path, tail: bytes, lines: int, intact: int, torn: bool) ->
         n += 1
         path = folder / f"{CORRUPT_PREFIX}{stamp}-{n}"
     write_atomic(path, tail)
-    return SetAside(path, len(tail), lines, intact, torn)
+    return SetAside(folder, path, len(tail), lines, intact, torn)

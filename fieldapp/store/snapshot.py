@@ -40,16 +40,16 @@ def decode_snapshot(raw: bytes, path: Path) -> tuple[dict[str, Any], bool]:
     checked = raw.startswith(_PREFIX)
     if checked:
         digest = raw[len(_PREFIX) : len(_PREFIX) + _HEX]
-        rest = raw[len(_PREFIX) + _HEX :]
-        if not rest.startswith(_SUFFIX):
+        body_at = len(_PREFIX) + _HEX + len(_SUFFIX)
+        if raw[body_at - len(_SUFFIX) : body_at] != _SUFFIX:
             raise StoreDamaged(path, "checksum header")
-        body = b"{" + rest[len(_SUFFIX) :]
-        if hashlib.sha256(body).hexdigest().encode() != digest:
+        # hashed and parsed in place: a big snapshot is not copied (the whole file is JSON, header included)
+        hashed = hashlib.sha256(b"{")
+        hashed.update(memoryview(raw)[body_at:])
+        if hashed.hexdigest().encode() != digest:
             raise StoreDamaged(path, "checksum mismatch")
-    else:
-        body = raw
     try:
-        data = orjson.loads(body)
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise StoreDamaged(path, str(exc)) from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):

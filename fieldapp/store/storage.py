@@ -76,13 +76,18 @@ class WalStorage(Storage):
         self.snapshot_path = folder / SNAPSHOT_FILE
         self.wal_path = folder / WAL_FILE
         self._wal: WriteAheadLog | None = None
-        #: unreadable log tails this writer copied aside before cutting them off (shown to the user)
+        #: unreadable log tails this writer copied aside before cutting them off, or a reader saw (shown to
+        #: the user)
         self.set_aside: list[SetAside] = []
         if not readonly:
             self._remove_temp_files()
         self._tables, version, self._seq, wal, wal_size = self._load()
         if wal.tail_lines and not readonly:
             self.set_aside.append(set_aside(folder, wal.tail, wal.tail_lines, wal.tail_intact, wal.torn))
+        elif wal.tail_lines and not wal.torn:
+            # a reader only reports it (a torn last line may be a writer's append in progress: not a word)
+            tail = SetAside(folder, None, len(wal.tail), wal.tail_lines, wal.tail_intact, torn=False)
+            self.set_aside.append(tail)
         if version < SCHEMA_VERSION:
             self._tables = migrations.migrate(self._tables, version, self.snapshot_path)
             if not readonly:

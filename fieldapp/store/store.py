@@ -139,7 +139,9 @@ class Store:
 
     @property
     def set_aside(self) -> list[SetAside]:
-        """Unreadable log tails this store copied aside when it opened (empty almost always); tell the user."""
+        """Unreadable log tails this store copied aside when it opened (empty almost always); tell the user.
+
+        A read-only store copies nothing: it lists a damaged tail it saw with ``path`` None."""
         return list(self._storage.set_aside)
 
     def close(self) -> None:

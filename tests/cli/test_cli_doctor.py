@@ -104,6 +104,9 @@ def test_a_set_aside_log_tail_is_told_reported_and_moved_into_the_backup(run: Ru
     assert data.count(b"\n") == 1
     damaged = data[:-40] + bytes([data[-40] ^ 0x01]) + data[-39:]
     wal.write_bytes(damaged)
+    listed = run("visit", "list", lang="en")  # a reader tells, and changes nothing
+    assert listed.exit_code == 0 and "cannot be read and is not shown" in listed.stderr
+    assert wal.read_bytes() == damaged and not list(data_dir.glob("store.wal.corrupt-*"))
     args = ("--enterprise", "0101234567", "--date", "2025-03-01", "--headcount", "9", "--seasonal", "0")
     added = run("visit", "add", *args, "--attitude", "neutral", "--cadre", "Hoa", lang="en")
     assert added.exit_code == 0, added.output
