@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from fieldapp.core.errors import Problem, RecordError, custom_error, problems_from_validation
 from fieldapp.core.i18n import N_, Lang, gettext
 from fieldapp.core.records import new_id
-from fieldapp.files import write_atomic
+from fieldapp.files import make_private_dir, write_atomic
+from fieldapp.store.errors import StoreIOError
 
 __all__ = [
     "ENV_DATA_DIR",
@@ -164,6 +165,8 @@ def load_settings(data_dir: Path) -> Settings:
         settings = Settings()
         save_settings(data_dir, settings)
         return settings
+    except OSError as exc:  # no permission, a folder named settings.json: said for people
+        raise StoreIOError.from_os_error(exc, data_dir) from exc
     except orjson.JSONDecodeError as exc:
         raise RecordError([_bad_file(path, exc)]) from None
     try:
@@ -173,8 +176,17 @@ def load_settings(data_dir: Path) -> Settings:
 
 
 def save_settings(data_dir: Path, settings: Settings) -> None:
-    """Store *settings* in *data_dir*, atomically."""
-    write_atomic(data_dir / SETTINGS_FILE, orjson.dumps(settings.model_dump(), option=orjson.OPT_INDENT_2))
+    """Store *settings* in *data_dir*, atomically (the folder made 0700, the file 0600).
+
+    Raises StoreIOError naming the folder when the disk is full, the folder read-only, and the like.
+    """
+    try:
+        make_private_dir(data_dir)
+        write_atomic(
+            data_dir / SETTINGS_FILE, orjson.dumps(settings.model_dump(), option=orjson.OPT_INDENT_2)
+        )
+    except OSError as exc:
+        raise StoreIOError.from_os_error(exc, data_dir) from exc
 
 
 def _bad_file(path: Path, exc: Exception) -> Problem:

@@ -49,6 +49,7 @@ def _register() -> None:
         classify_cmd,
         config_cmd,
         demo_cmd,
+        doctor_cmd,
         enterprise_cmd,
         export_cmd,
         import_cmd,
@@ -65,6 +66,7 @@ def _register() -> None:
         config_cmd,
         demo_cmd,
         sync_cmd,
+        doctor_cmd,
     ):
         for command in module.COMMANDS:
             main.add_command(command)

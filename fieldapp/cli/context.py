@@ -59,9 +59,20 @@ class AppContext:
         return classify_all(enterprises, group_visits(visits), self.rules, date.today())
 
     def open_store(self, *, readonly: bool = False) -> Store:
+        """The store of the data folder; what it had to set aside on opening is told on stderr first."""
+        from fieldapp.core.text import displayable
         from fieldapp.store import Store
 
-        return Store.open(self.data_dir, readonly=readonly)
+        store = Store.open(self.data_dir, readonly=readonly)
+        for notice in store.set_aside:
+            click.echo(displayable(notice.message(self._notice_lang())), err=True)
+        return store
+
+    def _notice_lang(self) -> Lang:
+        try:
+            return self.lang
+        except Exception:  # unreadable settings: their own error comes later; the notice must not be lost
+            return self.lang_override or "vi"
 
 
 pass_app = click.make_pass_decorator(AppContext)

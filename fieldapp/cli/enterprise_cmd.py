@@ -16,6 +16,7 @@ from fieldapp.core.i18n import gettext
 from fieldapp.core.labels import field_label, value_label
 from fieldapp.core.reasons import basis_label, priority_label, reason_title, status_label
 from fieldapp.core.records import Enterprise, Ownership, fields_of_type
+from fieldapp.core.text import displayable
 
 __all__ = ["COMMANDS", "enterprise"]
 
@@ -71,7 +72,8 @@ def add(app: AppContext, household: bool, as_json: bool, **options: Any) -> None
     if as_json:
         print_json(record.to_doc())
     else:
-        click.echo(gettext("Added enterprise “{name}” (id {id}).", lang, name=record.name, id=record.id))
+        name = displayable(record.name)
+        click.echo(gettext("Added enterprise “{name}” (id {id}).", lang, name=name, id=record.id))
 
 
 @enterprise.command("list")

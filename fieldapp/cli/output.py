@@ -9,22 +9,25 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, ClassVar, NoReturn, TypeVar
 
 import click
 import orjson
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from fieldapp.cli.context import AppContext
 from fieldapp.core.errors import RecordError
 from fieldapp.core.i18n import N_, CodedError, Lang, gettext
 from fieldapp.core.labels import field_label
+from fieldapp.core.text import displayable
 from fieldapp.io.errors import FileProblem
 from fieldapp.io.importer import InvalidRow
 from fieldapp.io.readers import Table as SheetTable
 from fieldapp.io.report import invalid_lines, sheet_lines, warning_lines
-from fieldapp.store.errors import StoreError
+from fieldapp.store.errors import StoreError, StoreIOError
 
 __all__ = [
     "CliError",
@@ -78,14 +81,19 @@ def current_lang() -> Lang:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print ``Lỗi: message`` (one line) on stderr and exit with *code*."""
+    """Print ``Lỗi: message`` (one line, no control characters) on stderr and exit with *code*."""
     prefix = gettext("Error", current_lang())
-    click.echo(f"{prefix}: {' '.join(message.split())}", err=True)
+    click.echo(f"{prefix}: {displayable(' '.join(message.split()))}", err=True)
     raise click.exceptions.Exit(code)
 
 
 def guarded(func: F) -> F:
-    """Turn the errors a command can meet into a one-line message on stderr and exit code 1."""
+    """Turn the errors a command can meet into a one-line message on stderr and exit code 1.
+
+    The one place where what the operating system refuses (disk full, a read-only folder, a folder where a
+    file should be) becomes a sentence naming the data folder instead of a traceback: the store and the
+    settings raise ``StoreIOError`` themselves; any other OSError is worded the same way here.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -93,13 +101,19 @@ def guarded(func: F) -> F:
             return func(*args, **kwargs)
         except (RecordError, CliError, StoreError, FileProblem) as exc:
             fail(exc.message(current_lang()))
+        except OSError as exc:
+            ctx = click.get_current_context(silent=True)
+            app = ctx.find_object(AppContext) if ctx is not None else None
+            folder = app.data_dir if app is not None else Path.cwd()
+            fail(StoreIOError.from_os_error(exc, folder).message(current_lang()))
 
     return wrapper  # type: ignore[return-value]
 
 
 def say(message: str) -> None:
-    """A line for the user on stderr (so stdout stays clean for tables, CSV and JSON)."""
-    click.echo(message, err=True)
+    """A line for the user on stderr (so stdout stays clean for tables, CSV and JSON); control characters from
+    data never reach the terminal."""
+    click.echo(displayable(message, newlines=True), err=True)
 
 
 def report_invalid(invalid: Sequence[InvalidRow], lang: Lang) -> None:
@@ -143,8 +157,15 @@ def print_table(
     title: str | None = None,
     show_header: bool = True,
 ) -> None:
-    """A rich table on stdout."""
-    table = Table(*headers, title=title, title_justify="left", show_header=show_header, header_style="bold")
+    """A rich table on stdout. Cells and title are data: shown as plain text (no rich markup), and control
+    characters (terminal escapes, say, in a synced name) are replaced (``fieldapp.core.text.displayable``)."""
+    table = Table(
+        *headers,
+        title=None if title is None else Text(displayable(title)),
+        title_justify="left",
+        show_header=show_header,
+        header_style="bold",
+    )
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        table.add_row(*(Text(displayable("" if cell is None else str(cell), newlines=True)) for cell in row))
     _console().print(table)

@@ -12,6 +12,7 @@ from fieldapp.cli.params import ATTITUDE
 from fieldapp.cli.visit_table import visit_rows
 from fieldapp.core.i18n import gettext
 from fieldapp.core.records import Visit
+from fieldapp.core.text import displayable
 
 __all__ = ["COMMANDS", "visit"]
 
@@ -67,7 +68,7 @@ def add(app: AppContext, enterprise_ref: str, cadre: str | None, as_json: bool, 
                 "Recorded the visit of {date} to “{name}” (id {id}).",
                 app.lang,
                 date=record.visited_on.isoformat(),
-                name=target.name,
+                name=displayable(target.name),
                 id=record.id,
             )
         )

@@ -7,7 +7,27 @@
 See docs/architecture.md ("The store") for the whole API and docs/performance.md for its figures.
 """
 
-from fieldapp.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreReadOnly, StoreTooNew
+from fieldapp.store.errors import (
+    StoreCorrupt,
+    StoreDamaged,
+    StoreError,
+    StoreIOError,
+    StoreLocked,
+    StoreReadOnly,
+    StoreTooNew,
+)
+from fieldapp.store.setaside import SetAside
 from fieldapp.store.store import Kind, Store
 
-__all__ = ["Kind", "Store", "StoreCorrupt", "StoreError", "StoreLocked", "StoreReadOnly", "StoreTooNew"]
+__all__ = [
+    "Kind",
+    "SetAside",
+    "Store",
+    "StoreCorrupt",
+    "StoreDamaged",
+    "StoreError",
+    "StoreIOError",
+    "StoreLocked",
+    "StoreReadOnly",
+    "StoreTooNew",
+]

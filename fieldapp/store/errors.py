@@ -5,6 +5,9 @@ Exceptions:
     StoreError(CodedError)         any problem with the data folder (itself: the store is closed)
     ├── StoreLocked                another process is writing the folder (the message names it)
     ├── StoreCorrupt               a store file cannot be read (the message names it; nothing is changed)
+    │   └── StoreDamaged           the snapshot fails its checksum or does not parse: ``fieldapp doctor --repair``
+    ├── StoreIOError               the operating system refused (disk full, no permission, a folder where a file
+    │                              should be): ``from_os_error`` words each errno once, naming the folder
     ├── StoreTooNew                the folder was written by a newer fieldapp (schema version above ours)
     └── StoreReadOnly              a write was attempted on a store opened with ``readonly=True``
 
@@ -14,13 +17,22 @@ enterprise, duplicate tax code) are ``fieldapp.core.errors.RecordError``.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from fieldapp.core.i18n import N_, CodedError
 
-__all__ = ["StoreCorrupt", "StoreError", "StoreLocked", "StoreReadOnly", "StoreTooNew"]
+__all__ = [
+    "StoreCorrupt",
+    "StoreDamaged",
+    "StoreError",
+    "StoreIOError",
+    "StoreLocked",
+    "StoreReadOnly",
+    "StoreTooNew",
+]
 
 
 class StoreError(CodedError):
@@ -58,6 +70,71 @@ class StoreCorrupt(StoreError):
 
     def __init__(self, path: Path, detail: str):
         super().__init__("corrupt", path, path=path, detail=detail)
+
+
+class StoreDamaged(StoreCorrupt):
+    """The snapshot fails its checksum or cannot be parsed; the store refuses to open rather than guess."""
+
+    MESSAGES: ClassVar[Mapping[str, str]] = {
+        "damaged": N_(
+            "The store file {path} in the data folder {folder} is damaged ({detail}); nothing was changed. "
+            "Run “fieldapp doctor” to see what is wrong and “fieldapp doctor --repair” to rebuild it from the "
+            "previous snapshot and the log (the damaged files are kept)."
+        ),
+    }
+
+    def __init__(self, path: Path, detail: str):
+        StoreError.__init__(self, "damaged", path, path=path, folder=path.parent, detail=detail)
+
+
+class StoreIOError(StoreError):
+    """The operating system refused a read or a write in the data folder; ``os_error`` keeps what it said."""
+
+    MESSAGES: ClassVar[Mapping[str, str]] = {
+        "disk_full": N_(
+            "The disk of the data folder {folder} is full; nothing was saved. Free some space and try again."
+        ),
+        "no_permission": N_(
+            "fieldapp may not write in the data folder {folder} ({path}); nothing was saved. Check the "
+            "folder's permissions, or choose another folder with --data-dir."
+        ),
+        "read_only_disk": N_(
+            "The data folder {folder} is on a read-only disk; nothing was saved. "
+            "Choose another folder with --data-dir."
+        ),
+        "is_a_folder": N_(
+            "{path} in the data folder {folder} is a folder where fieldapp keeps a file; "
+            "move it away and try again (“fieldapp doctor” checks the folder)."
+        ),
+        "os_error": N_(
+            "Cannot use the data folder {folder}: {detail} ({path}); nothing was saved. "
+            "“fieldapp doctor” checks the folder."
+        ),
+    }
+
+    # errno -> code: the one table of what the operating system can say about the data folder
+    _CODES: ClassVar[Mapping[int, str]] = {
+        errno.ENOSPC: "disk_full",
+        errno.EDQUOT: "disk_full",
+        errno.EACCES: "no_permission",
+        errno.EPERM: "no_permission",
+        errno.EROFS: "read_only_disk",
+        errno.EISDIR: "is_a_folder",
+    }
+
+    def __init__(self, code: str, folder: Path, path: Path, detail: str, os_error: OSError | None = None):
+        self.os_error = os_error
+        super().__init__(code, folder, folder=folder, path=path, detail=detail)
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, folder: Path) -> StoreIOError:
+        """The people's version of *exc*, met while using the data folder *folder*."""
+        code = cls._CODES.get(exc.errno or 0, "os_error")
+        name = exc.filename
+        if isinstance(name, bytes):
+            name = name.decode(errors="replace")
+        path = Path(name) if isinstance(name, str) and name else folder
+        return cls(code, folder, path, exc.strerror or type(exc).__name__, exc)
 
 
 class StoreTooNew(StoreError):

@@ -2,10 +2,17 @@
 
 Files in the data folder:
 
-- ``store.json``: the snapshot, a plain TinyDB JSON file (any TinyDB can read it). Its ``_store`` table holds
-  ``schema_version`` and ``seq``, the last log line it contains. It is only ever replaced whole: temp file,
-  fsync, ``os.replace``, fsync of the folder (``fieldapp.files.write_atomic``).
-- ``store.wal``: the write-ahead log (``fieldapp.store.wal``), emptied after each snapshot.
+- ``store.json``: the snapshot, a plain TinyDB JSON file (any TinyDB can read it) whose first table holds the
+  SHA-256 of the rest (``fieldapp.store.snapshot``). Its ``_store`` table holds ``schema_version`` and ``seq``,
+  the last log line it contains. It is only ever replaced whole: temp file, fsync, ``os.replace``, fsync of the
+  folder (``fieldapp.files.write_atomic``). A snapshot that fails its checksum is refused (``StoreDamaged``),
+  never silently replaced by an older one: ``fieldapp doctor --repair`` does that, keeping the originals.
+- ``store.json.prev``: the snapshot before it (a hard link made just before the new one replaces it).
+- ``store.wal``: the write-ahead log (``fieldapp.store.wal``), moved to ``store.wal.prev`` after each snapshot,
+  so ``store.json.prev`` + ``store.wal.prev`` + ``store.wal`` always lead to the current state.
+- ``store.wal.corrupt-<UTC time>``: an unreadable log tail a writer set aside (``fieldapp.store.setaside``).
+
+All are the owner's only (0600), in a folder made 0700.
 
 ``commit(ops)`` appends one fsynced log line and then applies it to the in-memory tables that ``read()`` hands
 to TinyDB, so a save costs one small append instead of a rewrite of the file. ``write(data)``, the path TinyDB's
@@ -15,23 +22,37 @@ own write methods take, writes a full snapshot: slow but correct.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import orjson
 from tinydb.storages import Storage
 
 from fieldapp.core.records import SCHEMA_VERSION
-from fieldapp.files import write_atomic
+from fieldapp.files import sync_dir, write_atomic
 from fieldapp.store import migrations
-from fieldapp.store.errors import StoreCorrupt, StoreError, StoreReadOnly, StoreTooNew
-from fieldapp.store.wal import Op, WriteAheadLog, encode_line, read_wal
+from fieldapp.store.errors import StoreCorrupt, StoreError, StoreIOError, StoreReadOnly, StoreTooNew
+from fieldapp.store.setaside import SetAside, set_aside
+from fieldapp.store.snapshot import decode_snapshot, encode_snapshot
+from fieldapp.store.wal import Op, WalContents, WriteAheadLog, encode_line, read_wal
 
-__all__ = ["SNAPSHOT_FILE", "WAL_FILE", "Tables", "WalStorage"]
+__all__ = [
+    "INFO_TABLE",
+    "PREV_SNAPSHOT_FILE",
+    "PREV_WAL_FILE",
+    "SNAPSHOT_FILE",
+    "WAL_FILE",
+    "Tables",
+    "WalStorage",
+    "apply_ops",
+    "snapshot_info",
+]
 
 SNAPSHOT_FILE = "store.json"
+PREV_SNAPSHOT_FILE = "store.json.prev"
 WAL_FILE = "store.wal"
+PREV_WAL_FILE = "store.wal.prev"
 INFO_TABLE = "_store"
 DEFAULT_SNAPSHOT_BYTES = 8 * 1024 * 1024
 
@@ -55,9 +76,18 @@ class WalStorage(Storage):
         self.snapshot_path = folder / SNAPSHOT_FILE
         self.wal_path = folder / WAL_FILE
         self._wal: WriteAheadLog | None = None
+        #: unreadable log tails this writer copied aside before cutting them off, or a reader saw (shown to
+        #: the user)
+        self.set_aside: list[SetAside] = []
         if not readonly:
             self._remove_temp_files()
-        self._tables, version, self._seq, wal_size = self._load()
+        self._tables, version, self._seq, wal, wal_size = self._load()
+        if wal.tail_lines and not readonly:
+            self.set_aside.append(set_aside(folder, wal.tail, wal.tail_lines, wal.tail_intact, wal.torn))
+        elif wal.tail_lines and not wal.torn:
+            # a reader only reports it (a torn last line may be a writer's append in progress: not a word)
+            tail = SetAside(folder, None, len(wal.tail), wal.tail_lines, wal.tail_intact, torn=False)
+            self.set_aside.append(tail)
         if version < SCHEMA_VERSION:
             self._tables = migrations.migrate(self._tables, version, self.snapshot_path)
             if not readonly:
@@ -96,12 +126,15 @@ class WalStorage(Storage):
         wal = self._check_writable()
         if not ops:
             return
-        wal.append(encode_line(self._seq + 1, ops))
+        try:
+            wal.append(encode_line(self._seq + 1, ops))
+        except OSError as exc:
+            raise StoreIOError.from_os_error(exc, self.folder) from exc
         self._seq += 1
-        _apply(self._tables, ops)
+        apply_ops(self._tables, ops)
         if wal.size >= self._snapshot_at:
             try:
-                self.snapshot()
+                self._write_snapshot(self._tables)
             except OSError:
                 # The change is durable in the log and applied: the save succeeded. Try the snapshot again
                 # once the log has grown as much again (a full disk should not make every save slow).
@@ -110,7 +143,10 @@ class WalStorage(Storage):
     def snapshot(self) -> None:
         """Write the tables as a new snapshot and empty the log."""
         self._check_writable()
-        self._write_snapshot(self._tables)
+        try:
+            self._write_snapshot(self._tables)
+        except OSError as exc:
+            raise StoreIOError.from_os_error(exc, self.folder) from exc
 
     # --- internals -----------------------------------------------------------------------------------
     def _check_writable(self) -> WriteAheadLog:
@@ -121,22 +157,26 @@ class WalStorage(Storage):
         return self._wal
 
     def _write_snapshot(self, tables: Tables) -> None:
-        doc = {INFO_TABLE: {"1": {"schema_version": SCHEMA_VERSION, "seq": self._seq}}, **tables}
-        write_atomic(self.snapshot_path, orjson.dumps(doc))
+        payload = encode_snapshot(snapshot_info(SCHEMA_VERSION, self._seq, tables))
+        if self.snapshot_path.exists():
+            _keep_previous(self.snapshot_path, self.folder / PREV_SNAPSHOT_FILE)
+        write_atomic(self.snapshot_path, payload)
         self._snapshot_at = self.snapshot_bytes
-        # Only once the snapshot is on disk may the log go; a crash in between replays nothing twice because
-        # every log line's seq is <= the snapshot's.
+        # Only once the snapshot is on disk may the log move; a crash in between replays nothing twice because
+        # every log line's seq is <= the snapshot's. The moved segment leads from the previous snapshot here.
+        previous_log = self.folder / PREV_WAL_FILE
         if self._wal is not None:
-            self._wal.truncate()
-        elif self.wal_path.exists():
-            self.wal_path.write_bytes(b"")
+            self._wal.rotate(previous_log)
+        elif self.wal_path.exists() and self.wal_path.stat().st_size:
+            os.replace(self.wal_path, previous_log)
+            sync_dir(self.folder)
 
     def _remove_temp_files(self) -> None:
         for leftover in self.folder.glob(f".{SNAPSHOT_FILE}.*.tmp"):
             leftover.unlink(missing_ok=True)
 
-    def _load(self) -> tuple[Tables, int, int, int]:
-        """(tables, schema version, last seq, intact log size), from the snapshot and the log."""
+    def _load(self) -> tuple[Tables, int, int, WalContents, int]:
+        """(tables, schema version, last seq, the log, log size to keep), from the snapshot and the log."""
         for _ in range(_LOAD_ATTEMPTS):
             before = _stamp(self.snapshot_path)
             tables, version, seq = self._read_snapshot()
@@ -151,10 +191,10 @@ class WalStorage(Storage):
             for s, ops in pending:
                 if s != seq + 1:
                     raise StoreCorrupt(self.wal_path, f"change {s} out of order")
-                _apply(tables, ops)
+                apply_ops(tables, ops)
                 seq = s
             # log lines all inside the snapshot (a crash between snapshot and truncation) are cut off
-            return tables, version, seq, wal.good_size if pending else 0
+            return tables, version, seq, wal, wal.good_size if pending else 0
         raise StoreCorrupt(self.snapshot_path, "changed while being read")
 
     def _read_snapshot(self) -> tuple[Tables, int, int]:
@@ -162,12 +202,7 @@ class WalStorage(Storage):
             raw = self.snapshot_path.read_bytes()
         except FileNotFoundError:
             return {}, SCHEMA_VERSION, 0
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise StoreCorrupt(self.snapshot_path, str(exc)) from None
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-            raise StoreCorrupt(self.snapshot_path, "not a TinyDB file")
+        data, _ = decode_snapshot(raw, self.snapshot_path)  # StoreDamaged: checksum or JSON
         info = data.pop(INFO_TABLE, None)
         if info is None:
             return data, 0, 0  # the version 0 layout had no _store table
@@ -180,7 +215,27 @@ class WalStorage(Storage):
         return data, version, seq
 
 
-def _apply(tables: Tables, ops: Iterable[Any]) -> None:
+def snapshot_info(version: int, seq: int, tables: Tables) -> dict[str, Any]:
+    """The document a snapshot holds: the ``_store`` table (schema version, last seq), then the tables."""
+    return {INFO_TABLE: {"1": {"schema_version": version, "seq": seq}}, **tables}
+
+
+def _keep_previous(current: Path, previous: Path) -> None:
+    """Make *previous* the file *current* is now, atomically (a hard link, else a copy), before it is replaced."""
+    tmp = previous.with_name(f".{current.name}.prev.tmp")  # removed on open like the snapshot's temp files
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(current, tmp)
+    except OSError:  # a file system without hard links: a copy, made durable
+        shutil.copyfile(current, tmp)
+        os.chmod(tmp, 0o600)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+    os.replace(tmp, previous)  # made durable with the new snapshot's fsync of the folder
+
+
+def apply_ops(tables: Tables, ops: Iterable[Any]) -> None:
+    """Apply the operations of one log line to *tables*."""
     for table, doc_id, doc in ops:
         if doc is None:
             tables.get(table, {}).pop(doc_id, None)

@@ -25,11 +25,13 @@ from fieldapp.core.issues import SyncIssue
 from fieldapp.core.kinds import Kind
 from fieldapp.core.records import Enterprise, Record, Visit
 from fieldapp.core.taxcode import normalise_tax_code
+from fieldapp.files import make_private_dir
 from fieldapp.store.codec import collector_paused, from_doc
 from fieldapp.store.documents import ENTERPRISES, ISSUES, VISITS, Delete, Documents, record_puts
-from fieldapp.store.errors import StoreReadOnly
+from fieldapp.store.errors import StoreIOError, StoreReadOnly
 from fieldapp.store.indexes import Indexes
 from fieldapp.store.lock import FolderLock
+from fieldapp.store.setaside import SetAside
 from fieldapp.store.storage import DEFAULT_SNAPSHOT_BYTES, WalStorage
 from fieldapp.store.syncing import SyncBookkeeping
 
@@ -93,8 +95,10 @@ class Store:
     ) -> Store:
         """Open the store in *data_dir* (created if needed) for writing, or ``readonly`` without the lock.
 
-        Raises StoreLocked when another process writes the folder, StoreCorrupt when a file cannot be read,
-        StoreTooNew when a newer fieldapp wrote it. *snapshot_bytes*: log size that triggers a snapshot.
+        Raises StoreLocked when another process writes the folder, StoreCorrupt when a file cannot be read
+        (StoreDamaged when the snapshot fails its checksum), StoreTooNew when a newer fieldapp wrote it,
+        StoreIOError when the operating system refuses. An unreadable log tail is not an error: a writer copies
+        it aside and lists it in ``set_aside``. *snapshot_bytes*: log size that triggers a snapshot.
         *between_check_and_write* is for tests only: called between the check and the write of
         ``compare_and_save`` and ``delete_if_synced``, the lock held, to force a concurrent edit into that gap.
         """
@@ -115,21 +119,30 @@ class Store:
         cls, folder: Path, readonly: bool, snapshot_bytes: int, hook: Callable[[], None] | None
     ) -> Store:
         lock: FolderLock | None = None
-        if not readonly:
-            folder.mkdir(parents=True, exist_ok=True)
-            lock = FolderLock(folder)
-            lock.acquire()
         try:
+            if not readonly:
+                make_private_dir(folder)
+                lock = FolderLock(folder)
+                lock.acquire()
             storage = WalStorage(folder, readonly=readonly, snapshot_bytes=snapshot_bytes)
             try:
                 return cls(folder, storage, lock, between_check_and_write=hook)
             except BaseException:
                 storage.close()
                 raise
-        except BaseException:
+        except BaseException as exc:
             if lock is not None:
                 lock.release()
+            if isinstance(exc, OSError):  # disk full, no permission, store.lock a folder...: said for people
+                raise StoreIOError.from_os_error(exc, folder) from exc
             raise
+
+    @property
+    def set_aside(self) -> list[SetAside]:
+        """Unreadable log tails this store copied aside when it opened (empty almost always); tell the user.
+
+        A read-only store copies nothing: it lists a damaged tail it saw with ``path`` None."""
+        return list(self._storage.set_aside)
 
     def close(self) -> None:
         """Close the files and release the writer lock (every save is already on disk)."""

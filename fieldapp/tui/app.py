@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from fieldapp.core.labels import Lang
 from fieldapp.core.rules import Rules
+from fieldapp.core.text import displayable
 from fieldapp.settings import Settings, save_settings
 from fieldapp.tui.commands import FieldCommands
 from fieldapp.tui.i18n import N_, _, language, set_language
@@ -103,6 +104,14 @@ class FieldApp(App[None], inherit_bindings=False):
     # --- start -----------------------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.load_index()  # the home screen is the default mode's: Textual has built it already
+        for notice in self.store.set_aside:  # an unreadable log tail the store kept aside: never in silence
+            self.notify(
+                displayable(notice.message(language())),
+                title=_("Part of the log was set aside"),
+                severity="warning",
+                timeout=60,
+                markup=False,
+            )
 
     @work(thread=True, exit_on_error=False, group="load")
     def load_index(self) -> None:

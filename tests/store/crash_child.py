@@ -6,7 +6,7 @@ Prints, flushed, one line per event: ``ready`` once the store is open; ``intent 
 (so the parent can check a killed batch is all there or not at all); ``edit ID HASH`` before replacing a
 visit; ``saved ID HASH`` after a save returned; ``meta N`` after ``set_meta("counter", N)`` returned.
 MODE ``stall-snapshot`` or ``stall-truncate`` freezes the first snapshot half way (temp file half written)
-or between the new snapshot and the emptying of the log, printing ``stalled``, so the parent can kill it there.
+or between the new snapshot and the move of the log to store.wal.prev, printing ``stalled``, so the parent can kill it there.
 Bounded: stops after 20 s or 50,000 changes.
 """
 
@@ -46,7 +46,7 @@ def main() -> None:
     if mode == "stall-snapshot":
         storage_module.write_atomic = _half_written_snapshot  # type: ignore[assignment]
     elif mode == "stall-truncate":
-        WriteAheadLog.truncate = _stall  # type: ignore[assignment,method-assign]
+        WriteAheadLog.rotate = _stall  # type: ignore[assignment,method-assign]
     print("ready", flush=True)
     deadline = time.monotonic() + 20
     saved = []

@@ -19,7 +19,18 @@ from fieldapp.store import Store, StoreError, StoreReadOnly
 
 def test_public_api_is_complete() -> None:
     assert sorted(store_pkg.__all__) == sorted(
-        ["Kind", "Store", "StoreCorrupt", "StoreError", "StoreLocked", "StoreReadOnly", "StoreTooNew"]
+        [
+            "Kind",
+            "SetAside",
+            "Store",
+            "StoreCorrupt",
+            "StoreDamaged",
+            "StoreError",
+            "StoreIOError",
+            "StoreLocked",
+            "StoreReadOnly",
+            "StoreTooNew",
+        ]
     )
     for name in store_pkg.__all__:
         assert getattr(store_pkg, name) is not None
