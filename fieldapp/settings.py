@@ -48,7 +48,12 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
+    #: the name this laptop's visits carry: the server user name once a token is set (taken from the server, see
+    #: sync/client/_identity.py), else the name the cadre gave once
     cadre: str | None = Field(default=None, max_length=100)
+    #: the cadre's full name and role as the server knows them (None until the server said)
+    full_name: str | None = Field(default=None, max_length=200)
+    role: str | None = Field(default=None, max_length=20)
     language: Lang = "vi"
     theme: str = "textual-dark"
     server: str | None = None
@@ -82,6 +87,15 @@ class Settings(BaseModel):
         "cadre", "language", "theme", "server", "token", "verify_tls",
         "allow_insecure", "sync_deadline", "request_deadline",
     )  # fmt: skip
+
+    @property
+    def shown_cadre(self) -> str:
+        """The cadre's name as screens show it: the full name the server gave, else the name visits carry."""
+        return self.full_name or self.cadre or ""
+
+    def with_identity(self, name: str, full_name: str | None, role: str | None) -> Settings:
+        """A copy that knows who the token is (the server's answer): visits carry *name* from now on."""
+        return self.model_copy(update={"cadre": name, "full_name": full_name, "role": role})
 
     def updated(self, key: str, value: Any, *, insecure: bool = False) -> Settings:
         """A copy with *key* set to *value*; raises RecordError naming the key when it is unknown or invalid.

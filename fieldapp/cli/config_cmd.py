@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import guarded, print_json, print_table, say, yes_no
+from fieldapp.cli.output import CliError, guarded, print_json, print_table, say, yes_no
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.labels import field_label
@@ -59,12 +59,50 @@ def set_(app: AppContext, key: str, value: str, insecure: bool) -> None:
         converted = converted.lower()
     # RecordError names the key when the value is bad (plain http:// to another machine without --insecure too)
     settings = app.settings.updated(key, converted, insecure=insecure)
+    if key == "token" and settings.token and settings.server:
+        settings = _ask_identity(app, settings)
     app.save_settings(settings)
     shown = _human(_shown(key, getattr(settings, key)), app.lang)
     click.echo(gettext("Set {key} = {value}", app.lang, key=key, value=shown))
     warning = settings.insecure_warning(app.lang) if key == "server" else None
     if warning:
         say(warning)
+
+
+def _ask_identity(app: AppContext, settings: Settings) -> Settings:
+    """The server says whose token this is: the laptop takes that name (visits carry it) and the full name.
+
+    A token the server refuses changes nothing (exit 1); a server out of reach keeps the token, and the next sync
+    asks again."""
+    from sync.client import SyncAuthError, SyncError, adopt_name, who_am_i
+
+    try:
+        identity = who_am_i(settings)
+    except SyncAuthError as exc:
+        raise CliError("token_refused", detail=exc.message(app.lang)) from None
+    except SyncError as exc:
+        say(
+            gettext(
+                "Could not ask the server whose token this is ({detail}); the next sync will.",
+                app.lang,
+                detail=exc.message(app.lang),
+            )
+        )
+        return settings
+    if identity is None:
+        return settings
+    with app.open_store() as store:  # the cadre's pending visits typed under the old name carry the server's now
+        adopt_name(store, settings.cadre, identity)
+    click.echo(
+        gettext(
+            "This token is {full_name} ({name}, {role}): your visits carry the name {name}.",
+            app.lang,
+            full_name=identity.shown_name,
+            name=identity.name,
+            role=identity.role,
+        )
+    )
+    return settings.with_identity(identity.name, identity.full_name, identity.role)
 
 
 @config.command("get")

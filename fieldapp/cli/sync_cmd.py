@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import orjson
@@ -31,6 +31,9 @@ from fieldapp.cli.context import AppContext, pass_app
 from fieldapp.core.i18n import N_, Lang, gettext, pgettext
 from fieldapp.core.issues import SyncIssue
 
+if TYPE_CHECKING:
+    from sync.client import SyncSummary
+
 __all__ = ["COMMANDS", "sync"]
 
 # summary key -> its row label, in the table's order
@@ -43,9 +46,10 @@ _ROWS: dict[str, str] = {
     "rejected": N_("Rejected"),
     "pulled": N_("Pulled from the server"),
     "pull_failed": N_("Could not be applied"),
+    "left_area": N_("Removed: no longer in your area"),
 }
 #: rows shown only when their count is not 0
-_IF_ANY = ("merged", "pull_failed")
+_IF_ANY = ("merged", "pull_failed", "left_area")
 # the progress bar's phases (SyncProgress.phase) -> their labels
 _PHASES: dict[str, str] = {"push": N_("Pushing"), "pull": N_("Pulling")}
 _SHOWN_ISSUES = 10
@@ -65,7 +69,7 @@ def sync(app: AppContext, as_json: bool, insecure: bool) -> None:
     Configure first: `fieldapp config set server URL` and `fieldapp config set token TOKEN`.
     """
     from fieldapp.store import StoreError
-    from sync.client import SyncClient, SyncConfigError, SyncError, SyncProgress, SyncSummary
+    from sync.client import SyncClient, SyncConfigError, SyncError, SyncProgress
 
     lang = app.lang
     err = Console(stderr=True)
@@ -100,6 +104,7 @@ def sync(app: AppContext, as_json: bool, insecure: bool) -> None:
         except SyncError as exc:
             error, summary = exc, exc.summary
         issues = store.sync_issues()
+    _remember_identity(app, summary)
     if as_json:
         data: dict[str, Any] = summary.to_dict() if summary is not None else {"ok": False}
         if summary is not None and summary.server_changed:  # the laptop started over with another database
@@ -113,6 +118,8 @@ def sync(app: AppContext, as_json: bool, insecure: bool) -> None:
         out = Console(highlight=False)
         if summary is not None:
             out.print(_table(summary.to_dict(), lang))
+            if summary.rules_changed:
+                out.print(gettext("The federation's rules changed: classification now follows them.", lang))
             notice = summary.notice(lang)  # the laptop started over with another database
             if notice:
                 out.print(notice, markup=False, style="bold yellow")
@@ -122,6 +129,19 @@ def sync(app: AppContext, as_json: bool, insecure: bool) -> None:
         elif summary is not None:
             out.print(_verdict(summary.ok, lang), markup=False)
     sys.exit(0 if error is None and summary is not None and summary.ok else 1)
+
+
+def _remember_identity(app: AppContext, summary: SyncSummary | None) -> None:
+    """Keep who the server says the token is: visits carry that name from now on (see sync/client/_identity.py)."""
+    identity = summary.identity if summary is not None else None
+    settings = app.settings
+    if not identity or (identity["name"], identity["full_name"], identity["role"]) == (
+        settings.cadre,
+        settings.full_name,
+        settings.role,
+    ):
+        return
+    app.save_settings(settings.with_identity(identity["name"], identity["full_name"], identity["role"]))
 
 
 @contextlib.contextmanager

@@ -319,10 +319,10 @@ class Visit(Record):
     visited_on: date
     cadre: str = Field(min_length=1, max_length=100)
     headcount: int = Field(ge=0, le=1_000_000)
-    seasonal: int = Field(default=0, ge=0)
-    managers: int = Field(default=0, ge=0)
+    seasonal: int = Field(default=0, ge=0, le=1_000_000)
+    managers: int = Field(default=0, ge=0, le=1_000_000)
     attitude: Attitude
-    applications: int = Field(default=0, ge=0)
+    applications: int = Field(default=0, ge=0, le=1_000_000)
     note: str = Field(default="", max_length=10_000)
     next_visit_on: date | None = None
 

@@ -24,7 +24,7 @@ The modules behind this façade are private (``_client``, ``_push``, ``_pull``, 
 ``_errors``); import from ``sync.client`` only.
 """
 
-from sync.client._client import DEMO_KEY, LAST_SYNC_KEY, RESOLUTIONS, Resolution, SyncClient
+from sync.client._client import DEMO_KEY, LAST_SYNC_KEY, RESOLUTIONS, Resolution, SyncClient, who_am_i
 from sync.client._errors import (
     SyncAuthError,
     SyncCancelled,
@@ -35,12 +35,14 @@ from sync.client._errors import (
     SyncTooSlow,
 )
 from sync.client._http import RetryPolicy
+from sync.client._identity import Identity, adopt_name
 from sync.client._models import SyncProgress, SyncSummary
 from sync.client._pull import CURSOR_KEY
 
 __all__ = [
     "CURSOR_KEY",
     "DEMO_KEY",
+    "Identity",
     "LAST_SYNC_KEY",
     "RESOLUTIONS",
     "Resolution",
@@ -55,4 +57,6 @@ __all__ = [
     "SyncProtocolError",
     "SyncSummary",
     "SyncTooSlow",
+    "adopt_name",
+    "who_am_i",
 ]

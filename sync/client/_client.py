@@ -18,6 +18,7 @@ from sync.client._epoch import EPOCH_KEY, ServerChanged, StartOverFailed, start_
 from sync.client._errors import SyncConfigError, SyncError
 from sync.client._http import DEFAULT_TIMEOUT, RetryPolicy
 from sync.client._http import HttpSession as _HttpSession
+from sync.client._identity import Identity, adopt_name, fetch_identity
 from sync.client._models import SyncProgress, SyncSummary
 from sync.client._rules import receive_rules
 from sync.protocol import MAX_BODY_BYTES, MAX_PULL_PAGE, MAX_PUSH_ITEMS, Kind
@@ -36,6 +37,31 @@ RESOLUTIONS: tuple[Resolution, ...] = get_args(Resolution)
 LAST_SYNC_KEY = "last_sync"
 #: the store meta key marking a data folder made by ``fieldapp demo``: such a folder never syncs
 DEMO_KEY = "demo_folder"
+
+
+def who_am_i(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> Identity | None:
+    """Ask the server of *settings* who its token is (``GET /me``; None from a server too old to say); raises
+    SyncError like a sync (SyncAuthError for a token the server refuses, SyncConfigError without server or token,
+    or for plain http to another machine not allowed)."""
+    server, token = (settings.server or "").strip(), (settings.token or "").strip()
+    if not server or not token:
+        raise SyncConfigError.missing(server=not server, token=not token)
+    if settings.refuses_server():
+        raise SyncConfigError("insecure_server", server=server)
+    http = _HttpSession(
+        server,
+        token,
+        verify=settings.verify_tls,
+        transport=transport,
+        retry=RetryPolicy(attempts=2, base=0.2, cap=1.0, total=10.0),
+        cancelled=threading.Event(),
+        request_deadline=min(settings.request_deadline, 15.0),
+        sync_deadline=min(settings.sync_deadline, 20.0),
+    )
+    try:
+        return fetch_identity(http)
+    finally:
+        http.close()
 
 
 def _no_progress(_: SyncProgress) -> None:
@@ -103,19 +129,7 @@ class SyncClient:
             raise SyncError("already_running")
         summary = SyncSummary(server=server)
         started = time.monotonic()
-        http = _HttpSession(
-            server,
-            token,
-            verify=self.settings.verify_tls,
-            transport=self.transport,
-            timeout=self.timeout,
-            retry=self.retry,
-            cancelled=self._cancelled,
-            rng=self._rng,
-            sleep=self._sleep,
-            request_deadline=self.settings.request_deadline,
-            sync_deadline=self.settings.sync_deadline,
-        )
+        http = self._session(server, token)
         report = progress or _no_progress
         try:
             for attempt in range(2):
@@ -144,10 +158,31 @@ class SyncClient:
             self._remember(summary)
         return summary
 
+    def _session(self, server: str, token: str) -> _HttpSession:
+        return _HttpSession(
+            server,
+            token,
+            verify=self.settings.verify_tls,
+            transport=self.transport,
+            timeout=self.timeout,
+            retry=self.retry,
+            cancelled=self._cancelled,
+            rng=self._rng,
+            sleep=self._sleep,
+            request_deadline=self.settings.request_deadline,
+            sync_deadline=self.settings.sync_deadline,
+        )
+
     def _round(
         self, http: _HttpSession, summary: SyncSummary, report: Callable[[SyncProgress], None]
     ) -> None:
-        """Push, then pull; raises ServerChanged when the server is not the database the laptop synced with."""
+        """Who am I, push, then pull; raises ServerChanged when the server is not the database the laptop
+        synced with."""
+        identity = fetch_identity(http)
+        adopt_name(
+            self.store, self.settings.cadre, identity
+        )  # visits typed under another name: the server's now
+        summary.identity = identity.to_dict() if identity is not None else None
         puller = _pull.Puller(self.store, http, summary, report, limit=self.pull_limit)
         counts = self.store.counts()
         if (

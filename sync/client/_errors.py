@@ -170,6 +170,7 @@ class SyncProtocolError(_Refusal):
         "refused": N_("The server refused the request ({status_code} {server_code}): {detail}"),
         "bad_push_answer": N_("The server's answer to a push does not follow the protocol: {errors} errors."),
         "bad_change_feed": N_("The server's change feed does not follow the protocol: {errors} errors."),
+        "bad_identity": N_("The server did not say who this token belongs to."),
         "bad_rules": N_(
             "The federation's rules from the server cannot be read; this laptop keeps classifying with the rules "
             "it had. Tell the office."

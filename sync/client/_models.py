@@ -44,6 +44,8 @@ class SyncSummary:
     left_area: int = 0
     #: the federation's rules changed with this sync (the laptop now classifies with the new ones)
     rules_changed: bool = False
+    #: who the token is, as the server said at the start of this sync (``Identity.to_dict()``)
+    identity: dict[str, Any] | None = None
     #: what stopped the sync or went wrong, in English (the CLI and TUI translate via the exception)
     errors: list[str] = field(default_factory=list)
     server: str = ""
