@@ -63,8 +63,10 @@ def run(data_dir: Path) -> Run:
     """``run("enterprise", "list", "--json")``: the command's Result (stdout, stderr and exit code apart)."""
     runner = CliRunner()
 
-    def invoke(*args: str, lang: str | None = None, env: dict[str, str] | None = None) -> Result:
+    def invoke(
+        *args: str, lang: str | None = None, env: dict[str, str] | None = None, input: str | None = None
+    ) -> Result:
         prefix = ["--data-dir", str(data_dir)] + (["--lang", lang] if lang else [])
-        return runner.invoke(main, [*prefix, *args], env=env, catch_exceptions=False)
+        return runner.invoke(main, [*prefix, *args], env=env, input=input, catch_exceptions=False)
 
     return invoke

@@ -91,7 +91,9 @@ def _ask_identity(app: AppContext, settings: Settings) -> Settings:
         return settings
     if identity is None:
         return settings
-    with app.open_store() as store:  # the cadre's pending visits typed under the old name carry the server's now
+    with (
+        app.open_store() as store
+    ):  # the cadre's pending visits typed under the old name carry the server's now
         adopt_name(store, settings.cadre, identity)
     click.echo(
         gettext(

@@ -52,6 +52,10 @@ class CliError(CodedError):
     MESSAGES: ClassVar[Mapping[str, str]] = {
         "not_found": N_("no enterprise has id or tax code “{value}”"),
         "no_cadre": N_("no cadre name: pass --cadre NAME or run “fieldapp config set cadre NAME”"),
+        "not_discardable": N_(
+            "“{value}” has no rejected record to discard: see `fieldapp sync issues` (a conflict is settled on the "
+            "Sync screen)"
+        ),
         "token_refused": N_("the server refuses this token, so it was not saved: {detail}"),
         "not_empty": N_(
             "the data folder {value} already holds data ({e} enterprises, {v} visits); "

@@ -28,8 +28,11 @@ from rich.progress import (
 from rich.table import Table
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.output import CliError, guarded, print_json, say
 from fieldapp.core.i18n import N_, Lang, gettext, pgettext
 from fieldapp.core.issues import SyncIssue
+from fieldapp.core.kinds import Kind
+from fieldapp.core.text import displayable
 
 if TYPE_CHECKING:
     from sync.client import SyncSummary
@@ -55,7 +58,7 @@ _PHASES: dict[str, str] = {"push": N_("Pushing"), "pull": N_("Pulling")}
 _SHOWN_ISSUES = 10
 
 
-@click.command("sync")
+@click.group("sync", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (no progress bar).")
 @click.option(
     "--insecure",
@@ -63,11 +66,15 @@ _SHOWN_ISSUES = 10
     help="Allow a plain http:// server on another machine for this sync (the token travels unencrypted).",
 )
 @pass_app
-def sync(app: AppContext, as_json: bool, insecure: bool) -> None:
+@click.pass_context
+def sync(ctx: click.Context, app: AppContext, as_json: bool, insecure: bool) -> None:
     """Push pending records to the central server and pull its changes.
 
     Configure first: `fieldapp config set server URL` and `fieldapp config set token TOKEN`.
+    `fieldapp sync issues` lists what is stuck; `fieldapp sync discard ID` drops a rejected record.
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from fieldapp.store import StoreError
     from sync.client import SyncClient, SyncConfigError, SyncError, SyncProgress
 
@@ -198,6 +205,78 @@ def _print_issues(out: Console, issues: list[SyncIssue], lang: Lang) -> None:
         out.print(line, markup=False)
     if len(issues) > _SHOWN_ISSUES:
         out.print(gettext("… and {n} more", lang, n=len(issues) - _SHOWN_ISSUES), markup=False)
+
+
+@sync.command("issues")
+@click.option("--json", "as_json", is_flag=True, help="Print the issues as JSON.")
+@pass_app
+@guarded
+def issues_cmd(app: AppContext, as_json: bool) -> None:
+    """List what the last syncs could not settle: conflicts, rejections, server changes not applied."""
+    with app.open_store(readonly=True) as store:
+        issues = store.sync_issues()
+        names = {i.id: _record_label(store, i.kind, i.id) for i in issues}
+    if as_json:
+        print_json([{**issue.to_doc(), "label": names[issue.id]} for issue in issues])
+        return
+    if not issues:
+        click.echo(gettext("Nothing to settle.", app.lang))
+        return
+    for issue in issues:
+        line = f"{issue.kind_label(app.lang)} {issue.id} ({displayable(names[issue.id])}): {issue.status_label(app.lang)}"
+        details = issue.describe(app.lang)
+        click.echo(line + (f": {displayable(details)}" if details else ""))
+
+
+@sync.command("discard")
+@click.argument("record_id", metavar="ID")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@pass_app
+@guarded
+def discard_cmd(app: AppContext, record_id: str, yes: bool) -> None:
+    """Drop a record the server rejected (an enterprise goes with its visits), after a confirmation naming it."""
+    from sync.client import discard, plan_discard
+
+    lang = app.lang
+    with app.open_store() as store:
+        kind: Kind = "enterprise" if store.get_enterprise(record_id) is not None else "visit"
+        issue = store.sync_issue(kind, record_id)
+        try:
+            planned = plan_discard(store, kind, record_id)
+        except ValueError:
+            raise CliError("not_discardable", value=record_id) from None
+        assert issue is not None
+        what = issue.kind_label(lang)
+        question = gettext(
+            "Discard {kind} “{label}” from this laptop{visits}? It cannot be undone.",
+            lang,
+            kind=what,
+            label=displayable(planned.label),
+            visits=gettext(" with its {n} visits", lang, n=planned.visits) if planned.visits else "",
+        )
+        if not yes and not click.confirm(question, default=False, err=True):
+            say(gettext("Nothing was discarded.", lang))
+            raise click.exceptions.Exit(1)
+        discard(store, kind, record_id)
+    click.echo(
+        gettext(
+            "Discarded {kind} “{label}”.",
+            lang,
+            kind=what,
+            label=displayable(planned.label),
+        )
+    )
+    if planned.on_server:
+        click.echo(gettext("The server's copy comes back with the next sync.", lang))
+
+
+def _record_label(store: Any, kind: str, record_id: str) -> str:
+    if kind == "enterprise":
+        firm = store.get_enterprise(record_id)
+        return firm.name if firm is not None else ""
+    visit = store.get_visit(record_id)
+    firm = store.get_enterprise(visit.enterprise_id) if visit is not None else None
+    return f"{firm.name}, {visit.visited_on.isoformat()}" if visit is not None and firm is not None else ""
 
 
 COMMANDS: list[click.Command] = [sync]

@@ -25,6 +25,7 @@ The modules behind this façade are private (``_client``, ``_push``, ``_pull``, 
 """
 
 from sync.client._client import DEMO_KEY, LAST_SYNC_KEY, RESOLUTIONS, Resolution, SyncClient, who_am_i
+from sync.client._discard import DISCARDABLE, Discard, discard, plan_discard
 from sync.client._errors import (
     SyncAuthError,
     SyncCancelled,
@@ -57,6 +58,10 @@ __all__ = [
     "SyncProtocolError",
     "SyncSummary",
     "SyncTooSlow",
+    "DISCARDABLE",
+    "Discard",
     "adopt_name",
+    "discard",
+    "plan_discard",
     "who_am_i",
 ]
