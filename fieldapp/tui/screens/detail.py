@@ -23,6 +23,7 @@ from fieldapp.tui.messages import DataChanged, RecordSaved
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
 from fieldapp.tui.screens.visit_form import VisitFormScreen
+from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.badges import priority_text, status_badge
 from fieldapp.tui.widgets.visits_table import VisitsTable
 
@@ -104,7 +105,7 @@ class DetailScreen(BaseScreen[None]):
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def _title(self, e: Enterprise, c: Classification | None) -> Text:
-        text = Text(e.name, style="bold")
+        text = shown(e.name, style="bold")
         if c is not None:
             text.append("  ")
             text.append_text(status_badge(self.app, c.status))
@@ -120,7 +121,7 @@ class DetailScreen(BaseScreen[None]):
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
         for name in _SHOWN_FIELDS:
-            grid.add_row(field(name), Text(field_value(e, name)))
+            grid.add_row(field(name), shown(field_value(e, name)))
         return grid
 
     def _verdict(self, c: Classification) -> Text:

@@ -20,6 +20,7 @@ from fieldapp.core.records import (
 from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.tui.i18n import _, value
 from fieldapp.tui.screens.form_base import RecordForm
+from fieldapp.tui.shown import plain, shown
 from fieldapp.tui.widgets.fields import FieldBox, make_input
 
 __all__ = ["EnterpriseFormScreen"]
@@ -35,10 +36,11 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 
 
 def _as_text(raw: Any) -> str:
-    """A field's value as the form holds it: yes/no flags as "true"/"false", nothing as ""."""
+    """A field's value as the form holds it: yes/no flags as "true"/"false", nothing as "", and a control
+    character a stored value may hold (an older version let them in) shown as U+FFFD, to be seen and fixed."""
     if isinstance(raw, bool):
         return "true" if raw else "false"
-    return "" if raw is None else str(raw)
+    return plain(raw)
 
 
 class EnterpriseFormScreen(RecordForm):
@@ -85,7 +87,7 @@ class EnterpriseFormScreen(RecordForm):
             title = _("New enterprise")
         else:
             title = _("Edit enterprise — {name}", name=self.enterprise.name)
-        yield Static(Text(title, style="bold"), id="form-title")
+        yield Static(shown(title, style="bold"), id="form-title")
         yield Static(id="duplicates")
         with VerticalScroll(id="form"):
             for name in self.FIELDS:
@@ -147,4 +149,4 @@ class EnterpriseFormScreen(RecordForm):
                     )
         if not lines:
             return Text()
-        return Text("⚠ " + "\n⚠ ".join(lines), style="bold")
+        return shown("⚠ " + "\n⚠ ".join(lines), style="bold", newlines=True)

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Static
 from fieldapp.core.records import Attitude
 from fieldapp.tui.i18n import N_, field, value
 from fieldapp.tui.localise import localise_bindings
+from fieldapp.tui.shown import VisibleControls, shown
 
 __all__ = ["ATTITUDES", "AttitudePicker", "FieldBox", "RecordValidator"]
 
@@ -57,7 +58,7 @@ class FieldBox(Vertical):
     def show_problem(self, message: str | None) -> None:
         """Show *message* under the field (or nothing)."""
         error = self.query_one(".error", Static)
-        error.update(Text(message or ""))
+        error.update(shown(message))  # it may quote what was typed
         error.display = bool(message)
         self.set_class(bool(message), "-invalid")
 
@@ -70,6 +71,7 @@ def make_input(name: str, raw: str, problem_for: Callable[[str, str], str | None
         compact=True,
         validators=[RecordValidator(name, problem_for)],
         validate_on=["changed", "submitted"],
+        highlighter=VisibleControls(),
         **kwargs,  # type: ignore[arg-type]
     )
 
