@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Footer, Static
 
 from fieldapp.core.classify import classify
 from fieldapp.core.records import Record, Visit, fields_of_type, input_fields
@@ -16,7 +16,7 @@ from fieldapp.tui.i18n import _, language
 from fieldapp.tui.screens.form_base import RecordForm, iso_date
 from fieldapp.tui.shown import plain, shown
 from fieldapp.tui.widgets.badges import status_badge
-from fieldapp.tui.widgets.fields import AttitudePicker, FieldBox, make_input
+from fieldapp.tui.widgets.fields import AttitudePicker, FieldBox, NoteArea, make_input
 
 __all__ = ["VisitFormScreen"]
 
@@ -89,7 +89,7 @@ class VisitFormScreen(RecordForm):
                 if field_name == "attitude":
                     widget: Any = AttitudePicker(raw or None, id="input-attitude")
                 elif field_name == "note":
-                    widget = TextArea(raw, id="input-note", soft_wrap=True, show_line_numbers=False)
+                    widget = NoteArea(raw, id="input-note", soft_wrap=True, show_line_numbers=False)
                 else:
                     placeholder = "YYYY-MM-DD" if field_name in _DATES else ""
                     widget = make_input(field_name, raw, self.problem_for, placeholder=placeholder)

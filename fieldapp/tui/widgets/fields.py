@@ -15,14 +15,14 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
 from fieldapp.core.records import Attitude
 from fieldapp.tui.i18n import N_, field, value
 from fieldapp.tui.localise import localise_bindings
-from fieldapp.tui.shown import VisibleControls, shown
+from fieldapp.tui.shown import VisibleControls, plain, shown
 
-__all__ = ["ATTITUDES", "AttitudePicker", "FieldBox", "RecordValidator"]
+__all__ = ["ATTITUDES", "AttitudePicker", "FieldBox", "NoteArea", "RecordValidator", "make_input"]
 
 ATTITUDES: tuple[str, ...] = tuple(a.value for a in Attitude)
 
@@ -74,6 +74,16 @@ def make_input(name: str, raw: str, problem_for: Callable[[str, str], str | None
         highlighter=VisibleControls(),
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+class NoteArea(TextArea):
+    """A multi-line field whose control characters, typed or pasted, show as U+FFFD (the text keeps them, so the
+    record rules refuse it with a message under the field, as ``VisibleControls`` does for an input)."""
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        line.plain = plain(line.plain)  # one character for one: the cursor and the selection stay put
+        return line
 
 
 class AttitudePicker(Widget, can_focus=True):
