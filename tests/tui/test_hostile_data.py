@@ -11,14 +11,12 @@ store nothing) or store it neutralised; nothing crashes.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
 from rich.text import Text
 from textual import events
 from textual.command import CommandPalette
@@ -35,7 +33,7 @@ from fieldapp.tui.screens.visit_form import VisitFormScreen
 from fieldapp.tui.shown import shown
 from tests.support.hostile import HOSTILE
 
-from .conftest import HOANG_MAI, TODAY, seed, settle
+from .conftest import HOANG_MAI, TODAY, screen_text, seed, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -80,18 +78,6 @@ def data_dir(tmp_path: Path) -> Path:
         held = store.get_enterprise(HOSTILE_ID)
         assert held is not None and held.name == HOSTILE_NAME
     return folder
-
-
-def screen_text(app: Any) -> str:
-    """Every character the app would send to the terminal as text for the screen in front (what
-    ``export_screenshot`` renders, as plain text): the terminal's own codes (styles, cursor moves) left out."""
-    width, height = app.size
-    console = Console(
-        width=width, height=height, file=io.StringIO(), force_terminal=True, color_system="truecolor",
-        record=True, legacy_windows=False, safe_box=False,
-    )  # fmt: skip
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=False)
 
 
 def assert_no_controls(text: str, where: str) -> None:

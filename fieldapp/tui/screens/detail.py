@@ -120,8 +120,14 @@ class DetailScreen(BaseScreen[None]):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
+        warnings = {w.field: w.message(language()) for w in e.warnings()}
+        theme = self.app.current_theme
+        warning_style = f"bold {theme.warning}" if theme.warning else "bold"
         for name in _SHOWN_FIELDS:
-            grid.add_row(field(name), shown(field_value(e, name)))
+            cell = shown(field_value(e, name))
+            if name in warnings:  # kept, but a person should check it (a tax code whose check digit is off)
+                cell.append_text(shown("  ⚠ " + warnings[name], style=warning_style))
+            grid.add_row(field(name), cell)
         return grid
 
     def _verdict(self, c: Classification) -> Text:

@@ -18,7 +18,7 @@ from fieldapp.core.records import (
     input_fields,
 )
 from fieldapp.core.taxcode import normalise_tax_code
-from fieldapp.tui.i18n import _, value
+from fieldapp.tui.i18n import _, language, value
 from fieldapp.tui.screens.form_base import RecordForm
 from fieldapp.tui.shown import plain, shown
 from fieldapp.tui.widgets.fields import FieldBox, make_input
@@ -124,6 +124,14 @@ class EnterpriseFormScreen(RecordForm):
 
     def after_check(self, record: Record | None) -> None:
         self.query_one("#duplicates", Static).update(self.duplicate_warning())
+        # what the record keeps but a person should check (Enterprise.warnings); known once the values are valid
+        found = (
+            {w.field: w.message(language()) for w in record.warnings()}
+            if isinstance(record, Enterprise)
+            else {}
+        )
+        for box in self.query(FieldBox):
+            box.show_warning(found.get(box.field_name))
 
     def duplicate_warning(self) -> Text:
         """A warning naming the enterprises this one may duplicate (empty when there are none)."""

@@ -41,7 +41,8 @@ class RecordValidator(Validator):
 
 
 class FieldBox(Vertical):
-    """A field's label, its input and the message under it (empty when the value is fine)."""
+    """A field's label, its input and the messages under it: an error (the value is refused) and a warning (the
+    value is kept but looks wrong, e.g. a tax code whose check digit does not match); each hidden when empty."""
 
     def __init__(self, name: str, widget: Widget, *, label: str | None = None) -> None:
         super().__init__(classes="fieldbox", id=f"box-{name}")
@@ -54,6 +55,7 @@ class FieldBox(Vertical):
             yield Label(self.label_text, classes="fieldlabel")
             yield self.widget
         yield Static("", classes="error", id=f"error-{self.field_name}")
+        yield Static("", classes="warning", id=f"warning-{self.field_name}")
 
     def show_problem(self, message: str | None) -> None:
         """Show *message* under the field (or nothing)."""
@@ -61,6 +63,12 @@ class FieldBox(Vertical):
         error.update(shown(message))  # it may quote what was typed
         error.display = bool(message)
         self.set_class(bool(message), "-invalid")
+
+    def show_warning(self, message: str | None) -> None:
+        """Show *message* under the field as a warning, which does not stop a save (or nothing)."""
+        warning = self.query_one(".warning", Static)
+        warning.update(shown("⚠ " + message if message else ""))
+        warning.display = bool(message)
 
 
 def make_input(name: str, raw: str, problem_for: Callable[[str, str], str | None], **kwargs: object) -> Input:
