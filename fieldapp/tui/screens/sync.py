@@ -136,9 +136,9 @@ class SyncScreen(BaseScreen[None]):
         )
         last = self.last if self.last is not None else self.fapp.store.get_meta("last_sync")
         notice = _server_change(last) if isinstance(last, dict) else None
-        shown = self.query_one("#sync-notice", Static)
-        shown.display = notice is not None
-        shown.update(notice or "")
+        notice_line = self.query_one("#sync-notice", Static)
+        notice_line.display = notice is not None
+        notice_line.update(notice or "")
         failure = self.query_one("#sync-failure", Static)
         failure.display = self.failure is not None
         if self.failure is not None:
