@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -37,6 +38,7 @@ from fieldapp.tui.screens.home import HomeScreen
 from fieldapp.tui.screens.settings import SettingsScreen
 from fieldapp.tui.screens.sync import SyncScreen
 from fieldapp.tui.screens.visit_form import VisitFormScreen
+from fieldapp.tui.shown import plain
 from fieldapp.tui.widgets.badges import THEMES
 
 if TYPE_CHECKING:
@@ -177,8 +179,25 @@ class FieldApp(App[None], inherit_bindings=False):
 
     def report_error(self, error: BaseException) -> None:
         """Say what went wrong in a notification (the app keeps running)."""
-        self.notify(
-            self.error_text(error), title=_("Could not finish"), severity="error", timeout=8, markup=False
+        self.notify(self.error_text(error), title=_("Could not finish"), severity="error", timeout=8)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast of every screen comes here: it may name a record or quote a server, so it shows as
+        characters (``fieldapp/tui/shown.py``), never markup (*markup* is ignored: no message of ours uses it)."""
+        super().notify(
+            plain(message, newlines=True),
+            title=plain(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
 
 from fieldapp.core.classify import PRIORITIES, STATUSES
 from fieldapp.core.labels import Lang
@@ -16,6 +17,7 @@ from fieldapp.tui.index import COLUMNS, Query
 from fieldapp.tui.ports import AppContext
 from fieldapp.tui.screens.detail import DetailScreen
 from fieldapp.tui.screens.home import HomeScreen
+from fieldapp.tui.shown import as_markup, plain, shown
 from fieldapp.tui.widgets.badges import priority_label, status_label
 from fieldapp.tui.widgets.enterprise_table import column_title
 
@@ -23,6 +25,18 @@ __all__ = ["FieldCommands"]
 
 #: how many enterprises a palette search offers
 _ENTERPRISE_HITS = 15
+
+
+def _highlight(matcher: Matcher, title: str) -> Content:
+    """*title* with the letters the query matched highlighted; characters only (``Matcher.highlight`` reads
+    markup, and a title may hold a ward's name)."""
+    text = plain(title)
+    content = Content(text)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class FieldCommands(Provider):
@@ -104,18 +118,28 @@ class FieldCommands(Provider):
         for title, callback, help_text in self.commands():
             if title.startswith(_("Filter: {what}", what="")) and not help_text:
                 continue  # keep the first list short; filters show up when searched for
-            yield DiscoveryHit(title, callback, help=help_text or None)
+            yield DiscoveryHit(shown(title), callback, text=plain(title), help=as_markup(help_text) or None)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, callback, help_text in self.commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text or None)
+                yield Hit(
+                    score,
+                    _highlight(matcher, title),
+                    callback,
+                    text=plain(title),
+                    help=as_markup(help_text) or None,
+                )
         if len(fold(query)) >= 2 and self.fapp.loaded:
             rows = self.fapp.index.query(Query(text=query))[:_ENTERPRISE_HITS]
             for row in rows:
                 title = _("Open: {name}", name=row.name)
                 yield Hit(
-                    0.5, title, partial(self.fapp.open_enterprise, row.id), text=title, help=row.ward or None
+                    0.5,
+                    shown(title),
+                    partial(self.fapp.open_enterprise, row.id),
+                    text=plain(title),
+                    help=as_markup(row.ward) or None,
                 )

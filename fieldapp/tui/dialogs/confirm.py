@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 
 from fieldapp.tui.i18n import N_
 from fieldapp.tui.screens.base import BaseModal
+from fieldapp.tui.shown import shown
 
 __all__ = ["Confirm"]
 
@@ -32,7 +33,7 @@ class Confirm(BaseModal[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.question, id="question")
+            yield Static(shown(self.question), id="question")  # it may name a record
             with Horizontal(id="answers"):
                 for answer_id, text in self.answers:
                     danger = answer_id == self.danger

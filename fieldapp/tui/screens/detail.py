@@ -23,6 +23,7 @@ from fieldapp.tui.messages import DataChanged, RecordSaved
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
 from fieldapp.tui.screens.visit_form import VisitFormScreen
+from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.badges import priority_text, status_badge
 from fieldapp.tui.widgets.visits_table import VisitsTable
 
@@ -104,7 +105,7 @@ class DetailScreen(BaseScreen[None]):
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def _title(self, e: Enterprise, c: Classification | None) -> Text:
-        text = Text(e.name, style="bold")
+        text = shown(e.name, style="bold")
         if c is not None:
             text.append("  ")
             text.append_text(status_badge(self.app, c.status))
@@ -119,8 +120,14 @@ class DetailScreen(BaseScreen[None]):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
+        warnings = {w.field: w.message(language()) for w in e.warnings()}
+        theme = self.app.current_theme
+        warning_style = f"bold {theme.warning}" if theme.warning else "bold"
         for name in _SHOWN_FIELDS:
-            grid.add_row(field(name), Text(field_value(e, name)))
+            cell = shown(field_value(e, name))
+            if name in warnings:  # kept, but a person should check it (a tax code whose check digit is off)
+                cell.append_text(shown("  ⚠ " + warnings[name], style=warning_style))
+            grid.add_row(field(name), cell)
         return grid
 
     def _verdict(self, c: Classification) -> Text:

@@ -18,8 +18,9 @@ from fieldapp.core.records import (
     input_fields,
 )
 from fieldapp.core.taxcode import normalise_tax_code
-from fieldapp.tui.i18n import _, value
+from fieldapp.tui.i18n import _, language, value
 from fieldapp.tui.screens.form_base import RecordForm
+from fieldapp.tui.shown import plain, shown
 from fieldapp.tui.widgets.fields import FieldBox, make_input
 
 __all__ = ["EnterpriseFormScreen"]
@@ -35,10 +36,11 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 
 
 def _as_text(raw: Any) -> str:
-    """A field's value as the form holds it: yes/no flags as "true"/"false", nothing as ""."""
+    """A field's value as the form holds it: yes/no flags as "true"/"false", nothing as "", and a control
+    character a stored value may hold (an older version let them in) shown as U+FFFD, to be seen and fixed."""
     if isinstance(raw, bool):
         return "true" if raw else "false"
-    return "" if raw is None else str(raw)
+    return plain(raw)
 
 
 class EnterpriseFormScreen(RecordForm):
@@ -85,7 +87,7 @@ class EnterpriseFormScreen(RecordForm):
             title = _("New enterprise")
         else:
             title = _("Edit enterprise — {name}", name=self.enterprise.name)
-        yield Static(Text(title, style="bold"), id="form-title")
+        yield Static(shown(title, style="bold"), id="form-title")
         yield Static(id="duplicates")
         with VerticalScroll(id="form"):
             for name in self.FIELDS:
@@ -122,6 +124,14 @@ class EnterpriseFormScreen(RecordForm):
 
     def after_check(self, record: Record | None) -> None:
         self.query_one("#duplicates", Static).update(self.duplicate_warning())
+        # what the record keeps but a person should check (Enterprise.warnings); known once the values are valid
+        found = (
+            {w.field: w.message(language()) for w in record.warnings()}
+            if isinstance(record, Enterprise)
+            else {}
+        )
+        for box in self.query(FieldBox):
+            box.show_warning(found.get(box.field_name))
 
     def duplicate_warning(self) -> Text:
         """A warning naming the enterprises this one may duplicate (empty when there are none)."""
@@ -147,4 +157,4 @@ class EnterpriseFormScreen(RecordForm):
                     )
         if not lines:
             return Text()
-        return Text("⚠ " + "\n⚠ ".join(lines), style="bold")
+        return shown("⚠ " + "\n⚠ ".join(lines), style="bold", newlines=True)

@@ -17,6 +17,7 @@ from fieldapp.tui.i18n import N_, _, field
 from fieldapp.tui.index import Row
 from fieldapp.tui.messages import DataChanged
 from fieldapp.tui.screens.base import BaseScreen
+from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.badges import status_badge
 
 __all__ = ["FollowUpsScreen", "group_followups", "week_end"]
@@ -83,7 +84,7 @@ class FollowUpsScreen(BaseScreen[None]):
         if not groups:
             table.add_row("", Text(_("Nothing due this week."), style="dim"), "", key="none")
         for ward, rows in groups:
-            heading = Text((ward or _("(no ward)")) + f" — {len(rows)}", style="bold")
+            heading = shown((ward or _("(no ward)")) + f" — {len(rows)}", style="bold")
             table.add_row("", heading, "", key=f"ward:{ward}")
             for row in rows:
                 due = row.next_due or today
@@ -91,7 +92,9 @@ class FollowUpsScreen(BaseScreen[None]):
                 label = Text(due.isoformat(), style="bold red" if late else "")
                 if late:
                     label.append(" !")
-                table.add_row(label, "  " + row.name, status_badge(self.app, row.status, 19), key=row.id)
+                table.add_row(
+                    label, shown("  " + row.name), status_badge(self.app, row.status, 19), key=row.id
+                )
         self.sub_title = str(total)
 
     @on(DataChanged)

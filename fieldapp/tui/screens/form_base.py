@@ -157,6 +157,11 @@ class RecordForm(BaseScreen[str | None]):
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         if worker.group == "save":
             self.saving = False  # not saved: the form stays with what was typed, to try again
+            if isinstance(error, RecordError):
+                # what only the store can tell (a tax code another enterprise holds) goes under its field too
+                for problem in error.problems:
+                    for box in self.query(f"#box-{problem.field.split('.')[0]}").results(FieldBox):
+                        box.show_problem(problem.message(language()))
         super().worker_failed(worker, error)
 
     def action_leave(self) -> None:

@@ -16,6 +16,7 @@ from fieldapp.tui.i18n import N_, _, field
 from fieldapp.tui.index import COLUMNS, Query, Row
 from fieldapp.tui.messages import DataChanged
 from fieldapp.tui.screens.base import BaseScreen
+from fieldapp.tui.shown import VisibleControls, shown
 from fieldapp.tui.widgets.badges import priority_label, status_badge, status_label
 from fieldapp.tui.widgets.enterprise_table import WIDE, EnterpriseTable
 
@@ -59,6 +60,7 @@ class HomeScreen(BaseScreen[None]):
             placeholder=_("Search name, tax code, address or ward (accents optional)"),
             id="search",
             compact=True,
+            highlighter=VisibleControls(),
         )
         yield Static(id="counts")
         with Horizontal(id="filterbar"):
@@ -135,8 +137,8 @@ class HomeScreen(BaseScreen[None]):
             parts.append(f"{field('ward')}: {q.ward}")
         if q.due_only:
             parts.append(_("follow-up due"))
-        shown = ", ".join(parts) if parts else _("all")
-        self.query_one("#filters", Static).update(Text(_("Filter") + f": {shown}"))
+        listed = ", ".join(parts) if parts else _("all")
+        self.query_one("#filters", Static).update(shown(_("Filter") + f": {listed}"))  # a ward is data
 
     def on_resize(self) -> None:
         if self.fapp.loaded:

@@ -17,6 +17,7 @@ from fieldapp.core.rules import DEFAULT_RULES_FILE, RULE_KEYS
 from fieldapp.settings import mask_token
 from fieldapp.tui.i18n import N_, _, field, language
 from fieldapp.tui.screens.base import BaseScreen
+from fieldapp.tui.shown import VisibleControls
 from fieldapp.tui.widgets.badges import THEMES
 
 __all__ = ["SettingsScreen"]
@@ -41,7 +42,13 @@ class SettingsScreen(BaseScreen[None]):
             yield Static(Text(_("Settings"), style="bold"), classes="section")
             with Grid(id="settings-grid"):
                 yield Label(field("cadre"))
-                yield Input(app.settings.cadre or "", id="cadre", compact=True, placeholder=_("Your name"))
+                yield Input(
+                    app.settings.cadre or "",
+                    id="cadre",
+                    compact=True,
+                    placeholder=_("Your name"),
+                    highlighter=VisibleControls(),
+                )
                 yield Label(field("language"))
                 yield Select(
                     [(name, code) for code, name in _LANGUAGE_NAMES.items()],
@@ -61,7 +68,13 @@ class SettingsScreen(BaseScreen[None]):
                 )
                 yield Label(field("server"))
                 with Vertical(classes="field"):
-                    yield Input(app.settings.server or "", id="server", compact=True, placeholder="https://…")
+                    yield Input(
+                        app.settings.server or "",
+                        id="server",
+                        compact=True,
+                        placeholder="https://…",
+                        highlighter=VisibleControls(),
+                    )
                     yield Static(id="server-error", classes="error", markup=False)
                 yield Label(field("token"))
                 with Vertical(classes="field"):

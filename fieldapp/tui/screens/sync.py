@@ -18,6 +18,7 @@ from fieldapp.tui.ports import SyncClientPort
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
 from fieldapp.tui.screens.visit_form import VisitFormScreen
+from fieldapp.tui.shown import shown
 
 if TYPE_CHECKING:
     from sync.client import Resolution, SyncProgress, SyncSummary
@@ -135,13 +136,13 @@ class SyncScreen(BaseScreen[None]):
         )
         last = self.last if self.last is not None else self.fapp.store.get_meta("last_sync")
         notice = _server_change(last) if isinstance(last, dict) else None
-        shown = self.query_one("#sync-notice", Static)
-        shown.display = notice is not None
-        shown.update(notice or "")
+        notice_line = self.query_one("#sync-notice", Static)
+        notice_line.display = notice is not None
+        notice_line.update(notice or "")
         failure = self.query_one("#sync-failure", Static)
         failure.display = self.failure is not None
         if self.failure is not None:
-            failure.update(_("The last sync failed: {reason}", reason=app.error_text(self.failure)))
+            failure.update(shown(_("The last sync failed: {reason}", reason=app.error_text(self.failure))))
         table = self.query_one("#issues", DataTable)
         table.clear(columns=True)
         table.add_column(_("Kind"), key="kind", width=10)
@@ -152,9 +153,9 @@ class SyncScreen(BaseScreen[None]):
         for issue in app.store.sync_issues():
             table.add_row(
                 issue.kind_label(lang),
-                self._record_name(issue.kind, issue.id),
+                shown(self._record_name(issue.kind, issue.id)),  # a name, and the server's words: data
                 issue.status_label(lang),
-                issue.describe(lang),
+                shown(issue.describe(lang)),
                 key=f"{issue.kind}:{issue.id}",
             )
 

@@ -8,14 +8,15 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Footer, Static
 
 from fieldapp.core.classify import classify
 from fieldapp.core.records import Record, Visit, fields_of_type, input_fields
 from fieldapp.tui.i18n import _, language
 from fieldapp.tui.screens.form_base import RecordForm, iso_date
+from fieldapp.tui.shown import plain, shown
 from fieldapp.tui.widgets.badges import status_badge
-from fieldapp.tui.widgets.fields import AttitudePicker, FieldBox, make_input
+from fieldapp.tui.widgets.fields import AttitudePicker, FieldBox, NoteArea, make_input
 
 __all__ = ["VisitFormScreen"]
 
@@ -48,7 +49,8 @@ class VisitFormScreen(RecordForm):
                 "cadre": self.fapp.settings.cadre or "",
             }
         # str() gives a date's ISO form and an enum's value; an absent next visit is an empty field
-        return {name: "" if (raw := getattr(v, name)) is None else str(raw) for name in self.FIELDS}
+        # (a control character a stored value may hold is shown as U+FFFD, to be seen and fixed)
+        return {name: plain(getattr(v, name), newlines=name == "note") for name in self.FIELDS}
 
     def build(self, values: dict[str, str]) -> Record:
         fields: dict[str, Any] = {
@@ -79,7 +81,7 @@ class VisitFormScreen(RecordForm):
     def compose(self) -> ComposeResult:
         name = self.enterprise.name if self.enterprise else "?"
         title = _("Edit visit — {name}", name=name) if self.visit else _("New visit — {name}", name=name)
-        yield Static(Text(title, style="bold"), id="form-title")
+        yield Static(shown(title, style="bold"), id="form-title")
         yield Static(id="preview")
         with VerticalScroll(id="form"):
             for field_name in self.FIELDS:
@@ -87,7 +89,7 @@ class VisitFormScreen(RecordForm):
                 if field_name == "attitude":
                     widget: Any = AttitudePicker(raw or None, id="input-attitude")
                 elif field_name == "note":
-                    widget = TextArea(raw, id="input-note", soft_wrap=True, show_line_numbers=False)
+                    widget = NoteArea(raw, id="input-note", soft_wrap=True, show_line_numbers=False)
                 else:
                     placeholder = "YYYY-MM-DD" if field_name in _DATES else ""
                     widget = make_input(field_name, raw, self.problem_for, placeholder=placeholder)

@@ -27,6 +27,7 @@ from textual.strip import Strip
 from fieldapp.tui.i18n import N_, _, field
 from fieldapp.tui.index import Row
 from fieldapp.tui.localise import localise_bindings
+from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.badges import attitude_text, date_text, priority_text, share_text, status_badge
 
 __all__ = ["WIDE", "EnterpriseTable", "column_title"]
@@ -156,22 +157,23 @@ class EnterpriseTable(ScrollView, can_focus=True):
         # what is left over (the others are a sideways scroll away). A line is a blank, the cells with a gap
         # before each but the first, and a blank; 2 cells are kept for the vertical scroll bar.
         room = self.size.width - 2 - 2 - _NAME - sum(_WIDTHS[key] + _GAP for key in order[:2])
-        shown = 3
+        visible = 3
         for key in order[3:]:
             if room < _WIDTHS[key] + _GAP:
                 break
             room -= _WIDTHS[key] + _GAP
-            shown += 1
+            visible += 1
         name_width = _NAME + max(0, room)
         self._widths = [name_width if key == "name" else _WIDTHS[key] for key in order]
         # unscrolled, a line ends after the last column that fits: no sliver of the next one at the edge
-        self._fit = 1 + sum(self._widths[:shown]) + _GAP * (shown - 1)
+        self._fit = 1 + sum(self._widths[:visible]) + _GAP * (visible - 1)
         app = self.app
         self._cells = {
             "status": lambda r: status_badge(app, r.status, 19),
-            "name": lambda r: r.name,
-            "tax_code": lambda r: r.tax_code or "—",
-            "ward": lambda r: r.ward or "—",
+            # record data: characters only (a name may hold a terminal escape or markup)
+            "name": lambda r: shown(r.name),
+            "tax_code": lambda r: shown(r.tax_code or "—"),
+            "ward": lambda r: shown(r.ward or "—"),
             "next_due": lambda r: date_text(r.next_due, self.today),
             "last_visit": lambda r: date_text(r.last_visit),
             "stable": lambda r: "—" if r.stable is None else str(r.stable),

@@ -15,13 +15,14 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
 from fieldapp.core.records import Attitude
 from fieldapp.tui.i18n import N_, field, value
 from fieldapp.tui.localise import localise_bindings
+from fieldapp.tui.shown import VisibleControls, plain, shown
 
-__all__ = ["ATTITUDES", "AttitudePicker", "FieldBox", "RecordValidator"]
+__all__ = ["ATTITUDES", "AttitudePicker", "FieldBox", "NoteArea", "RecordValidator", "make_input"]
 
 ATTITUDES: tuple[str, ...] = tuple(a.value for a in Attitude)
 
@@ -40,7 +41,8 @@ class RecordValidator(Validator):
 
 
 class FieldBox(Vertical):
-    """A field's label, its input and the message under it (empty when the value is fine)."""
+    """A field's label, its input and the messages under it: an error (the value is refused) and a warning (the
+    value is kept but looks wrong, e.g. a tax code whose check digit does not match); each hidden when empty."""
 
     def __init__(self, name: str, widget: Widget, *, label: str | None = None) -> None:
         super().__init__(classes="fieldbox", id=f"box-{name}")
@@ -53,13 +55,20 @@ class FieldBox(Vertical):
             yield Label(self.label_text, classes="fieldlabel")
             yield self.widget
         yield Static("", classes="error", id=f"error-{self.field_name}")
+        yield Static("", classes="warning", id=f"warning-{self.field_name}")
 
     def show_problem(self, message: str | None) -> None:
         """Show *message* under the field (or nothing)."""
         error = self.query_one(".error", Static)
-        error.update(Text(message or ""))
+        error.update(shown(message))  # it may quote what was typed
         error.display = bool(message)
         self.set_class(bool(message), "-invalid")
+
+    def show_warning(self, message: str | None) -> None:
+        """Show *message* under the field as a warning, which does not stop a save (or nothing)."""
+        warning = self.query_one(".warning", Static)
+        warning.update(shown("⚠ " + message if message else ""))
+        warning.display = bool(message)
 
 
 def make_input(name: str, raw: str, problem_for: Callable[[str, str], str | None], **kwargs: object) -> Input:
@@ -70,8 +79,19 @@ def make_input(name: str, raw: str, problem_for: Callable[[str, str], str | None
         compact=True,
         validators=[RecordValidator(name, problem_for)],
         validate_on=["changed", "submitted"],
+        highlighter=VisibleControls(),
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+class NoteArea(TextArea):
+    """A multi-line field whose control characters, typed or pasted, show as U+FFFD (the text keeps them, so the
+    record rules refuse it with a message under the field, as ``VisibleControls`` does for an input)."""
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        line.plain = plain(line.plain)  # one character for one: the cursor and the selection stay put
+        return line
 
 
 class AttitudePicker(Widget, can_focus=True):

@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 
 from fieldapp.core.records import Visit, fields_of_type
 from fieldapp.tui.i18n import _, field
+from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.badges import attitude_text
 
 __all__ = ["NOTE_MIN_WIDTH", "VisitsTable", "visit_titles"]
@@ -59,8 +60,7 @@ class VisitsTable(DataTable[str | Text]):
                 *(Text(str(getattr(v, n)), justify="right") for n in _FIGURES),
                 attitude_text(v.attitude.value),
                 v.next_visit_on.isoformat() if v.next_visit_on else "—",
-                # a Text, not a str: a note is the cadre's words, never markup
-                Text(v.note.replace("\n", " "), no_wrap=True, overflow="ellipsis"),
+                shown(v.note, no_wrap=True, overflow="ellipsis"),  # one line: newlines shown as spaces
                 key=v.id,
             )
 
