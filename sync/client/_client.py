@@ -230,8 +230,11 @@ class SyncClient:
 
         ``mine``: keep the local record; it takes the server's current version as its base and stays pending, so
         the next push is accepted (a record the server deleted is kept as a new record, under a fresh id, with an
-        enterprise's pending visits). ``server``: replace the local record with the server's (or delete it, when
-        the server deleted it). Both clear the issue.
+        enterprise's pending visits). ``server``: for a conflict, take the server's values of the conflicting
+        fields only (``issue.fields``, the ones the Sync screen shows) and keep the laptop's other fields: the
+        record becomes the server's when nothing else differs, else it stays pending on the server's version with
+        the laptop's other edits; for a rejection or an unappliable change, the server's copy; when the server
+        deleted the record, delete it. Both clear the issue.
 
         The record is written only if it is still as it was read (an edit saved meanwhile, from the app, is never
         overwritten): otherwise SyncError ``changed_meanwhile``, the issue is kept and the cadre chooses again.
@@ -271,6 +274,15 @@ class SyncClient:
             if not content:
                 raise ValueError(f"the server holds no copy of {kind} {record_id}: edit the record instead")
             result = _records.server_copy(kind, dict(content), version, local)
+            if local is not None and issue.fields and status == "conflict":
+                # the server's values for the fields shown in the conflict, the laptop's for every other field:
+                # nothing the cadre did not see changes (their other edits stay, pending, to be sent)
+                taken = {**local.content(), **{f: content[f] for f in issue.fields if f in content}}
+                if type(local).parse({**local.to_doc(), **taken}).content_hash != result.content_hash:
+                    result = type(local).parse(
+                        {**local.to_doc(), **taken, "server_version": version,
+                         "pending_since": local.pending_since or utcnow(), "updated_at": utcnow()}
+                    )  # fmt: skip
             self._save_unchanged(kind, result, local)
         self.store.clear_sync_issue(kind, record_id)
         return result

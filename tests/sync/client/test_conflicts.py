@@ -142,6 +142,27 @@ def test_resolving_a_hard_conflict_with_server_takes_the_offices_version(
     assert (summary.pushed, summary.ok) == (0, True)
 
 
+def test_taking_the_servers_values_changes_only_the_fields_the_conflict_showed(
+    module_server, laptop: Store, cadre: User, admin: User
+) -> None:
+    mine = _hard_conflict(module_server, laptop, cadre, admin)
+    # after the conflict was filed the cadre also corrected the address: a field the conflict did not show
+    laptop.save_enterprise(laptop.get_enterprise(mine.id).edit(address="7 Hàng Bông"))  # type: ignore[union-attr]
+    client = client_for(laptop, module_server.url, cadre.token)
+
+    resolved = client.resolve("enterprise", mine.id, "server")
+
+    assert resolved is not None and resolved.name == "Tên của văn phòng"  # the field shown: the server's
+    assert (
+        resolved.address == "7 Hàng Bông" and resolved.pending
+    )  # the field not shown: the laptop's, to send
+    assert resolved.server_version == 2
+    summary = client.run()
+    assert (summary.pushed, summary.accepted, summary.ok) == (1, 1, True)
+    on_server = _on_server(module_server, admin, mine.id)["record"]
+    assert (on_server["name"], on_server["address"]) == ("Tên của văn phòng", "7 Hàng Bông")
+
+
 class _EditedWhileResolving:
     """The laptop store, where the cadre's edit of a record lands just after the client has read it (the app saving
     from another thread while resolve() runs)."""

@@ -49,7 +49,9 @@ class Liar:
             ]
             return httpx.Response(200, json={"results": self.push(results)})
         if request.url.path.endswith("/me"):  # honest about who the token is
-            return httpx.Response(200, json={"name": "test", "full_name": None, "role": "cadre", "area": None})
+            return httpx.Response(
+                200, json={"name": "test", "full_name": None, "role": "cadre", "area": None}
+            )
         if request.url.path.endswith("/rules"):
             return httpx.Response(200, json={"text": ""})
         since = int(request.url.params["since"])
