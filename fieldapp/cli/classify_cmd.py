@@ -100,6 +100,7 @@ def classify(
         results = list(app.classify([e for _, e in plan.created], []).values())
     if status is not None:
         results = [c for c in results if c.status == status]
+    _say_local_override(app)
     if output is not None:
         write_atomic(output, _csv(results, rows_of, lang).encode("utf-8-sig"))
         say(gettext("Classified {n} enterprises into {path}.", lang, n=len(results), path=output))
@@ -109,6 +110,22 @@ def classify(
         sys.stdout.write(_csv(results, rows_of, lang))
     else:
         _table(results, rows_of, lang)
+
+
+def _say_local_override(app: AppContext) -> None:
+    """On stderr: the thresholds this laptop's own rules.toml sets over the federation's (they may differ from the
+    office's verdicts)."""
+    rules = app.rules
+    if not rules.overridden:
+        return
+    values = ", ".join(f"{key} = {getattr(rules, key)}" for key in rules.overridden)
+    say(
+        gettext(
+            "Local override: this laptop's rules.toml sets {values}; the office classifies without it.",
+            app.lang,
+            values=values,
+        )
+    )
 
 
 def _json_row(

@@ -114,6 +114,20 @@ def test_bad_rules_file_is_named(run: Run, data_dir: Path, add_enterprise: Calla
     assert result.exit_code == 1 and "min_members" in result.stderr
 
 
+def test_a_local_override_is_said_as_such_and_the_federations_rules_are_not(
+    run: Run, data_dir: Path, add_enterprise: Callable[..., Any]
+) -> None:
+    add_enterprise("Công ty A", "--registered-workers", "10")
+    (data_dir / "federation-rules.toml").write_text("min_members = 7\n", encoding="utf-8")
+    plain = run("classify", "--format", "json")
+    assert plain.exit_code == 0 and "override" not in plain.stderr.lower() and "ghi đè" not in plain.stderr
+    (data_dir / "rules.toml").write_text("min_members = 3\n", encoding="utf-8")
+    local = run("classify", "--format", "json")
+    assert local.exit_code == 0
+    assert "Ghi đè trên máy này" in local.stderr and "min_members = 3" in local.stderr
+    assert "Local override" in run("classify", lang="en").stderr
+
+
 CHECKED = [["Tên doanh nghiệp", "Mã số thuế", "Số lao động"],
            ["Công ty TNHH Đúng Số", "0100109106", "30"],
            ["Công ty TNHH Sai Số", "0100109107", "30"]]  # fmt: skip
