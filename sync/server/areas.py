@@ -35,6 +35,7 @@ __all__ = [
     "AreaNotFound",
     "AssignedEnterprise",
     "AreaScope",
+    "assign_directly",
     "area_of",
     "load_area",
     "in_area",
@@ -306,3 +307,33 @@ def load_area(session: Session, user_id: int) -> AreaScope:
         session.scalars(select(EnterpriseAssignee.enterprise_id).where(EnterpriseAssignee.user_id == user_id))
     )
     return AreaScope(user_id, keys, ids)
+
+
+def assign_directly(session: Session, assignees: dict[str, str | None], *, by: str, now: datetime) -> None:
+    """The office set ``assigned_to`` on these enterprises (a push or an import by an admin): that is their direct
+    assignment. A name that is no user assigns to nobody. The users who lose or gain a firm pull their area again."""
+    names = {name for name in assignees.values() if name}
+    ids = dict(session.execute(select(User.name, User.id).where(User.name.in_(sorted(names)))).tuples().all())
+    rows = {
+        row.enterprise_id: row
+        for row in session.scalars(
+            select(EnterpriseAssignee).where(EnterpriseAssignee.enterprise_id.in_(sorted(assignees)))
+        )
+    }
+    moved: set[int] = set()
+    for enterprise_id, name in assignees.items():
+        row = rows.get(enterprise_id)
+        user_id = ids.get(name) if name else None
+        if row is not None and row.user_id != user_id:
+            moved.add(row.user_id)
+            session.delete(row)
+        if user_id is not None and (row is None or row.user_id != user_id):
+            session.add(
+                EnterpriseAssignee(
+                    enterprise_id=enterprise_id, user_id=user_id, assigned_at=now, assigned_by=by
+                )
+            )
+            moved.add(user_id)
+    session.flush()
+    if moved:
+        bump_scopes(session, sorted(moved))

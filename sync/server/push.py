@@ -31,7 +31,7 @@ from fieldapp.core.records import content_hash
 from fieldapp.core.text import control_characters
 from fieldapp.core.wards import ward_key
 from sync.protocol import FieldProblem, ItemResult, PushItem, PushRequest, PushResponse, ResultStatus
-from sync.server.areas import load_area
+from sync.server.areas import AreaScope, assign_directly, load_area
 from sync.server.db import write_session
 from sync.server.errors import ApiError, problem, server_problem
 from sync.server.models import Conflict
@@ -243,6 +243,9 @@ class _Applier:
         )
         #: existing records this user's push changed from their current version (see close_conflicts)
         self.settled: set[Key] = set()
+        #: enterprise id -> the user the office's push assigned it to (None: nobody)
+        self.assignments: dict[str, str | None] = {}
+        self.area: AreaScope | None = None
 
     def run(self, items: list[_Prepared]) -> list[ItemResult]:
         valid = [p for p in items if p.content is not None]
@@ -268,6 +271,8 @@ class _Applier:
         self.batch.flush(self.session)
         if self.area is not None:
             self.area.save_claims(self.session, self.batch.now)
+        if self.assignments:
+            assign_directly(self.session, self.assignments, by=self.user.name, now=self.batch.now)
         # after the flush, so a conflict filed earlier in this batch (the id sent twice) is closed too
         close_conflicts(self.session, self.settled, self.user.name, self.batch.now)
         return results
@@ -384,6 +389,9 @@ class _Applier:
         self.versions.setdefault(p.key, {})[state.version] = (content_hash, content)
         if p.key[0] == "enterprise":
             self._move_tax_code(p.key[1], prev, content)
+            before = prev.content.get("assigned_to") if prev is not None else None
+            if self.area is None and content.get("assigned_to") != before:  # the office assigns by this field
+                self.assignments[p.key[1]] = content.get("assigned_to")
         if merged_fields is not None:
             return self._result(
                 p,

@@ -37,7 +37,8 @@ def test_first_sync_pushes_everything_in_batches_and_a_rerun_pushes_nothing(
 
     assert (again.pushed, again.accepted, again.pulled, again.ok) == (0, 0, 0, True)
     assert recorder.paths("POST") == []  # nothing pending: no push request at all
-    assert recorder.paths("GET") == ["/api/v1/changes"]  # one pull page, empty
+    # who am I, one pull page (empty), the federation's rules
+    assert recorder.paths("GET") == ["/api/v1/me", "/api/v1/changes", "/api/v1/rules"]
 
 
 def _pushed_bodies(sizes: list[int], too_large: int | None = None) -> Recorder:

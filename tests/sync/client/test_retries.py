@@ -31,8 +31,13 @@ def test_5xx_429_and_dropped_connections_are_retried_then_the_sync_succeeds(
         3: httpx.ConnectError("refused"),
     }
 
+    pushes: list[int] = []
+
     def fault(request: httpx.Request, index: int) -> httpx.Response | None:
-        answer = script.get(index)
+        if not request.url.path.endswith("/push"):
+            return None
+        pushes.append(index)
+        answer = script.get(len(pushes) - 1)
         if isinstance(answer, Exception):
             raise answer
         return answer
@@ -74,13 +79,17 @@ def test_the_client_gives_up_after_the_retry_budget_and_keeps_everything_pending
 @pytest.mark.parametrize("status", [400, 404, 409, 422])
 def test_4xx_is_never_retried(module_server, laptop: Store, cadre: User, status: int) -> None:
     add_visits(laptop, add_enterprise(laptop), cadre.name, 2)
-    recorder = Recorder(fault=lambda request, index: _answer(status, code="nope"))
+    recorder = Recorder(
+        fault=lambda request, index: (
+            _answer(status, code="nope") if request.url.path.endswith("/push") else None
+        )
+    )
     client = client_for(laptop, module_server.url, cadre.token, transport=recorder, sleep=lambda s: None)
 
     with pytest.raises(SyncProtocolError) as refused:
         client.run()
 
-    assert len(recorder.requests) == 1
+    assert recorder.paths("POST") == ["/api/v1/push"]  # refused once, never retried
     assert refused.value.status_code == status and refused.value.server_code == "nope"
     assert laptop.counts()["pending_visits"] == 2
 
