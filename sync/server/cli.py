@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from sqlalchemy import Engine
 
 from sync.server.config import ENV_DATABASE_URL, ENV_DOCS, display_url, resolve_database_url
 from sync.server.users import ROLES
@@ -21,6 +22,7 @@ from sync.server.users import ROLES
 __all__ = ["main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def _database_option(func: F) -> F:
@@ -259,19 +261,32 @@ def _print_area(area: Any, as_json: bool) -> None:
     click.echo(f"{area.user}: wards {wards}; {len(area.enterprises)} enterprises assigned directly")
 
 
-def _area_command(action: Callable[[Any], Any], database_url: str | None, as_json: bool) -> None:
-    from sync.server.areas import AreaError
+def _on_database(
+    database_url: str | None,
+    work: Callable[[Engine], T],
+    refused: tuple[type[Exception], ...] = (),
+    words: Callable[[Any], str] = str,
+) -> T:
+    """*work* on the database, checked to be at the newest schema first; a database error, or one of *refused*
+    (worded by *words*), ends the command with its message (exit 1)."""
     from sync.server.db import DatabaseError, check_migrated, make_engine
 
     engine = make_engine(resolve_database_url(database_url))
     try:
         check_migrated(engine)
-        area = action(engine)
-    except (AreaError, DatabaseError) as exc:
+        return work(engine)
+    except DatabaseError as exc:
         _fail(str(exc))
+    except refused as exc:
+        _fail(words(exc))
     finally:
         engine.dispose()
-    _print_area(area, as_json)
+
+
+def _area_command(action: Callable[[Engine], Any], database_url: str | None, as_json: bool) -> None:
+    from sync.server.areas import AreaError
+
+    _print_area(_on_database(database_url, action, (AreaError,)), as_json)
 
 
 @main.group()
@@ -309,16 +324,8 @@ def area_unassign(user_name: str, wards: tuple[str, ...], database_url: str | No
 def area_list(database_url: str | None, as_json: bool) -> None:
     """Every user's area: wards and enterprises assigned directly."""
     from sync.server.areas import list_areas
-    from sync.server.db import DatabaseError, check_migrated, make_engine
 
-    engine = make_engine(resolve_database_url(database_url))
-    try:
-        check_migrated(engine)
-        areas = list_areas(engine)
-    except DatabaseError as exc:
-        _fail(str(exc))
-    finally:
-        engine.dispose()
+    areas = _on_database(database_url, list_areas)
     if as_json:
         _print_json([a.to_dict() for a in areas])
         return
@@ -356,18 +363,14 @@ def rules() -> None:
 @_json_option
 def rules_show(database_url: str | None, as_json: bool) -> None:
     """Print the federation's rules file (and, with --json, the thresholds in effect)."""
-    from sync.server.db import DatabaseError, check_migrated, make_engine, read_session
+    from sync.server.db import read_session
     from sync.server.rules import federation_rules
 
-    engine = make_engine(resolve_database_url(database_url))
-    try:
-        check_migrated(engine)
+    def read(engine: Engine) -> Any:
         with read_session(engine) as session:
-            current = federation_rules(session)
-    except DatabaseError as exc:
-        _fail(str(exc))
-    finally:
-        engine.dispose()
+            return federation_rules(session)
+
+    current = _on_database(database_url, read)
     if as_json:
         _print_json(current.to_dict())
         return
@@ -384,23 +387,18 @@ def rules_show(database_url: str | None, as_json: bool) -> None:
 def rules_set(file: Path, database_url: str | None, as_json: bool) -> None:
     """Make FILE (a rules.toml, checked exactly like a laptop's) the federation's rules."""
     from fieldapp.core.rules import RulesError
-    from sync.server.db import DatabaseError, check_migrated, make_engine
     from sync.server.rules import set_rules
 
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         _fail(f"cannot read {file}: {exc}")
-    engine = make_engine(resolve_database_url(database_url))
-    try:
-        check_migrated(engine)
-        current = set_rules(engine, text, by=CLI_ACTOR)
-    except RulesError as exc:
-        _fail(f"{file}: " + "; ".join(p.describe("en") for p in exc.problems) + "; nothing was changed")
-    except DatabaseError as exc:
-        _fail(str(exc))
-    finally:
-        engine.dispose()
+    current = _on_database(
+        database_url,
+        lambda engine: set_rules(engine, text, by=CLI_ACTOR),
+        (RulesError,),
+        lambda exc: f"{file}: " + "; ".join(p.describe("en") for p in exc.problems) + "; nothing was changed",
+    )
     if as_json:
         _print_json(current.to_dict())
     else:
@@ -424,17 +422,13 @@ def classify_cmd(fmt: str, wards: tuple[str, ...], user_name: str | None, databa
     from datetime import date
 
     from sync.server.areas import AreaError
-    from sync.server.db import DatabaseError, check_migrated, make_engine
     from sync.server.rules import classify_records
 
-    engine = make_engine(resolve_database_url(database_url))
-    try:
-        check_migrated(engine)
-        results = classify_records(engine, date.today(), wards=wards, user=user_name)
-    except (AreaError, DatabaseError) as exc:
-        _fail(str(exc))
-    finally:
-        engine.dispose()
+    results = _on_database(
+        database_url,
+        lambda engine: classify_records(engine, date.today(), wards=wards, user=user_name),
+        (AreaError,),
+    )
     if fmt == "json":
         _print_json([c.to_dict() for c in results])
         return
@@ -467,7 +461,6 @@ def import_cmd(
     from fieldapp.io.errors import FileProblem
     from fieldapp.io.readers import read_table
     from fieldapp.io.report import import_json, import_lines
-    from sync.server.db import DatabaseError, check_migrated, make_engine
     from sync.server.registry import ImportAborted, import_registry
 
     language = as_lang(lang)
@@ -475,16 +468,12 @@ def import_cmd(
         table = read_table(file)
     except FileProblem as exc:
         _fail(exc.message(language))
-    engine = make_engine(resolve_database_url(database_url))
-    try:
-        check_migrated(engine)
-        outcome = import_registry(engine, table, dry_run=dry_run, skip_invalid=skip_invalid)
-    except ImportAborted as exc:
-        _fail(exc.message(language))
-    except DatabaseError as exc:
-        _fail(str(exc))
-    finally:
-        engine.dispose()
+    outcome = _on_database(
+        database_url,
+        lambda engine: import_registry(engine, table, dry_run=dry_run, skip_invalid=skip_invalid),
+        (ImportAborted,),
+        lambda exc: exc.message(language),
+    )
     if as_json:
         _print_json(import_json(outcome.plan, table, dry_run, outcome.written, outcome.refused))
     else:
