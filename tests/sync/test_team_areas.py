@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
-from client.laptop import add_visits, client_for, office_push
+from client.laptop import Recorder, add_visits, client_for, office_push
 from sqlalchemy import Engine
 from support.live_server import LiveServer
 
@@ -21,7 +22,7 @@ from fieldapp.core.classify import classify_all, group_visits
 from fieldapp.core.records import Enterprise
 from fieldapp.core.rules import load_rules
 from fieldapp.store import Store
-from sync.client import SyncSummary
+from sync.client import SyncNetworkError, SyncSummary
 from sync.server import areas
 from sync.server.db import make_engine
 from sync.server.rules import classify_records, set_rules
@@ -221,3 +222,40 @@ def test_the_federations_rules_reach_every_laptop_and_one_verdict_holds_everywhe
     set_rules(federation.engine, "", by="office")
     assert nva.sync().rules_changed
     assert load_rules(nva.store.folder).federation == ()
+
+
+def test_an_area_change_cut_short_by_the_network_loses_nothing_and_finishes_next_time(
+    federation: Federation,
+) -> None:
+    ttb, lvc = federation.laptops["ttb"], federation.laptops["lvc"]
+    firms = federation.firms
+    ttb.sync()
+    offline = add_visits(ttb.store, ttb.store.get_enterprise(firms["tn1"].id), "ttb", 3, seed=9)  # type: ignore[arg-type]
+    areas.unassign_wards(federation.engine, "ttb", ["Thanh Nhàn"])
+    areas.assign_wards(federation.engine, "ttb", ["Bạch Mai"], by="office")
+    pages: list[str] = []
+
+    def cut_the_second_page(request: httpx.Request, index: int) -> httpx.Response | None:
+        if request.url.path.endswith("/changes"):
+            pages.append(request.url.params["since"])
+            if len(pages) >= 2:  # from the second page on, every try is cut: the retries give up
+                raise httpx.ReadError("connection cut")
+        return None
+
+    cut = client_for(
+        ttb.store, ttb.url, ttb.token, transport=Recorder(fault=cut_the_second_page), pull_limit=1
+    )
+    with pytest.raises(SyncNetworkError):
+        cut.run()
+    # the visits went first and are on the server; nothing was dropped half way
+    assert all(not v.pending for v in ttb.store.visits())
+    assert {v.id for v in offline} <= {v.id for v in ttb.store.visits()}
+
+    summary = ttb.sync()  # the whole area again, then what left it goes
+    assert summary.ok and summary.left_area >= 2
+    assert ttb.enterprise_ids() == {firms["bm"].id}
+    lvc.sync()
+    ids = {v.id for v in lvc.store.visits()}
+    assert not ({v.id for v in offline} & ids)  # lvc has Bạch Mai only; the visits are Thanh Nhàn's
+    on_server = {c.visit.id for c in classify_records(federation.engine, TODAY) if c.visit is not None}
+    assert on_server  # the server's verdicts rest on the visits that arrived
