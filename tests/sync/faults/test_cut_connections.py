@@ -69,9 +69,10 @@ def test_cut_connections_lose_and_double_nothing(module_server, db_backend: str,
     ) as proxy:
         for trial in range(TRIALS):
             cadre = f"cadre_{trial}_{secrets.token_hex(3)}"
-            token = module_server.add_user(cadre, "cadre")
+            ward = f"Phường Thử {trial}"  # each cadre their own ward: a laptop pulls its area, not every trial's
+            token = module_server.add_user(cadre, "cadre", wards=[ward])
             with Store.open(tmp_path / f"laptop-{trial}") as store:
-                enterprise = add_enterprise(store, name=f"Công ty thử {trial}")
+                enterprise = add_enterprise(store, name=f"Công ty thử {trial}", ward=ward)
                 add_visits(store, enterprise, cadre, VISITS, seed=trial)
                 done, failed = _sync_until_ok(store, proxy.url, token, rng)
                 runs["runs"] += done
