@@ -114,9 +114,11 @@ def demo_records(visits: int, cadre: str) -> tuple[list[Enterprise], list[Visit]
     return firms, [v.model_copy(update={"cadre": cadre}) for v in made]
 
 
-def synthetic_records(visits: int, cadre: str, enterprises: int) -> tuple[list[Enterprise], list[Visit]]:
-    """Simple valid records: *enterprises* enterprises and *visits* visits spread over them."""
-    firms = [Enterprise.create(name=f"Công ty Thử nghiệm {i}", ward="Phường 1") for i in range(enterprises)]
+def synthetic_records(
+    visits: int, cadre: str, enterprises: int, ward: str = "Phường 1"
+) -> tuple[list[Enterprise], list[Visit]]:
+    """Simple valid records: *enterprises* enterprises of *ward* and *visits* visits spread over them."""
+    firms = [Enterprise.create(name=f"Công ty Thử nghiệm {i}", ward=ward) for i in range(enterprises)]
     made = [
         Visit.create(
             enterprise_id=firms[i % enterprises].id,
@@ -212,7 +214,7 @@ def single_laptop(kind: str, folder: Path, visits: int, single: int) -> dict[str
 
 def _concurrent_client(args: tuple[str, str, str, str, int, Any]) -> dict[str, Any]:
     base, token, name, folder, per_client, barrier = args
-    firms, made = synthetic_records(per_client, name, 1)
+    firms, made = synthetic_records(per_client, name, 1, ward=f"Phường {name}")  # each laptop its own ward
     store = laptop(Path(folder), firms, made)
     client = SyncClient(store, Settings(server=base, token=token))
     barrier.wait()
@@ -235,7 +237,10 @@ def _concurrent_client(args: tuple[str, str, str, str, int, Any]) -> dict[str, A
 def concurrent(folder: Path, clients: int, per_client: int, workers: int) -> dict[str, Any]:
     with fresh_database("postgresql", folder) as url, server(url, folder, workers=workers) as base:
         admin = add_user(url, "bench_office", "admin")
-        tokens = [(f"bench_c{i}", add_user(url, f"bench_c{i}")) for i in range(clients)]
+        tokens = [
+            (f"bench_c{i}", add_user(url, f"bench_c{i}", wards=[f"Phường bench_c{i}"]))
+            for i in range(clients)
+        ]
         ctx = multiprocessing.get_context("fork")
         with ctx.Manager() as manager:
             barrier = manager.Barrier(clients + 1)
