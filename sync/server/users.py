@@ -74,8 +74,11 @@ class UserInfo:
 
 
 def new_token() -> str:
-    """A fresh bearer token: 256 random bits, URL-safe text."""
-    return secrets.token_urlsafe(32)
+    """A fresh bearer token: 256 random bits, URL-safe text after a ``fa_`` prefix.
+
+    The prefix keeps a token from starting with "-", which a command line (``fieldapp config set token …``) would
+    read as an option, and lets a token found in a log or a chat be recognised as fieldapp's."""
+    return "fa_" + secrets.token_urlsafe(32)
 
 
 def hash_token(token: str) -> str:

@@ -69,7 +69,9 @@ def test_cut_connections_lose_and_double_nothing(module_server, db_backend: str,
     ) as proxy:
         for trial in range(TRIALS):
             cadre = f"cadre_{trial}_{secrets.token_hex(3)}"
-            ward = f"Phường Thử {trial}"  # each cadre their own ward: a laptop pulls its area, not every trial's
+            ward = (
+                f"Phường Thử {trial}"  # each cadre their own ward: a laptop pulls its area, not every trial's
+            )
             token = module_server.add_user(cadre, "cadre", wards=[ward])
             with Store.open(tmp_path / f"laptop-{trial}") as store:
                 enterprise = add_enterprise(store, name=f"Công ty thử {trial}", ward=ward)

@@ -88,3 +88,11 @@ def test_only_an_admin_may_delete_an_enterprise(cadre: Api, admin: Api) -> None:
     assert cadre.record("enterprise", e["id"]) is None
     again = admin.http.delete(f"/api/v1/enterprises/{e['id']}")
     assert again.status_code == 404 and again.json()["error"]["code"] == "not_found"
+
+
+def test_tokens_never_start_with_a_dash_so_a_command_line_takes_them() -> None:
+    from sync.server.users import new_token
+
+    tokens = [new_token() for _ in range(2000)]  # a token_urlsafe starts with "-" once in 64
+    assert not any(t.startswith("-") for t in tokens)
+    assert len(set(tokens)) == len(tokens) and all(len(t) >= 46 for t in tokens)
