@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.hostile import CONTROLS, TERMINAL_ESCAPES
 from textual.widgets import DataTable, Input
 
 from fieldapp.core.issues import FieldError, SyncIssue
@@ -21,7 +22,7 @@ from fieldapp.tui.screens.sync import SyncScreen
 from fieldapp.tui.screens.visit_form import VisitFormScreen
 from fieldapp.tui.widgets.conflict_view import ConflictTable
 
-from .conftest import HOANG_MAI, QUYNH_LUU, SAI_DONG, TODAY, build_app, seed, settle
+from .conftest import HOANG_MAI, QUYNH_LUU, SAI_DONG, TODAY, build_app, screen_text, seed, settle
 from .test_visit_form import fill, open_form
 
 pytestmark = pytest.mark.anyio
@@ -231,3 +232,27 @@ async def test_without_a_server_the_name_is_asked_once(tmp_path: Path) -> None:
             assert form.query_one("#input-cadre", Input).value == "Lê Văn Cường"  # not asked again
     finally:
         store.close()
+
+
+async def test_a_servers_hostile_values_show_as_characters_in_the_conflict_view(
+    run_app: Callable[..., Any], data_dir: Path
+) -> None:
+    hostile = ["[bold]không đậm[/bold]", *TERMINAL_ESCAPES, *CONTROLS]
+    issues = [
+        _conflict(n).model_copy(update={"id": e, "server_record": {"address": text, "has_union": False}})
+        for n, (e, text) in enumerate(zip([QUYNH_LUU, HOANG_MAI, SAI_DONG], hostile, strict=False))
+    ]
+    _file(data_dir, issues)
+    async with run_app(size=(100, 30)) as (app, pilot):
+        screen = await _sync_screen(pilot)
+        view = screen.query_one("#conflict", ConflictTable)
+        seen: list[str] = []
+        for row in range(len(issues)):  # bounded: one per issue
+            screen.query_one("#issues", DataTable).move_cursor(row=row)
+            await settle(pilot)
+            cells = [str(view.get_cell_at((0, col))) for col in range(3)]
+            seen.extend(cells)
+            assert not any(c in cell for cell in cells for c in "\x1b\x9b\x00\x07")
+            if row == 2:  # the escape made visible on screen, not acted on
+                assert "\ufffd[2J\ufffd[H" in screen_text(app)
+        assert "[bold]không đậm[/bold]" in seen  # as typed, never markup
