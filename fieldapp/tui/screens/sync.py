@@ -171,6 +171,7 @@ class SyncScreen(BaseScreen[None]):
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         self._show_conflict()
+        self.refresh_bindings()
 
     def _remembered(self) -> str:
         """The last sync's result kept in the store by the sync client."""
@@ -182,6 +183,7 @@ class SyncScreen(BaseScreen[None]):
     @on(DataTable.RowHighlighted, "#issues")
     def _highlighted(self) -> None:
         self._show_conflict()
+        self.refresh_bindings()
 
     def _show_conflict(self) -> None:
         """Fill the side-by-side view for the highlighted issue (hidden unless it is a conflict with fields)."""
@@ -227,6 +229,9 @@ class SyncScreen(BaseScreen[None]):
             return self.running
         if action == "start":
             return not self.running
+        if action in ("resolve", "edit", "discard"):
+            # the keys of an issue, shown while one is highlighted (the footer then fits 80 columns)
+            return self._selected() is not None
         return True
 
     def action_start(self) -> None:
