@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from fieldapp.core.labels import Lang
-from fieldapp.core.rules import Rules
+from fieldapp.core.rules import Rules, load_rules
 from fieldapp.core.text import displayable
 from fieldapp.settings import Settings, save_settings
 from fieldapp.tui.commands import FieldCommands
@@ -119,6 +119,14 @@ class FieldApp(App[None], inherit_bindings=False):
     def load_index(self) -> None:
         """Classify every enterprise once (a worker: 20,000 take a moment)."""
         self.reload_index()
+
+    def reload_rules(self) -> None:
+        """Read the rules again (a sync brought the federation's new ones) and classify with them from now on;
+        call from a worker thread, before ``reload_index``. Raises RulesError and keeps the old rules when the
+        files cannot be read."""
+        rules = load_rules(self.data_dir)
+        self.rules = rules
+        self.index.rules = rules
 
     def reload_index(self) -> None:
         """Read and classify everything again, then tell the screens (call from a worker thread)."""
@@ -284,8 +292,21 @@ class FieldApp(App[None], inherit_bindings=False):
 
     def update_setting(self, key: str, value: Any) -> None:
         """Change one setting and save the settings file (in a worker)."""
-        self.settings = self.settings.updated(key, value)
-        self._save_settings(self.settings)
+        self.use_settings(self.settings.updated(key, value))
+
+    def use_settings(self, settings: Settings) -> None:
+        """Use *settings* (already checked) from now on and save them (in a worker)."""
+        self.settings = settings
+        self._save_settings(settings)
+
+    def adopt_identity(self, name: str, full_name: str | None, role: str | None) -> bool:
+        """Take the server's word for who this laptop's token is (a sync or a new token asked it); True when
+        the settings changed and were saved."""
+        current = self.settings
+        if (current.cadre, current.full_name, current.role) == (name, full_name, role):
+            return False
+        self.use_settings(current.with_identity(name, full_name, role))
+        return True
 
     @work(thread=True, exit_on_error=False, group="settings")
     def _save_settings(self, settings: Settings) -> None:

@@ -7,13 +7,14 @@ the one ``Worker.StateChanged`` handler of its screen (``screens/base.py``) or o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from fieldapp.core.records import Record
 
 if TYPE_CHECKING:
+    from fieldapp.settings import Settings
     from sync.client import SyncProgress, SyncSummary
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "RecordSaved",
     "SyncFinished",
     "SyncProgressed",
+    "TokenChecked",
 ]
 
 
@@ -75,3 +77,24 @@ class SyncFinished(Message, bubble=False):
     def __init__(self, summary: SyncSummary) -> None:
         self.summary = summary
         super().__init__()
+
+
+class TokenChecked(Message, bubble=False):
+    """Worker -> the Settings screen: the server was asked who a new token is.
+
+    *identity* is ``Identity.to_dict()`` when it said; *refused* the server's refusal (nothing is saved),
+    *unreachable* why it could not be asked (the token is kept: the next sync asks)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        identity: dict[str, Any] | None,
+        *,
+        refused: str | None = None,
+        unreachable: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.identity = identity
+        self.refused = refused
+        self.unreachable = unreachable

@@ -96,6 +96,10 @@ class AppContext(Protocol):
         """Classify one enterprise again after a save."""
         ...
 
+    def reload_rules(self) -> None:
+        """Read the rules again (in a worker thread, before ``reload_index``)."""
+        ...
+
     # --- failures, language, theme, settings ---
     def error_text(self, error: BaseException) -> str:
         """What went wrong, in the current language."""
@@ -119,4 +123,12 @@ class AppContext(Protocol):
 
     def update_setting(self, key: str, value: Any) -> None:
         """Change one setting and save the settings file."""
+        ...
+
+    def use_settings(self, settings: Settings) -> None:
+        """Use *settings* from now on and save them."""
+        ...
+
+    def adopt_identity(self, name: str, full_name: str | None, role: str | None) -> bool:
+        """Take the server's word for who the token is; True when the settings changed."""
         ...

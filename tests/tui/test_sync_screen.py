@@ -107,7 +107,9 @@ async def test_sync_sends_everything_and_settles_a_conflict(
             assert row[1] == "Công ty TNHH Gốm sứ Quỳnh Lưu" and row[2] == "xung đột"
             table.focus()
             table.move_cursor(row=at)
-            await pilot.press("t")  # take the server's
+            await pilot.press("t")  # take the server's: asked first
+            await settle(pilot)
+            await pilot.click("#answer-yes")
             await settle(pilot)
             assert not [i for i in store.sync_issues() if i.id == QUYNH_LUU]
             assert store.get_enterprise(QUYNH_LUU).address == "Số 9 Ngọc Lâm (máy khác)"

@@ -22,7 +22,7 @@ from fieldapp.tui.localise import localise_bindings
 from fieldapp.tui.messages import DataChanged, RecordSaved
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
-from fieldapp.tui.screens.visit_form import VisitFormScreen
+from fieldapp.tui.screens.visit_form import VisitFormScreen, read_only_reason
 from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.badges import priority_text, status_badge
 from fieldapp.tui.widgets.visits_table import VisitsTable
@@ -99,9 +99,9 @@ class DetailScreen(BaseScreen[None]):
                 verdict.update(self._verdict(c))
             self.query_one("#fields", Static).update(self._fields(enterprise))
         self.query_one("#visits-title", Static).update(
-            _("Visits ({n}), newest first — Enter edits one", n=len(visits))
+            _("Visits ({n}), newest first — Enter edits one of yours", n=len(visits))
         )
-        self.query_one("#visits", VisitsTable).fill(visits)
+        self.query_one("#visits", VisitsTable).fill(visits, me=self.fapp.settings.cadre)
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def _title(self, e: Enterprise, c: Classification | None) -> Text:
@@ -151,7 +151,12 @@ class DetailScreen(BaseScreen[None]):
     @on(DataTable.RowSelected, "#visits")
     def _edit_visit(self, event: DataTable.RowSelected) -> None:
         visit = self.fapp.store.get_visit(str(event.row_key.value))
-        if visit is not None:
+        if visit is None:
+            return
+        refused = read_only_reason(self.fapp.settings, visit)  # a colleague's visit: read only
+        if refused:
+            self.notify(refused, severity="warning")
+        else:
             self.app.push_screen(VisitFormScreen(self.enterprise_id, visit))
 
     def action_log_visit(self) -> None:

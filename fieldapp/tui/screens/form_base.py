@@ -65,6 +65,9 @@ class RecordForm(BaseScreen[str | None]):
     def after_check(self, record: Record | None) -> None:
         """Called after each validation with the record, or None when the values are not valid yet."""
 
+    def after_save(self, record: Record) -> None:
+        """Called (in the app's thread) once *record* is on disk, before the form closes."""
+
     # --- validation ------------------------------------------------------------------------------------
     def problems(self, values: dict[str, str] | None = None) -> tuple[Record | None, dict[str, str]]:
         """The record (or None) and, per field, the first message in the current language."""
@@ -151,6 +154,7 @@ class RecordForm(BaseScreen[str | None]):
     def _saved(self, message: RecordSaved) -> None:
         self.saving = False
         self.initial = dict(self.values)
+        self.after_save(message.record)
         self.notify(_("Saved."), timeout=3)
         self.dismiss(message.record.id)
 

@@ -11,14 +11,18 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import Worker
 
+from fieldapp.core.issues import SyncIssue
 from fieldapp.core.kinds import KINDS, Kind
+from fieldapp.tui.dialogs.confirm import Confirm
 from fieldapp.tui.i18n import N_, _, field, language
 from fieldapp.tui.messages import DataChanged, SyncFinished, SyncProgressed
 from fieldapp.tui.ports import SyncClientPort
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
-from fieldapp.tui.screens.visit_form import VisitFormScreen
+from fieldapp.tui.screens.sync_questions import discard_question, resolve_question
+from fieldapp.tui.screens.visit_form import VisitFormScreen, read_only_reason
 from fieldapp.tui.shown import shown
+from fieldapp.tui.widgets.conflict_view import ConflictTable, conflict_rows
 
 if TYPE_CHECKING:
     from sync.client import Resolution, SyncProgress, SyncSummary
@@ -60,6 +64,7 @@ class SyncScreen(BaseScreen[None]):
         Binding("m", "resolve('mine')", N_("Keep mine"), id="sync.keep_mine"),
         Binding("t", "resolve('server')", N_("Take server's"), id="sync.take_server"),
         Binding("e", "edit", N_("Edit"), id="sync.edit"),
+        Binding("x", "discard", N_("Discard"), id="sync.discard"),
     ]
 
     AUTO_FOCUS = "#issues"
@@ -91,8 +96,12 @@ class SyncScreen(BaseScreen[None]):
         # why the last attempt failed and what to do, until the next attempt (the toast goes away after 8 s)
         yield Static(id="sync-failure", markup=False)
         yield Static(Text(_("Conflicts and rejected records"), style="bold"), id="issues-title")
+        # focused, and scrolled by its cursor: every issue is reachable by keys, however many there are
         table: DataTable[str | Text] = DataTable(id="issues", cursor_type="row", zebra_stripes=True)
         yield table
+        # the highlighted conflict, side by side: this laptop's value and the server's for each field at stake
+        yield Static(id="conflict-title")
+        yield ConflictTable(id="conflict")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -144,6 +153,7 @@ class SyncScreen(BaseScreen[None]):
         if self.failure is not None:
             failure.update(shown(_("The last sync failed: {reason}", reason=app.error_text(self.failure))))
         table = self.query_one("#issues", DataTable)
+        row = table.cursor_row
         table.clear(columns=True)
         table.add_column(_("Kind"), key="kind", width=10)
         table.add_column(_("Record"), key="record", width=28)
@@ -158,6 +168,10 @@ class SyncScreen(BaseScreen[None]):
                 shown(issue.describe(lang)),
                 key=f"{issue.kind}:{issue.id}",
             )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+        self._show_conflict()
+        self.refresh_bindings()
 
     def _remembered(self) -> str:
         """The last sync's result kept in the store by the sync client."""
@@ -165,6 +179,37 @@ class SyncScreen(BaseScreen[None]):
         if not isinstance(last, dict):
             return _("No sync yet.")
         return _summary_text(last) + " " + _("({at})", at=str(last.get("at", ""))[:16].replace("T", " "))
+
+    @on(DataTable.RowHighlighted, "#issues")
+    def _highlighted(self) -> None:
+        self._show_conflict()
+        self.refresh_bindings()
+
+    def _show_conflict(self) -> None:
+        """Fill the side-by-side view for the highlighted issue (hidden unless it is a conflict with fields)."""
+        selected = self._selected()
+        issue = self.fapp.store.sync_issue(*selected) if selected is not None else None
+        title = self.query_one("#conflict-title", Static)
+        view = self.query_one("#conflict", ConflictTable)
+        if issue is None or issue.status != "conflict" or not issue.fields:
+            title.display = False
+            view.show([])
+            return
+        title.display = True
+        title.update(
+            shown(
+                _(
+                    "Conflict on “{name}”: m keeps mine, t takes the server's",
+                    name=self._record_name(issue.kind, issue.id),
+                ),
+                style="bold",
+            )
+        )
+        view.show(conflict_rows(issue, self._local(issue)))
+
+    def _local(self, issue: SyncIssue) -> object | None:
+        store = self.fapp.store
+        return store.get_enterprise(issue.id) if issue.kind == "enterprise" else store.get_visit(issue.id)
 
     def _record_name(self, kind: str, record_id: str) -> str:
         store = self.fapp.store
@@ -184,6 +229,9 @@ class SyncScreen(BaseScreen[None]):
             return self.running
         if action == "start":
             return not self.running
+        if action in ("resolve", "edit", "discard"):
+            # the keys of an issue, shown while one is highlighted (the footer then fits 80 columns)
+            return self._selected() is not None
         return True
 
     def action_start(self) -> None:
@@ -215,10 +263,32 @@ class SyncScreen(BaseScreen[None]):
             ):  # Stop came while the client was being made (set before self.client was read)
                 client.cancel()
             summary = client.run(progress=self._report)
-        finally:
-            # the pull may have changed anything: classify again (this worker thread is a fine place)
-            app.reload_index()
+        except Exception as exc:
+            self._after(getattr(exc, "summary", None))
+            raise
+        self._after(summary)
         self.post_message(SyncFinished(summary))
+
+    def _after(self, summary: SyncSummary | None) -> None:
+        """After a sync, finished or not (in the worker thread): the federation's rules may have changed, the pull
+        may have changed anything: classify everything again, with the rules now in effect."""
+        app = self.fapp
+        try:
+            if summary is not None and summary.rules_changed:
+                app.reload_rules()
+        finally:
+            app.reload_index()
+
+    def _take_identity(self, summary: SyncSummary) -> None:
+        """The server said who the token is: the laptop's settings follow (visits carry that name)."""
+        identity = summary.identity
+        if identity and identity.get("name"):
+            changed = self.fapp.adopt_identity(
+                str(identity["name"]), identity.get("full_name"), identity.get("role")
+            )
+            if changed:
+                shown_name = identity.get("full_name") or identity["name"]
+                self.notify(_("The server says this laptop is {name}'s.", name=shown_name), timeout=6)
 
     def _report(self, progress: SyncProgress) -> None:
         """The client's progress callback (called in the worker thread)."""
@@ -259,6 +329,7 @@ class SyncScreen(BaseScreen[None]):
         if bar.total is not None and summary.unanswered == 0 and not summary.errors:
             bar.update(progress=bar.total)
         self.last = summary.to_dict()
+        self._take_identity(summary)
         self.notify(_("Sync finished.") if summary.ok else _("Sync finished with problems."))
         notice = summary.notice(language())  # it started over with another server database
         if notice:
@@ -273,6 +344,7 @@ class SyncScreen(BaseScreen[None]):
             done: SyncSummary | None = getattr(error, "summary", None)
             if done is not None:
                 self.last = done.to_dict()
+                self._take_identity(done)
                 notice = done.notice(language())  # it started over with another database, then stopped
                 if notice:
                     self.notify(notice, severity="warning", timeout=15)
@@ -292,8 +364,59 @@ class SyncScreen(BaseScreen[None]):
 
     def action_resolve(self, choice: Resolution) -> None:
         selected = self._selected()
-        if selected is not None:
-            self._resolve(selected[0], selected[1], choice)
+        issue = self.fapp.store.sync_issue(*selected) if selected is not None else None
+        if issue is None:
+            return
+        name = self._record_name(issue.kind, issue.id)
+        question = resolve_question(issue, name, choice)
+        yes = _("Yes, keep mine") if choice == "mine" else _("Yes, take the server's")
+        answers = [("no", _("No, leave it")), ("yes", yes)]
+
+        def answered(answer: str | None) -> None:
+            # the issue must still be the one the question named (a sync may have settled it meanwhile)
+            if answer == "yes" and self.fapp.store.sync_issue(issue.kind, issue.id) == issue:
+                self._resolve(issue.kind, issue.id, choice)
+
+        self.app.push_screen(Confirm(question, answers), answered)
+
+    def action_discard(self) -> None:
+        # imported here: the client and httpx take a while to load
+        from sync.client import DISCARDABLE, plan_discard
+
+        selected = self._selected()
+        issue = self.fapp.store.sync_issue(*selected) if selected is not None else None
+        if issue is None:
+            return
+        if issue.status not in DISCARDABLE:
+            self.notify(
+                _(
+                    "Only a record the server refused can be discarded; settle a conflict with "
+                    "Keep mine (m) or Take server's (t)."
+                ),
+                severity="warning",
+            )
+            return
+        plan = plan_discard(self.fapp.store, issue.kind, issue.id)
+        answers = [("no", _("No, keep it")), ("yes", _("Yes, discard it"))]
+
+        def answered(answer: str | None) -> None:
+            if answer == "yes" and self.fapp.store.sync_issue(issue.kind, issue.id) == issue:
+                self._discard(issue.kind, issue.id)
+
+        self.app.push_screen(Confirm(discard_question(plan), answers, danger="yes"), answered)
+
+    @work(thread=True, exit_on_error=False, group="sync-resolve")
+    def _discard(self, kind: Kind, record_id: str) -> None:
+        from sync.client import discard
+
+        app = self.fapp
+        enterprise_id = record_id
+        if kind == "visit":
+            visit = app.store.get_visit(record_id)
+            enterprise_id = visit.enterprise_id if visit else record_id
+        done = discard(app.store, kind, record_id)
+        app.reindex(enterprise_id)  # the app tells every screen
+        self.app.call_from_thread(self.notify, _("Discarded: {name}", name=done.label))
 
     @work(thread=True, exit_on_error=False, group="sync-resolve")
     def _resolve(self, kind: Kind, record_id: str, choice: Resolution) -> None:
@@ -317,5 +440,10 @@ class SyncScreen(BaseScreen[None]):
                 self.app.push_screen(EnterpriseFormScreen(enterprise))
         else:
             visit = store.get_visit(record_id)
-            if visit is not None:
+            if visit is None:
+                return
+            refused = read_only_reason(self.fapp.settings, visit)
+            if refused:
+                self.notify(refused, severity="warning")
+            else:
                 self.app.push_screen(VisitFormScreen(visit.enterprise_id, visit))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any, ClassVar
 
@@ -11,17 +12,29 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from fieldapp.core.classify import classify
+from fieldapp.core.errors import RecordError
 from fieldapp.core.records import Record, Visit, fields_of_type, input_fields
+from fieldapp.settings import Settings
 from fieldapp.tui.i18n import _, language
 from fieldapp.tui.screens.form_base import RecordForm, iso_date
 from fieldapp.tui.shown import plain, shown
 from fieldapp.tui.widgets.badges import status_badge
 from fieldapp.tui.widgets.fields import AttitudePicker, FieldBox, NoteArea, make_input
 
-__all__ = ["VisitFormScreen"]
+__all__ = ["VisitFormScreen", "read_only_reason"]
 
 _NUMBERS = fields_of_type(Visit, int)
 _DATES = fields_of_type(Visit, date)
+
+
+def read_only_reason(settings: Settings, visit: Visit) -> str | None:
+    """Why *visit* cannot be edited on this laptop (a colleague logged it: it arrived with their area), or None.
+
+    Every screen asks this before opening the form on a visit; without a name in the settings nothing is
+    anyone else's yet (no server has said who this laptop is)."""
+    if not settings.cadre or visit.cadre == settings.cadre:
+        return None
+    return _("{cadre}'s visit: read only", cadre=visit.cadre)
 
 
 class VisitFormScreen(RecordForm):
@@ -76,6 +89,13 @@ class VisitFormScreen(RecordForm):
         assert isinstance(record, Visit)
         self.fapp.store.save_visit(record)
         return record.enterprise_id
+
+    def after_save(self, record: Record) -> None:
+        # without a server to say who this laptop is, the name typed on the first visit is remembered, so it is
+        # asked once (the form fills it in from then on)
+        if isinstance(record, Visit) and not self.fapp.settings.cadre and record.cadre:
+            with contextlib.suppress(RecordError):  # a name the settings refuse is asked again next time
+                self.fapp.update_setting("cadre", record.cadre)
 
     # --- layout ----------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -39,11 +39,14 @@ class VisitsTable(DataTable[str | Text]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.visits: list[Visit] = []
+        #: the name this laptop's visits carry: those show as "me", a colleague's by name
+        self.me: str | None = None
         self._note_width = 0
 
-    def fill(self, visits: list[Visit]) -> None:
-        """Show *visits* (already in order), the cursor on the first."""
+    def fill(self, visits: list[Visit], me: str | None = None) -> None:
+        """Show *visits* (already in order), the cursor on the first; *me* is this laptop's cadre."""
         self.visits = list(visits)
+        self.me = me
         self._build(self._note_width or NOTE_MIN_WIDTH)
         self._fit()
 
@@ -51,7 +54,7 @@ class VisitsTable(DataTable[str | Text]):
         self._note_width = note_width
         self.clear(columns=True)
         titles = visit_titles()
-        for name in ("visited_on", *_FIGURES, "attitude", "next_visit_on"):
+        for name in ("visited_on", *_FIGURES, "attitude", "next_visit_on", "cadre"):
             self.add_column(titles.get(name) or field(name), key=name)
         self.add_column(titles["note"], key="note", width=note_width)
         for v in self.visits:
@@ -60,6 +63,8 @@ class VisitsTable(DataTable[str | Text]):
                 *(Text(str(getattr(v, n)), justify="right") for n in _FIGURES),
                 attitude_text(v.attitude.value),
                 v.next_visit_on.isoformat() if v.next_visit_on else "—",
+                # who logged it: colleagues' visits arrive with their area, and are read only
+                _("me") if self.me and v.cadre == self.me else shown(v.cadre, no_wrap=True),
                 shown(v.note, no_wrap=True, overflow="ellipsis"),  # one line: newlines shown as spaces
                 key=v.id,
             )
