@@ -1,6 +1,7 @@
 """The ``fieldapp`` command line: one click group, one module per command family.
 
-Exit codes: 0 ok, 1 invalid data (a message names the field or row), 2 usage.
+Exit codes: 0 ok, 1 invalid data (a message names the field or row), 2 usage (worded in the user's language by
+``LocalisedGroup``, fieldapp/cli/usage.py).
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from typing import cast
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.usage import LocalisedGroup
 from fieldapp.core.i18n import LANGUAGES, Lang
 
 __all__ = ["main"]
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LocalisedGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=str),

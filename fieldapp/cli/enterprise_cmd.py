@@ -51,9 +51,9 @@ def add(app: AppContext, household: bool, as_json: bool, **options: Any) -> None
     fields = {k: v for k, v in options.items() if v is not None}
     if household:
         if fields.get("ownership", Ownership.HOUSEHOLD) != Ownership.HOUSEHOLD:
-            raise click.UsageError("--household and --ownership disagree")
+            raise click.UsageError(gettext("--household and --ownership disagree", app.lang))
         if fields.get("legal_entity"):
-            raise click.UsageError("--household and --legal-entity disagree")
+            raise click.UsageError(gettext("--household and --legal-entity disagree", app.lang))
         fields.update(ownership=Ownership.HOUSEHOLD, legal_entity=False)
     record = Enterprise.create(**fields)  # RecordError names each bad field
     with app.open_store() as store:

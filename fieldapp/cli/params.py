@@ -6,12 +6,15 @@ from typing import Any
 
 import click
 
-from fieldapp.io.columns import choices, parse_choice
+from fieldapp.cli.usage import Localised, context_lang
+from fieldapp.core.i18n import gettext
+from fieldapp.core.reasons import status_label
+from fieldapp.io.columns import choice_labels, choices, parse_choice
 
 __all__ = ["ATTITUDE", "CLASS_OR_RECORD_STATUS", "CLASS_STATUS", "OWNERSHIP", "STATUS", "ChoiceValue"]
 
 
-class ChoiceValue(click.ParamType):
+class ChoiceValue(Localised, click.ParamType):
     """A value of a choice field (ownership, status, attitude): its code or its Vietnamese or English label."""
 
     def __init__(self, field: str):
@@ -24,11 +27,15 @@ class ChoiceValue(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         found = parse_choice(self.field, value)
         if found is None:
-            self.fail(f"“{value}” is not one of: {', '.join(choices(self.field))}", param, ctx)
+            lang = context_lang(ctx)
+            message = gettext(
+                "“{value}” must be one of: {choices}", lang, value=value, choices=choice_labels(self.field)
+            )
+            self.fail(message, param, ctx)
         return str(found)
 
 
-class _Statuses(click.ParamType):
+class _Statuses(Localised, click.ParamType):
     """A classification status, or (when allowed) an enterprise status: the two sets of codes never overlap."""
 
     name = "status"
@@ -51,7 +58,17 @@ class _Statuses(click.ParamType):
             found = parse_choice("status", value)
             if found is not None:
                 return str(found)
-        self.fail(f"“{value}” is not one of: {self.get_metavar(param, ctx)}", param, ctx)  # type: ignore[arg-type]
+        lang = context_lang(ctx)
+        # in English the codes scripts type; in Vietnamese the labels a cadre reads
+        names = (
+            list(self.class_statuses)
+            if lang == "en"
+            else [status_label(s, lang) for s in self.class_statuses]
+        )
+        if self.with_record_status:
+            names.append(choice_labels("status").render(lang))
+        message = gettext("“{value}” must be one of: {choices}", lang, value=value, choices=", ".join(names))
+        self.fail(message, param, ctx)
 
 
 OWNERSHIP = ChoiceValue("ownership")

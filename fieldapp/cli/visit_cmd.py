@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import click
@@ -27,10 +28,19 @@ def visit() -> None:
     "--enterprise", "enterprise_ref", required=True, metavar="ID_OR_TAX_CODE", help="The enterprise visited."
 )
 @click.option(
-    "--date", "visited_on", required=True, metavar="YYYY-MM-DD", help="Ngày thăm (not in the future)."
+    "--date",
+    "visited_on",
+    metavar="YYYY-MM-DD",
+    help="Ngày thăm (not in the future). Default: today, as in the terminal app.",
 )
 @click.option("--headcount", type=int, required=True, help="Tổng số lao động.")
-@click.option("--seasonal", type=int, required=True, help="Seasonal, temporary or short-contract workers.")
+@click.option(
+    "--seasonal",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seasonal, temporary or short-contract workers.",
+)
 @click.option(
     "--managers", type=int, default=0, show_default=True, help="Owners and managers (may not join)."
 )
@@ -52,6 +62,7 @@ def add(app: AppContext, enterprise_ref: str, cadre: str | None, as_json: bool, 
     if not cadre:
         raise CliError("no_cadre", "cadre")
     fields = {k: v for k, v in fields.items() if v is not None}
+    fields.setdefault("visited_on", date.today().isoformat())  # the terminal app's default too
     with app.open_store() as store:
         target = store.find_enterprise(enterprise_ref)
         if target is None:

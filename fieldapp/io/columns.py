@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from fieldapp.core.i18n import LANGUAGES
+from fieldapp.core.i18n import LANGUAGES, Lang, Message
 from fieldapp.core.labels import VALUE_LABELS, value_label
 from fieldapp.core.records import Attitude, EnterpriseStatus, Ownership
 from fieldapp.core.text import fold
@@ -18,6 +18,7 @@ from fieldapp.core.text import fold
 __all__ = [
     "IMPORT_COLUMNS",
     "column_for_header",
+    "choice_labels",
     "choices",
     "parse_bool",
     "parse_choice",
@@ -146,6 +147,29 @@ def parse_choice(field: str, raw: Any) -> str | None:
 def choices(field: str) -> tuple[str, ...]:
     """The canonical values of a choice field."""
     return _CHOICES[field]
+
+
+class _ChoiceLabels(Message):
+    """The allowed values of a choice field, said in the language asked for: the Vietnamese labels a cadre reads
+    (``đang hoạt động, tạm ngừng, đã giải thể``), or in English the codes scripts type (``active, suspended``)."""
+
+    def render(self, lang: Lang = "vi") -> str:
+        field = self.msgid
+        if lang == "en":
+            return ", ".join(choices(field))
+        return ", ".join(_lower_first(value_label(field, value, lang)) for value in choices(field))
+
+
+def _lower_first(label: str) -> str:
+    # "Đang hoạt động" reads as a word in a sentence; "FDI ..." keeps its capitals
+    first = label.split(" ", 1)[0]
+    return label if len(first) > 1 and first.isupper() else label[:1].lower() + label[1:]
+
+
+def choice_labels(field: str) -> Message:
+    """The allowed values of *field* (ownership, status, attitude) for a message: a ``Message`` parameter that
+    renders in the message's language."""
+    return _ChoiceLabels(field)
 
 
 _GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")

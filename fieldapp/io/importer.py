@@ -20,7 +20,7 @@ from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.records import Enterprise, Ownership, fields_of_type
 from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.core.text import fold
-from fieldapp.io.columns import choices, parse_bool, parse_choice, parse_int
+from fieldapp.io.columns import choice_labels, parse_bool, parse_choice, parse_int
 from fieldapp.io.readers import SheetRow, Table
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def _typed_cell(column: str, raw: Any) -> tuple[Any, Problem | None]:
         value, code = parse_bool(raw), "not_bool"
     else:
         value, code = parse_choice(column, raw), "choice"
-        params["choices"] = ", ".join(choices(column))
+        params["choices"] = choice_labels(column)
     if value is None:
         return None, Problem(column, code, {**params, "value": raw})
     return value, None

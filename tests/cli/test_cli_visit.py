@@ -140,3 +140,22 @@ def test_list_newest_first_and_by_enterprise(
     table = run("visit", "list")
     assert "Công ty B" in table.stdout and "Trung lập" in table.stdout
     assert run("visit", "list", "--enterprise", "nope").exit_code == 1
+
+
+def test_add_defaults_date_to_today_and_seasonal_to_zero(
+    run: Run, run_json: Callable[..., Any], enterprise: dict[str, Any]
+) -> None:
+    record = run_json(
+        "visit", "add", "--enterprise", "0101234567", "--headcount", "12", "--attitude", "neutral",
+        "--cadre", "Hoa", "--json",
+    )  # fmt: skip
+    assert record["visited_on"] == date.today().isoformat()
+    assert record["seasonal"] == 0
+
+
+def test_help_says_the_defaults(run: Run) -> None:
+    result = run("visit", "add", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "Default: today" in text
+    assert "--seasonal INTEGER" in text and "[default: 0]" in text.split("--seasonal", 1)[1].split("--", 1)[0]
