@@ -23,6 +23,7 @@ __all__ = [
     "parse_bool",
     "parse_choice",
     "parse_int",
+    "synonyms",
 ]
 
 # canonical column -> the headers that name it (folded when compared); the canonical name always counts.
@@ -81,53 +82,74 @@ def parse_bool(raw: Any) -> bool | None:
     return None
 
 
-# field -> folded synonym -> canonical value. VALUE_LABELS (the labels the app shows) are added below, so a file
-# written with our own labels always reads back.
+# field -> synonym -> canonical value: the one table of how lists spell a value (documented in docs/cli.md, "Import").
+# Synonyms are written as lists write them and compared folded (_key), so "Đang hđ", "đang HĐ" and "dang hd" are one.
+# VALUE_LABELS (the labels the app shows) are added below, so a file written with our own labels always reads back.
 _CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
     "ownership": {
-        "nha nuoc": Ownership.STATE,
-        "dnnn": Ownership.STATE,
-        "doanh nghiep nha nuoc": Ownership.STATE,
+        "nhà nước": Ownership.STATE,
+        "DNNN": Ownership.STATE,
+        "doanh nghiệp nhà nước": Ownership.STATE,
         "state owned": Ownership.STATE,
-        "ngoai nha nuoc": Ownership.NON_STATE,
-        "tu nhan": Ownership.NON_STATE,
-        "doanh nghiep tu nhan": Ownership.NON_STATE,
-        "dn ngoai nha nuoc": Ownership.NON_STATE,
+        "ngoài nhà nước": Ownership.NON_STATE,
+        "tư nhân": Ownership.NON_STATE,
+        "doanh nghiệp tư nhân": Ownership.NON_STATE,
+        "DNTN": Ownership.NON_STATE,
+        "DN ngoài nhà nước": Ownership.NON_STATE,
+        # the company forms of the Enterprise Law: a limited or joint-stock company is non-state unless the list
+        # says FDI or state-owned (those lists name the ownership, not the form)
+        "TNHH": Ownership.NON_STATE,
+        "công ty TNHH": Ownership.NON_STATE,
+        "TNHH MTV": Ownership.NON_STATE,
+        "cổ phần": Ownership.NON_STATE,
+        "công ty cổ phần": Ownership.NON_STATE,
+        "CP": Ownership.NON_STATE,
+        "CTCP": Ownership.NON_STATE,
+        "hợp danh": Ownership.NON_STATE,
         "non state": Ownership.NON_STATE,
         "private": Ownership.NON_STATE,
-        "fdi": Ownership.FDI,
-        "von nuoc ngoai": Ownership.FDI,
-        "co von dau tu nuoc ngoai": Ownership.FDI,
-        "dau tu nuoc ngoai": Ownership.FDI,
+        "FDI": Ownership.FDI,
+        "vốn nước ngoài": Ownership.FDI,
+        "100% vốn nước ngoài": Ownership.FDI,
+        "có vốn đầu tư nước ngoài": Ownership.FDI,
+        "đầu tư nước ngoài": Ownership.FDI,
         "foreign": Ownership.FDI,
         "foreign invested": Ownership.FDI,
-        "hop tac xa": Ownership.COOPERATIVE,
-        "htx": Ownership.COOPERATIVE,
-        "ho kinh doanh": Ownership.HOUSEHOLD,
-        "hkd": Ownership.HOUSEHOLD,
-        "ho kinh doanh ca the": Ownership.HOUSEHOLD,
-        "ho ca the": Ownership.HOUSEHOLD,
+        "hợp tác xã": Ownership.COOPERATIVE,
+        "HTX": Ownership.COOPERATIVE,
+        "hộ kinh doanh": Ownership.HOUSEHOLD,
+        "hộ KD": Ownership.HOUSEHOLD,
+        "HKD": Ownership.HOUSEHOLD,
+        "hộ kinh doanh cá thể": Ownership.HOUSEHOLD,
+        "hộ cá thể": Ownership.HOUSEHOLD,
     },
     "status": {
-        "hoat dong": EnterpriseStatus.ACTIVE,
-        "dang hoat dong": EnterpriseStatus.ACTIVE,
-        "nnt dang hoat dong": EnterpriseStatus.ACTIVE,
-        "tam ngung": EnterpriseStatus.SUSPENDED,
-        "tam ngung hoat dong": EnterpriseStatus.SUSPENDED,
-        "tam ngung kinh doanh": EnterpriseStatus.SUSPENDED,
-        "tam dung": EnterpriseStatus.SUSPENDED,
-        "giai the": EnterpriseStatus.DISSOLVED,
-        "da giai the": EnterpriseStatus.DISSOLVED,
-        "ngung hoat dong": EnterpriseStatus.DISSOLVED,
-        "da dong ma so thue": EnterpriseStatus.DISSOLVED,
-        "pha san": EnterpriseStatus.DISSOLVED,
+        "hoạt động": EnterpriseStatus.ACTIVE,
+        "đang hoạt động": EnterpriseStatus.ACTIVE,
+        "đang hđ": EnterpriseStatus.ACTIVE,
+        "NNT đang hoạt động": EnterpriseStatus.ACTIVE,
+        "tạm ngừng": EnterpriseStatus.SUSPENDED,
+        "tạm ngừng hoạt động": EnterpriseStatus.SUSPENDED,
+        "tạm ngừng hđ": EnterpriseStatus.SUSPENDED,
+        "tạm ngừng kinh doanh": EnterpriseStatus.SUSPENDED,
+        "tạm dừng": EnterpriseStatus.SUSPENDED,
+        "giải thể": EnterpriseStatus.DISSOLVED,
+        "đã giải thể": EnterpriseStatus.DISSOLVED,
+        "ngừng hoạt động": EnterpriseStatus.DISSOLVED,
+        "ngừng hđ": EnterpriseStatus.DISSOLVED,
+        "đã đóng mã số thuế": EnterpriseStatus.DISSOLVED,
+        "phá sản": EnterpriseStatus.DISSOLVED,
     },
     "attitude": {
-        "ung ho": Attitude.SUPPORTIVE,
-        "trung lap": Attitude.NEUTRAL,
-        "e ngai": Attitude.RELUCTANT,
-        "phan doi": Attitude.HOSTILE,
+        "ủng hộ": Attitude.SUPPORTIVE,
+        "trung lập": Attitude.NEUTRAL,
+        "e ngại": Attitude.RELUCTANT,
+        "phản đối": Attitude.HOSTILE,
     },
+}
+_CHOICE_INDEX: dict[str, dict[str, str]] = {
+    field: {_key(spelling): value for spelling, value in table.items()}
+    for field, table in _CHOICE_SYNONYMS.items()
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "ownership": tuple(Ownership),
@@ -136,12 +158,17 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 }
 for _field, _value in VALUE_LABELS:
     for _label in (_value, *(value_label(_field, _value, _lang) for _lang in LANGUAGES)):
-        _CHOICE_SYNONYMS[_field].setdefault(_key(_label), _value)
+        _CHOICE_INDEX[_field].setdefault(_key(_label), _value)
 
 
 def parse_choice(field: str, raw: Any) -> str | None:
     """The canonical value of *field* (ownership, status, attitude) that *raw* names, in either language; or None."""
-    return _CHOICE_SYNONYMS.get(field, {}).get(_key(str(raw)))
+    return _CHOICE_INDEX.get(field, {}).get(_key(str(raw)))
+
+
+def synonyms(field: str) -> dict[str, str]:
+    """The spellings of *field*'s values that lists use, as written (docs/cli.md shows this table), -> value."""
+    return dict(_CHOICE_SYNONYMS[field])
 
 
 def choices(field: str) -> tuple[str, ...]:

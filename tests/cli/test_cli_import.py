@@ -191,3 +191,43 @@ def test_a_tax_code_whose_check_digit_does_not_match_is_imported_with_a_warning_
     assert row["row"] == 3 and [p["code"] for p in row["problems"]] == ["tax_code_check_digit"]
     assert "0100109107" in row["problems"][0]["en"] and row["problems"][0]["vi"]
     assert report["sheet"] == (None if suffix == "csv" else "Sheet")
+
+
+def test_the_spellings_of_vietnamese_lists_import(
+    run: Run, make_csv: Callable[..., Path], stored: Callable[..., Any]
+) -> None:
+    rows = [
+        ["Tên doanh nghiệp", "Loại hình", "Trạng thái", "Phường"],
+        ["Công ty TNHH Một", "TNHH", "đang hđ", "A"],
+        ["Công ty Hai", "Cổ phần", "Đang hoạt động", "A"],
+        ["Công ty Ba", "CP", "tạm ngừng hđ", "A"],
+        ["Công ty Bốn", "DNNN", "ngừng hđ", "A"],
+        ["Công ty Năm", "FDI", "", "A"],
+        ["Công ty Sáu", "vốn nước ngoài", "", "A"],
+        ["HTX Bảy", "HTX", "", "A"],
+        ["Hộ Tám", "hộ KD", "", "A"],
+    ]
+    result, report = _import(run, make_csv(rows))
+    assert result.exit_code == 0 and report["created"] == 8, result.output
+    got = {e.name: (e.ownership, e.status) for e in stored()[0]}
+    assert got == {
+        "Công ty TNHH Một": ("non_state", "active"),
+        "Công ty Hai": ("non_state", "active"),
+        "Công ty Ba": ("non_state", "suspended"),
+        "Công ty Bốn": ("state", "dissolved"),
+        "Công ty Năm": ("fdi", "active"),
+        "Công ty Sáu": ("fdi", "active"),
+        "HTX Bảy": ("cooperative", "active"),
+        "Hộ Tám": ("household", "active"),
+    }
+
+
+def test_an_unknown_value_names_the_allowed_labels_in_the_users_language(
+    run: Run, make_csv: Callable[..., Path]
+) -> None:
+    path = make_csv([["Tên doanh nghiệp", "Trạng thái"], ["Công ty Một", "mở cửa"]])
+    vi = run("import", str(path))
+    assert vi.exit_code == 1
+    assert "phải là một trong: đang hoạt động, tạm ngừng, đã giải thể" in vi.stderr
+    en = run("import", str(path), lang="en")
+    assert "must be one of: active, suspended, dissolved" in en.stderr

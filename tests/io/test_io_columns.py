@@ -96,3 +96,40 @@ def test_whole_numbers(raw: object, value: int) -> None:
 @pytest.mark.parametrize("raw", ["mười", "2.5", 2.5, "12a", True])
 def test_not_whole_numbers(raw: object) -> None:
     assert parse_int(raw) is None
+
+
+# the spellings Vietnamese lists use (issue 11), as they are typed in a list's cells
+@pytest.mark.parametrize(
+    ("field", "raw", "value"),
+    [
+        ("status", "đang hđ", "active"),
+        ("status", "Đang HĐ", "active"),
+        ("status", "Đang hoạt động", "active"),
+        ("status", "NNT đang hoạt động", "active"),
+        ("ownership", "TNHH", "non_state"),
+        ("ownership", "Công ty TNHH", "non_state"),
+        ("ownership", "TNHH MTV", "non_state"),
+        ("ownership", "Cổ phần", "non_state"),
+        ("ownership", "CP", "non_state"),
+        ("ownership", "CTCP", "non_state"),
+        ("ownership", "DNNN", "state"),
+        ("ownership", "FDI", "fdi"),
+        ("ownership", "vốn nước ngoài", "fdi"),
+        ("ownership", "100% vốn nước ngoài", "fdi"),
+        ("ownership", "HTX", "cooperative"),
+        ("ownership", "hộ KD", "household"),
+        ("ownership", "Hộ kd", "household"),
+    ],
+)
+def test_the_spellings_vietnamese_lists_use(field: str, raw: str, value: str) -> None:
+    assert parse_choice(field, raw) == value
+
+
+def test_no_two_spellings_of_a_field_disagree_once_folded() -> None:
+    from fieldapp.io.columns import _key, synonyms
+
+    for field in ("ownership", "status", "attitude"):
+        seen: dict[str, str] = {}
+        for spelling, value in synonyms(field).items():
+            assert seen.setdefault(_key(spelling), value) == value, (field, spelling)
+            assert parse_choice(field, spelling) == value  # a label of the app never shadows a synonym
