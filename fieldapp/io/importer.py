@@ -67,10 +67,24 @@ class ImportPlan:
     invalid: list[InvalidRow] = field(default_factory=list)
     #: rows imported (or importable) with a warning, e.g. a tax code whose check digit does not match
     warnings: list[InvalidRow] = field(default_factory=list)
+    #: for each row in ``updated``, by row number: the content fields it changes, as JSON values (old, new)
+    changes: dict[int, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
 
     def to_save(self) -> list[Enterprise]:
         """The records a write would save: the new ones and the updated ones."""
         return [e for _, e in self.created] + [e for _, e in self.updated]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """What happens to each row, in file order: ``{"row", "action", "name"}`` with the action ``create``,
+        ``update`` (and ``"changes": {field: [old, new]}``), ``unchanged`` or ``invalid``; the stored enterprise's
+        ``id`` for an update or an unchanged row."""
+        out: list[dict[str, Any]] = [{"row": n, "action": "create", "name": e.name} for n, e in self.created]
+        for n, e in self.updated:
+            changes = {name: list(pair) for name, pair in self.changes.get(n, {}).items()}
+            out.append({"row": n, "action": "update", "id": e.id, "name": e.name, "changes": changes})
+        out += [{"row": n, "action": "unchanged", "id": e.id, "name": e.name} for n, e in self.unchanged]
+        out += [{"row": r.number, "action": "invalid"} for r in self.invalid]
+        return sorted(out, key=lambda row: int(row["row"]))
 
     def counts(self) -> dict[str, int]:
         return {
@@ -193,8 +207,11 @@ def plan_import(
             else:
                 matched[existing.id] = row.number
                 record = existing.edit(today=today, **fields)
-                target = plan.unchanged if record.content_hash == existing.content_hash else plan.updated
-                target.append((row.number, record))
+                if record.content_hash == existing.content_hash:
+                    plan.unchanged.append((row.number, record))
+                else:
+                    plan.updated.append((row.number, record))
+                    plan.changes[row.number] = _changes(existing, record)
         except RecordError as exc:
             plan.invalid.append(InvalidRow(row.number, tuple(exc.problems)))
             continue
@@ -202,6 +219,13 @@ def plan_import(
         if warnings:
             plan.warnings.append(InvalidRow(row.number, tuple(warnings)))
     return plan
+
+
+def _changes(old: Enterprise, new: Enterprise) -> dict[str, tuple[Any, Any]]:
+    before, after = old.content(), new.content()
+    return {
+        name: (before[name], after[name]) for name in Enterprise.CONTENT_FIELDS if before[name] != after[name]
+    }
 
 
 def _record_problems(fields: dict[str, Any], reported: set[str], today: date | None) -> list[Problem]:

@@ -2,19 +2,22 @@
 and ``fieldapp-server import`` (office), so both speak alike.
 
 ``import_lines`` gives ``(to_stderr, text)`` pairs in the user's language: the sheet read, ignored columns, each
-invalid row and each row with a warning (stderr), then the counts and what was written (stdout).
+invalid row and each row with a warning (stderr), on a dry run each row that would add or update an enterprise
+(stdout), then the counts and what was written (stdout).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from fieldapp.core.i18n import Lang, gettext
+from fieldapp.core.labels import VALUE_LABELS, field_label, value_label
 from fieldapp.io.export import CLASSIFICATION_COLUMNS, ENTERPRISE_COLUMNS
 from fieldapp.io.importer import ImportPlan, InvalidRow
 from fieldapp.io.readers import Table
 
-__all__ = ["import_json", "import_lines", "invalid_lines", "sheet_lines", "warning_lines"]
+__all__ = ["import_json", "import_lines", "invalid_lines", "plan_lines", "sheet_lines", "warning_lines"]
 
 _EXPORT_COLUMNS = frozenset(ENTERPRISE_COLUMNS + CLASSIFICATION_COLUMNS)
 
@@ -29,6 +32,7 @@ def import_json(
         "other_sheets": list(table.other_sheets),
         **plan.counts(),
         "invalid_rows": [row.as_dict() for row in plan.invalid],
+        "rows": plan.rows(),
         "warning_rows": [row.as_dict() for row in plan.warnings],
         "dry_run": dry_run,
         "written": written,
@@ -72,6 +76,41 @@ def warning_lines(rows: Sequence[InvalidRow], lang: Lang) -> list[str]:
     ]
 
 
+def _shown(name: str, value: Any, lang: Lang) -> str:
+    # a value as the user reads it: a choice's label, yes/no, or "(empty)"
+    if value is None or value == "":
+        return gettext("(empty)", lang)
+    if isinstance(value, bool):
+        return gettext("yes", lang) if value else gettext("no", lang)
+    if (name, value) in VALUE_LABELS:
+        return value_label(name, value, lang)
+    return str(value)
+
+
+def plan_lines(plan: ImportPlan, lang: Lang) -> list[str]:
+    """One line per row that would add or update an enterprise, in file order; an update names each field it
+    changes, ``old → new``. (Invalid rows have their own lines, ``invalid_lines``; unchanged rows are counted.)"""
+    lines = []
+    for row in plan.rows():
+        if row["action"] == "create":
+            lines.append(gettext("row {row}: would add “{name}”", lang, row=row["row"], name=row["name"]))
+        elif row["action"] == "update":
+            changes = "; ".join(
+                f"{field_label(name, lang)}: {_shown(name, old, lang)} → {_shown(name, new, lang)}"
+                for name, (old, new) in row["changes"].items()
+            )
+            lines.append(
+                gettext(
+                    "row {row}: would update “{name}”: {changes}",
+                    lang,
+                    row=row["row"],
+                    name=row["name"],
+                    changes=changes,
+                )
+            )
+    return lines
+
+
 def import_lines(
     plan: ImportPlan, table: Table, lang: Lang, *, dry_run: bool, written: int, refused: bool
 ) -> list[tuple[bool, str]]:
@@ -82,6 +121,8 @@ def import_lines(
     if ignored:
         lines.append((True, gettext("Ignored columns: {value}", lang, value=", ".join(ignored))))
     lines += [(True, line) for line in invalid_lines(plan.invalid, lang) + warning_lines(plan.warnings, lang)]
+    if dry_run:
+        lines += [(False, line) for line in plan_lines(plan, lang)]
     lines.append(
         (
             False,

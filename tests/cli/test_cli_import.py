@@ -231,3 +231,49 @@ def test_an_unknown_value_names_the_allowed_labels_in_the_users_language(
     assert "phải là một trong: đang hoạt động, tạm ngừng, đã giải thể" in vi.stderr
     en = run("import", str(path), lang="en")
     assert "must be one of: active, suspended, dissolved" in en.stderr
+
+
+def test_dry_run_lists_each_row_and_each_change(
+    run: Run, make_csv: Callable[..., Path], stored: Callable[..., Any]
+) -> None:
+    assert run("import", str(make_csv([HEADER, *GOOD]))).exit_code == 0
+    before = stored()
+    changed = [list(r) for r in GOOD]
+    changed[0][3] = "Ngọc Thụy"  # Hoa Sen moved
+    changed[0][5] = "FDI"
+    changed[0][7] = "52"
+    new = ["Công ty Mới", "", "", "Việt Hưng", "", "", "", "", "", "", ""]
+    bad = ["Công ty Sai Mã", "12345", "", "", "", "", "", "", "", "", ""]
+    path = make_csv([HEADER, *changed, new, bad], name="again.csv")
+
+    plain = run("import", str(path), "--dry-run")
+    assert plain.exit_code == 1  # an invalid row
+    lines = plain.stdout.splitlines()
+    assert lines[0] == (
+        "dòng 2: sẽ cập nhật “Công ty TNHH Hoa Sen”: Phường/Xã: Ngọc Lâm → Ngọc Thụy; "
+        "Loại hình: Ngoài nhà nước → Có vốn đầu tư nước ngoài (FDI); Số lao động (theo danh sách): 45 → 52"
+    )
+    assert lines[1] == "dòng 5: sẽ thêm mới “Công ty Mới”"
+    assert not any("dòng 3" in line or "dòng 4" in line for line in lines)  # unchanged rows are only counted
+    assert "dòng 6: Mã số thuế (tax_code)" in plain.stderr  # the refused row, with its reason
+    english = run("import", str(path), "--dry-run", lang="en")
+    assert "row 2: would update “Công ty TNHH Hoa Sen”: Ward: Ngọc Lâm → Ngọc Thụy;" in english.stdout
+    assert "row 5: would add “Công ty Mới”" in english.stdout
+
+    result, report = _import(run, path, "--dry-run")
+    assert (report["created"], report["updated"], report["unchanged"], report["invalid"]) == (1, 1, 2, 1)
+    rows = {r["row"]: r for r in report["rows"]}
+    assert [r["row"] for r in report["rows"]] == [2, 3, 4, 5, 6]
+    assert rows[2]["action"] == "update" and rows[2]["changes"] == {
+        "ward": ["Ngọc Lâm", "Ngọc Thụy"],
+        "ownership": ["non_state", "fdi"],
+        "registered_workers": [45, 52],
+    }
+    assert rows[2]["id"] == next(e.id for e in before[0] if e.tax_code == "0101234567")
+    assert (rows[3]["action"], rows[5]["action"], rows[6]["action"]) == ("unchanged", "create", "invalid")
+    assert stored() == before  # a dry run writes nothing
+
+
+def test_a_plain_import_does_not_list_rows(run: Run, make_csv: Callable[..., Path]) -> None:
+    result = run("import", str(make_csv([HEADER, *GOOD])))
+    assert result.exit_code == 0 and "sẽ thêm mới" not in result.stdout
