@@ -1,18 +1,29 @@
-"""``fieldapp enterprise add|list|show``."""
+"""``fieldapp enterprise add|list|show|edit|delete``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.output import CliError, guarded, print_json, print_table, say, yes_no
+from fieldapp.cli.output import (
+    CliError,
+    changes_text,
+    confirm,
+    declined,
+    guarded,
+    print_json,
+    print_table,
+    say,
+    yes_no,
+)
 from fieldapp.cli.params import CLASS_OR_RECORD_STATUS, OWNERSHIP, STATUS
 from fieldapp.cli.visit_table import visit_rows
 from fieldapp.core.classify import STATUSES, Classification
-from fieldapp.core.i18n import gettext
+from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.labels import field_label, value_label
 from fieldapp.core.reasons import basis_label, priority_label, reason_title, status_label
 from fieldapp.core.records import Enterprise, Ownership, fields_of_type
@@ -21,40 +32,71 @@ from fieldapp.core.text import displayable
 __all__ = ["COMMANDS", "enterprise"]
 
 _CHOICES = fields_of_type(Enterprise, StrEnum)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group()
 def enterprise() -> None:
-    """Enterprises: add, list, show."""
+    """Enterprises: add, list, show, edit, delete."""
+
+
+def _field_options(*, for_edit: bool) -> Callable[[F], F]:
+    """The options that set an enterprise's fields: the same for ``add`` and ``edit`` (where none is required and
+    an empty text clears an optional field)."""
+    clear = " An empty value clears it." if for_edit else ""
+    options = [
+        click.option("--name", required=not for_edit, help="Tên doanh nghiệp / enterprise name."),
+        click.option("--tax-code", help="Mã số thuế: 10 digits, or 10 + '-' + 3 for a branch." + clear),
+        click.option("--address", help="Địa chỉ."),
+        click.option("--ward", help="Phường/Xã."),
+        click.option("--district", help="Quận/Huyện."),
+        click.option("--ownership", type=OWNERSHIP, help="Loại hình (code or label in either language)."),
+        click.option(
+            "--household", is_flag=True, help="A household business (hộ kinh doanh): no legal entity."
+        ),
+        click.option("--status", type=STATUS, help="Trạng thái: active, suspended, dissolved."),
+        click.option(
+            "--legal-entity/--no-legal-entity", default=None, help="Has legal-entity status (default yes)."
+        ),
+        click.option("--family-business/--no-family-business", default=None, help="A family business."),
+        click.option(
+            "--has-union/--no-has-union", default=None, help="Already has a grassroots union (CĐCS)."
+        ),
+        click.option("--union-members", type=int, help="Số đoàn viên."),
+        click.option(
+            "--registered-workers", type=int, help="Head count on the list the enterprise came from."
+        ),
+        click.option("--assigned-to", help="Cán bộ phụ trách." + clear),
+    ]
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def _fields(options: dict[str, Any], household: bool, lang: Lang) -> dict[str, Any]:
+    """The fields the options give (those not given left out), ``--household`` spelled out."""
+    fields = {k: v for k, v in options.items() if v is not None}
+    if household:
+        if fields.get("ownership", Ownership.HOUSEHOLD) != Ownership.HOUSEHOLD:
+            raise click.UsageError(gettext("--household and --ownership disagree", lang))
+        if fields.get("legal_entity"):
+            raise click.UsageError(gettext("--household and --legal-entity disagree", lang))
+        fields.update(ownership=Ownership.HOUSEHOLD, legal_entity=False)
+    return fields
 
 
 @enterprise.command("add")
-@click.option("--name", required=True, help="Tên doanh nghiệp / enterprise name.")
-@click.option("--tax-code", help="Mã số thuế: 10 digits, or 10 + '-' + 3 for a branch.")
-@click.option("--address", help="Địa chỉ.")
-@click.option("--ward", help="Phường/Xã.")
-@click.option("--district", help="Quận/Huyện.")
-@click.option("--ownership", type=OWNERSHIP, help="Loại hình (code or label in either language).")
-@click.option("--household", is_flag=True, help="A household business (hộ kinh doanh): no legal entity.")
-@click.option("--status", type=STATUS, help="Trạng thái: active, suspended, dissolved.")
-@click.option("--legal-entity/--no-legal-entity", default=None, help="Has legal-entity status (default yes).")
-@click.option("--family-business/--no-family-business", default=None, help="A family business.")
-@click.option("--has-union/--no-has-union", default=None, help="Already has a grassroots union (CĐCS).")
-@click.option("--union-members", type=int, help="Số đoàn viên.")
-@click.option("--registered-workers", type=int, help="Head count on the list the enterprise came from.")
-@click.option("--assigned-to", help="Cán bộ phụ trách.")
+@_field_options(for_edit=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the new record as JSON.")
 @pass_app
 @guarded
 def add(app: AppContext, household: bool, as_json: bool, **options: Any) -> None:
     """Add an enterprise."""
-    fields = {k: v for k, v in options.items() if v is not None}
-    if household:
-        if fields.get("ownership", Ownership.HOUSEHOLD) != Ownership.HOUSEHOLD:
-            raise click.UsageError(gettext("--household and --ownership disagree", app.lang))
-        if fields.get("legal_entity"):
-            raise click.UsageError(gettext("--household and --legal-entity disagree", app.lang))
-        fields.update(ownership=Ownership.HOUSEHOLD, legal_entity=False)
+    fields = _fields(options, household, app.lang)
     record = Enterprise.create(**fields)  # RecordError names each bad field
     with app.open_store() as store:
         same = [e for e in store.find_by_name_ward(record.name, record.ward) if e.id != record.id]
@@ -74,6 +116,85 @@ def add(app: AppContext, household: bool, as_json: bool, **options: Any) -> None
     else:
         name = displayable(record.name)
         click.echo(gettext("Added enterprise “{name}” (id {id}).", lang, name=name, id=record.id))
+
+
+@enterprise.command("edit")
+@click.argument("id_or_tax_code")
+@_field_options(for_edit=True)
+@click.option("--yes", "-y", "assume_yes", is_flag=True, help="Save without asking.")
+@click.option("--json", "as_json", is_flag=True, help="Print the edited record as JSON.")
+@pass_app
+@guarded
+def edit(
+    app: AppContext, id_or_tax_code: str, household: bool, assume_yes: bool, as_json: bool, **options: Any
+) -> None:
+    """Change fields of an enterprise: only the options given change. Asks before saving, unless --yes."""
+    lang = app.lang
+    fields = _fields(options, household, lang)
+    if not fields:
+        raise click.UsageError(gettext("Nothing to change: give the fields to change (see --help).", lang))
+    with app.open_store() as store:
+        record = store.find_enterprise(id_or_tax_code)
+        if record is None:
+            raise CliError("not_found", "enterprise_id", value=id_or_tax_code)
+        edited = record.edit(**fields)  # RecordError names each bad field; nothing is written
+        if edited is record:
+            say(gettext("“{name}” already has these values: nothing was changed.", lang, name=record.name))
+        else:
+            say(changes_text(record, edited, lang))
+            question = gettext(
+                "Save these changes to enterprise “{name}” (id {id})?", lang, name=record.name, id=record.id
+            )
+            if not assume_yes and not confirm(question, lang):
+                declined(lang)
+            store.save_enterprise(edited)  # pending sync: the next sync sends the edit
+    if as_json:
+        print_json(edited.to_doc())
+    elif edited is not record:
+        click.echo(
+            gettext("Saved enterprise “{name}” (id {id}).", lang, name=displayable(edited.name), id=edited.id)
+        )
+
+
+@enterprise.command("delete")
+@click.argument("id_or_tax_code")
+@click.option("--yes", "-y", "assume_yes", is_flag=True, help="Delete without asking.")
+@pass_app
+@guarded
+def delete(app: AppContext, id_or_tax_code: str, assume_yes: bool) -> None:
+    """Delete an enterprise and its visits, if the server has never had them. Asks first, unless --yes.
+
+    The laptop cannot send a deletion: a record already synced is deleted by the office, on the server.
+    """
+    lang = app.lang
+    with app.open_store() as store:
+        record = store.find_enterprise(id_or_tax_code)
+        if record is None:
+            raise CliError("not_found", "enterprise_id", value=id_or_tax_code)
+        visits = store.visits_of(record.id)
+        if record.server_version is not None:
+            raise CliError("synced", value=record.name)
+        synced = [v for v in visits if v.server_version is not None]
+        if synced:
+            raise CliError("synced_visits", value=record.name, n=len(synced))
+        question = gettext(
+            "Delete enterprise “{name}” (id {id}) and its {n} visit(s)?",
+            lang,
+            name=record.name,
+            id=record.id,
+            n=len(visits),
+        )
+        if not assume_yes and not confirm(question, lang):
+            declined(lang)
+        store.delete_enterprise(record.id)
+    click.echo(
+        gettext(
+            "Deleted enterprise “{name}” and its {n} visit(s).",
+            lang,
+            name=displayable(record.name),
+            n=len(visits),
+        )
+    )
 
 
 @enterprise.command("list")

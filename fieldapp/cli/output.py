@@ -22,16 +22,21 @@ from fieldapp.cli.context import AppContext
 from fieldapp.core.errors import RecordError
 from fieldapp.core.i18n import N_, CodedError, Lang, gettext
 from fieldapp.core.labels import field_label
+from fieldapp.core.records import Record
 from fieldapp.core.text import displayable
+from fieldapp.io.columns import parse_bool
 from fieldapp.io.errors import FileProblem
-from fieldapp.io.importer import InvalidRow
+from fieldapp.io.importer import InvalidRow, changed_fields
 from fieldapp.io.readers import Table as SheetTable
-from fieldapp.io.report import invalid_lines, sheet_lines, warning_lines
+from fieldapp.io.report import describe_changes, invalid_lines, sheet_lines, warning_lines
 from fieldapp.store.errors import StoreError, StoreIOError
 
 __all__ = [
     "CliError",
+    "changes_text",
+    "confirm",
     "current_lang",
+    "declined",
     "fail",
     "guarded",
     "print_json",
@@ -57,6 +62,15 @@ class CliError(CodedError):
             "Sync screen)"
         ),
         "token_refused": N_("the server refuses this token, so it was not saved: {detail}"),
+        "synced": N_(
+            "“{value}” is on the server already, and this laptop cannot send a deletion: ask the office to delete "
+            "it on the server; the next sync then removes it here too"
+        ),
+        "synced_visits": N_(
+            "“{value}” has {n} visits on the server already, and this laptop cannot send a deletion: ask the office "
+            "to delete them on the server; the next sync then removes them here too"
+        ),
+        "visit_not_found": N_("no visit has id “{value}” (see `fieldapp visit list`)"),
         "not_empty": N_(
             "the data folder {value} already holds data ({e} enterprises, {v} visits); "
             "demo data goes only to an empty folder"
@@ -113,6 +127,26 @@ def guarded(func: F) -> F:
             fail(StoreIOError.from_os_error(exc, folder).message(current_lang()))
 
     return wrapper  # type: ignore[return-value]
+
+
+def confirm(question: str, lang: Lang) -> bool:
+    """Ask *question* on stderr and read one line: True only for a yes (có, c, yes, y). No answer is no."""
+    choices = gettext("y/N", lang)
+    click.echo(f"{displayable(question)} [{choices}] ", nl=False, err=True)
+    answer = sys.stdin.readline()
+    if not answer.endswith("\n"):
+        click.echo(err=True)  # end of input: finish the question's line
+    return bool(answer.strip()) and parse_bool(answer.strip()) is True
+
+
+def declined(lang: Lang) -> NoReturn:
+    """The person said no: nothing was changed, exit 1."""
+    fail(gettext("Nothing was changed.", lang))
+
+
+def changes_text(before: Record, after: Record, lang: Lang) -> str:
+    """What an edit changes, field by field: ``Phường/Xã: Ngọc Lâm → Ngọc Thụy; ...``."""
+    return describe_changes(changed_fields(before, after), lang)
 
 
 def say(message: str) -> None:

@@ -12,8 +12,14 @@ from fieldapp.core.records import Enterprise, Visit
 
 __all__ = ["visit_rows"]
 
-#: the table's columns: the visit's content in the record's order, but the date first and the long note last
-_COLUMNS = ("visited_on", *(f for f in Visit.CONTENT_FIELDS if f not in ("id", "visited_on", "note")), "note")
+#: the table's columns: the visit's content in the record's order, but the date first, then the long note, and the
+#: id last (what `visit edit` and `visit delete` take)
+_COLUMNS = (
+    "visited_on",
+    *(f for f in Visit.CONTENT_FIELDS if f not in ("id", "visited_on", "note")),
+    "note",
+    "id",
+)
 
 
 def visit_rows(

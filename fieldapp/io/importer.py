@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from fieldapp.core.errors import Problem, RecordError
-from fieldapp.core.records import Enterprise, Ownership, fields_of_type
+from fieldapp.core.records import Enterprise, Ownership, Record, fields_of_type
 from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.core.text import fold
 from fieldapp.io.columns import choice_labels, parse_bool, parse_choice, parse_int
@@ -35,7 +35,15 @@ class Registry(Protocol):
     def find_by_name_ward(self, name: str, ward: str) -> list[Enterprise]: ...
 
 
-__all__ = ["ImportPlan", "InvalidRow", "Registry", "apply_plan", "plan_import", "row_fields"]
+__all__ = [
+    "ImportPlan",
+    "InvalidRow",
+    "Registry",
+    "apply_plan",
+    "changed_fields",
+    "plan_import",
+    "row_fields",
+]
 
 # how each column is read, after the type of its Enterprise field (the tax code has its own reading)
 _TEXT = tuple(f for f in fields_of_type(Enterprise, str) if f != "tax_code")
@@ -211,7 +219,7 @@ def plan_import(
                     plan.unchanged.append((row.number, record))
                 else:
                     plan.updated.append((row.number, record))
-                    plan.changes[row.number] = _changes(existing, record)
+                    plan.changes[row.number] = changed_fields(existing, record)
         except RecordError as exc:
             plan.invalid.append(InvalidRow(row.number, tuple(exc.problems)))
             continue
@@ -221,11 +229,10 @@ def plan_import(
     return plan
 
 
-def _changes(old: Enterprise, new: Enterprise) -> dict[str, tuple[Any, Any]]:
+def changed_fields(old: Record, new: Record) -> dict[str, tuple[Any, Any]]:
+    """The content fields whose values differ between two versions of a record: name -> (old, new) JSON values."""
     before, after = old.content(), new.content()
-    return {
-        name: (before[name], after[name]) for name in Enterprise.CONTENT_FIELDS if before[name] != after[name]
-    }
+    return {name: (before[name], after[name]) for name in old.CONTENT_FIELDS if before[name] != after[name]}
 
 
 def _record_problems(fields: dict[str, Any], reported: set[str], today: date | None) -> list[Problem]:

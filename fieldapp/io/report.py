@@ -8,7 +8,7 @@ invalid row and each row with a warning (stderr), on a dry run each row that wou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fieldapp.core.i18n import Lang, gettext
@@ -17,7 +17,15 @@ from fieldapp.io.export import CLASSIFICATION_COLUMNS, ENTERPRISE_COLUMNS
 from fieldapp.io.importer import ImportPlan, InvalidRow
 from fieldapp.io.readers import Table
 
-__all__ = ["import_json", "import_lines", "invalid_lines", "plan_lines", "sheet_lines", "warning_lines"]
+__all__ = [
+    "describe_changes",
+    "import_json",
+    "import_lines",
+    "invalid_lines",
+    "plan_lines",
+    "sheet_lines",
+    "warning_lines",
+]
 
 _EXPORT_COLUMNS = frozenset(ENTERPRISE_COLUMNS + CLASSIFICATION_COLUMNS)
 
@@ -87,6 +95,14 @@ def _shown(name: str, value: Any, lang: Lang) -> str:
     return str(value)
 
 
+def describe_changes(changes: Mapping[str, Sequence[Any]], lang: Lang) -> str:
+    """``Phường/Xã: Ngọc Lâm → Ngọc Thụy; Số lao động: 45 → 52``: each field's label, its old and new value."""
+    return "; ".join(
+        f"{field_label(name, lang)}: {_shown(name, old, lang)} → {_shown(name, new, lang)}"
+        for name, (old, new) in changes.items()
+    )
+
+
 def plan_lines(plan: ImportPlan, lang: Lang) -> list[str]:
     """One line per row that would add or update an enterprise, in file order; an update names each field it
     changes, ``old → new``. (Invalid rows have their own lines, ``invalid_lines``; unchanged rows are counted.)"""
@@ -95,10 +111,7 @@ def plan_lines(plan: ImportPlan, lang: Lang) -> list[str]:
         if row["action"] == "create":
             lines.append(gettext("row {row}: would add “{name}”", lang, row=row["row"], name=row["name"]))
         elif row["action"] == "update":
-            changes = "; ".join(
-                f"{field_label(name, lang)}: {_shown(name, old, lang)} → {_shown(name, new, lang)}"
-                for name, (old, new) in row["changes"].items()
-            )
+            changes = describe_changes(row["changes"], lang)
             lines.append(
                 gettext(
                     "row {row}: would update “{name}”: {changes}",
