@@ -40,6 +40,9 @@ MESSAGES: dict[str, str] = {
     ),
     "date_in_future": N_("must not be after today ({limit})"),
     "exceeds_headcount": N_("must not be greater than the head count ({limit})"),
+    "exceeds_who_may_join": N_(
+        "must not be greater than the workers who may join ({limit}: the head count minus the managers)"
+    ),
     "seasonal_managers_exceed_headcount": N_(
         "seasonal workers plus managers ({other}) must not exceed the head count ({limit})"
     ),

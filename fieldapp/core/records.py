@@ -352,10 +352,21 @@ class Visit(Record):
             raise custom_error("date_in_future", limit=today.isoformat())
         return value
 
-    @field_validator("seasonal", "applications")
+    @field_validator("seasonal")
     @classmethod
     def _within_headcount(cls, value: int, info: ValidationInfo) -> int:
         headcount = info.data.get("headcount")
+        if headcount is not None and value > headcount:
+            raise custom_error("exceeds_headcount", limit=headcount)
+        return value
+
+    @field_validator("applications")
+    @classmethod
+    def _within_who_may_join(cls, value: int, info: ValidationInfo) -> int:
+        # managers (the employer's side) may not join the union: only the other workers can apply
+        headcount, managers = info.data.get("headcount"), info.data.get("managers")
+        if headcount is not None and managers is not None and value > headcount - managers:
+            raise custom_error("exceeds_who_may_join", limit=headcount - managers)
         if headcount is not None and value > headcount:
             raise custom_error("exceeds_headcount", limit=headcount)
         return value

@@ -226,7 +226,7 @@ def _visits_of(rng: random.Random, e: Enterprise, count: int, today: date) -> li
             applications = min(
                 headcount, applications + rng.randint(0, 6 if mood is Attitude.SUPPORTIVE else 2)
             )
-        applications = min(applications, headcount)
+        applications = min(applications, headcount - managers)  # managers may not join
         latest = i == len(days) - 1
         next_visit = _next_visit(rng, visited, today, days[i + 1] if not latest else None)
         note = rng.choice(_NOTES[mood]).format(applications=applications)

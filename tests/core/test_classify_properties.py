@@ -41,7 +41,7 @@ def visit_fields(draw: st.DrawFn) -> dict:
         "headcount": headcount,
         "seasonal": seasonal,
         "managers": managers,
-        "applications": draw(st.integers(0, headcount)),
+        "applications": draw(st.integers(0, headcount - managers)),
         "attitude": draw(st.sampled_from(["supportive", "neutral", "reluctant", "hostile"])),
         "created_at": datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=draw(st.integers(0, 10_000))),
     }
@@ -91,7 +91,9 @@ def test_more_applications_never_make_an_eligible_enterprise_ineligible(
     enterprise: Enterprise, fields: dict, extra: int
 ) -> None:
     before = classify(enterprise, make_visits(enterprise, [fields]), RULES, TODAY)
-    more = dict(fields, applications=min(fields["headcount"], fields["applications"] + extra))
+    more = dict(
+        fields, applications=min(fields["headcount"] - fields["managers"], fields["applications"] + extra)
+    )
     after = classify(enterprise, make_visits(enterprise, [more]), RULES, TODAY)
     if before.status == "eligible":
         assert after.status == "eligible"

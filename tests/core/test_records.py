@@ -158,11 +158,18 @@ def test_new_records_carry_schema_version_and_are_pending() -> None:
         ),
         ({"seasonal": 15, "managers": 6}, "managers", "seasonal_managers_exceed_headcount", "(21)", "(21)"),
         (
-            {"applications": 21},
+            {"applications": 21, "managers": 0},
             "applications",
-            "exceeds_headcount",
-            "không được lớn hơn tổng số lao động (20)",
-            "must not be greater than the head count (20)",
+            "exceeds_who_may_join",
+            "không được lớn hơn số người lao động được gia nhập (20",
+            "must not be greater than the workers who may join (20",
+        ),
+        (  # the case found in the field: 13 workers, 2 of them managers, 12 applications
+            {"headcount": 13, "seasonal": 0, "managers": 2, "applications": 12},
+            "applications",
+            "exceeds_who_may_join",
+            "(11: tổng số lao động trừ người quản lý)",
+            "(11: the head count minus the managers)",
         ),
         (
             {"visited_on": "2026-06-16"},
@@ -212,7 +219,7 @@ def test_visit_boundaries_are_accepted() -> None:
     v = Visit.create(
         today=TODAY,
         **visit_fields(
-            seasonal=15, managers=5, applications=20, visited_on="2026-06-15", next_visit_on="2026-06-15"
+            seasonal=15, managers=5, applications=15, visited_on="2026-06-15", next_visit_on="2026-06-15"
         ),
     )
     assert v.stable == 0
