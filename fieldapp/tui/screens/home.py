@@ -83,15 +83,15 @@ class HomeScreen(BaseScreen[None]):
         return self.query_one(EnterpriseTable)
 
     # --- filling ---------------------------------------------------------------------------------------
-    def refill(self, keep_cursor: bool = True) -> None:
-        """Run the query again and show the matches."""
+    def refill(self, keep_cursor: bool = True, *, select: str | None = None) -> None:
+        """Run the query again and show the matches (the cursor on enterprise *select* when given)."""
         app = self.fapp
         self.query_one("#loading").display = not app.loaded
         if not app.loaded:
             return
         self.matches = app.index.query(self.query_state)
         table = self.table
-        selected = self.selected_id() if keep_cursor else None
+        selected = select or (self.selected_id() if keep_cursor else None)
         q = self.query_state
         wide = self.size.width >= WIDE
         if table.wide != wide or table.sorted_by != (q.sort, q.descending):
@@ -148,6 +148,21 @@ class HomeScreen(BaseScreen[None]):
     @on(DataChanged)
     def _data_changed(self, _message: DataChanged) -> None:
         self.refill()
+
+    def select_enterprise(self, enterprise_id: str) -> None:
+        """Put the cursor on *enterprise_id* and scroll it into view; a search or filter that hides it is
+        cleared (the sort stays), so a new enterprise is seen at once."""
+        if enterprise_id not in self.fapp.index.rows:
+            return
+        q = self.query_state
+        if not any(row.id == enterprise_id for row in self.fapp.index.query(q)):
+            self.query_state = Query(sort=q.sort, descending=q.descending)
+            search = self.query_one("#search", Input)
+            with search.prevent(Input.Changed):  # its handler would put the cursor back on the first row
+                search.value = ""
+            self.notify(_("Search and filters cleared to show the new enterprise."), timeout=4)
+        self.refill(select=enterprise_id)
+        self.table.focus()
 
     def selected_id(self) -> str | None:
         """The id of the enterprise under the cursor, if any."""

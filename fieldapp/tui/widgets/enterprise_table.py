@@ -197,6 +197,8 @@ class EnterpriseTable(ScrollView, can_focus=True):
         if keep is None:
             self.scroll_to(y=0, animate=False, immediate=True)
         self._keep_cursor_visible()
+        # a table that grew (a search cleared) can scroll that far only once it is laid out again
+        self.call_after_refresh(self._keep_cursor_visible)
         self.refresh()
         self._report_view()
 
