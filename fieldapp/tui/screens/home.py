@@ -77,6 +77,9 @@ class HomeScreen(BaseScreen[None]):
         self.query_one(EnterpriseTable).wide = None  # the column titles are in the new language
         self.refill(keep_cursor=False)
         self.query_one(EnterpriseTable).focus()
+        # a rebuilt table gets its columns before it is laid out (a width of 0: the name cut at 30 cells and the
+        # rest of each line blank); measure again once it has its width, whether or not a Resize reaches it
+        self.call_after_refresh(self.on_resize)
 
     @property
     def table(self) -> EnterpriseTable:
