@@ -12,9 +12,9 @@ from fieldapp.core.records import Enterprise
 from fieldapp.store import Store
 from fieldapp.tui.screens.detail import DetailScreen
 from fieldapp.tui.screens.home import HomeScreen
-from fieldapp.tui.widgets.enterprise_table import EnterpriseTable
+from fieldapp.tui.widgets.enterprise_table import EnterpriseTable, column_title
 
-from .conftest import HOANG_MAI, QUYNH_LUU, build_app, ready
+from .conftest import HOANG_MAI, QUYNH_LUU, build_app, ready, screen_text
 
 pytestmark = pytest.mark.anyio
 
@@ -105,6 +105,37 @@ async def test_sort_by_key_and_by_clicking_a_header(run_app: Any) -> None:
         )
         values = [getattr(r, column) for r in reversed_rows if getattr(r, column) is not None]
         assert values == sorted(values, reverse=True)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_sorted_column_is_marked_on_screen_and_next_visit_is_one_key_away(
+    run_app: Any, size: tuple[int, int]
+) -> None:
+    # issue 11, bug 2: `o` reached columns off screen (priority at 120 columns), so no title showed the sort
+    async with run_app(size=size) as (app, pilot):
+        screen = app.screen
+        seen = set()
+        for _press in range(12):  # bounded: more presses than there are columns
+            await pilot.press("o")
+            await pilot.pause()
+            q = screen.query_state
+            seen.add(q.sort)
+            header = next(line for line in screen_text(app).splitlines() if "Tên doanh nghiệp" in line)
+            assert f"{column_title(q.sort)} ▲" in header, (q.sort, header)
+        assert {"name", "next_due", "stable"} <= seen
+        await pilot.press("t")  # the next visit, soonest first, one key away
+        await pilot.pause()
+        assert (screen.query_state.sort, screen.query_state.descending) == ("next_due", False)
+        assert f"{column_title('next_due')} ▲" in screen_text(app)
+        due = [app.index.rows[i].next_due for i in table_ids(app)]
+        known = [d for d in due if d is not None]
+        assert known and known == sorted(known) and due[: len(known)] == known
+        await pilot.press("t")  # again: the other way round
+        await pilot.pause()
+        assert screen.query_state.descending and f"{column_title('next_due')} ▼" in screen_text(app)
+        screen.set_query(screen.query_state.but(sort="priority"))  # a column off screen (the palette can)
+        await pilot.pause()
+        assert f"Sắp xếp: {column_title('priority')}" in text_of(app, "#filters")
 
 
 async def test_a_big_list_scrolls_by_pages_and_says_which_rows_are_shown(tmp_path: Path) -> None:

@@ -130,6 +130,8 @@ class EnterpriseTable(ScrollView, can_focus=True):
         self.today = date.today()
         self.wide: bool | None = None
         self.columns_order: list[str] = []
+        #: the columns on screen before any sideways scroll (the others are a scroll away)
+        self.shown_columns: list[str] = []
         self.sorted_by: tuple[str, bool] | None = None
         self._widths: list[int] = []
         self._fit = 0
@@ -153,18 +155,23 @@ class EnterpriseTable(ScrollView, can_focus=True):
         self.columns_order = order
         arrow = " ▼" if descending else " ▲"
         self._titles = [column_title(key) + (arrow if key == sort else "") for key in order]
+        # the sorted column is as wide as its title with the mark ("Ổn định ▲" in a column of 7 lost the mark)
+        widths = {key: _WIDTHS.get(key, 0) for key in order}
+        if sort in widths and sort != "name":
+            widths[sort] = max(widths[sort], cell_len(self._titles[order.index(sort)]))
         # the name gets at least _NAME cells; the columns after it are shown while they fit and the name takes
         # what is left over (the others are a sideways scroll away). A line is a blank, the cells with a gap
         # before each but the first, and a blank; 2 cells are kept for the vertical scroll bar.
-        room = self.size.width - 2 - 2 - _NAME - sum(_WIDTHS[key] + _GAP for key in order[:2])
+        room = self.size.width - 2 - 2 - _NAME - sum(widths[key] + _GAP for key in order[:2])
         visible = 3
         for key in order[3:]:
-            if room < _WIDTHS[key] + _GAP:
+            if room < widths[key] + _GAP:
                 break
-            room -= _WIDTHS[key] + _GAP
+            room -= widths[key] + _GAP
             visible += 1
+        self.shown_columns = order[:visible]
         name_width = _NAME + max(0, room)
-        self._widths = [name_width if key == "name" else _WIDTHS[key] for key in order]
+        self._widths = [name_width if key == "name" else widths[key] for key in order]
         # unscrolled, a line ends after the last column that fits: no sliver of the next one at the edge
         self._fit = 1 + sum(self._widths[:visible]) + _GAP * (visible - 1)
         app = self.app
