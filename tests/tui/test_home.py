@@ -199,6 +199,48 @@ async def test_the_table_shows_whole_columns_only(run_app: Any, size: tuple[int,
         assert table.render_line(0).text.rstrip() != header  # still reachable sideways
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_sideways_scrolling_moves_by_whole_columns_and_home_resets_it(
+    run_app: Any, size: tuple[int, int]
+) -> None:
+    # issue 11, bug 3: → moved by 8 characters ("ên doanh nghiệp … Thá"), and Home left the table scrolled
+    async with run_app(size=size) as (app, pilot):
+        table = app.screen.query_one(EnterpriseTable)
+        titles = {column_title(key) for key in table.columns_order}
+
+        def shown_titles() -> list[str]:
+            """The titles on screen; fails when a column shows only in part."""
+            header, x = table.render_line(0).text, int(table.scroll_x)
+            found = []
+            for key, stop, cells in zip(table.columns_order, table._stops, table._widths, strict=True):
+                start, end = stop + 1 - x, stop + 1 + cells - x  # where its cells are on screen
+                piece = header[max(0, start) : max(0, min(end, len(header)))].strip()
+                if piece:
+                    assert start >= 0 and end <= len(header), f"{key} cut: {header!r}"
+                    found.append(piece.removesuffix(" ▲"))
+            return found
+
+        first = shown_titles()
+        moves = 0
+        for _press in range(len(table.columns_order)):  # bounded: one press per column at most
+            before = table.scroll_x
+            await pilot.press("right")
+            await pilot.pause()
+            if table.scroll_x == before:
+                break
+            moves += 1
+            shown = shown_titles()
+            assert shown and all(t in titles for t in shown), shown  # whole titles only, at both edges
+        assert moves, "nothing to scroll to at this width"
+        assert shown_titles()[-1] == column_title(table.columns_order[-1])  # the last column reached, whole
+        await pilot.press("left")
+        await pilot.pause()
+        assert all(t in titles for t in shown_titles())
+        await pilot.press("down", "down", "home")
+        await pilot.pause()
+        assert table.scroll_x == 0 and table.cursor_row == 0 and shown_titles() == first
+
+
 async def test_an_empty_store_says_how_to_begin(tmp_path: Path) -> None:
     app, store = build_app(tmp_path / "empty")
     try:
