@@ -247,8 +247,13 @@ class FieldApp(App[None], inherit_bindings=False):
         self.push_screen(VisitFormScreen(enterprise_id))
 
     def new_enterprise(self) -> None:
-        """Open the enterprise form for a new enterprise."""
-        self.push_screen(EnterpriseFormScreen(None))
+        """Open the enterprise form for a new enterprise; once saved, the home table selects and shows it."""
+
+        def saved(enterprise_id: str | None) -> None:
+            if enterprise_id is not None and isinstance(self.screen, HomeScreen):
+                self.screen.select_enterprise(enterprise_id)
+
+        self.push_screen(EnterpriseFormScreen(None), saved)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own palette commands, in the app's language (its theme picker is replaced by ours)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.widgets import TextArea
+from textual.widgets import Static, TextArea
 
 from fieldapp.tui.screens.visit_form import VisitFormScreen
 from fieldapp.tui.widgets.visits_table import NOTE_MIN_WIDTH, VisitsTable
@@ -75,3 +75,36 @@ async def test_the_note_follows_the_width_and_keeps_a_minimum(run_app: Any) -> N
         await pilot.pause()
         table = app.screen.query_one("#visits", VisitsTable)
         assert [str(c.label) for c in table.ordered_columns][1] == "Workers" and _fits(table)
+
+
+@pytest.mark.parametrize(
+    ("lang", "why", "watch", "steps", "basis"),
+    [
+        ("vi", "Lý do", "Cần lưu ý", "Bước tiếp theo", "Theo lần thăm ngày {day:%d/%m/%Y}"),
+        ("en", "Why", "Watch", "Next steps", "From the visit of {day:%Y-%m-%d}"),
+    ],
+)
+async def test_the_verdict_separates_reasons_flags_and_next_steps(
+    run_app: Any, lang: str, why: str, watch: str, steps: str, basis: str
+) -> None:
+    # issue 11, bug 9: flags sat under "Why" of an eligible verdict as if they were reasons against it, the next
+    # steps were titled "What would change it", and "(From a visit)" did not say which visit
+    async with run_app(size=(120, 40)) as (app, pilot):
+        if lang == "en":
+            app.switch_language("en")
+            await pilot.pause()
+        c = next(
+            c for c in app.index.classes.values()
+            if c.status == "eligible" and c.visit is not None and len(c.reasons) > 1 and c.next_steps
+        )  # fmt: skip
+        app.open_enterprise(c.enterprise_id)
+        await pilot.pause()
+        verdict = str(app.screen.query_one("#verdict", Static).render())
+        assert f"{why} ({basis.format(day=c.visit.visited_on)}):" in verdict
+        assert f"\n{watch}:\n" in verdict and f"\n{steps}:\n" in verdict
+        assert "Điều gì sẽ thay đổi" not in verdict and "What would change it" not in verdict
+        reasons, rest = verdict.split(f"\n{watch}:\n")
+        flags, _steps = rest.split(f"\n{steps}:\n")
+        assert c.reasons[0].text(lang) in reasons  # the reason for the verdict under "Why"
+        for flag in c.reasons[1:]:  # the flags under "Watch", none under "Why"
+            assert flag.text(lang) in flags and flag.text(lang) not in reasons

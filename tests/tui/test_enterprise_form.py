@@ -14,7 +14,7 @@ from fieldapp.tui.screens.detail import DetailScreen
 from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
 from fieldapp.tui.screens.home import HomeScreen
 
-from .conftest import HOANG_MAI, QUYNH_LUU, settle
+from .conftest import HOANG_MAI, QUYNH_LUU, screen_text, settle
 from .test_visit_form import fill
 
 pytestmark = pytest.mark.anyio
@@ -72,6 +72,28 @@ async def test_a_new_enterprise_is_saved_and_listed(run_app: Any, data_dir: Path
             and saved.name == "Hợp tác xã Rau sạch Cự Khối"
             and saved.registered_workers == 12
         )
+
+
+@pytest.mark.parametrize("search", ["", "quynh"])
+async def test_a_new_enterprise_is_selected_and_shown_after_saving(run_app: Any, search: str) -> None:
+    # issue 11, bug 4: after saving, the cursor stayed on the first row and the new enterprise was nowhere to see
+    async with run_app(size=(100, 30)) as (app, pilot):
+        if search:  # a search that would hide it is cleared
+            await pilot.press("slash", *search, "enter")
+            await pilot.pause()
+        form = await new_form(app, pilot)
+        await fill(pilot, form, name="Hợp tác xã Rau sạch Cự Khối", ward="Cự Khối")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#enterprises")
+        row = table.selected()
+        assert row is not None and row.name == "Hợp tác xã Rau sạch Cự Khối"
+        first, last, _total = table.view  # on screen, not only under a cursor scrolled out of sight
+        assert first <= table.cursor_row + 1 <= last
+        assert "Hợp tác xã Rau sạch Cự Khối" in screen_text(app)
+        assert table.has_focus
 
 
 async def test_editing_an_enterprise_from_its_detail(run_app: Any) -> None:

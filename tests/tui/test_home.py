@@ -12,9 +12,9 @@ from fieldapp.core.records import Enterprise
 from fieldapp.store import Store
 from fieldapp.tui.screens.detail import DetailScreen
 from fieldapp.tui.screens.home import HomeScreen
-from fieldapp.tui.widgets.enterprise_table import EnterpriseTable
+from fieldapp.tui.widgets.enterprise_table import EnterpriseTable, column_title
 
-from .conftest import HOANG_MAI, QUYNH_LUU, build_app, ready
+from .conftest import HOANG_MAI, QUYNH_LUU, build_app, ready, screen_text
 
 pytestmark = pytest.mark.anyio
 
@@ -107,6 +107,37 @@ async def test_sort_by_key_and_by_clicking_a_header(run_app: Any) -> None:
         assert values == sorted(values, reverse=True)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_sorted_column_is_marked_on_screen_and_next_visit_is_one_key_away(
+    run_app: Any, size: tuple[int, int]
+) -> None:
+    # issue 11, bug 2: `o` reached columns off screen (priority at 120 columns), so no title showed the sort
+    async with run_app(size=size) as (app, pilot):
+        screen = app.screen
+        seen = set()
+        for _press in range(12):  # bounded: more presses than there are columns
+            await pilot.press("o")
+            await pilot.pause()
+            q = screen.query_state
+            seen.add(q.sort)
+            header = next(line for line in screen_text(app).splitlines() if "Tên doanh nghiệp" in line)
+            assert f"{column_title(q.sort)} ▲" in header, (q.sort, header)
+        assert {"name", "next_due", "stable"} <= seen
+        await pilot.press("t")  # the next visit, soonest first, one key away
+        await pilot.pause()
+        assert (screen.query_state.sort, screen.query_state.descending) == ("next_due", False)
+        assert f"{column_title('next_due')} ▲" in screen_text(app)
+        due = [app.index.rows[i].next_due for i in table_ids(app)]
+        known = [d for d in due if d is not None]
+        assert known and known == sorted(known) and due[: len(known)] == known
+        await pilot.press("t")  # again: the other way round
+        await pilot.pause()
+        assert screen.query_state.descending and f"{column_title('next_due')} ▼" in screen_text(app)
+        screen.set_query(screen.query_state.but(sort="priority"))  # a column off screen (the palette can)
+        await pilot.pause()
+        assert f"Sắp xếp: {column_title('priority')}" in text_of(app, "#filters")
+
+
 async def test_a_big_list_scrolls_by_pages_and_says_which_rows_are_shown(tmp_path: Path) -> None:
     from fieldapp.io.demo import generate_demo
 
@@ -166,6 +197,48 @@ async def test_the_table_shows_whole_columns_only(run_app: Any, size: tuple[int,
         await pilot.press("right")
         await pilot.pause()
         assert table.render_line(0).text.rstrip() != header  # still reachable sideways
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_sideways_scrolling_moves_by_whole_columns_and_home_resets_it(
+    run_app: Any, size: tuple[int, int]
+) -> None:
+    # issue 11, bug 3: → moved by 8 characters ("ên doanh nghiệp … Thá"), and Home left the table scrolled
+    async with run_app(size=size) as (app, pilot):
+        table = app.screen.query_one(EnterpriseTable)
+        titles = {column_title(key) for key in table.columns_order}
+
+        def shown_titles() -> list[str]:
+            """The titles on screen; fails when a column shows only in part."""
+            header, x = table.render_line(0).text, int(table.scroll_x)
+            found = []
+            for key, stop, cells in zip(table.columns_order, table._stops, table._widths, strict=True):
+                start, end = stop + 1 - x, stop + 1 + cells - x  # where its cells are on screen
+                piece = header[max(0, start) : max(0, min(end, len(header)))].strip()
+                if piece:
+                    assert start >= 0 and end <= len(header), f"{key} cut: {header!r}"
+                    found.append(piece.removesuffix(" ▲"))
+            return found
+
+        first = shown_titles()
+        moves = 0
+        for _press in range(len(table.columns_order)):  # bounded: one press per column at most
+            before = table.scroll_x
+            await pilot.press("right")
+            await pilot.pause()
+            if table.scroll_x == before:
+                break
+            moves += 1
+            shown = shown_titles()
+            assert shown and all(t in titles for t in shown), shown  # whole titles only, at both edges
+        assert moves, "nothing to scroll to at this width"
+        assert shown_titles()[-1] == column_title(table.columns_order[-1])  # the last column reached, whole
+        await pilot.press("left")
+        await pilot.pause()
+        assert all(t in titles for t in shown_titles())
+        await pilot.press("down", "down", "home")
+        await pilot.pause()
+        assert table.scroll_x == 0 and table.cursor_row == 0 and shown_titles() == first
 
 
 async def test_an_empty_store_says_how_to_begin(tmp_path: Path) -> None:

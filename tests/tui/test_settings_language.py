@@ -129,3 +129,23 @@ async def test_the_enterprise_table_keeps_its_columns_after_a_switch_made_on_ano
         header = app.screen.query_one(EnterpriseTable).render_line(0).text
         assert "Enterprise name" in header and column_title("next_due") == "Next visit"
         assert "Next visit" in header, header
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_ctrl_l_on_home_measures_the_columns_again(run_app: Any, size: tuple[int, int]) -> None:
+    # issue 11, bug 1: after Ctrl+L the header read " Verdict ⟳ Enterprise name ▲", names were cut at 30
+    # characters and the rest of each line was blank until the terminal was resized
+    async with run_app(size=size) as (app, pilot):
+        table = app.screen.query_one(EnterpriseTable)
+        shown_before = len([t for t in table.render_line(0).text.split("  ") if t.strip()])
+        widths_before = list(table._widths)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        table = app.screen.query_one(EnterpriseTable)
+        header = table.render_line(0).text
+        assert "Next visit" in header, header
+        assert len([t for t in header.split("  ") if t.strip()]) == shown_before, header
+        assert table._widths == widths_before  # the same width shared out the same way
+        lines = screen_text(app).splitlines()
+        titles = next(line for line in lines if "Enterprise name" in line)
+        assert "Next visit" in titles, titles  # what the terminal shows, not only what the table would draw

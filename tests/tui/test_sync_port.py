@@ -20,7 +20,7 @@ from fieldapp.tui.ports import SyncClientFactory, SyncClientPort
 from fieldapp.tui.screens.sync import SyncScreen
 from sync.client import Resolution, SyncProgress, SyncSummary
 
-from .conftest import settle
+from .conftest import screen_text, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -100,7 +100,7 @@ async def test_progress_and_result_arrive_as_messages(run_app: Any) -> None:
         assert not screen.running
         bar = screen.query_one(ProgressBar)
         assert bar.total == 3 and bar.progress == 3
-        assert text(screen, "#sync-phase").endswith("2/?")
+        assert text(screen, "#sync-phase") == "đang nhận: đã nhận 2 thay đổi"
         last = text(screen, "#sync-last")
         assert "đã gửi 3, được nhận 3" in last and "đã nhận về 2" in last
         assert text(screen, "#sync-failure") == ""
@@ -135,3 +135,25 @@ async def test_stop_cancels_the_running_client(run_app: Any) -> None:
         await settle(pilot)
         assert client.cancelled.is_set() and not screen.running
         assert "Đã dừng." in text(screen, "#sync-failure")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_bar_shows_its_percent_whole_and_keeps_it_across_a_language_switch(
+    run_app: Any, size: tuple[int, int]
+) -> None:
+    # issue 11, bug 8: the bar read "━━━ 100" (the % cut), the pull "receiving: 303/?", and after Ctrl+L a new
+    # bar said 0% under a finished sync
+    async with run_app(size=size, sync_client_factory=factory_of(FakeClient())) as (app, pilot):
+        screen = await _open_sync(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        bar_line = next(line for line in screen_text(app).splitlines() if "━" in line)
+        assert "100%" in bar_line, bar_line
+        assert "/?" not in screen_text(app)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SyncScreen)
+        bar_line = next(line for line in screen_text(app).splitlines() if "━" in line)
+        assert "100%" in bar_line and "0%" not in bar_line.replace("100%", ""), bar_line
+        assert text(screen, "#sync-phase") == "receiving: 2 changes so far"

@@ -27,13 +27,14 @@ async def open_form(app: Any, pilot: Any, enterprise_id: str = HOANG_MAI) -> Vis
     return app.screen
 
 
-async def fill(pilot: Any, form: VisitFormScreen, **values: str) -> None:
-    """Type into fields as a person would: focus, clear, type."""
+async def fill(pilot: Any, form: Any, **values: str) -> None:
+    """Type into fields as a person would: focus, clear, type, and leave the field (Tab)."""
     for name, text in values.items():
         widget = form.query_one(f"#input-{name}", Input)
         widget.focus()
         widget.value = ""
         await pilot.press(*text) if text else await pilot.pause()
+        await pilot.press("tab")
     await pilot.pause()
 
 
@@ -102,6 +103,32 @@ async def test_bad_input_gets_a_message_under_the_field(
         assert app.screen is form
         assert form.query_one(f"#input-{field}", Input).value == values[field]
         assert len(app.store.visits_of(HOANG_MAI)) == 1
+
+
+async def test_the_form_opens_without_red_and_judges_a_field_once_left_or_on_save(run_app: Any) -> None:
+    # issue 11, bug 5: the new visit form opened with "không được để trống" under every empty field
+    async with run_app() as (app, pilot):
+        form = await open_form(app, pilot)
+        assert not [name for name in form.FIELDS if error_of(form, name)]
+        assert not form.query(".-invalid"), "red before anything was typed"
+        headcount = form.query_one("#input-headcount", Input)
+        headcount.focus()
+        await pilot.press("-", "3")  # being typed: not judged yet
+        await pilot.pause()
+        assert error_of(form, "headcount") == ""
+        await pilot.press("tab")  # left after an edit: judged, and from then on as it is typed
+        await pilot.pause()
+        assert "không được nhỏ hơn 0" in error_of(form, "headcount")
+        assert headcount.has_class("-invalid")
+        assert error_of(form, "seasonal") == ""  # passed through, not edited: still not judged
+        headcount.focus()
+        await pilot.press("backspace", "backspace", "7")
+        await pilot.pause()
+        assert error_of(form, "headcount") == "" and not headcount.has_class("-invalid")
+        await pilot.press("ctrl+s")  # a save judges every field
+        await settle(pilot)
+        assert app.screen is form
+        assert "bắt buộc phải có" in error_of(form, "attitude")  # never chosen: named on save
 
 
 async def test_messages_follow_the_language(run_app: Any) -> None:

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from fieldapp.core.classify import Classification
-from fieldapp.core.reasons import basis_label
+from fieldapp.core.reasons import FLAG_CODES, basis_label
 from fieldapp.core.records import Enterprise, fields_of_type, input_fields
 from fieldapp.tui.dialogs.confirm import Confirm
 from fieldapp.tui.i18n import N_, _, field, language, value
@@ -132,12 +132,24 @@ class DetailScreen(BaseScreen[None]):
 
     def _verdict(self, c: Classification) -> Text:
         lang = language()
+        if c.basis == "visit" and c.visit is not None:  # which visit: the date says whether it is still true
+            basis = _("From the visit of {day:%Y-%m-%d}", day=c.visit.visited_on)
+        else:
+            basis = basis_label(c.basis, lang)
+        # the reason that decided the verdict, apart from the flags: a flag never changes the status, and under
+        # "Why" it read as a reason against an eligible verdict
+        decided = [r for r in c.reasons if r.code not in FLAG_CODES]
+        flags = [r for r in c.reasons if r.code in FLAG_CODES]
         text = Text()
-        text.append(_("Why") + f" ({basis_label(c.basis, lang)}):\n", style="bold")
-        for reason in c.reasons:
+        text.append(_("Why") + f" ({basis}):\n", style="bold")
+        for reason in decided:
             text.append(f" • {reason.text(lang)}\n")
-        if c.next_steps:
-            text.append(_("What would change it") + ":\n", style="bold")
+        if flags:
+            text.append(_("Watch") + ":\n", style="bold")
+            for flag in flags:
+                text.append(f" ⚠ {flag.text(lang)}\n")
+        if c.next_steps:  # what to do next, whether or not it would change the verdict
+            text.append(_("Next steps") + ":\n", style="bold")
             for step in c.next_steps:
                 text.append(f" → {step.text(lang)}\n")
         text.rstrip()

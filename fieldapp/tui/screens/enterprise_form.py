@@ -98,7 +98,7 @@ class EnterpriseFormScreen(RecordForm):
                         options, value=raw, allow_blank=False, id=f"input-{name}", compact=True
                     )
                 else:
-                    widget = make_input(name, raw, self.problem_for)
+                    widget = make_input(name, raw)
                 yield FieldBox(name, widget)
         yield Footer(compact=True)
 
@@ -118,8 +118,10 @@ class EnterpriseFormScreen(RecordForm):
             if select.id and isinstance(select.value, str):
                 self.values[select.id.removeprefix("input-")] = select.value
 
-    def on_select_changed(self) -> None:
+    def on_select_changed(self, event: Select.Changed) -> None:
         self.read_widgets()
+        if event.select.id:  # a choice is complete at once
+            self.touched.add(event.select.id.removeprefix("input-"))
         self.check()
 
     def after_check(self, record: Record | None) -> None:

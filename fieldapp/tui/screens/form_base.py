@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, TextArea
 from textual.worker import Worker
@@ -48,6 +48,12 @@ class RecordForm(BaseScreen[str | None]):
         self.values: dict[str, str] = self.initial_values()
         self.initial: dict[str, str] = dict(self.values)
         self.saving = False
+        # Which fields show their message: a form must not open red before anything is typed. A field is
+        # judged once it was left after an edit (or chosen, for a picker), when it came with a value (an edit
+        # shows what is wrong with the stored record), and every field once a save is tried.
+        self.touched: set[str] = {name for name, raw in self.values.items() if raw.strip()}
+        self.edited: set[str] = set()
+        self.judge_all = False
 
     # --- for subclasses --------------------------------------------------------------------------------
     def initial_values(self) -> dict[str, str]:
@@ -80,17 +86,20 @@ class RecordForm(BaseScreen[str | None]):
                 found.setdefault(name, problem.message(language()))
             return None, found
 
-    def problem_for(self, name: str, raw: str) -> str | None:
-        """The message for field *name* if it read *raw* (the Input validators ask this)."""
-        return self.problems({**self.values, name: raw})[1].get(name)
-
     def check(self) -> dict[str, str]:
-        """Validate the current values and show each message under its field."""
+        """Validate the current values and show each touched field's message under it; returns them all."""
         record, found = self.problems()
         for box in self.query(FieldBox):
-            box.show_problem(found.get(box.field_name))
+            judged = self.judge_all or box.field_name in self.touched
+            box.show_problem(found.get(box.field_name) if judged else None)
         self.after_check(record)
         return found
+
+    def touch(self, name: str) -> None:
+        """Field *name* is judged from now on (its message shows, and follows what is typed)."""
+        if name not in self.touched:
+            self.touched.add(name)
+            self.check()
 
     @property
     def dirty(self) -> bool:
@@ -113,10 +122,29 @@ class RecordForm(BaseScreen[str | None]):
 
     @on(Input.Changed)
     @on(TextArea.Changed)
-    @on(AttitudePicker.Changed)
     def _changed(self) -> None:
+        before = dict(self.values)
         self.read_widgets()
+        self.edited.update(name for name, raw in self.values.items() if raw != before.get(name))
         self.check()
+
+    @on(AttitudePicker.Changed)
+    def _chosen(self) -> None:
+        self.read_widgets()
+        self.touched.add("attitude")  # a choice is complete at once: nothing more will be typed
+        self.check()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id and event.input.id.startswith("input-"):
+            self.touch(event.input.id.removeprefix("input-"))
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        widget_id = event.widget.id
+        if widget_id and widget_id.startswith("input-"):
+            name = widget_id.removeprefix("input-")
+            if name in self.edited:  # left after an edit; passing through a field judges nothing
+                self.touch(name)
 
     def after_rebuild(self) -> None:
         self.check()
@@ -126,6 +154,7 @@ class RecordForm(BaseScreen[str | None]):
         if self.saving:
             return
         self.read_widgets()
+        self.judge_all = True
         found = self.check()
         if found:
             first = (

@@ -18,7 +18,7 @@ from fieldapp.tui.messages import DataChanged
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.shown import VisibleControls, shown
 from fieldapp.tui.widgets.badges import priority_label, status_badge, status_label
-from fieldapp.tui.widgets.enterprise_table import WIDE, EnterpriseTable
+from fieldapp.tui.widgets.enterprise_table import WIDE, EnterpriseTable, column_title
 
 __all__ = ["HomeScreen"]
 
@@ -40,6 +40,7 @@ class HomeScreen(BaseScreen[None]):
         Binding("d", "toggle_due", N_("Due"), id="home.filter_due", show=False),
         Binding("x", "clear_filters", N_("Clear filters"), id="home.clear", show=False),
         Binding("o", "cycle_sort", N_("Sort"), id="home.sort"),
+        Binding("t", "sort_next_visit", N_("Sort by next visit"), id="home.sort_next_visit", show=False),
         Binding("r", "reverse_sort", N_("Reverse sort"), id="home.reverse", show=False),
         # the app's screen keys work everywhere; the home footer is where a newcomer learns them
         Binding("f2", "app.show_mode('followups')", N_("Follow-ups"), id="home.followups"),
@@ -77,21 +78,24 @@ class HomeScreen(BaseScreen[None]):
         self.query_one(EnterpriseTable).wide = None  # the column titles are in the new language
         self.refill(keep_cursor=False)
         self.query_one(EnterpriseTable).focus()
+        # a rebuilt table gets its columns before it is laid out (a width of 0: the name cut at 30 cells and the
+        # rest of each line blank); measure again once it has its width, whether or not a Resize reaches it
+        self.call_after_refresh(self.on_resize)
 
     @property
     def table(self) -> EnterpriseTable:
         return self.query_one(EnterpriseTable)
 
     # --- filling ---------------------------------------------------------------------------------------
-    def refill(self, keep_cursor: bool = True) -> None:
-        """Run the query again and show the matches."""
+    def refill(self, keep_cursor: bool = True, *, select: str | None = None) -> None:
+        """Run the query again and show the matches (the cursor on enterprise *select* when given)."""
         app = self.fapp
         self.query_one("#loading").display = not app.loaded
         if not app.loaded:
             return
         self.matches = app.index.query(self.query_state)
         table = self.table
-        selected = self.selected_id() if keep_cursor else None
+        selected = select or (self.selected_id() if keep_cursor else None)
         q = self.query_state
         wide = self.size.width >= WIDE
         if table.wide != wide or table.sorted_by != (q.sort, q.descending):
@@ -138,16 +142,35 @@ class HomeScreen(BaseScreen[None]):
         if q.due_only:
             parts.append(_("follow-up due"))
         listed = ", ".join(parts) if parts else _("all")
-        self.query_one("#filters", Static).update(shown(_("Filter") + f": {listed}"))  # a ward is data
+        line = _("Filter") + f": {listed}"
+        if q.sort not in self.table.shown_columns:  # its title, which carries the mark, is scrolled away
+            line += "  " + _("Sort") + f": {column_title(q.sort)} {'▼' if q.descending else '▲'}"
+        self.query_one("#filters", Static).update(shown(line))  # a ward is data
 
     def on_resize(self) -> None:
         if self.fapp.loaded:
             q = self.query_state
             self.table.set_columns(self.size.width >= WIDE, q.sort, q.descending)
+            self.show_filters()  # the sort is named there while its column is off screen
 
     @on(DataChanged)
     def _data_changed(self, _message: DataChanged) -> None:
         self.refill()
+
+    def select_enterprise(self, enterprise_id: str) -> None:
+        """Put the cursor on *enterprise_id* and scroll it into view; a search or filter that hides it is
+        cleared (the sort stays), so a new enterprise is seen at once."""
+        if enterprise_id not in self.fapp.index.rows:
+            return
+        q = self.query_state
+        if not any(row.id == enterprise_id for row in self.fapp.index.query(q)):
+            self.query_state = Query(sort=q.sort, descending=q.descending)
+            search = self.query_one("#search", Input)
+            with search.prevent(Input.Changed):  # its handler would put the cursor back on the first row
+                search.value = ""
+            self.notify(_("Search and filters cleared to show the new enterprise."), timeout=4)
+        self.refill(select=enterprise_id)
+        self.table.focus()
 
     def selected_id(self) -> str | None:
         """The id of the enterprise under the cursor, if any."""
@@ -217,10 +240,16 @@ class HomeScreen(BaseScreen[None]):
         self.set_query(Query(text=q.text, sort=q.sort, descending=q.descending))
 
     def action_cycle_sort(self) -> None:
+        # the columns on screen, left to right: the sorted column's title, with its mark, is always in sight
         q = self.query_state
-        columns = [c for c in COLUMNS if c in self.table.columns_order] or list(COLUMNS)
+        columns = [c for c in self.table.shown_columns if c in COLUMNS] or list(COLUMNS)
         following = columns[(columns.index(q.sort) + 1) % len(columns)] if q.sort in columns else columns[0]
         self.set_query(q.but(sort=following, descending=False))
+
+    def action_sort_next_visit(self) -> None:
+        """Soonest next visit first (the overdue ones lead); pressed again, the other way round."""
+        q = self.query_state
+        self.set_query(q.but(sort="next_due", descending=not q.descending if q.sort == "next_due" else False))
 
     def action_reverse_sort(self) -> None:
         self.set_query(self.query_state.but(descending=not self.query_state.descending))

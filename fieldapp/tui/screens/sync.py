@@ -81,6 +81,10 @@ class SyncScreen(BaseScreen[None]):
         self.client: SyncClientPort | None = None
         #: Stop was pressed for the sync starting now (its client may not exist yet)
         self._stop_asked = False
+        #: the bar's (total, progress) and the last progress report: a rebuild (a language switch) shows them
+        #: again rather than a new bar at 0% under a finished sync
+        self.bar_state: tuple[float | None, float] = (100, 0)
+        self.last_progress: SyncProgress | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Sync with the district server"), style="bold"), id="sync-title")
@@ -88,7 +92,7 @@ class SyncScreen(BaseScreen[None]):
         # how to set a missing server or token: the Settings screen first, the command line for scripts
         yield Static(id="sync-setup", markup=False)
         yield Static(id="sync-pending")
-        yield ProgressBar(total=100, show_eta=False, id="sync-progress")
+        yield ProgressBar(total=self.bar_state[0], show_eta=False, id="sync-progress")
         yield Static(id="sync-phase")
         yield Static(id="sync-last")
         # the last sync started over with another server database: what that means, until the next sync
@@ -108,7 +112,25 @@ class SyncScreen(BaseScreen[None]):
         self.show()
 
     def after_rebuild(self) -> None:
+        self.set_bar(*self.bar_state)
+        self.show_phase()
         self.show()
+
+    def set_bar(self, total: float | None, progress: float) -> None:
+        """Move the progress bar (None: how much there is to do is not known yet), remembered for a rebuild."""
+        self.bar_state = (total, progress)
+        self.query_one("#sync-progress", ProgressBar).update(total=total, progress=progress)
+
+    def show_phase(self) -> None:
+        """The line under the bar: what the last report said, in the current language."""
+        progress = self.last_progress
+        if progress is None:
+            line = ""
+        elif progress.phase == "push":
+            line = _("sending: {done} of {total}", done=progress.done, total=progress.total or 0)
+        else:  # a pull has no known total: count what arrived
+            line = _("receiving: {n} changes so far", n=progress.done)
+        self.query_one("#sync-phase", Static).update(line)
 
     def on_screen_resume(self, _event: events.ScreenResume) -> None:
         # the server or token may have been set on the Settings screen meanwhile (Textual also runs the base's handler)
@@ -247,7 +269,9 @@ class SyncScreen(BaseScreen[None]):
             self.notify(warning, severity="warning", timeout=10)
         self.failure = None  # a new attempt: the last one's failure no longer applies
         self.query_one("#sync-failure", Static).display = False
-        self.query_one("#sync-progress", ProgressBar).update(total=None, progress=0)
+        self.last_progress = None
+        self.show_phase()
+        self.set_bar(None, 0)
         self._run()
 
     @work(thread=True, exit_on_error=False, group="sync", exclusive=True)
@@ -305,29 +329,25 @@ class SyncScreen(BaseScreen[None]):
     @on(SyncProgressed)
     def _progress(self, message: SyncProgressed) -> None:
         progress = message.progress
-        bar = self.query_one("#sync-progress", ProgressBar)
         if progress.total is not None:
-            bar.update(total=max(progress.total, 1), progress=progress.done if progress.total else 1)
-        # a pull has no known total: the phase line counts what arrived
-        phase = _("sending") if progress.phase == "push" else _("receiving")
-        total = "?" if progress.total is None else progress.total
-        self.query_one("#sync-phase", Static).update(f"{phase}: {progress.done}/{total}")
+            self.set_bar(max(progress.total, 1), progress.done if progress.total else 1)
+        self.last_progress = progress
+        self.show_phase()
 
     def _stopped(self) -> None:
         self.running = False
         self.refresh_bindings()
         # nothing runs any more: a bar still waiting to learn how much there is to do stops its animation
-        bar = self.query_one("#sync-progress", ProgressBar)
-        if bar.total is None:
-            bar.update(total=1, progress=0)
+        if self.bar_state[0] is None:
+            self.set_bar(1, 0)
 
     @on(SyncFinished)
     def _finished(self, message: SyncFinished) -> None:
         summary = message.summary
         self._stopped()
-        bar = self.query_one("#sync-progress", ProgressBar)
-        if bar.total is not None and summary.unanswered == 0 and not summary.errors:
-            bar.update(progress=bar.total)
+        total = self.bar_state[0]
+        if total is not None and summary.unanswered == 0 and not summary.errors:
+            self.set_bar(total, total)
         self.last = summary.to_dict()
         self._take_identity(summary)
         self.notify(_("Sync finished.") if summary.ok else _("Sync finished with problems."))

@@ -112,7 +112,7 @@ class VisitFormScreen(RecordForm):
                     widget = NoteArea(raw, id="input-note", soft_wrap=True, show_line_numbers=False)
                 else:
                     placeholder = "YYYY-MM-DD" if field_name in _DATES else ""
-                    widget = make_input(field_name, raw, self.problem_for, placeholder=placeholder)
+                    widget = make_input(field_name, raw, placeholder=placeholder)
                 yield FieldBox(field_name, widget)
         yield Footer(compact=True)
 

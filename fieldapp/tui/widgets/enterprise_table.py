@@ -94,8 +94,8 @@ class EnterpriseTable(ScrollView, can_focus=True):
         Binding("down", "move(1)", N_("Down"), id="table.down", show=False),
         Binding("pageup", "page(-1)", N_("Previous page"), id="table.page_up", show=False),
         Binding("pagedown", "page(1)", N_("Next page"), id="table.page_down", show=False),
-        Binding("left", "sideways(-8)", N_("Scroll left"), id="table.left", show=False),
-        Binding("right", "sideways(8)", N_("Scroll right"), id="table.right", show=False),
+        Binding("left", "sideways(-1)", N_("Scroll left"), id="table.left", show=False),
+        Binding("right", "sideways(1)", N_("Scroll right"), id="table.right", show=False),
         Binding("home,ctrl+home", "jump(0)", N_("First row"), id="table.first", show=False),
         Binding("end,ctrl+end", "jump(-1)", N_("Last row"), id="table.last", show=False),
     ]
@@ -130,6 +130,8 @@ class EnterpriseTable(ScrollView, can_focus=True):
         self.today = date.today()
         self.wide: bool | None = None
         self.columns_order: list[str] = []
+        #: the columns on screen before any sideways scroll (the others are a scroll away)
+        self.shown_columns: list[str] = []
         self.sorted_by: tuple[str, bool] | None = None
         self._widths: list[int] = []
         self._fit = 0
@@ -153,18 +155,23 @@ class EnterpriseTable(ScrollView, can_focus=True):
         self.columns_order = order
         arrow = " ▼" if descending else " ▲"
         self._titles = [column_title(key) + (arrow if key == sort else "") for key in order]
+        # the sorted column is as wide as its title with the mark ("Ổn định ▲" in a column of 7 lost the mark)
+        widths = {key: _WIDTHS.get(key, 0) for key in order}
+        if sort in widths and sort != "name":
+            widths[sort] = max(widths[sort], cell_len(self._titles[order.index(sort)]))
         # the name gets at least _NAME cells; the columns after it are shown while they fit and the name takes
         # what is left over (the others are a sideways scroll away). A line is a blank, the cells with a gap
         # before each but the first, and a blank; 2 cells are kept for the vertical scroll bar.
-        room = self.size.width - 2 - 2 - _NAME - sum(_WIDTHS[key] + _GAP for key in order[:2])
+        room = self.size.width - 2 - 2 - _NAME - sum(widths[key] + _GAP for key in order[:2])
         visible = 3
         for key in order[3:]:
-            if room < _WIDTHS[key] + _GAP:
+            if room < widths[key] + _GAP:
                 break
-            room -= _WIDTHS[key] + _GAP
+            room -= widths[key] + _GAP
             visible += 1
+        self.shown_columns = order[:visible]
         name_width = _NAME + max(0, room)
-        self._widths = [name_width if key == "name" else _WIDTHS[key] for key in order]
+        self._widths = [name_width if key == "name" else widths[key] for key in order]
         # unscrolled, a line ends after the last column that fits: no sliver of the next one at the edge
         self._fit = 1 + sum(self._widths[:visible]) + _GAP * (visible - 1)
         app = self.app
@@ -197,6 +204,8 @@ class EnterpriseTable(ScrollView, can_focus=True):
         if keep is None:
             self.scroll_to(y=0, animate=False, immediate=True)
         self._keep_cursor_visible()
+        # a table that grew (a search cleared) can scroll that far only once it is laid out again
+        self.call_after_refresh(self._keep_cursor_visible)
         self.refresh()
         self._report_view()
 
@@ -204,8 +213,22 @@ class EnterpriseTable(ScrollView, can_focus=True):
         """The row under the cursor."""
         return self.rows[self.cursor_row] if 0 <= self.cursor_row < len(self.rows) else None
 
+    @property
+    def _stops(self) -> list[int]:
+        """The sideways scroll offsets that start a line with a whole column (after its one blank cell)."""
+        stops, edge = [], 0
+        for width in self._widths:
+            stops.append(edge)
+            edge += width + _GAP
+        return stops
+
     def _resize_virtual(self) -> None:
         width = sum(self._widths) + _GAP * max(0, len(self._widths) - 1) + 2
+        # room to scroll as far as the stop that shows the last column whole (not clamped short of it, which
+        # would leave part of a column at the left edge)
+        view = self.scrollable_content_region.width
+        if view > 0:
+            width = max(width, next((s + view for s in self._stops if width - s <= view), width))
         self.virtual_size = Size(width, len(self.rows) + 1)
 
     # --- drawing ---------------------------------------------------------------------------------------
@@ -228,9 +251,21 @@ class EnterpriseTable(ScrollView, can_focus=True):
             if index == self.cursor_row:
                 style += self.get_component_rich_style("enterprise-table--cursor")
             strip = self._line([self._cells[key](row) for key in self.columns_order], style)
-        if scroll_x == 0 and self._fit < strip.cell_length:
-            strip = Strip.join([strip.crop(0, self._fit), Strip.blank(strip.cell_length - self._fit, style)])
+        # a line ends after the last column that fits whole: no sliver of the next one at the edge
+        fit = self._fit if scroll_x == 0 else self._fit_from(scroll_x, width)
+        if fit < strip.cell_length:
+            strip = Strip.join([strip.crop(0, fit), Strip.blank(strip.cell_length - fit, style)])
         return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _fit_from(self, scroll_x: int, width: int) -> int:
+        """Where a line scrolled by *scroll_x* ends: after the last column whole within *width* cells."""
+        fit = scroll_x
+        for stop, cells in zip(self._stops, self._widths, strict=False):
+            end = stop + 1 + cells
+            if end > scroll_x + width:
+                break
+            fit = end
+        return fit
 
     def _line(self, cells: list[Text | str], style: Style) -> Strip:
         segments: list[Segment] = [Segment(" ", style)]
@@ -294,11 +329,22 @@ class EnterpriseTable(ScrollView, can_focus=True):
     def action_page(self, delta: int) -> None:
         self.action_move(delta * self._page)
 
-    def action_sideways(self, cells: int) -> None:
-        self.scroll_to(x=self.scroll_x + cells, animate=False)
+    def action_sideways(self, step: int) -> None:
+        """Scroll by whole columns: the line starts with the next (or previous) column, never part of one."""
+        x = int(self.scroll_x)
+        if step > 0:
+            if x + self.scrollable_content_region.width >= self.virtual_size.width:
+                return  # the last column is already in sight
+            target = next((s for s in self._stops if s > x), x)
+        else:
+            target = next((s for s in reversed(self._stops) if s < x), 0)
+        self.scroll_to(x=target, animate=False, immediate=True)
+        self.refresh()
 
     def action_jump(self, where: int) -> None:
         self.cursor_row = max(0, len(self.rows) - 1) if where < 0 else 0
+        if where == 0:  # Home: the first row, and the first columns again
+            self.scroll_to(x=0, animate=False, immediate=True)
 
     def action_select(self) -> None:
         row = self.selected()

@@ -3,7 +3,6 @@ the core's record rules (so every rule lives in one place: ``Visit.parse`` / ``E
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,7 +12,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
@@ -22,22 +20,9 @@ from fieldapp.tui.i18n import N_, field, value
 from fieldapp.tui.localise import localise_bindings
 from fieldapp.tui.shown import VisibleControls, plain, shown
 
-__all__ = ["ATTITUDES", "AttitudePicker", "FieldBox", "NoteArea", "RecordValidator", "make_input"]
+__all__ = ["ATTITUDES", "AttitudePicker", "FieldBox", "NoteArea", "make_input"]
 
 ATTITUDES: tuple[str, ...] = tuple(a.value for a in Attitude)
-
-
-class RecordValidator(Validator):
-    """Valid when the record rules find nothing wrong with this field (given the other fields as typed)."""
-
-    def __init__(self, name: str, problem_for: Callable[[str, str], str | None]) -> None:
-        super().__init__()
-        self.name = name
-        self.problem_for = problem_for
-
-    def validate(self, value: str) -> ValidationResult:
-        message = self.problem_for(self.name, value)
-        return self.success() if message is None else self.failure(message)
 
 
 class FieldBox(Vertical):
@@ -63,6 +48,9 @@ class FieldBox(Vertical):
         error.update(shown(message))  # it may quote what was typed
         error.display = bool(message)
         self.set_class(bool(message), "-invalid")
+        # the field is red with its message, never before: the form decides when (RecordForm.check), so the
+        # input has no validator of its own that would judge it on mount or at the first key
+        self.widget.set_class(bool(message), "-invalid")
 
     def show_warning(self, message: str | None) -> None:
         """Show *message* under the field as a warning, which does not stop a save (or nothing)."""
@@ -71,14 +59,13 @@ class FieldBox(Vertical):
         warning.display = bool(message)
 
 
-def make_input(name: str, raw: str, problem_for: Callable[[str, str], str | None], **kwargs: object) -> Input:
-    """A compact input for field *name*, validated by the record rules as it is typed."""
+def make_input(name: str, raw: str, **kwargs: object) -> Input:
+    """A compact input for field *name* (the form validates it with the record rules: ``RecordForm.check``)."""
     return Input(
         value=raw,
         id=f"input-{name}",
         compact=True,
-        validators=[RecordValidator(name, problem_for)],
-        validate_on=["changed", "submitted"],
+        validate_on=[],  # Input's own validation would mark it valid on blur, over the form's judgement
         highlighter=VisibleControls(),
         **kwargs,  # type: ignore[arg-type]
     )
