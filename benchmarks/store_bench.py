@@ -81,15 +81,19 @@ def synthetic(n_enterprises: int, n_visits: int, seed: int) -> tuple[list[Enterp
 def make_visit(rng: random.Random, enterprise_id: str) -> Visit:
     headcount = rng.randint(1, 300)
     seasonal = rng.randint(0, headcount // 2)
+    visited_on = date(2025, 6, 30) - timedelta(days=rng.randint(0, 700))
+    cadre = rng.choice(["Nguyễn Thị Hoa", "Trần Văn Bình", "Lê Minh Đức"])
+    managers = rng.randint(0, (headcount - seasonal) // 4)
+    attitude = rng.choice(ATTITUDES)
     return Visit.create(
         enterprise_id=enterprise_id,
-        visited_on=date(2025, 6, 30) - timedelta(days=rng.randint(0, 700)),
-        cadre=rng.choice(["Nguyễn Thị Hoa", "Trần Văn Bình", "Lê Minh Đức"]),
+        visited_on=visited_on,
+        cadre=cadre,
         headcount=headcount,
         seasonal=seasonal,
-        managers=rng.randint(0, (headcount - seasonal) // 4),
-        attitude=rng.choice(ATTITUDES),
-        applications=rng.randint(0, headcount - seasonal),
+        managers=managers,
+        attitude=attitude,
+        applications=rng.randint(0, headcount - seasonal - managers),  # managers may not join
         note="Chủ doanh nghiệp hẹn gặp lại; công nhân quan tâm đến thành lập công đoàn cơ sở.",
     )
 
