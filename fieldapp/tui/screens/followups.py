@@ -1,8 +1,7 @@
-"""Follow-ups: the visits due this week and the overdue ones, grouped by ward."""
+"""Follow-ups: the visits due this week and the overdue ones, soonest (most overdue) first, with where to go."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -12,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
+from fieldapp.core.classify import Classification
 from fieldapp.core.text import fold
 from fieldapp.tui.i18n import N_, _, field
 from fieldapp.tui.index import Row
@@ -20,7 +20,7 @@ from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.badges import status_badge
 
-__all__ = ["FollowUpsScreen", "group_followups", "week_end"]
+__all__ = ["FollowUpsScreen", "by_due_date", "is_mine", "place", "week_end"]
 
 
 def week_end(today: date) -> date:
@@ -28,24 +28,43 @@ def week_end(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-def group_followups(rows: list[Row], today: date) -> list[tuple[str, list[Row]]]:
-    """(ward, rows) pairs for visits due by the end of this week, wards in alphabetical order, oldest due first."""
-    groups: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        groups[row.ward].append(row)
-    ordered = sorted(groups.items(), key=lambda item: (item[0] == "", fold(item[0])))
-    return [(ward, sorted(found, key=lambda r: (r.next_due or today, r.name_key))) for ward, found in ordered]
+def by_due_date(rows: list[Row], today: date) -> list[Row]:
+    """*rows* soonest due first: the most overdue lead; ties by name, so the order never depends on the store."""
+    return sorted(rows, key=lambda r: (r.next_due or today, r.name_key, r.id))
+
+
+def is_mine(row: Row, classification: Classification | None, cadre: str) -> bool:
+    """Whether *cadre* follows this enterprise up: the latest visit was theirs, or the enterprise is assigned to
+    them."""
+    visit = classification.visit if classification is not None else None
+    if visit is not None and visit.cadre == cadre:
+        return True
+    return row.enterprise is not None and row.enterprise.assigned_to == cadre
+
+
+def place(row: Row) -> str:
+    """Where to go: the street address, then the ward (what a cadre plans a route with)."""
+    address = row.enterprise.address if row.enterprise is not None else ""
+    if row.ward and fold(row.ward) in fold(address):  # many addresses already end with the ward
+        return address
+    return ", ".join(part for part in (address, row.ward) if part)
 
 
 class FollowUpsScreen(BaseScreen[None]):
-    """Who to visit this week, ward by ward."""
+    """Who to visit this week, soonest first, with the address."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.show_mode('home')", N_("Back"), id="followups.back"),
         Binding("n", "new_visit", N_("Log visit"), id="followups.new_visit"),
+        Binding("m", "toggle_mine", N_("Mine/all"), id="followups.mine"),
     ]
 
     AUTO_FOCUS = "#followups"
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: only the cadre's own enterprises; None until the screen first fills (then on when the cadre is known)
+        self.mine: bool | None = None
 
     def compose(self) -> ComposeResult:
         today = self.fapp.today
@@ -54,6 +73,7 @@ class FollowUpsScreen(BaseScreen[None]):
             Text(_("Follow-ups due by {day} (this week) and overdue", day=until.isoformat()), style="bold"),
             id="followups-title",
         )
+        yield Static(id="followups-count")
         table: DataTable[str | Text] = DataTable(id="followups", cursor_type="row", zebra_stripes=True)
         yield table
         yield Footer(compact=True)
@@ -67,35 +87,66 @@ class FollowUpsScreen(BaseScreen[None]):
     def after_rebuild(self) -> None:
         self.fill()
 
+    def listed(self) -> list[Row]:
+        """The rows shown: due by the end of the week, only the cadre's own when "mine" is on, soonest first."""
+        app = self.fapp
+        today = app.today
+        rows = app.index.due(week_end(today))
+        cadre = app.settings.cadre
+        if self.mine is None:
+            self.mine = bool(cadre)
+        if self.mine and cadre:
+            rows = [r for r in rows if is_mine(r, app.index.classes.get(r.id), cadre)]
+        return by_due_date(rows, today)
+
     def fill(self) -> None:
         app = self.fapp
         table = self.query_one("#followups", DataTable)
         table.clear(columns=True)
-        # the name takes what the date and the badge leave (cell padding and the scrollbar included)
-        name_width = max(20, self.size.width - 12 - 19 - 8)
+        # the name and the address share what the date and the badge leave (cell padding and the scrollbar
+        # included); the address is what a route is planned with, so it keeps a fair share on a narrow screen
+        rest = max(40, self.size.width - 12 - 19 - 10)
+        name_width = rest * 11 // 20
         table.add_column(_("Due"), key="due", width=12)
         table.add_column(field("name"), key="name", width=name_width)
+        table.add_column(field("address"), key="address", width=rest - name_width)
         table.add_column(_("Verdict"), key="status", width=19)
         if not app.loaded:
             return
         today = app.today
-        groups = group_followups(app.index.due(week_end(today)), today)
-        total = sum(len(rows) for _ward, rows in groups)
-        if not groups:
-            table.add_row("", Text(_("Nothing due this week."), style="dim"), "", key="none")
-        for ward, rows in groups:
-            heading = shown((ward or _("(no ward)")) + f" — {len(rows)}", style="bold")
-            table.add_row("", heading, "", key=f"ward:{ward}")
-            for row in rows:
-                due = row.next_due or today
-                late = due < today
-                label = Text(due.isoformat(), style="bold red" if late else "")
-                if late:
-                    label.append(" !")
-                table.add_row(
-                    label, shown("  " + row.name), status_badge(self.app, row.status, 19), key=row.id
-                )
-        self.sub_title = str(total)
+        rows = self.listed()
+        for row in rows:
+            due = row.next_due or today
+            late = due < today
+            label = Text(due.isoformat(), style="bold red" if late else "")
+            if late:
+                label.append(" !")
+            table.add_row(
+                label, shown(row.name), shown(place(row)), status_badge(self.app, row.status, 19), key=row.id
+            )
+        if not rows:
+            table.add_row("", Text(_("Nothing due this week."), style="dim"), "", "", key="none")
+        self.show_count(len(rows))
+        self.sub_title = str(len(rows))
+
+    def show_count(self, total: int) -> None:
+        cadre = self.fapp.settings.cadre
+        if self.mine and cadre:
+            line = _("{count} due — yours (your last visit or assigned to you). m: everyone's", count=total)
+        elif cadre:
+            line = _("{count} due — everyone's. m: only yours", count=total)
+        else:
+            line = _("{count} due — everyone's (set your name in Settings to see only yours)", count=total)
+        self.query_one("#followups-count", Static).update(shown(line))
+
+    def action_toggle_mine(self) -> None:
+        if not self.fapp.settings.cadre:
+            self.notify(
+                _('Set your name in Settings (F4) first: "mine" means your visits.'), severity="warning"
+            )
+            return
+        self.mine = not self.mine
+        self.fill()
 
     @on(DataChanged)
     def _data_changed(self) -> None:
@@ -106,7 +157,7 @@ class FollowUpsScreen(BaseScreen[None]):
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return None if key is None or key.startswith("ward:") or key == "none" else str(key)
+        return None if key is None or key == "none" else str(key)
 
     @on(DataTable.RowSelected)
     def _open(self) -> None:
