@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 from fieldapp.core.records import Enterprise
 from fieldapp.settings import load_settings, save_settings
 from fieldapp.store import Store
+from fieldapp.tui.i18n import _
 from fieldapp.tui.index import Row
 from fieldapp.tui.screens.detail import DetailScreen
 from fieldapp.tui.screens.followups import FollowUpsScreen, by_due_date, is_mine, place, week_end
@@ -88,7 +89,10 @@ async def test_the_screen_lists_mine_soonest_first_with_the_address_and_a_count(
         everyone = _due_everyone(app)
         assert len(mine) < len(everyone)  # the demo's other cadres have follow-ups due too
         text = screen_text(app)
-        assert f"{len(mine)} due — yours (" in text
+        assert (
+            _("{count} due — yours (your last visit or assigned to you). m: everyone's", count=len(mine))
+            in text
+        )
         assert "Số 5 Nguyễn Văn Cừ, Ngọc Lâm" in text  # the address, then the ward
 
         await pilot.press("m")
@@ -97,7 +101,7 @@ async def test_the_screen_lists_mine_soonest_first_with_the_address_and_a_count(
         assert sorted(keys) == sorted(everyone)
         dues = [app.index.rows[k].next_due for k in keys]
         assert dues == sorted(dues)
-        assert f"{len(everyone)} due — everyone's" in screen_text(app)
+        assert _("{count} due — everyone's. m: only yours", count=len(everyone)) in screen_text(app)
         assert app.active_bindings["m"].binding.show  # the key is in the footer
 
         app.screen.query_one("#followups", DataTable).move_cursor(row=keys.index(QUYNH_LUU))
@@ -122,7 +126,8 @@ async def test_an_enterprise_assigned_to_the_cadre_is_theirs(data_dir: Path) -> 
             for k in keys:
                 c = app.index.classes[k]
                 by_them = c.visit is not None and c.visit.cadre == other.assigned_to
-                assert by_them or app.index.rows[k].enterprise.assigned_to == other.assigned_to
+                enterprise = app.index.rows[k].enterprise
+                assert by_them or (enterprise is not None and enterprise.assigned_to == other.assigned_to)
     finally:
         store.close()
 
@@ -136,7 +141,7 @@ async def test_without_a_cadre_everyone_is_listed(data_dir: Path) -> None:
             await pilot.press("f2")
             await settle(pilot)
             assert sorted(_keys(app)) == sorted(_due_everyone(app))
-            assert app.screen.mine is False
+            assert isinstance(app.screen, FollowUpsScreen) and app.screen.mine is False
             await pilot.press("m")  # nothing to narrow to: it says why and changes nothing
             await settle(pilot)
             assert sorted(_keys(app)) == sorted(_due_everyone(app))
