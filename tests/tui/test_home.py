@@ -6,15 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from fieldapp.core.records import Enterprise
 from fieldapp.store import Store
 from fieldapp.tui.screens.detail import DetailScreen
 from fieldapp.tui.screens.home import HomeScreen
+from fieldapp.tui.screens.ward_picker import WardPicker
 from fieldapp.tui.widgets.enterprise_table import EnterpriseTable, column_title
 
-from .conftest import HOANG_MAI, QUYNH_LUU, build_app, ready, screen_text
+from .conftest import DUC_GIANG, HOANG_MAI, QUYNH_LUU, build_app, ready, screen_text
 
 pytestmark = pytest.mark.anyio
 
@@ -72,13 +73,18 @@ async def test_quick_filters_and_clear(run_app: Any) -> None:
         due = table_ids(app)
         assert QUYNH_LUU in due and HOANG_MAI not in due
         assert all(app.index.rows[i].next_due <= app.today for i in due)
-        await pilot.press("x", "w")  # the first ward in alphabetical order
+        dues = [app.index.rows[i].next_due for i in due]
+        assert dues == sorted(dues)  # the due filter also sorts soonest (most overdue) first
+        assert app.screen.query_state.sort == "next_due" and not app.screen.query_state.descending
+        await pilot.press("x", "w")  # the ward picker, then Enter on the first ward in alphabetical order
+        await pilot.pause()
+        await pilot.press("down", "enter")
         await pilot.pause()
         first_ward = app.index.wards()[0]
         assert {app.index.rows[i].ward for i in table_ids(app)} == {first_ward}
         await pilot.press("x")
         await pilot.pause()
-        assert table_ids(app) == everything
+        assert sorted(table_ids(app)) == sorted(everything)  # every row again, still in the due filter's order
 
 
 async def test_sort_by_key_and_by_clicking_a_header(run_app: Any) -> None:
@@ -253,3 +259,36 @@ async def test_an_empty_store_says_how_to_begin(tmp_path: Path) -> None:
             assert type(app.screen).__name__ == "EnterpriseFormScreen"
     finally:
         store.close()
+
+
+async def test_the_ward_picker_searches_without_accents_picks_and_cancels(run_app: Any) -> None:
+    async with run_app() as (app, pilot):
+        home = app.screen
+        everything = table_ids(app)
+        await pilot.press("w")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, WardPicker)
+        await pilot.press(*"duc gi")  # "Đức Giang" typed without accents
+        await pilot.pause()
+        options = picker.query_one(OptionList)
+        listed = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert listed == ["Đức Giang"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is home and home.query_state.ward == "Đức Giang"
+        assert DUC_GIANG in table_ids(app)
+        assert {app.index.rows[i].ward for i in table_ids(app)} == {"Đức Giang"}
+
+        await pilot.press("w")  # Esc changes nothing
+        await pilot.pause()
+        await pilot.press(*"bo de", "escape")
+        await pilot.pause()
+        assert app.screen is home and home.query_state.ward == "Đức Giang"
+
+        await pilot.press("w")  # the first option is every ward
+        await pilot.pause()
+        await pilot.press(*["up"] * (app.index.wards().index("Đức Giang") + 1), "enter")  # up to the top
+        await pilot.pause()
+        assert app.screen is home and home.query_state.ward is None
+        assert table_ids(app) == everything

@@ -16,6 +16,7 @@ from fieldapp.tui.i18n import N_, _, field
 from fieldapp.tui.index import COLUMNS, Query, Row
 from fieldapp.tui.messages import DataChanged
 from fieldapp.tui.screens.base import BaseScreen
+from fieldapp.tui.screens.ward_picker import WardPicker
 from fieldapp.tui.shown import VisibleControls, shown
 from fieldapp.tui.widgets.badges import priority_label, status_badge, status_label
 from fieldapp.tui.widgets.enterprise_table import WIDE, EnterpriseTable, column_title
@@ -36,7 +37,7 @@ class HomeScreen(BaseScreen[None]):
         Binding("a", "new_enterprise", N_("New"), id="home.new_enterprise"),
         Binding("s", "cycle_status", N_("Status"), id="home.filter_status"),
         Binding("p", "cycle_priority", N_("Priority"), id="home.filter_priority", show=False),
-        Binding("w", "cycle_ward", N_("Ward"), id="home.filter_ward", show=False),
+        Binding("w", "pick_ward", N_("Ward"), id="home.filter_ward", show=False),
         Binding("d", "toggle_due", N_("Due"), id="home.filter_due", show=False),
         Binding("x", "clear_filters", N_("Clear filters"), id="home.clear", show=False),
         Binding("o", "cycle_sort", N_("Sort"), id="home.sort"),
@@ -228,12 +229,22 @@ class HomeScreen(BaseScreen[None]):
         options: list[str | None] = [None, *PRIORITIES]
         self.set_query(self.query_state.but(priority=_cycle(options, self.query_state.priority)))
 
-    def action_cycle_ward(self) -> None:
-        options: list[str | None] = [None, *self.fapp.index.wards()]
-        self.set_query(self.query_state.but(ward=_cycle(options, self.query_state.ward)))
+    def action_pick_ward(self) -> None:
+        """Choose the ward from a list searched as you type (there are about 40: cycling took too long)."""
+
+        def picked(ward: str | None) -> None:
+            if ward is not None:  # None: cancelled, nothing changes
+                self.set_query(self.query_state.but(ward=ward or None))
+
+        self.app.push_screen(WardPicker(self.fapp.index.wards(), self.query_state.ward), picked)
 
     def action_toggle_due(self) -> None:
-        self.set_query(self.query_state.but(due_only=not self.query_state.due_only))
+        """Only the follow-ups due, soonest (most overdue) first: the order they are worked through in."""
+        q = self.query_state
+        if q.due_only:
+            self.set_query(q.but(due_only=False))
+        else:
+            self.set_query(q.but(due_only=True, sort="next_due", descending=False))
 
     def action_clear_filters(self) -> None:
         q = self.query_state
