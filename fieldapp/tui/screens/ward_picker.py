@@ -25,16 +25,11 @@ ALL_WARDS = ""
 class WardPicker(BaseModal[str | None]):
     """Choose one ward (or every ward): the ward, ALL_WARDS, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    WardPicker { align: center middle; }
-    WardPicker > Vertical { width: 60; max-width: 90%; height: 80%; border: round $accent; background: $surface; }
-    WardPicker OptionList { height: 1fr; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="ward_picker.cancel"),
-        Binding("down", "down", show=False),
-        Binding("up", "up", show=False),
+        # the search box keeps the focus: the arrows move through the list under it
+        Binding("down", "down", N_("Next ward"), id="ward_picker.down", show=False),
+        Binding("up", "up", N_("Previous ward"), id="ward_picker.up", show=False),
     ]
 
     AUTO_FOCUS = "#ward-search"
@@ -47,7 +42,7 @@ class WardPicker(BaseModal[str | None]):
         self._folded = [fold(w) for w in wards]
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="ward-dialog"):
             yield Static(_("Ward: type to search (accents optional), Enter to pick, Esc to cancel"))
             yield Input(
                 placeholder=_("Ward name"), id="ward-search", compact=True, highlighter=VisibleControls()
