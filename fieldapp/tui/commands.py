@@ -58,6 +58,10 @@ class FieldCommands(Provider):
         home = self._home()
         home.set_query(home.query_state.but(**changes))
 
+    def _due_first(self) -> None:
+        home = self._home()
+        home.set_query(home.query_state.due_first())
+
     def _clear(self) -> None:
         home = self._home()
         q = home.query_state
@@ -99,7 +103,7 @@ class FieldCommands(Provider):
             yield _("Filter: {what}", what=what), partial(self._filter, priority=priority), ""
         yield (
             _("Filter: follow-up due"),
-            partial(self._filter, due_only=True),
+            self._due_first,
             _("Next visit on or before today"),
         )
         for ward in app.index.wards():

@@ -77,6 +77,11 @@ class Query:
         """A copy with *changes*."""
         return replace(self, **changes)
 
+    def due_first(self) -> Query:
+        """Only the follow-ups due, soonest (most overdue) first: the order they are worked through in (the
+        home key ``d`` and the palette's filter both)."""
+        return replace(self, due_only=True, sort="next_due", descending=False)
+
 
 def _sort_key(column: str) -> Callable[[Row], Any]:
     # (missing?, value): rows without a value go last in ascending order

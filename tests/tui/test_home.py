@@ -84,7 +84,9 @@ async def test_quick_filters_and_clear(run_app: Any) -> None:
         assert {app.index.rows[i].ward for i in table_ids(app)} == {first_ward}
         await pilot.press("x")
         await pilot.pause()
-        assert sorted(table_ids(app)) == sorted(everything)  # every row again, still in the due filter's order
+        assert sorted(table_ids(app)) == sorted(
+            everything
+        )  # every row again, still in the due filter's order
 
 
 async def test_sort_by_key_and_by_clicking_a_header(run_app: Any) -> None:

@@ -49,3 +49,15 @@ async def test_screen_and_language_commands(run_app: Any) -> None:
         assert app.settings.language == "en"
         await run_command(pilot, "Go to: Enterprises")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_due_filter_command_sorts_soonest_first_like_the_key(run_app: Any) -> None:
+    async with run_app() as (app, pilot):
+        await run_command(pilot, "Lọc: đến hạn thăm lại")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert (
+            home.query_state.due_only
+            and home.query_state.sort == "next_due"
+            and not home.query_state.descending
+        )

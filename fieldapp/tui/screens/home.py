@@ -244,7 +244,7 @@ class HomeScreen(BaseScreen[None]):
         if q.due_only:
             self.set_query(q.but(due_only=False))
         else:
-            self.set_query(q.but(due_only=True, sort="next_due", descending=False))
+            self.set_query(q.due_first())
 
     def action_clear_filters(self) -> None:
         q = self.query_state
