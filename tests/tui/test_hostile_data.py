@@ -142,8 +142,8 @@ async def test_hostile_names_show_as_characters_on_every_screen(run_app: Any) ->
         await pilot.press("escape")
         await settle(pilot)
 
-        # follow-ups (the visit's next visit is overdue)
-        await pilot.press("f2")
+        # follow-ups (the visit's next visit is overdue; it is not the cadre's, so everyone's: m)
+        await pilot.press("f2", "m")
         await settle(pilot)
         followups = screen_text(app)
         assert_no_controls(followups, "follow-ups")
