@@ -74,6 +74,12 @@ async def _followups(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def _ward_picker(pilot: Pilot[Any]) -> None:
+    await ready(pilot)
+    await pilot.press("w", *"lam")  # "Ngọc Lâm" and others, found without accents
+    await pilot.pause()
+
+
 async def _settings(pilot: Pilot[Any]) -> None:
     await ready(pilot)
     await pilot.press("f4")
@@ -91,6 +97,7 @@ SCREENS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
     "detail": _detail,
     "visit_form": _visit_form,
     "followups": _followups,
+    "ward_picker": _ward_picker,
     "settings": _settings,
     "sync": _sync,
 }
