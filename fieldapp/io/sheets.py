@@ -18,7 +18,7 @@ from typing import Any
 
 from fieldapp.core.cells import sheet_cell
 
-__all__ = ["csv_text", "write_xlsx"]
+__all__ = ["csv_text", "write_xlsx", "xlsx_cell"]
 
 #: one sheet of a workbook: its title, its header and its rows (each a sequence of values in header order)
 Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
@@ -41,9 +41,9 @@ def write_xlsx(path: Path, sheets: Iterable[Sheet]) -> None:
     workbook = Workbook(write_only=True)
     for title, columns, rows in sheets:
         sheet = workbook.create_sheet(title)
-        sheet.append([_xlsx_cell(sheet, c) for c in columns])
+        sheet.append([xlsx_cell(sheet, c) for c in columns])
         for row in rows:
-            sheet.append([_xlsx_cell(sheet, v) for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -57,7 +57,8 @@ def write_xlsx(path: Path, sheets: Iterable[Sheet]) -> None:
         raise
 
 
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """*value* as a cell of *sheet* (a write-only or an ordinary one) under the cell rule: text is always text."""
     from openpyxl.cell import WriteOnlyCell
 
     cell_value = sheet_cell(value)

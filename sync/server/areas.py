@@ -114,10 +114,11 @@ def _user(session: Session, name: str) -> User:
 
 def registry_ward_keys(session: Session) -> set[str]:
     """The ward keys of every enterprise the registry holds (not deleted)."""
-    rows = session.scalars(
-        select(Record.content).where(Record.kind == "enterprise", Record.deleted.is_(False))
+    # records.ward_key holds each enterprise's key already (indexed): no content is read
+    keys = session.scalars(
+        select(Record.ward_key).distinct().where(Record.kind == "enterprise", Record.deleted.is_(False))
     )
-    return {ward_key(content.get("ward") or "") for content in rows} - {""}
+    return {key for key in keys if key}
 
 
 def _area(session: Session, user: User, unknown: Sequence[str] = ()) -> Area:

@@ -21,8 +21,7 @@ from typing import Any
 from fastapi.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.protocol import FieldProblem
-from sync.server.errors import error_response, server_problem
+from sync.server.errors import ApiError, error_response, server_problem
 
 __all__ = ["MAX_INFLATING", "MAX_JSON_DEPTH", "BodyLimitMiddleware", "nested_deeper_than"]
 
@@ -56,20 +55,6 @@ def nested_deeper_than(body: bytes, limit: int) -> bool:
     return False
 
 
-class _Refused(Exception):
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        errors: list[FieldProblem] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.errors, self.headers = errors, headers
-
-
 class BodyLimitMiddleware:
     """Read the whole body (bounded), gunzip it (bounded), check its depth, and hand the app a plain body."""
 
@@ -89,7 +74,7 @@ class BodyLimitMiddleware:
             encoding = headers.get("content-encoding", "identity").strip().lower()
             if encoding == "gzip":
                 if not self._inflating.acquire(blocking=False):
-                    raise _Refused(
+                    raise ApiError(
                         503,
                         "busy",
                         "the server is unpacking other requests; send this one again in a moment",
@@ -100,18 +85,18 @@ class BodyLimitMiddleware:
                 finally:
                     self._inflating.release()
             elif encoding not in ("", "identity"):
-                raise _Refused(
+                raise ApiError(
                     415, "unsupported_encoding", f"Content-Encoding {encoding!r} is not supported; use gzip"
                 )
             too_deep: bool = await run_in_threadpool(nested_deeper_than, body, MAX_JSON_DEPTH)
             if too_deep:
-                raise _Refused(
+                raise ApiError(
                     422,
                     "too_deep",
                     f"the body is nested more than {MAX_JSON_DEPTH} levels deep; nothing was read",
                     [server_problem("body", "too_deep", limit=MAX_JSON_DEPTH)],
                 )
-        except _Refused as exc:
+        except ApiError as exc:
             response = error_response(exc.status, exc.code, exc.message, exc.errors, exc.headers)
             await response(scope, receive, send)
             return
@@ -134,7 +119,7 @@ class BodyLimitMiddleware:
     async def _read(self, headers: dict[str, str], receive: Receive) -> bytes:
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            raise _Refused(
+            raise ApiError(
                 413, "payload_too_large", f"request body over {self.max_bytes} bytes; send smaller batches"
             )
         chunks: list[bytes] = []
@@ -142,11 +127,11 @@ class BodyLimitMiddleware:
         while True:
             message: dict[str, Any] = dict(await receive())
             if message["type"] == "http.disconnect":
-                raise _Refused(400, "bad_request", "client disconnected")
+                raise ApiError(400, "bad_request", "client disconnected")
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                raise _Refused(
+                raise ApiError(
                     413,
                     "payload_too_large",
                     f"request body over {self.max_bytes} bytes; send smaller batches",
@@ -160,14 +145,14 @@ class BodyLimitMiddleware:
         try:
             out = inflater.decompress(data, self.max_bytes + 1)
             if len(out) > self.max_bytes or inflater.unconsumed_tail:
-                raise _Refused(
+                raise ApiError(
                     413,
                     "payload_too_large",
                     f"request body over {self.max_bytes} bytes once decompressed; send smaller batches",
                 )
             out += inflater.flush()
         except zlib.error as exc:
-            raise _Refused(400, "bad_gzip", f"the body is not valid gzip: {exc}") from None
+            raise ApiError(400, "bad_gzip", f"the body is not valid gzip: {exc}") from None
         if not inflater.eof or len(out) > self.max_bytes:
-            raise _Refused(400, "bad_gzip", "the gzip body is truncated or too large")
+            raise ApiError(400, "bad_gzip", "the gzip body is truncated or too large")
         return out

@@ -18,12 +18,11 @@ from typing import Any, Literal
 
 import orjson
 from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine, select
 
 from fieldapp.core.cells import sheet_cell
 from fieldapp.core.records import Enterprise, Visit
+from fieldapp.io.sheets import xlsx_cell
 from sync.server.db import read_session
 from sync.server.models import Record
 
@@ -68,7 +67,7 @@ def export(engine: Engine, fmt: Format, output: Path) -> dict[str, int]:
             sheet = book.create_sheet(sheet_name)
             sheet.append(list(COLUMNS[sheet_name]))
             for row in rows:
-                sheet.append([_xlsx_cell(sheet, row[c]) for c in COLUMNS[sheet_name]])
+                sheet.append([xlsx_cell(sheet, row[c]) for c in COLUMNS[sheet_name]])
         tmp = output.with_name(f".{output.name}.tmp")
         book.save(tmp)
         os.replace(tmp, output)
@@ -84,13 +83,3 @@ def export(engine: Engine, fmt: Format, output: Path) -> dict[str, int]:
                     writer.writerow({k: sheet_cell(v) for k, v in row.items()})
             os.replace(tmp, target)
     return {name: len(rows) for name, rows in data.items()}
-
-
-def _xlsx_cell(sheet: Worksheet, value: Any) -> Any:
-    cell_value = sheet_cell(value)
-    if not isinstance(cell_value, str):
-        return cell_value
-    # typed as a string whatever it holds: openpyxl would otherwise store text starting with "=" as a formula
-    cell = Cell(sheet, value=cell_value)
-    cell.data_type = "s"
-    return cell
