@@ -158,7 +158,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 }
 for _field, _value in VALUE_LABELS:
     for _label in (_value, *(value_label(_field, _value, _lang) for _lang in LANGUAGES)):
-        _CHOICE_INDEX[_field].setdefault(_key(_label), _value)
+        _CHOICE_INDEX.setdefault(_field, {}).setdefault(_key(_label), _value)
 
 
 def parse_choice(field: str, raw: Any) -> str | None:
