@@ -69,6 +69,7 @@ MESSAGES: dict[str, str] = {
     "case_state": N_("cannot change a case that is {value} this way"),
     "reason_when_open": N_("an open case has no reason for stopping"),
     "case_exists": N_("the enterprise already has a founding case ({value})"),
+    "no_founding_case": N_("“{value}” has no founding case: start one with `fieldapp founding start`"),
     # warnings: shown, never refused
     "tax_code_check_digit": N_(
         "the check digit of {value} does not match: the code may be mistyped, or an old one from the registry"

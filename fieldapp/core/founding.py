@@ -274,6 +274,10 @@ def _step_ref(step: Step) -> Message:
     return Message(VALUE_LABELS[("step", step.value)], context="step")
 
 
+def _state_ref(state: CaseState) -> Message:
+    return Message(VALUE_LABELS[("state", state.value)], context="state")
+
+
 # --- recording ---------------------------------------------------------------------------------------------
 def start_case(
     enterprise_id: str,
@@ -306,7 +310,7 @@ def record_step(
         raise RecordError(Problem(name, "unknown_field", {}) for name in unknown)
     date_field = STEP_FIELDS[step][0]
     if case.state is not CaseState.OPEN:
-        raise RecordError([Problem(date_field, "case_not_open", {"value": case.state.value})])
+        raise RecordError([Problem(date_field, "case_not_open", {"value": _state_ref(case.state)})])
     correcting = case.done_on(step) is not None
     if not correcting and step is not case.next_step:
         expected = case.next_step
@@ -428,7 +432,7 @@ def _check_state(case: FoundingCase, *, allowed: tuple[CaseState, ...]) -> None:
     if case.recognized:
         raise RecordError([Problem("state", "case_recognized", {})])
     if case.state not in allowed:
-        raise RecordError([Problem("state", "case_state", {"value": case.state.value})])
+        raise RecordError([Problem("state", "case_state", {"value": _state_ref(case.state)})])
 
 
 def _as_reason(reason: StopReason | str) -> StopReason:

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from fieldapp.core.founding import CaseState, Step, StopReason
 from fieldapp.core.i18n import LANGUAGES, Lang, Message
 from fieldapp.core.labels import VALUE_LABELS, value_label
 from fieldapp.core.records import Attitude, EnterpriseStatus, Ownership
@@ -155,6 +156,10 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "ownership": tuple(Ownership),
     "status": tuple(EnterpriseStatus),
     "attitude": tuple(Attitude),
+    # founding cases (the CLI's choices; no list carries them)
+    "step": tuple(Step),
+    "state": tuple(CaseState),
+    "state_reason": tuple(StopReason),
 }
 for _field, _value in VALUE_LABELS:
     for _label in (_value, *(value_label(_field, _value, _lang) for _lang in LANGUAGES)):

@@ -29,8 +29,8 @@ from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.files import make_private_dir
 from fieldapp.store.codec import collector_paused, from_doc
 from fieldapp.store.documents import ENTERPRISES, FOUNDING, ISSUES, VISITS, Delete, Documents, record_puts
-from fieldapp.store.founding_index import FoundingIndex
 from fieldapp.store.errors import StoreIOError, StoreReadOnly
+from fieldapp.store.founding_index import FoundingIndex
 from fieldapp.store.indexes import Indexes
 from fieldapp.store.lock import FolderLock
 from fieldapp.store.setaside import SetAside

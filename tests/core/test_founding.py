@@ -49,7 +49,10 @@ def through(step: Step, rules: Rules = RULES) -> FoundingCase:
         (Step.CONGRESS, {"congress_on": "2027-01-29", **CONGRESS}),
         (Step.BCH_MEETING, {"bch_meeting_on": "2027-02-12"}),
         (Step.DOSSIER, {"dossier_on": "2027-02-19"}),
-        (Step.RECOGNIZED, {"recognized_on": "2027-03-05", "decision_number": "12/QĐ-LĐLĐ", "members_at_founding": 7}),
+        (
+            Step.RECOGNIZED,
+            {"recognized_on": "2027-03-05", "decision_number": "12/QĐ-LĐLĐ", "members_at_founding": 7},
+        ),
     ]
     case = started()
     for name, fields in plan[: STEPS.index(step)]:
@@ -117,23 +120,31 @@ def test_a_step_needs_its_date_and_its_figures() -> None:
 
 # --- the rules' minimums ---------------------------------------------------------------------------------------
 def test_a_congress_with_fewer_applications_than_min_members_is_refused() -> None:
-    case = record_step(started(), "applications", RULES, today=TODAY, applications_on="2027-01-15", applications=4)
+    case = record_step(
+        started(), "applications", RULES, today=TODAY, applications_on="2027-01-15", applications=4
+    )
     error = refused(record_step, case, "congress", RULES, today=TODAY, congress_on="2027-01-29", **CONGRESS)
     assert error.fields == ["applications"]
     assert "5" in error.describe("vi") and "4" in error.describe("vi")
     # a federation asking for 3 lets it through
-    assert record_step(case, "congress", RULES.replace(min_members=3), today=TODAY, congress_on="2027-01-29", **CONGRESS)
+    assert record_step(
+        case, "congress", RULES.replace(min_members=3), today=TODAY, congress_on="2027-01-29", **CONGRESS
+    )
 
 
 def test_applications_cannot_be_corrected_below_min_members_after_the_congress() -> None:
     case = through(Step.CONGRESS)
-    assert refused(record_step, case, "applications", RULES, today=TODAY, applications=3).fields == ["applications"]
+    assert refused(record_step, case, "applications", RULES, today=TODAY, applications=3).fields == [
+        "applications"
+    ]
 
 
 def test_a_recognition_with_fewer_members_than_min_members_is_refused() -> None:
     case = through(Step.DOSSIER)
     fields = {"recognized_on": "2027-03-05", "decision_number": "12/QĐ-LĐLĐ", "members_at_founding": 4}
-    assert refused(record_step, case, "recognized", RULES, today=TODAY, **fields).fields == ["members_at_founding"]
+    assert refused(record_step, case, "recognized", RULES, today=TODAY, **fields).fields == [
+        "members_at_founding"
+    ]
 
 
 @pytest.mark.parametrize("number", ["", "   ", None])
@@ -176,11 +187,13 @@ def test_pause_resume_abandon_keep_the_reason_and_the_history() -> None:
     case = through(Step.APPLICATIONS)
     paused = pause(case, "employer_obstruction", "Giám đốc không cho họp")
     assert (paused.state, paused.state_reason, paused.state_note) == (
-        CaseState.PAUSED, "employer_obstruction", "Giám đốc không cho họp"
+        CaseState.PAUSED,
+        "employer_obstruction",
+        "Giám đốc không cho họp",
     )
-    assert refused(record_step, paused, "congress", RULES, today=TODAY, congress_on="2027-01-29", **CONGRESS).fields == [
-        "congress_on"
-    ]
+    assert refused(
+        record_step, paused, "congress", RULES, today=TODAY, congress_on="2027-01-29", **CONGRESS
+    ).fields == ["congress_on"]
     reopened = resume(paused)
     assert (reopened.state, reopened.state_reason) == (CaseState.OPEN, None)
     dropped = abandon(reopened, "workers_withdrew")
@@ -249,7 +262,9 @@ def test_the_day_counts_and_extra_days_off_come_from_the_rules() -> None:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)), st.integers(1, 40), st.integers(1, 40))
+@given(
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)), st.integers(1, 40), st.integers(1, 40)
+)
 def test_a_due_date_is_always_a_working_day(congress_on: date, bch_days: int, dossier_days: int) -> None:
     rules = RULES.replace(bch_meeting_days=bch_days, dossier_days=dossier_days)
     case = FoundingCase.create(

@@ -68,10 +68,24 @@ def test_add_working_days_across_holidays(start: date, n: int, expected: date) -
 
 def test_tet_2027_and_2028_are_not_working_days() -> None:
     assert [d.day for d in _days(date(2027, 2, 1), date(2027, 2, 12)) if not is_working_day(d)] == [
-        4, 5, 6, 7, 8, 9, 10
+        4,
+        5,
+        6,
+        7,
+        8,
+        9,
+        10,
     ]
     assert [d.day for d in _days(date(2028, 1, 22), date(2028, 2, 1)) if not is_working_day(d)] == [
-        22, 23, 24, 25, 26, 27, 28, 29, 30
+        22,
+        23,
+        24,
+        25,
+        26,
+        27,
+        28,
+        29,
+        30,
     ]
 
 

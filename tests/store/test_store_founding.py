@@ -30,10 +30,16 @@ def recognized(enterprise_id: str) -> FoundingCase:
     case = case_of(enterprise_id)
     steps = [
         (Step.APPLICATIONS, {"applications_on": "2027-01-15", "applications": 8}),
-        (Step.CONGRESS, {"congress_on": "2027-01-29", "congress_attending": 8, "bch_size": 3, "inspection_size": 1}),
+        (
+            Step.CONGRESS,
+            {"congress_on": "2027-01-29", "congress_attending": 8, "bch_size": 3, "inspection_size": 1},
+        ),
         (Step.BCH_MEETING, {"bch_meeting_on": "2027-02-12"}),
         (Step.DOSSIER, {"dossier_on": "2027-02-19"}),
-        (Step.RECOGNIZED, {"recognized_on": "2027-03-05", "decision_number": "7/QĐ-LĐLĐ", "members_at_founding": 8}),
+        (
+            Step.RECOGNIZED,
+            {"recognized_on": "2027-03-05", "decision_number": "7/QĐ-LĐLĐ", "members_at_founding": 8},
+        ),
     ]
     for step, fields in steps:
         case = record_step(case, step, RULES, today=TODAY, **fields)
@@ -59,7 +65,9 @@ def test_an_edit_replaces_the_case_and_its_history_is_kept_on_disk(folder: Path)
     with Store.open(folder) as store:
         e = store.save_enterprise(enterprise())
         case = store.save_founding_case(case_of(e.id))
-        fixed = store.save_founding_case(record_step(case, "committee", RULES, today=TODAY, committee_members=4))
+        fixed = store.save_founding_case(
+            record_step(case, "committee", RULES, today=TODAY, committee_members=4)
+        )
         assert store.founding_cases() == [fixed]
     with Store.open(folder) as store:
         back = store.get_founding_case(case.id)
