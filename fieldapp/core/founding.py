@@ -53,6 +53,7 @@ __all__ = [
     "StepStatus",
     "StopReason",
     "abandon",
+    "due_date",
     "due_steps",
     "pause",
     "record_step",

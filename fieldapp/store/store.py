@@ -350,7 +350,7 @@ class Store:
         """The enterprise's case that is not abandoned (there is at most one), else its newest, else None."""
         cases = self.founding_cases_of(enterprise_id)
         live = [c for c in cases if c.state is not CaseState.ABANDONED]
-        return (live or cases or [None])[0]
+        return next(iter(live or cases), None)
 
     def save_founding_case(self, case: FoundingCase, enterprise: Enterprise | None = None) -> FoundingCase:
         """Insert or replace *case* by id, with *enterprise* (the one recognition unionizes) in the same durable
