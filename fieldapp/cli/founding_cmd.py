@@ -17,6 +17,7 @@ from fieldapp.cli.output import CliError, guarded, print_json, print_table, say
 from fieldapp.cli.params import CASE_STATE, STEP, STOP_REASON
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.founding import (
+    STEP_FIELDS,
     CaseState,
     FoundingCase,
     Step,
@@ -166,7 +167,7 @@ def step(app: AppContext, enterprise_ref: str, step: str, day: Any, as_json: boo
     chosen = Step(step)
     fields = {k: v for k, v in options.items() if v is not None}
     if day is not None:
-        fields[f"{chosen.value}_on" if chosen is not Step.RECOGNIZED else "recognized_on"] = _day(day)
+        fields[STEP_FIELDS[chosen][0]] = _day(day)
     with app.open_store() as store:
         target = _enterprise(store, enterprise_ref)
         case = _case(store, target)

@@ -402,3 +402,15 @@ def test_help_lists_the_founding_commands(run: Run) -> None:
     for name in ("start", "step", "pause", "resume", "abandon", "show", "list", "due"):
         assert name in result.stdout
     assert "founding" in run("--help").stdout
+
+
+def test_a_step_may_be_named_by_its_vietnamese_label(
+    run: Run, run_json: Callable[..., Any], congress_held: dict[str, Any]
+) -> None:
+    case = run_json("founding", "step", TAX, "họp bch phiên thứ nhất", "--date", "2026-10-08", "--json")
+    assert case["bch_meeting_on"] == "2026-10-08"
+    fixed = run_json(
+        "founding", "step", TAX, "committee", "--date", "2026-09-15", "--head", "Phạm Thu", "--json"
+    )
+    assert (fixed["committee_on"], fixed["committee_head"]) == ("2026-09-15", "Phạm Thu")
+    assert fixed["history"][-1]["before"] == {"committee_on": "2026-09-14", "committee_head": "Lê Văn Tám"}
