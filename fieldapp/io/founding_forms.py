@@ -30,6 +30,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from fieldapp.core.cells import xml_text
 from fieldapp.core.founding import FoundingCase
 from fieldapp.core.records import Enterprise
 from fieldapp.files import write_atomic
@@ -100,7 +101,7 @@ def _para(
 ) -> Paragraph:
     """One paragraph holding *text* as a single plain run (never a field)."""
     paragraph = target.add_paragraph()
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_text(text))
     run.bold, run.italic = bold, italic
     if size is not None:
         run.font.size = Pt(size)
@@ -112,7 +113,7 @@ def _para(
 def _labelled(doc: DocxDocument, label: str, value: str) -> Paragraph:
     paragraph = doc.add_paragraph()
     paragraph.add_run(f"{label}: ")
-    paragraph.add_run(value)
+    paragraph.add_run(xml_text(value))
     return paragraph
 
 
@@ -128,7 +129,7 @@ def _cell_lines(
     for text, bold, italic in lines:
         paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
         first = False
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(xml_text(text))
         run.bold, run.italic = bold, italic
         if size is not None:
             run.font.size = Pt(size)

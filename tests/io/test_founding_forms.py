@@ -170,3 +170,13 @@ def test_a_large_case_prints_at_most_300_rows(tmp_path: Path) -> None:
     paths = write_forms(case, target, tmp_path)
     assert len(grids(paths[1])[0].rows) == 301
     assert "5000" in text_of(paths[1])
+
+
+def test_characters_xml_cannot_hold_never_break_a_form(tmp_path: Path) -> None:
+    # the record refuses controls; a damaged or foreign copy built without validation still writes its forms
+    target = Enterprise.model_construct(
+        **{**enterprise().model_dump(), "name": "Công ty\x00 A\ufffe", "address": "Số 1\x1b, Hà Nội"}
+    )
+    paths = write_forms(case_through(target, Step.COMMITTEE), target, tmp_path)
+    text = text_of(paths[0])
+    assert "Công ty\ufffd A\ufffd" in text and "Số 1\ufffd, Hà Nội" in text
