@@ -105,6 +105,8 @@ def _para(
     run.bold, run.italic = bold, italic
     if size is not None:
         run.font.size = Pt(size)
+    if align is None and "…" in text:
+        align = WD_ALIGN_PARAGRAPH.LEFT  # justified, a line with blanks would spread its words apart
     if align is not None:
         paragraph.alignment = align
     return paragraph
