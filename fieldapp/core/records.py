@@ -39,6 +39,7 @@ from fieldapp.core.taxcode import normalise_tax_code, tax_code_check_digit_ok
 from fieldapp.core.text import control_characters, nfc
 
 __all__ = [
+    "LATER_FIELDS",
     "SCHEMA_VERSION",
     "Attitude",
     "Enterprise",
@@ -88,9 +89,31 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+#: content fields added after records were first synced, with the value every record from before them has. A field
+#: at that value is left out of the content hash, so adding the field changes no record's hash: the server, which
+#: stored the hashes of the older content, and a laptop not yet updated still recognise the same content as the
+#: same (a resend is a duplicate, not a new version). A field joins this table when it is added to CONTENT_FIELDS.
+LATER_FIELDS: dict[str, Any] = {
+    # Enterprise: contacts (issue #11)
+    "contact_name": "",
+    "contact_role": "",
+    "contact_phone": "",
+    "contact_email": "",
+    "representative": "",
+    # Visit: who was met and the next step (issue #11)
+    "met_name": "",
+    "met_role": "",
+    "next_step": "",
+}
+
+
 def content_hash(content: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of a record's content (``Record.content()``): its ``content_hash``."""
-    return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    """SHA-256 (hex) of the canonical JSON of a record's content (``Record.content()``): its ``content_hash``.
+
+    A field of ``LATER_FIELDS`` still at its first value counts as absent, so older content hashes as it always did.
+    """
+    hashed = {k: v for k, v in content.items() if k not in LATER_FIELDS or v != LATER_FIELDS[k]}
+    return hashlib.sha256(orjson.dumps(hashed, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _refuse_controls(value: str, *, newlines: bool) -> str:
