@@ -22,8 +22,8 @@ from fieldapp.cli.output import (
 )
 from fieldapp.cli.params import CLASS_OR_RECORD_STATUS, OWNERSHIP, STATUS
 from fieldapp.cli.visit_table import visit_rows
-from fieldapp.core.contact import phone_display
 from fieldapp.core.classify import STATUSES, Classification
+from fieldapp.core.contact import phone_display
 from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.labels import field_label, value_label
 from fieldapp.core.reasons import basis_label, priority_label, reason_title, status_label
@@ -72,10 +72,13 @@ def _field_options(*, for_edit: bool) -> Callable[[F], F]:
         click.option("--contact-role", help="Chức vụ of the contact person." + clear),
         click.option(
             "--contact-phone",
-            help="Điện thoại: a Vietnamese number (0912 345 678, 024 3825 3456, +84...); stored as +84..." + clear,
+            help="Điện thoại: a Vietnamese number (0912 345 678, 024 3825 3456, +84...); stored as +84..."
+            + clear,
         ),
         click.option("--contact-email", help="Email of the contact person." + clear),
-        click.option("--representative", help="Người đại diện theo pháp luật (legal representative)." + clear),
+        click.option(
+            "--representative", help="Người đại diện theo pháp luật (legal representative)." + clear
+        ),
     ]
 
     def decorate(func: F) -> F:

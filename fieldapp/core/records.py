@@ -290,9 +290,13 @@ class Enterprise(Record):
     # who the cadre deals with: "" when not known (a stored record from before these fields reads as "")
     contact_name: str = Field(default="", max_length=100)
     contact_role: str = Field(default="", max_length=100)
-    contact_phone: str = Field(default="", max_length=30)  # stored in E.164 (+84912345678): fieldapp.core.contact
+    contact_phone: str = Field(
+        default="", max_length=30
+    )  # stored in E.164 (+84912345678): fieldapp.core.contact
     contact_email: str = Field(default="", max_length=254)
-    representative: str = Field(default="", max_length=100)  # the legal representative (người đại diện theo PL)
+    representative: str = Field(
+        default="", max_length=100
+    )  # the legal representative (người đại diện theo PL)
 
     @field_validator(
         "name",

@@ -45,7 +45,14 @@ IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     # who to call: the registry's lists name the legal representative, the federation's the contact person.
     # Not read: "Di động" (mobile) and "Giám đốc" (director): a list that also has "Điện thoại" or "Người đại diện"
     # would name one column twice, and a file naming a column twice is refused whole.
-    "contact_name": ("Người liên hệ", "Người liên lạc", "Liên hệ", "Đầu mối liên hệ", "Contact person", "Contact"),
+    "contact_name": (
+        "Người liên hệ",
+        "Người liên lạc",
+        "Liên hệ",
+        "Đầu mối liên hệ",
+        "Contact person",
+        "Contact",
+    ),
     "contact_role": ("Chức vụ", "Chức vụ người liên hệ", "Chức danh", "Contact's role", "Role"),
     "contact_phone": (
         "Điện thoại",

@@ -92,10 +92,16 @@ def test_visit_add_and_edit_who_was_met_and_the_next_step(
         "Giám đốc",
         "Gửi mẫu đơn vào thứ Hai",
     )
-    edited = run("visit", "edit", record["id"], "--next-step", "Họp công nhân ngày 10/4", "--met-role", "", "-y")
+    edited = run(
+        "visit", "edit", record["id"], "--next-step", "Họp công nhân ngày 10/4", "--met-role", "", "-y"
+    )
     assert edited.exit_code == 0, edited.output
     _, (saved,) = stored()
-    assert (saved.met_name, saved.met_role, saved.next_step) == ("Nguyễn Văn An", "", "Họp công nhân ngày 10/4")
+    assert (saved.met_name, saved.met_role, saved.next_step) == (
+        "Nguyễn Văn An",
+        "",
+        "Họp công nhân ngày 10/4",
+    )
 
     too_long = run("visit", "edit", record["id"], "--next-step", "x" * 501, "-y")
     assert too_long.exit_code == 1

@@ -136,7 +136,11 @@ def _visit(**changes: object) -> Visit:
 
 def test_a_visit_says_who_was_met_and_the_next_step_on_one_line() -> None:
     v = _visit(met_name=" Lê  Thị Hoa ", met_role="Kế toán\ttrưởng", next_step="Gửi mẫu đơn\nvào thứ Hai")
-    assert (v.met_name, v.met_role, v.next_step) == ("Lê Thị Hoa", "Kế toán trưởng", "Gửi mẫu đơn vào thứ Hai")
+    assert (v.met_name, v.met_role, v.next_step) == (
+        "Lê Thị Hoa",
+        "Kế toán trưởng",
+        "Gửi mẫu đơn vào thứ Hai",
+    )
     with pytest.raises(RecordError) as caught:
         _visit(next_step="x" * 501)
     assert caught.value.fields == ["next_step"]

@@ -93,7 +93,7 @@ def test_an_export_with_contacts_reads_back(tmp_path: Path, fmt: str) -> None:
     )
     files = export_data(fmt, tmp_path / f"out.{fmt}", [(enterprise, {})], [visit])
     plan = plan_import(read_table(files[0]), None, today=TODAY)
-    (_, back), = plan.created
+    ((_, back),) = plan.created
     fields = [f for f in Enterprise.CONTENT_FIELDS if f != "id"]
     assert {f: getattr(back, f) for f in fields} == {f: getattr(enterprise, f) for f in fields}
     # the phone is written in E.164 (one spelling, and a spreadsheet keeps it as text)

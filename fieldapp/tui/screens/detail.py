@@ -14,8 +14,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from fieldapp.core.classify import Classification
-from fieldapp.core.reasons import FLAG_CODES, basis_label
 from fieldapp.core.contact import phone_display
+from fieldapp.core.reasons import FLAG_CODES, basis_label
 from fieldapp.core.records import Enterprise, Visit, fields_of_type, input_fields
 from fieldapp.tui.dialogs.confirm import Confirm
 from fieldapp.tui.i18n import N_, _, field, language, value
@@ -33,7 +33,9 @@ __all__ = ["DetailScreen"]
 #: who the cadre deals with: listed apart, under the other fields
 CONTACT_FIELDS = ("contact_name", "contact_role", "contact_phone", "contact_email", "representative")
 #: the fields listed under the title (which is the name)
-_SHOWN_FIELDS = tuple(name for name in input_fields(Enterprise) if name != "name" and name not in CONTACT_FIELDS)
+_SHOWN_FIELDS = tuple(
+    name for name in input_fields(Enterprise) if name != "name" and name not in CONTACT_FIELDS
+)
 _CHOICE_FIELDS = fields_of_type(Enterprise, StrEnum)
 
 

@@ -69,7 +69,9 @@ class EnterpriseFormScreen(RecordForm):
             values["assigned_to"] = self.fapp.settings.cadre or ""
             return values
         values = {name: _as_text(getattr(e, name)) for name in self.FIELDS}
-        values["contact_phone"] = phone_display(e.contact_phone)  # typed and read as 0912 345 678; stored +84...
+        values["contact_phone"] = phone_display(
+            e.contact_phone
+        )  # typed and read as 0912 345 678; stored +84...
         return values
 
     def build(self, values: dict[str, str]) -> Record:

@@ -61,7 +61,13 @@ def test_contacts_and_who_was_met_reach_another_laptop(
         got_visit = second.get_visit(visit.id)
         assert got is not None and got_visit is not None
         assert got.content() == enterprise.content() and not got.pending
-        assert (got.contact_name, got.contact_role, got.contact_phone, got.contact_email, got.representative) == (
+        assert (
+            got.contact_name,
+            got.contact_role,
+            got.contact_phone,
+            got.contact_email,
+            got.representative,
+        ) == (
             "Nguyễn Văn An",
             "Trưởng phòng nhân sự",
             "+84912345678",
@@ -101,7 +107,9 @@ def test_a_record_sent_before_the_contacts_existed_keeps_its_hash(
 ) -> None:
     # what a laptop without the new fields sent: the content has none of their keys
     fresh = Enterprise.create(name="Công ty Cũ", ward="Phường 1", assigned_to=cadre.name)
-    old_content = {k: v for k, v in fresh.content().items() if not k.startswith(("contact_", "representative"))}
+    old_content = {
+        k: v for k, v in fresh.content().items() if not k.startswith(("contact_", "representative"))
+    }
     assert "contact_phone" not in old_content
     assert _push_raw(module_server.url, admin.token, "enterprise", old_content)["status"] == "accepted"
 
@@ -117,6 +125,8 @@ def test_a_record_sent_before_the_contacts_existed_keeps_its_hash(
     # the newer laptop fills in the contact: a new version the server keeps
     laptop.save_enterprise(pulled.edit(contact_name="Phạm Văn Cường", contact_phone="0351234567"))
     assert client_for(laptop, module_server.url, cadre.token).run().accepted == 1
-    (stored,) = [e for e in server_records(module_server.url, admin.token, "enterprise") if e["id"] == fresh.id]
+    (stored,) = [
+        e for e in server_records(module_server.url, admin.token, "enterprise") if e["id"] == fresh.id
+    ]
     assert stored["record"]["contact_phone"] == "+84351234567"
     assert stored["server_version"] == 2
