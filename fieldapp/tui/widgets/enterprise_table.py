@@ -69,6 +69,7 @@ _WIDTHS = {
     "pending": 1,
 }
 _RIGHT = {"stable", "seasonal_share"}
+_UNDIM = Style(dim=False)
 
 
 @lru_cache(maxsize=256)
@@ -248,9 +249,10 @@ class EnterpriseTable(ScrollView, can_focus=True):
             style = base
             if index % 2:
                 style += self.get_component_rich_style("enterprise-table--odd")
-            if index == self.cursor_row:
+            cursor = index == self.cursor_row
+            if cursor:
                 style += self.get_component_rich_style("enterprise-table--cursor")
-            strip = self._line([self._cells[key](row) for key in self.columns_order], style)
+            strip = self._line([self._cells[key](row) for key in self.columns_order], style, cursor=cursor)
         # a line ends after the last column that fits whole: no sliver of the next one at the edge
         fit = self._fit if scroll_x == 0 else self._fit_from(scroll_x, width)
         if fit < strip.cell_length:
@@ -267,13 +269,17 @@ class EnterpriseTable(ScrollView, can_focus=True):
             fit = end
         return fit
 
-    def _line(self, cells: list[Text | str], style: Style) -> Strip:
+    def _line(self, cells: list[Text | str], style: Style, *, cursor: bool = False) -> Strip:
         segments: list[Segment] = [Segment(" ", style)]
         for i, (key, cell, width) in enumerate(zip(self.columns_order, cells, self._widths, strict=False)):
             if i:
                 segments.append(Segment(" " * _GAP, style))
             if isinstance(cell, Text):
                 plain, cell_style = cell.plain, style + _style(cell.style) if cell.style else style
+                if (
+                    cursor
+                ):  # dimmed on the cursor colour, a "—" or a low priority fell under 4.5:1 (docs/tui.md)
+                    cell_style += _UNDIM
             else:
                 plain, cell_style = cell, style
             if key in _RIGHT:
