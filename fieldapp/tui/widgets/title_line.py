@@ -23,23 +23,23 @@ class TitleLine(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._name = Text()
-        self._tail = Text()
+        self._main = Text()
+        self._badges = Text()
 
     def show(self, name: Text, tail: Text | None = None) -> None:
         """Show *name* (characters only: build it with ``shown``) and then *tail*, kept whole."""
-        self._name, self._tail = name, tail or Text()
-        self.refresh(layout=True)
+        self._main, self._badges = name, tail or Text()
+        self.refresh()
 
     def render(self) -> Text:
         width = self.content_size.width
-        name = self._name.copy()
-        room = max(NAME_MIN, width - self._tail.cell_len) if width else name.cell_len
+        name = self._main.copy()
+        room = max(NAME_MIN, width - self._badges.cell_len) if width else name.cell_len
         if name.cell_len > room:
             name.truncate(max(1, room - 1))
             name.rstrip()
             name.append("…")
-        line = name + self._tail
+        line = name + self._badges
         line.no_wrap = True
         line.overflow = "crop"
         return line
