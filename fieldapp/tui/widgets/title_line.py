@@ -13,13 +13,8 @@ NAME_MIN = 12
 
 class TitleLine(Static):
     """One line, never wrapped: the name gives way to the badges after it (a status badge and "Priority: High"
-    cut in two read as nonsense; a long name cut with “…” is still recognisable, and whole elsewhere)."""
-
-    DEFAULT_CSS = """
-    TitleLine {
-        height: 1;
-    }
-    """
+    cut in two read as nonsense; a long name cut with “…” is still recognisable, and whole elsewhere). Give it
+    ``height: 1`` in the screen's CSS."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
