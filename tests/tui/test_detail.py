@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Static, TextArea
 
 from fieldapp.tui.screens.visit_form import VisitFormScreen
-from fieldapp.tui.widgets.visits_table import NOTE_MIN_WIDTH, VisitsTable
+from fieldapp.tui.widgets.visits_table import NOTE_MIN_WIDTH, NOTE_WANTED, VisitsTable
 
 from .conftest import HOANG_MAI, TODAY
 
@@ -60,14 +60,21 @@ async def test_the_visits_table_fits_120_columns_and_cuts_the_note(run_app: Any)
 async def test_the_note_follows_the_width_and_keeps_a_minimum(run_app: Any) -> None:
     async with run_app(size=(80, 24)) as (app, pilot):
         table = await _open_with_long_note(app, pilot)
-        # too narrow for every column: the note keeps a readable width and the table scrolls sideways
-        note = table.ordered_columns[-1]
-        assert note.width == NOTE_MIN_WIDTH and not _fits(table)
+        # too narrow for every column (issue 11, bug 10: the note got 12 cells, a sideways scroll away): the
+        # columns needed least go after the note, which gets NOTE_WANTED cells on screen, unscrolled
+        keys = [c.key.value for c in table.ordered_columns]
+        at = keys.index("note")
+        note = table.ordered_columns[at]
+        assert table.after_note and keys[at + 1 :] == list(table.after_note) and not _fits(table)
+        assert note.width >= NOTE_WANTED
+        start = sum(c.get_render_width(table) for c in table.ordered_columns[:at])
+        assert start + note.get_render_width(table) <= table.scrollable_content_region.width
+        assert NOTE[: NOTE_WANTED - 1] in _line(table, 0)
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         await pilot.pause()
         note = table.ordered_columns[-1]
-        assert note.width > NOTE_MIN_WIDTH and _fits(table)
+        assert note.key.value == "note" and note.width > NOTE_MIN_WIDTH and _fits(table)
         assert _line(table, 0).rstrip().endswith("…")
         # and in English, after a language switch
         await pilot.press("ctrl+l")

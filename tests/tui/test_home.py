@@ -90,7 +90,10 @@ async def test_quick_filters_and_clear(run_app: Any) -> None:
 
 
 async def test_sort_by_key_and_by_clicking_a_header(run_app: Any) -> None:
-    async with run_app() as (app, pilot):
+    async with run_app(size=(120, 40)) as (
+        app,
+        pilot,
+    ):  # narrower, the stable workers are a sideways scroll away
         await pilot.press("o")  # name -> next column in table order
         await pilot.pause()
         screen = app.screen
@@ -130,7 +133,9 @@ async def test_the_sorted_column_is_marked_on_screen_and_next_visit_is_one_key_a
             seen.add(q.sort)
             header = next(line for line in screen_text(app).splitlines() if "Tên doanh nghiệp" in line)
             assert f"{column_title(q.sort)} ▲" in header, (q.sort, header)
-        assert {"name", "next_due", "stable"} <= seen
+        assert {"name", "tax_code", "next_due"} <= seen
+        if screen.query_state.sort == "next_due":  # where the presses ended: `t` would reverse it
+            await pilot.press("o")
         await pilot.press("t")  # the next visit, soonest first, one key away
         await pilot.pause()
         assert (screen.query_state.sort, screen.query_state.descending) == ("next_due", False)

@@ -26,6 +26,7 @@ from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
 from fieldapp.tui.screens.visit_form import VisitFormScreen, read_only_reason
 from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.badges import priority_text, status_badge
+from fieldapp.tui.widgets.title_line import TitleLine
 from fieldapp.tui.widgets.visits_table import VisitsTable
 
 __all__ = ["DetailScreen"]
@@ -86,14 +87,15 @@ class DetailScreen(BaseScreen[None]):
 
     def compose(self) -> ComposeResult:
         # the same widgets serve every enterprise: show() fills them (building a screen per detail is slow)
-        yield Static(id="title")
+        yield TitleLine(id="title")
         with VerticalScroll(id="detail"):
             yield Static(id="verdict")
             yield Static(id="fields")
             yield Static(id="contacts")
-            yield Static(id="visits-title")
-            yield VisitsTable(id="visits")
-            yield Static(id="visit-met")
+        # the visits stay on screen under the fields, which scroll on their own (at 80x24 they were below the fold)
+        yield Static(id="visits-title")
+        yield VisitsTable(id="visits")
+        yield Static(id="visit-met")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -110,15 +112,15 @@ class DetailScreen(BaseScreen[None]):
         enterprise = store.get_enterprise(enterprise_id)
         visits = store.visits_of(enterprise_id) if enterprise is not None else []
         c = self.fapp.index.classes.get(enterprise_id)
-        title = self.query_one("#title", Static)
+        title = self.query_one("#title", TitleLine)
         verdict = self.query_one("#verdict", Static)
         if enterprise is None:
-            title.update(Text(_("This enterprise is no longer in the store."), style="bold"))
+            title.show(Text(_("This enterprise is no longer in the store."), style="bold"))
             verdict.display = False
             self.query_one("#fields", Static).update("")
             self.query_one("#contacts", Static).update("")
         else:
-            title.update(self._title(enterprise, c))
+            title.show(shown(enterprise.name, style="bold"), self._badges(enterprise, c))
             verdict.display = c is not None
             if c is not None:
                 verdict.update(self._verdict(c))
@@ -131,8 +133,9 @@ class DetailScreen(BaseScreen[None]):
         self._show_met(visits[0] if visits else None)
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False, immediate=True)
 
-    def _title(self, e: Enterprise, c: Classification | None) -> Text:
-        text = shown(e.name, style="bold")
+    def _badges(self, e: Enterprise, c: Classification | None) -> Text:
+        """What follows the name on the title line, always whole."""
+        text = Text()
         if c is not None:
             text.append("  ")
             text.append_text(status_badge(self.app, c.status))

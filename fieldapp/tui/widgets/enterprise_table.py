@@ -32,10 +32,12 @@ from fieldapp.tui.widgets.badges import attitude_text, date_text, priority_text,
 
 __all__ = ["WIDE", "EnterpriseTable", "column_title"]
 
-#: from this width on the table also shows the tax code and the ward
+#: from this width on the tax code and the ward both follow the name; narrower, the tax code does and the ward
+#: comes after the next visit, so two firms of one name never look the same (docs/tui.md)
 WIDE = 110
 _GAP = 1  # blank cells between columns
 _NAME = 30  # the narrowest the name column gets
+_NAME_NARROW = 24  # ... below WIDE, where the tax code beside it tells firms apart
 
 
 def column_title(key: str) -> str:
@@ -69,6 +71,7 @@ _WIDTHS = {
     "pending": 1,
 }
 _RIGHT = {"stable", "seasonal_share"}
+_UNDIM = Style(dim=False)
 
 
 @lru_cache(maxsize=256)
@@ -148,10 +151,9 @@ class EnterpriseTable(ScrollView, can_focus=True):
         """Choose the columns for the width, marking the sort column with an arrow."""
         self.wide = wide
         self.sorted_by = (sort, descending)
-        order = ["status", "pending", "name"]
-        if wide:
-            order += ["tax_code", "ward"]
-        order += ["next_due", "stable", "last_visit", "seasonal_share", "priority", "attitude"]
+        order = ["status", "pending", "name", "tax_code"]
+        order += ["ward", "next_due"] if wide else ["next_due", "ward"]
+        order += ["stable", "last_visit", "seasonal_share", "priority", "attitude"]
         self.columns_order = order
         arrow = " ▼" if descending else " ▲"
         self._titles = [column_title(key) + (arrow if key == sort else "") for key in order]
@@ -159,10 +161,11 @@ class EnterpriseTable(ScrollView, can_focus=True):
         widths = {key: _WIDTHS.get(key, 0) for key in order}
         if sort in widths and sort != "name":
             widths[sort] = max(widths[sort], cell_len(self._titles[order.index(sort)]))
-        # the name gets at least _NAME cells; the columns after it are shown while they fit and the name takes
+        # the name gets at least _NAME (_NAME_NARROW) cells; the columns after it are shown while they fit and the name takes
         # what is left over (the others are a sideways scroll away). A line is a blank, the cells with a gap
         # before each but the first, and a blank; 2 cells are kept for the vertical scroll bar.
-        room = self.size.width - 2 - 2 - _NAME - sum(widths[key] + _GAP for key in order[:2])
+        least = _NAME if wide else _NAME_NARROW
+        room = self.size.width - 2 - 2 - least - sum(widths[key] + _GAP for key in order[:2])
         visible = 3
         for key in order[3:]:
             if room < widths[key] + _GAP:
@@ -170,16 +173,22 @@ class EnterpriseTable(ScrollView, can_focus=True):
             room -= widths[key] + _GAP
             visible += 1
         self.shown_columns = order[:visible]
-        name_width = _NAME + max(0, room)
+        name_width = least + max(0, room)
         self._widths = [name_width if key == "name" else widths[key] for key in order]
         # unscrolled, a line ends after the last column that fits: no sliver of the next one at the edge
         self._fit = 1 + sum(self._widths[:visible]) + _GAP * (visible - 1)
         app = self.app
+        ward_shown = "ward" in self.shown_columns
+
+        def ward_hint(r: Row) -> Text:
+            return shown("—") if ward_shown or not r.ward else shown(r.ward, style="italic")
+
         self._cells = {
             "status": lambda r: status_badge(app, r.status, 19),
             # record data: characters only (a name may hold a terminal escape or markup)
             "name": lambda r: shown(r.name),
-            "tax_code": lambda r: shown(r.tax_code or "—"),
+            # a firm without a tax code is told apart by its ward, when the ward column is not on screen
+            "tax_code": lambda r: shown(r.tax_code) if r.tax_code else ward_hint(r),
             "ward": lambda r: shown(r.ward or "—"),
             "next_due": lambda r: date_text(r.next_due, self.today),
             "last_visit": lambda r: date_text(r.last_visit),
@@ -248,9 +257,10 @@ class EnterpriseTable(ScrollView, can_focus=True):
             style = base
             if index % 2:
                 style += self.get_component_rich_style("enterprise-table--odd")
-            if index == self.cursor_row:
+            cursor = index == self.cursor_row
+            if cursor:
                 style += self.get_component_rich_style("enterprise-table--cursor")
-            strip = self._line([self._cells[key](row) for key in self.columns_order], style)
+            strip = self._line([self._cells[key](row) for key in self.columns_order], style, cursor=cursor)
         # a line ends after the last column that fits whole: no sliver of the next one at the edge
         fit = self._fit if scroll_x == 0 else self._fit_from(scroll_x, width)
         if fit < strip.cell_length:
@@ -267,13 +277,17 @@ class EnterpriseTable(ScrollView, can_focus=True):
             fit = end
         return fit
 
-    def _line(self, cells: list[Text | str], style: Style) -> Strip:
+    def _line(self, cells: list[Text | str], style: Style, *, cursor: bool = False) -> Strip:
         segments: list[Segment] = [Segment(" ", style)]
         for i, (key, cell, width) in enumerate(zip(self.columns_order, cells, self._widths, strict=False)):
             if i:
                 segments.append(Segment(" " * _GAP, style))
             if isinstance(cell, Text):
                 plain, cell_style = cell.plain, style + _style(cell.style) if cell.style else style
+                if (
+                    cursor
+                ):  # dimmed on the cursor colour, a "—" or a low priority fell under 4.5:1 (docs/tui.md)
+                    cell_style += _UNDIM
             else:
                 plain, cell_style = cell, style
             if key in _RIGHT:
