@@ -116,8 +116,10 @@ def log_visit(
     tmux("set-option", "-t", SESSION, "remain-on-exit", "on")  # a crash leaves its message to be read
     try:
         wait_for(gettext("Search", "vi"), "the home screen")
-        time.sleep(0.3)  # the table fills in a worker after the first paint
-        press(path, "/", *query, "Enter", "n")
+        press(path, "/", *query)
+        # a person looks before pressing Enter: the enterprise found, in the table (it fills in a worker)
+        wait_for(target.tax_code or target.name[:20], "the enterprise found by the search")
+        press(path, "Enter", "n")
         wait_for(gettext("New visit — {name}", "vi", name=target.name)[:30], "the visit form")
         for i, value in enumerate(values):
             press(path, *value)
