@@ -187,7 +187,7 @@ class SyncClient:
         counts = self.store.counts()
         if (
             self.store.get_meta(EPOCH_KEY) is not None
-            and counts["pending_enterprises"] + counts["pending_visits"]
+            and counts["pending_enterprises"] + counts["pending_visits"] + counts["pending_founding_cases"]
         ):
             # learn who answers before sending server versions that only mean something to the database that
             # handed them out (with nothing to send, the pull finds out by itself)
@@ -243,7 +243,7 @@ class SyncClient:
         """
         if kind not in MODELS or choice not in RESOLUTIONS:
             raise ValueError(
-                f"resolve: kind must be enterprise|visit and choice mine|server, not {kind}/{choice}"
+                f"resolve: kind must be one of {'|'.join(MODELS)} and choice mine|server, not {kind}/{choice}"
             )
         issue = self.store.sync_issue(kind, record_id)
         if issue is None:
@@ -267,7 +267,7 @@ class SyncClient:
             self._save_unchanged(kind, result, local)
         elif status == "deleted":
             if local is not None:
-                (self.store.delete_enterprise if kind == "enterprise" else self.store.delete_visit)(record_id)
+                self.store.delete_record(kind, record_id)
             result = None
         else:
             content = issue.server_record
