@@ -354,7 +354,9 @@ class _Applier:
         clash = [f for f in mine if f in theirs and p.content.get(f) != cur.content.get(f)]
         taken = {f: p.content[f] for f in mine}
         for name in list(clash):  # a field the kind merges itself (a founding case's history)
-            merges, value = model.merge_field(name, base.get(name), p.content.get(name), cur.content.get(name))
+            merges, value = model.merge_field(
+                name, base.get(name), p.content.get(name), cur.content.get(name)
+            )
             if merges:
                 taken[name] = value
                 clash.remove(name)

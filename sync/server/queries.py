@@ -107,7 +107,9 @@ def list_records(session: Session, user: UserInfo, kind: str, offset: int, limit
 def record_versions(session: Session, user: UserInfo, kind: Kind, record_id: str) -> VersionPage:
     """Every version the server keeps of one record the user may see, oldest first (a founding case's history
     across laptops). Raises ApiError 404 when there is no such record or it is outside the user's area."""
-    seen = session.scalar(select(Record.id).where(Record.kind == kind, Record.id == record_id, _visible(user)))
+    seen = session.scalar(
+        select(Record.id).where(Record.kind == kind, Record.id == record_id, _visible(user))
+    )
     if seen is None:
         raise ApiError(404, "not_found", f"there is no {kind} with id {record_id}")
     rows = session.execute(

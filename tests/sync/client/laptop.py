@@ -64,7 +64,11 @@ def add_case(store: Store, enterprise: Enterprise, applications: int | None = 7)
     """A new pending founding case of *enterprise* saved in *store*: the committee formed on 2026-03-02 (5 members,
     a head with diacritics), and *applications* collected on 2026-03-16 (None: not yet)."""
     case = start_case(
-        enterprise.id, "2026-03-02", committee_members=5, committee_head="Trần Thị Hoà", today=date(2026, 12, 1)
+        enterprise.id,
+        "2026-03-02",
+        committee_members=5,
+        committee_head="Trần Thị Hoà",
+        today=date(2026, 12, 1),
     )
     if applications is not None:
         case = record_step(

@@ -117,7 +117,9 @@ def test_a_case_goes_to_the_server_and_to_a_colleague_of_the_ward(module_server,
 def test_recognition_sends_the_case_with_its_unionized_enterprise(module_server, team: Team, laptops) -> None:  # type: ignore[no-untyped-def]
     a, b, case = _shared_case(module_server, team, laptops)
     case = a.get_founding_case(case.id)  # type: ignore[assignment]
-    case = _step(case, "congress", congress_on="2026-04-01", congress_attending=20, bch_size=3, inspection_size=1)
+    case = _step(
+        case, "congress", congress_on="2026-04-01", congress_attending=20, bch_size=3, inspection_size=1
+    )
     case = _step(case, "bch_meeting", bch_meeting_on="2026-04-03")
     case = _step(case, "dossier", dossier_on="2026-04-08")
     case = _step(case, "recognized", recognized_on="2026-04-20", decision_number="15/QĐ-LĐLĐ",
@@ -159,7 +161,9 @@ def test_a_case_whose_answer_was_lost_is_resent_as_a_duplicate(module_server, te
     assert [v["version"] for v in versions] == [1]  # the resend made no second version
 
 
-def test_two_laptops_correcting_the_same_step_is_a_conflict_for_a_person(module_server, team: Team, laptops) -> None:  # type: ignore[no-untyped-def]
+def test_two_laptops_correcting_the_same_step_is_a_conflict_for_a_person(
+    module_server, team: Team, laptops
+) -> None:  # type: ignore[no-untyped-def]
     a, b, case = _shared_case(module_server, team, laptops)
     a.save_founding_case(_step(a.get_founding_case(case.id), "applications", applications=9))  # type: ignore[arg-type]
     b.save_founding_case(_step(b.get_founding_case(case.id), "applications", applications=11))  # type: ignore[arg-type]
@@ -169,7 +173,12 @@ def test_two_laptops_correcting_the_same_step_is_a_conflict_for_a_person(module_
 
     assert (summary.conflicts, summary.merged, summary.ok) == (1, 0, False)
     [issue] = b.sync_issues()
-    assert (issue.kind, issue.id, issue.status, issue.conflict) == ("founding_case", case.id, "conflict", "hard")
+    assert (issue.kind, issue.id, issue.status, issue.conflict) == (
+        "founding_case",
+        case.id,
+        "conflict",
+        "hard",
+    )
     assert issue.fields == ("applications",)  # the histories merged: only the figure is in dispute
     assert issue.server_record is not None and issue.server_record["applications"] == 9
     kept = b.get_founding_case(case.id)
@@ -243,7 +252,9 @@ def test_a_laptop_that_predates_cases_gets_them_once_updated(module_server, team
         params={"since": 0, "kinds": "enterprise,visit,founding_case"},
         headers=headers,
     ).json()
-    assert "founding_case" not in {c["kind"] for c in old["changes"]}  # a protocol 3 laptop could not read one
+    assert "founding_case" not in {
+        c["kind"] for c in old["changes"]
+    }  # a protocol 3 laptop could not read one
     assert case.id in {c["id"] for c in new["changes"] if c["kind"] == "founding_case"}
     bad = httpx.get(
         f"{module_server.url}/api/v1/changes", params={"kinds": "enterprise,meeting"}, headers=headers
@@ -258,7 +269,9 @@ def test_a_laptop_that_predates_cases_gets_them_once_updated(module_server, team
     assert b.get_meta(KINDS_KEY) == ["enterprise", "visit", "founding_case"]
 
 
-def test_an_enterprise_deleted_by_the_office_takes_its_cases_from_every_laptop(module_server, team: Team, laptops) -> None:  # type: ignore[no-untyped-def]
+def test_an_enterprise_deleted_by_the_office_takes_its_cases_from_every_laptop(
+    module_server, team: Team, laptops
+) -> None:  # type: ignore[no-untyped-def]
     a, b, case = _shared_case(module_server, team, laptops)
     deleted = httpx.delete(
         f"{module_server.url}/api/v1/enterprises/{case.enterprise_id}",
@@ -274,7 +287,9 @@ def test_an_enterprise_deleted_by_the_office_takes_its_cases_from_every_laptop(m
     assert versions.status_code == 200 and versions.json()["items"][-1]["record"] is None  # the history stays
 
 
-def test_a_pending_case_keeps_its_enterprise_when_the_server_deletes_it(module_server, team: Team, laptops) -> None:  # type: ignore[no-untyped-def]
+def test_a_pending_case_keeps_its_enterprise_when_the_server_deletes_it(
+    module_server, team: Team, laptops
+) -> None:  # type: ignore[no-untyped-def]
     a, b, case = _shared_case(module_server, team, laptops)
     b.save_founding_case(_step(b.get_founding_case(case.id), "applications", applications=12))  # type: ignore[arg-type]
     httpx.delete(
@@ -297,7 +312,9 @@ def test_office_pushes_of_cases_are_validated_like_the_laptops(module_server, te
     client_for(a, module_server.url, team.a).run()
     case = add_case(a, firm)
     broken = case.model_copy(update={"dossier_on": date(2026, 5, 1)})  # a step out of order, unchecked copy
-    orphan = FoundingCase.parse({**add_case(a, firm).to_doc(), "enterprise_id": "0" * 8 + "-0000-4000-8000-" + "0" * 12})
+    orphan = FoundingCase.parse(
+        {**add_case(a, firm).to_doc(), "enterprise_id": "0" * 8 + "-0000-4000-8000-" + "0" * 12}
+    )
 
     results = office_push(
         module_server.url, team.office, [("founding_case", broken), ("founding_case", orphan)]
@@ -305,4 +322,6 @@ def test_office_pushes_of_cases_are_validated_like_the_laptops(module_server, te
 
     assert [r["status"] for r in results] == ["rejected", "rejected"]
     assert [(e["field"], e["code"]) for e in results[0]["errors"]] == [("dossier_on", "step_out_of_order")]
-    assert [(e["field"], e["code"]) for e in results[1]["errors"]] == [("enterprise_id", "unknown_enterprise")]
+    assert [(e["field"], e["code"]) for e in results[1]["errors"]] == [
+        ("enterprise_id", "unknown_enterprise")
+    ]
