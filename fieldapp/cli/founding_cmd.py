@@ -1,4 +1,4 @@
-"""``fieldapp founding start|step|pause|resume|abandon|show|list|due``: the founding of a CĐCS, step by step.
+"""``fieldapp founding start|step|pause|resume|abandon|show|list|due|forms``: the founding of a CĐCS, step by step.
 
 The rules of the steps and their working-day deadlines are the core's (``fieldapp.core.founding``); this module
 finds the enterprise, records what the person typed and says what happened. The ``--json`` shapes are in
@@ -8,6 +8,7 @@ docs/cli.md.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -48,7 +49,8 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 @click.group()
 def founding() -> None:
-    """Founding a union (thành lập CĐCS), step by step: start, step, pause, resume, abandon, show, list, due."""
+    """Founding a union (thành lập CĐCS), step by step: start, step, pause, resume, abandon, show, list, due,
+    forms."""
 
 
 def _enterprise(store: Store, ref: str) -> Enterprise:
@@ -502,6 +504,46 @@ def due(app: AppContext, today: Any, as_json: bool) -> None:
             for r in rows
         ],
     )
+
+
+# --- forms -------------------------------------------------------------------------------------------------
+@founding.command("forms")
+@click.argument("enterprise_ref", metavar="ENT")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the .docx files to (made if missing).",
+)
+@click.option("--force", is_flag=True, help="Replace forms of this enterprise already in the folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the paths written as JSON.")
+@pass_app
+@guarded
+def forms(app: AppContext, enterprise_ref: str, output: Path, force: bool, as_json: bool) -> None:
+    """Write the forms of the founding case as .docx (application to join, applicant list, congress minutes,
+    request for recognition), filled in with the enterprise and the dates known so far; workers' names are
+    left blank."""
+    # imported here: python-docx and lxml take 60 ms that no other command should pay
+    from fieldapp.io.founding_forms import write_forms
+
+    with app.open_store(readonly=True) as store:
+        target = _enterprise(store, enterprise_ref)
+        case = _case(store, target)
+    paths = write_forms(case, target, output, overwrite=force)  # FileProblem: exists, unwritable
+    if as_json:
+        print_json([str(p) for p in paths])
+        return
+    click.echo(
+        gettext(
+            "Wrote {n} forms for “{name}” to {dir}:",
+            app.lang,
+            n=len(paths),
+            name=displayable(target.name),
+            dir=output,
+        )
+    )
+    for path in paths:
+        click.echo(displayable(str(path)))
 
 
 COMMANDS = [founding]

@@ -38,6 +38,10 @@ MESSAGES: dict[str, str] = {
     "tax_code_format": N_(
         "must be 10 digits, or 10 digits + “-” + 3 digits for a branch (e.g. 0101234567-001)"
     ),
+    "phone_format": N_(
+        "must be a Vietnamese phone number, e.g. 0912 345 678 or 024 3825 3456, not “{value}”"
+    ),
+    "email_format": N_("must be an e-mail address like ten@congty.vn, not “{value}”"),
     "date_in_future": N_("must not be after today ({limit})"),
     "exceeds_headcount": N_("must not be greater than the head count ({limit})"),
     "exceeds_who_may_join": N_(

@@ -43,6 +43,38 @@ IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     # not in the lists federations receive, but in our own exports: read so that an export imports back whole
     "legal_entity": ("Có tư cách pháp nhân", "Tư cách pháp nhân", "Pháp nhân", "Legal entity"),
     "assigned_to": ("Cán bộ phụ trách", "Phụ trách", "Assigned cadre"),
+    # who to call: the registry's lists name the legal representative, the federation's the contact person.
+    # Not read: "Di động" (mobile) and "Giám đốc" (director): a list that also has "Điện thoại" or "Người đại diện"
+    # would name one column twice, and a file naming a column twice is refused whole.
+    "contact_name": (
+        "Người liên hệ",
+        "Người liên lạc",
+        "Liên hệ",
+        "Đầu mối liên hệ",
+        "Contact person",
+        "Contact",
+    ),
+    "contact_role": ("Chức vụ", "Chức vụ người liên hệ", "Chức danh", "Contact's role", "Role"),
+    "contact_phone": (
+        "Điện thoại",
+        "Số điện thoại",
+        "SĐT",
+        "ĐT",
+        "Điện thoại liên hệ",
+        "Phone",
+        "Telephone",
+    ),
+    "contact_email": ("Email", "E-mail", "Thư điện tử", "Địa chỉ email", "Mail"),
+    "representative": (
+        "Người đại diện theo pháp luật",
+        "Người đại diện pháp luật",
+        "Người đại diện",
+        "Đại diện pháp luật",
+        "Người ĐDPL",
+        "NĐDPL",
+        "Legal representative",
+        "Representative",
+    ),
 }
 
 

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Select, Static
 
+from fieldapp.core.contact import phone_display
 from fieldapp.core.records import (
     Enterprise,
     Record,
@@ -33,6 +34,9 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     },
     **{name: ("true", "false") for name in fields_of_type(Enterprise, bool)},
 }
+
+#: an example of what a field takes, shown while it is empty
+_PLACEHOLDERS = {"contact_phone": "0912 345 678", "contact_email": "ten@congty.vn"}
 
 
 def _as_text(raw: Any) -> str:
@@ -64,7 +68,11 @@ class EnterpriseFormScreen(RecordForm):
             }
             values["assigned_to"] = self.fapp.settings.cadre or ""
             return values
-        return {name: _as_text(getattr(e, name)) for name in self.FIELDS}
+        values = {name: _as_text(getattr(e, name)) for name in self.FIELDS}
+        values["contact_phone"] = phone_display(
+            e.contact_phone
+        )  # typed and read as 0912 345 678; stored +84...
+        return values
 
     def build(self, values: dict[str, str]) -> Record:
         fields: dict[str, Any] = {name: values[name] for name in self.FIELDS}
@@ -98,7 +106,7 @@ class EnterpriseFormScreen(RecordForm):
                         options, value=raw, allow_blank=False, id=f"input-{name}", compact=True
                     )
                 else:
-                    widget = make_input(name, raw)
+                    widget = make_input(name, raw, placeholder=_PLACEHOLDERS.get(name, ""))
                 yield FieldBox(name, widget)
         yield Footer(compact=True)
 

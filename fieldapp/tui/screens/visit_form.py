@@ -90,6 +90,9 @@ class VisitFormScreen(RecordForm):
             "cadre": values["cadre"],
             "note": values["note"],
             "next_visit_on": iso_date(values["next_visit_on"]) or None,
+            "met_name": values["met_name"],
+            "met_role": values["met_role"],
+            "next_step": values["next_step"],
         }
         for name in _NUMBERS:
             raw = values[name].strip()
