@@ -17,6 +17,8 @@ from fieldapp.core.rules import default_rules
 from fieldapp.store import Store
 from sync.client import SyncNetworkError
 from sync.client._pull import KINDS_KEY
+from sync.server.areas import unassign_wards
+from sync.server.db import make_engine
 
 from .laptop import Recorder, add_case, add_enterprise, client_for, office_push, server_records
 
@@ -33,6 +35,8 @@ class Team:
     b: str
     far: str
     office: str
+    #: B's user name (the others are only needed as tokens)
+    b_name: str
 
 
 @pytest.fixture
@@ -45,6 +49,7 @@ def team(module_server) -> Team:  # type: ignore[no-untyped-def]
         b=module_server.add_user(f"b_{tag}", "cadre", wards=[ward]),
         far=module_server.add_user(f"far_{tag}", "cadre", wards=[f"Phường Xa {tag}"]),
         office=module_server.add_user(f"office_{tag}", "admin"),
+        b_name=f"b_{tag}",
     )
 
 
@@ -325,3 +330,31 @@ def test_office_pushes_of_cases_are_validated_like_the_laptops(module_server, te
     assert [(e["field"], e["code"]) for e in results[1]["errors"]] == [
         ("enterprise_id", "unknown_enterprise")
     ]
+
+
+def test_a_case_leaves_the_laptop_with_its_area_unless_it_holds_unsent_work(
+    module_server, team: Team, laptops
+) -> None:  # type: ignore[no-untyped-def]
+    a, b, case = _shared_case(module_server, team, laptops)
+    firm = add_enterprise(a, ward=team.ward)
+    other = add_case(a, firm)
+    client_for(a, module_server.url, team.a).run()
+    client_for(b, module_server.url, team.b).run()
+    # B corrects one case and has not sent it when the office takes the ward from B
+    b.save_founding_case(_step(b.get_founding_case(other.id), "applications", applications=10))  # type: ignore[arg-type]
+    engine = make_engine(module_server.database_url)
+    try:
+        unassign_wards(engine, team.b_name, [team.ward])
+    finally:
+        engine.dispose()
+
+    summary = client_for(b, module_server.url, team.b).run()
+
+    assert b.get_founding_case(case.id) is None and b.get_enterprise(case.enterprise_id) is None
+    assert summary.left_area == 2  # the synced case and its enterprise
+    # the correction was refused (no longer B's area) and is kept, with its enterprise, for B to settle
+    kept = b.get_founding_case(other.id)
+    assert kept is not None and kept.applications == 10 and kept.pending
+    assert b.get_enterprise(firm.id) is not None
+    [issue] = [i for i in b.sync_issues() if i.id == other.id]
+    assert [(e.field, e.code) for e in issue.errors] == [("enterprise_id", "out_of_area")]
