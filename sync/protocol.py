@@ -7,8 +7,9 @@ Semantics (see docs/sync.md):
   overlap the server's changes (merged: ``record`` holds the merged result, which the server now stores), ``hard`` when
   they do (the server keeps its version and files a conflict for a person to resolve; ``record`` holds the server's
   version); ``rejected``: invalid or not allowed, with ``errors`` naming the fields. One bad item never sinks the batch.
-- pull: ``GET /api/v1/changes?since=CURSOR&limit=N`` returns the changes after CURSOR in sequence order, including
-  deletions; the client stores ``next_cursor`` only after applying the page, and asks again while ``has_more``.
+- pull: ``GET /api/v1/changes?since=CURSOR&limit=N&kinds=K1,K2`` returns the changes after CURSOR to records of
+  those kinds (without ``kinds``: ``PROTOCOL_3_KINDS``, what a laptop before founding cases can read) in sequence
+  order, including deletions; the client stores ``next_cursor`` only after applying the page, and asks again while ``has_more``.
   Every page names the database (``epoch``) and its newest sequence number (``head``); a CURSOR beyond ``head`` is
   answered 409 ``cursor_ahead`` (a database restored from a backup, or another server). Either way the laptop's
   cursor and server versions mean nothing there: it starts over (docs/sync.md, "Another server").
@@ -29,6 +30,7 @@ __all__ = [
     "MAX_CURSOR",
     "MAX_PULL_PAGE",
     "MAX_PUSH_ITEMS",
+    "PROTOCOL_3_KINDS",
     "PROTOCOL_VERSION",
     "Change",
     "ErrorBody",
@@ -45,7 +47,11 @@ __all__ = [
 
 #: 2: pull pages and /health carry the database's ``epoch``, pull pages its ``head``; 409 ``cursor_ahead``
 #: 3: pull pages carry the user's ``scope`` (areas: a cadre pulls their area); ``out_of_area`` rejections
-PROTOCOL_VERSION = 3
+#: 4: the ``founding_case`` kind; a pull names the kinds it reads (``kinds``), and one that names none is answered
+#:    with PROTOCOL_3_KINDS only (a laptop of protocol 3 would refuse the whole page for a kind it does not know)
+PROTOCOL_VERSION = 4
+#: the kinds a pull that names none gets
+PROTOCOL_3_KINDS: tuple[Kind, ...] = ("enterprise", "visit")
 API_PREFIX = "/api/v1"
 #: most items in one push request; a larger batch is refused with 413 and the client splits its batches to fit
 MAX_PUSH_ITEMS = 1000
@@ -81,7 +87,7 @@ class PushItem(_Wire):
     rev: int = Field(ge=1)
     #: the server version this edit starts from; None when the server has never seen the record
     base_version: int | None = Field(default=None, ge=1)
-    #: the record's content fields (Enterprise/Visit.CONTENT_FIELDS), same names as on the laptop
+    #: the record's content fields (``MODELS[kind].CONTENT_FIELDS``), same names as on the laptop
     record: dict[str, Any]
 
 

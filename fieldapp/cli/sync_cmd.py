@@ -239,7 +239,7 @@ def discard_cmd(app: AppContext, record_id: str, yes: bool) -> None:
 
     lang = app.lang
     with app.open_store() as store:
-        kind: Kind = "enterprise" if store.get_enterprise(record_id) is not None else "visit"
+        kind = _kind_of(store, record_id)
         issue = store.sync_issue(kind, record_id)
         try:
             planned = plan_discard(store, kind, record_id)
@@ -270,13 +270,20 @@ def discard_cmd(app: AppContext, record_id: str, yes: bool) -> None:
         click.echo(gettext("The server's copy comes back with the next sync.", lang))
 
 
+def _kind_of(store: Any, record_id: str) -> Kind:
+    """The kind of the record with this id on the laptop (a visit when none has it: the issue may outlive it)."""
+    if store.get_enterprise(record_id) is not None:
+        return "enterprise"
+    if store.get_founding_case(record_id) is not None:
+        return "founding_case"
+    issue = next((i for i in store.sync_issues() if i.id == record_id), None)
+    return issue.kind if issue is not None else "visit"
+
+
 def _record_label(store: Any, kind: str, record_id: str) -> str:
-    if kind == "enterprise":
-        firm = store.get_enterprise(record_id)
-        return firm.name if firm is not None else ""
-    visit = store.get_visit(record_id)
-    firm = store.get_enterprise(visit.enterprise_id) if visit is not None else None
-    return f"{firm.name}, {visit.visited_on.isoformat()}" if visit is not None and firm is not None else ""
+    from sync.client import record_label
+
+    return record_label(store, kind, record_id)
 
 
 COMMANDS: list[click.Command] = [sync]

@@ -243,6 +243,18 @@ class FoundingCase(Record):
             problems.append(Problem("state_reason", "missing", {}))
         return problems
 
+    @classmethod
+    def merge_field(cls, name: str, base: Any, mine: Any, theirs: Any) -> tuple[bool, Any]:
+        """Two laptops that each corrected the case added entries to its history: both are kept, in time order.
+        A history that does not start with the common one (an entry rewritten) does not merge."""
+        if name != "history":
+            return False, None
+        start, ours, others = list(base or ()), list(mine or ()), list(theirs or ())
+        if ours[: len(start)] != start or others[: len(start)] != start:
+            return False, None
+        added = others[len(start) :] + [e for e in ours[len(start) :] if e not in others]
+        return True, start + sorted(added, key=lambda entry: str(entry.get("at", "")))
+
     # --- derived -------------------------------------------------------------------------------------
     def done_on(self, step: Step) -> date | None:
         """The date *step* was recorded for, or None."""

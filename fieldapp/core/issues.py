@@ -34,6 +34,7 @@ ISSUE_STATUSES: dict[str, str] = {
 _KIND_NAMES: dict[str, str] = {
     "enterprise": NC_("record kind", "enterprise"),
     "visit": NC_("record kind", "visit"),
+    "founding_case": NC_("record kind", "founding case"),
 }
 
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from fieldapp.core.founding import FoundingCase
 from fieldapp.core.records import Enterprise, Record, Visit
 
 __all__ = ["KINDS", "MODELS", "Kind", "kind_of"]
 
-#: in dependency order: a record comes after the kinds it names (a visit names its enterprise)
-Kind = Literal["enterprise", "visit"]
+#: in dependency order: a record comes after the kinds it names (a visit and a founding case name their enterprise)
+Kind = Literal["enterprise", "visit", "founding_case"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
-MODELS: dict[Kind, type[Record]] = {"enterprise": Enterprise, "visit": Visit}
+MODELS: dict[Kind, type[Record]] = {"enterprise": Enterprise, "visit": Visit, "founding_case": FoundingCase}
 assert tuple(MODELS) == KINDS, "every kind has its model, in the same order"
 
 

@@ -186,6 +186,13 @@ class Record(BaseModel):
             return value.replace(tzinfo=UTC)
         return value
 
+    @classmethod
+    def merge_field(cls, name: str, base: Any, mine: Any, theirs: Any) -> tuple[bool, Any]:
+        """Both sides of a sync changed the content field *name* from *base* (JSON values): ``(True, value)`` when
+        the two changes can be kept together in *value*, else ``(False, None)`` (a conflict for a person). No field
+        of an enterprise or a visit merges: a kind whose field does (a founding case's history) says so here."""
+        return False, None
+
     # --- derived -------------------------------------------------------------------------------------
     def content(self) -> dict[str, Any]:
         """The content fields as JSON-ready values (what is hashed and synced)."""

@@ -76,6 +76,7 @@ class Store:
         self._sync = SyncBookkeeping(
             self._mutex,
             self._index,
+            self._founding,
             self._documents,
             save=self._save_locked,
             delete=self._delete,
@@ -370,21 +371,38 @@ class Store:
             found = [self._founding.cases[cid] for cid in self._founding.pending]
         return sorted(found, key=lambda c: (c.pending_since, c.id))
 
-    def _delete(self, kind: Kind, record_id: str) -> None:
+    def delete_founding_case(self, case_id: str) -> None:
+        """Delete the founding case and its sync issue (one durable change): only sync does, for a case the
+        server deleted or that left the cadre's area; a person pauses or abandons a case instead."""
+        with self._mutex:
+            if case_id not in self._founding:
+                return
+            self._documents.commit(deletes=[(FOUNDING, case_id), (ISSUES, ("founding_case", case_id))])
+            self._founding.remove(case_id)
+
+    def delete_record(self, kind: Kind, record_id: str) -> None:
+        """Delete the record of *kind* (an enterprise with its visits and founding cases) and its sync issues."""
         if kind == "enterprise":
             self.delete_enterprise(record_id)
-        else:
+        elif kind == "visit":
             self.delete_visit(record_id)
+        else:
+            self.delete_founding_case(record_id)
+
+    def _delete(self, kind: Kind, record_id: str) -> None:
+        self.delete_record(kind, record_id)
 
     def counts(self) -> dict[str, int]:
-        """How many enterprises and visits there are, and how many of each wait to be synced."""
+        """How many enterprises, visits and founding cases there are, and how many of each wait to be synced."""
         with self._mutex:
             index = self._index
             return {
                 "enterprises": len(index.enterprises),
                 "visits": len(index.visits),
+                "founding_cases": len(self._founding),
                 "pending_enterprises": len(index.pending_enterprises),
                 "pending_visits": len(index.visits.pending),
+                "pending_founding_cases": len(self._founding.pending),
             }
 
     def snapshot(self) -> None:

@@ -14,18 +14,21 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from fieldapp.core.founding import FoundingCase
 from fieldapp.core.issues import SyncIssue
-from fieldapp.core.kinds import Kind
+from fieldapp.core.kinds import Kind, kind_of
 from fieldapp.core.records import Enterprise, Record, Visit, utcnow
 from fieldapp.store.documents import ISSUES, META, Documents, record_puts
 from fieldapp.store.errors import StoreCorrupt
+from fieldapp.store.founding_index import FoundingIndex
 from fieldapp.store.indexes import Indexes
 
 __all__ = ["DeleteRecord", "SaveRecords", "SyncBookkeeping"]
 
-#: check and write enterprises and visits (by id) in one durable change, the lock held (Store._save_locked)
-SaveRecords = Callable[[dict[str, Enterprise], dict[str, Visit]], None]
-#: delete a record (an enterprise with its visits) and its sync issues in one durable change
+#: check and write enterprises, visits and founding cases (by id) in one durable change, the lock held
+#: (Store._save_locked)
+SaveRecords = Callable[[dict[str, Enterprise], dict[str, Visit], dict[str, FoundingCase]], None]
+#: delete a record (an enterprise with its visits and founding cases) and its sync issues in one durable change
 DeleteRecord = Callable[[Kind, str], None]
 
 
@@ -41,6 +44,7 @@ class SyncBookkeeping:
         self,
         lock: threading.RLock,
         index: Indexes,
+        founding: FoundingIndex,
         documents: Documents,
         *,
         save: SaveRecords,
@@ -49,6 +53,7 @@ class SyncBookkeeping:
     ) -> None:
         self._lock = lock
         self._index = index
+        self._founding = founding
         self._documents = documents
         self._save = save
         self._delete = delete
@@ -63,6 +68,8 @@ class SyncBookkeeping:
             return self._index.enterprises.get(record_id)
         if kind == "visit":
             return self._index.visits.get(record_id)
+        if kind == "founding_case":
+            return self._founding.get(record_id)
         raise ValueError(f"unknown kind: {kind!r}")
 
     # --- records -----------------------------------------------------------------------------------------
@@ -72,13 +79,14 @@ class SyncBookkeeping:
         """See ``Store.compare_and_save``."""
         wanted = list(pairs)
         for record, _ in wanted:
-            if not isinstance(record, (Enterprise, Visit)):
-                raise TypeError(f"expected Enterprise or Visit, got {type(record).__name__}")
+            if not isinstance(record, (Enterprise, Visit, FoundingCase)):
+                raise TypeError(f"expected Enterprise, Visit or FoundingCase, got {type(record).__name__}")
         with self._lock:
             enterprises: dict[str, Enterprise] = {}
             visits: dict[str, Visit] = {}
+            cases: dict[str, FoundingCase] = {}
             for record, expect_rev in wanted:
-                stored = self._get("enterprise" if isinstance(record, Enterprise) else "visit", record.id)
+                stored = self._get(kind_of(record), record.id)
                 if expect_rev is None:
                     unchanged = stored is None
                 else:
@@ -87,12 +95,14 @@ class SyncBookkeeping:
                 if unchanged:
                     if isinstance(record, Enterprise):
                         enterprises[record.id] = record
-                    else:
-                        assert isinstance(record, Visit)
+                    elif isinstance(record, Visit):
                         visits[record.id] = record
+                    else:
+                        assert isinstance(record, FoundingCase)
+                        cases[record.id] = record
             self._gap()
-            self._save(enterprises, visits)
-            return [*enterprises.values(), *visits.values()]
+            self._save(enterprises, visits, cases)
+            return [*enterprises.values(), *visits.values(), *cases.values()]
 
     def delete_if_synced(self, kind: Kind, record_id: str) -> Literal["deleted", "pending", "absent"]:
         """See ``Store.delete_if_synced``."""
@@ -102,8 +112,9 @@ class SyncBookkeeping:
                 return "absent"
             pending = record.pending
             if kind == "enterprise" and not pending:
-                visits = self._index.visits
+                visits, founding = self._index.visits, self._founding
                 pending = any(vid in visits.pending for vid in visits.ids_of(record_id))
+                pending = pending or any(cid in founding.pending for cid in founding.ids_of(record_id))
             if pending:
                 return "pending"
             self._gap()
@@ -125,23 +136,26 @@ class SyncBookkeeping:
     def mark_synced_many(self, marks: Iterable[tuple[Kind, str, int, int | None]]) -> int:
         """See ``Store.mark_synced_many``."""
         with self._lock:
-            changed: dict[str, Record] = {}
+            changed: dict[tuple[str, str], Record] = {}
             cleared = 0
             for kind, record_id, rev, server_version in marks:
-                record = changed.get(record_id) or self._get(kind, record_id)
+                record = changed.get((kind, record_id)) or self._get(kind, record_id)
                 if record is None:
                     continue
                 clear = record.rev == rev
                 cleared += int(clear and record.pending_since is not None)
                 pending = None if clear else record.pending_since
                 if (record.server_version, record.pending_since) != (server_version, pending):
-                    changed[record_id] = record.with_meta(
+                    changed[(kind, record_id)] = record.with_meta(
                         server_version=server_version, pending_since=pending
                     )
             # only the sync metadata of stored records changes: nothing for the save's checks to refuse
             self._documents.commit(record_puts(changed.values()))
             for record in changed.values():
-                self._index.put(record)
+                if isinstance(record, FoundingCase):
+                    self._founding.put(record)
+                else:
+                    self._index.put(record)
             return cleared
 
     # --- sync issues ---------------------------------------------------------------------------------------

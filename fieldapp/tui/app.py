@@ -147,7 +147,8 @@ class FieldApp(App[None], inherit_bindings=False):
 
     def _count_pending(self) -> int:
         counts = self.store.counts()
-        return int(counts.get("pending_enterprises", 0)) + int(counts.get("pending_visits", 0))
+        kinds = ("pending_enterprises", "pending_visits", "pending_founding_cases")
+        return sum(int(counts.get(key, 0)) for key in kinds)
 
     # --- data changes ----------------------------------------------------------------------------------
     def reindex(self, enterprise_id: str) -> None:

@@ -39,6 +39,7 @@ from sync.client._http import RetryPolicy
 from sync.client._identity import Identity, adopt_name
 from sync.client._models import SyncProgress, SyncSummary
 from sync.client._pull import CURSOR_KEY
+from sync.client._records import get_record, record_label
 
 __all__ = [
     "CURSOR_KEY",
@@ -62,6 +63,8 @@ __all__ = [
     "Discard",
     "adopt_name",
     "discard",
+    "get_record",
     "plan_discard",
+    "record_label",
     "who_am_i",
 ]

@@ -6,8 +6,8 @@ import contextlib
 import random
 import threading
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal, get_args
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import httpx
 
@@ -187,7 +187,7 @@ class SyncClient:
         counts = self.store.counts()
         if (
             self.store.get_meta(EPOCH_KEY) is not None
-            and counts["pending_enterprises"] + counts["pending_visits"]
+            and counts["pending_enterprises"] + counts["pending_visits"] + counts["pending_founding_cases"]
         ):
             # learn who answers before sending server versions that only mean something to the database that
             # handed them out (with nothing to send, the pull finds out by itself)
@@ -243,7 +243,7 @@ class SyncClient:
         """
         if kind not in MODELS or choice not in RESOLUTIONS:
             raise ValueError(
-                f"resolve: kind must be enterprise|visit and choice mine|server, not {kind}/{choice}"
+                f"resolve: kind must be one of {'|'.join(MODELS)} and choice mine|server, not {kind}/{choice}"
             )
         issue = self.store.sync_issue(kind, record_id)
         if issue is None:
@@ -264,10 +264,12 @@ class SyncClient:
                 return _records.recreate(self.store, local)
             base = version if version is not None else local.server_version
             result = local.with_meta(server_version=base, pending_since=local.pending_since or utcnow())
+            if status == "conflict" and issue.server_record:
+                result = _keep_merged_fields(result, issue.server_record)
             self._save_unchanged(kind, result, local)
         elif status == "deleted":
             if local is not None:
-                (self.store.delete_enterprise if kind == "enterprise" else self.store.delete_visit)(record_id)
+                self.store.delete_record(kind, record_id)
             result = None
         else:
             content = issue.server_record
@@ -293,3 +295,16 @@ class SyncClient:
         expected = read.rev if read is not None else None
         if not self.store.compare_and_save([(record, expected)], allow_pending=True):
             raise SyncError("changed_meanwhile", kind=kind, id=record.id)
+
+
+def _keep_merged_fields(mine: Record, server: Mapping[str, Any]) -> Record:
+    """*mine* with the server's side of each field the kind merges itself (a founding case's history: both sides'
+    corrections kept), so keeping "mine" sends nothing of the server's version back out of the record."""
+    content = mine.content()
+    taken = {}
+    for name in type(mine).CONTENT_FIELDS:
+        if name in server and server[name] != content[name]:
+            merges, value = type(mine).merge_field(name, None, content[name], server[name])
+            if merges:
+                taken[name] = value
+    return mine.edit(**taken) if taken else mine

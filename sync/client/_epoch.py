@@ -91,7 +91,7 @@ def start_over(store: Store, epoch: str | None) -> int:
     now = utcnow()
     marked = 0
     for _ in range(_RESET_TRIES):
-        records: list[Record] = [*store.enterprises(), *store.visits()]
+        records: list[Record] = [*store.enterprises(), *store.visits(), *store.founding_cases()]
         stale = [
             (r.with_meta(server_version=None, pending_since=r.pending_since or now), r.rev)
             for r in records

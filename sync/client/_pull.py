@@ -1,9 +1,14 @@
 """Pull: the server's changes after the stored cursor, page by page, each page applied before the cursor moves.
 
 A record with local changes is never overwritten or deleted by a pull: it stays as it is, and the next push lets the
-server report the conflict (or, for a deletion, the Sync screen asks the cadre). A visit can arrive before its
-enterprise (the enterprise changed later, so it sits further on in the feed): such visits wait for the following
-pages, and the stored cursor does not move past them until they are applied.
+server report the conflict (or, for a deletion, the Sync screen asks the cadre). A visit or a founding case can
+arrive before its enterprise (the enterprise changed later, so it sits further on in the feed): such records wait
+for the following pages, and the stored cursor does not move past them until they are applied.
+
+The laptop names the kinds it pulls (``kinds``: every kind of ``fieldapp.core.kinds``); a server answers a pull
+that names none with the kinds of protocol 3 only (enterprises and visits), so a laptop that predates a kind is
+never handed a record it cannot read. When the laptop's kinds are not the ones of its last complete pull (it was
+updated and knows a new kind), it pulls from 0 once, as for a new scope, to get the records it skipped before.
 
 Each page names the user's scope (the server's "all", or a cadre's area at one moment, see docs/sync.md). When it
 is not the scope the laptop last pulled completely, the area changed: the pull starts from 0, and once the whole
@@ -25,7 +30,7 @@ from pydantic import ValidationError
 
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.issues import FieldError, SyncIssue
-from fieldapp.core.kinds import Kind
+from fieldapp.core.kinds import KINDS, Kind
 from fieldapp.core.records import Record
 from sync.client._answers import check_page
 from sync.client._epoch import CURSOR_KEY, ServerChanged, adopt_or_check
@@ -38,10 +43,14 @@ from sync.protocol import CURSOR_AHEAD, MAX_PULL_PAGE, Change, PullResponse
 if TYPE_CHECKING:
     from fieldapp.store import Store
 
-__all__ = ["CURSOR_KEY", "SCOPE_KEY", "Puller"]
+__all__ = ["CURSOR_KEY", "KINDS_KEY", "SCOPE_KEY", "Puller"]
 
 #: the store meta key holding the scope of the last complete pull (see the module's docstring)
 SCOPE_KEY = "pull_scope"
+#: the store meta key holding the kinds of the last complete pull (see the module's docstring)
+KINDS_KEY = "pull_kinds"
+#: the ``kinds`` a pull asks for
+_KINDS_PARAM = ",".join(KINDS)
 
 #: a sanity bound on pages in one pull (10 million changes at the largest page size)
 _MAX_PAGES = 10_000
@@ -69,12 +78,12 @@ class Puller:
     def run(self) -> None:
         """Pull until the server has nothing more; raises SyncError when it cannot be reached or understood."""
         cursor = int(self.store.get_meta(CURSOR_KEY, 0) or 0)
-        waiting: list[Change] = []  # visits whose enterprise has not arrived yet
+        waiting: list[Change] = []  # visits and founding cases whose enterprise has not arrived yet
         self.progress(SyncProgress("pull", 0, None))
         page = self._fetch(cursor, self.limit)
         scope = page.scope
         seen: set[tuple[str, str]] | None = None  # while pulling a new scope: every record it holds
-        if scope != self.store.get_meta(SCOPE_KEY):
+        if scope != self.store.get_meta(SCOPE_KEY) or self.store.get_meta(KINDS_KEY) != list(KINDS):
             seen = set()
             if cursor:
                 cursor = 0
@@ -102,15 +111,21 @@ class Puller:
         self.store.set_meta(CURSOR_KEY, cursor)
         if seen is not None:
             self._drop_outside(seen)
+            self.store.set_meta(KINDS_KEY, list(KINDS))
             self.store.set_meta(SCOPE_KEY, scope)
 
     def _drop_outside(self, seen: set[tuple[str, str]]) -> None:
         """Remove the synced records the server no longer hands this user (they left the area)."""
-        for kind, records in (("visit", self.store.visits()), ("enterprise", self.store.enterprises())):
+        kinds: tuple[tuple[Kind, list[Record]], ...] = (
+            ("founding_case", list(self.store.founding_cases())),
+            ("visit", list(self.store.visits())),
+            ("enterprise", list(self.store.enterprises())),
+        )
+        for kind, records in kinds:
             for record in records:
                 if (kind, record.id) in seen or record.pending or record.server_version is None:
                     continue  # in the area, or holding work the server has not got: kept
-                if self.store.delete_if_synced(kind, record.id) == "deleted":  # type: ignore[arg-type]
+                if self.store.delete_if_synced(kind, record.id) == "deleted":
                     self.summary.left_area += 1
 
     def probe(self) -> None:
@@ -123,7 +138,7 @@ class Puller:
         """The page after *cursor*, checked; raises ServerChanged when it comes from another database (or the
         server is behind the cursor), AnswerRefused when it does not fit what was asked."""
         try:
-            answer = self.http.get_json("/changes", {"since": cursor, "limit": limit})
+            answer = self.http.get_json("/changes", {"since": cursor, "limit": limit, "kinds": _KINDS_PARAM})
         except SyncProtocolError as exc:
             if exc.status_code != 409 or exc.server_code != CURSOR_AHEAD or cursor == 0:
                 raise
@@ -140,7 +155,7 @@ class Puller:
         return page
 
     def _apply(self, changes: list[Change]) -> list[Change]:
-        """Apply *changes*; the visit upserts that must wait for their enterprise."""
+        """Apply *changes*; the visit and founding case upserts that must wait for their enterprise."""
         latest: dict[tuple[str, str], Change] = {}
         for change in changes:  # a record changed twice in a page: only its last state matters
             key = (change.kind, change.id)
@@ -149,8 +164,9 @@ class Puller:
         ordered = sorted(latest.values(), key=_apply_order)
         enterprises = [c for c in ordered if c.kind == "enterprise" and c.op == "upsert"]
         self._upsert("enterprise", enterprises)
-        visits = [c for c in ordered if c.kind == "visit" and c.op == "upsert"]
-        waiting = self._upsert("visit", visits)
+        waiting: list[Change] = []
+        for kind in KINDS[1:]:  # the kinds that name an enterprise
+            waiting += self._upsert(kind, [c for c in ordered if c.kind == kind and c.op == "upsert"])
         for change in ordered:
             if change.op == "delete":
                 self._delete(change)
@@ -217,5 +233,5 @@ class Puller:
 
 
 def _apply_order(change: Change) -> tuple[int, int]:
-    # enterprises before visits; within a kind, feed order
-    return (0 if change.kind == "enterprise" else 1, change.seq)
+    # enterprises before the records naming them; within a kind, feed order
+    return (KINDS.index(change.kind), change.seq)

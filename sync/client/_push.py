@@ -1,4 +1,5 @@
-"""Push: every pending record (enterprises first, since visits name them) in bounded batches, one answer each.
+"""Push: every pending record (enterprises first, since visits and founding cases name them) in bounded batches,
+one answer each.
 
 A record is marked synced only with the revision that was sent, so one edited while its batch was on the way stays
 pending. Nothing is marked before the server's answer for it has arrived: a batch whose answer was lost is simply
@@ -100,6 +101,7 @@ class Pusher:
         """Push everything pending; raises SyncError when the server cannot be reached or understood."""
         records: list[tuple[Kind, Record]] = [("enterprise", e) for e in self.store.pending_enterprises()]
         records += [("visit", v) for v in self.store.pending_visits()]
+        records += [("founding_case", c) for c in self.store.pending_founding_cases()]
         self._issues = {i.key for i in self.store.sync_issues()}
         total = len(records)
         self.summary.pushed = total
@@ -109,7 +111,7 @@ class Pusher:
         # that one, instead of building everything before the first request.
         todo = batches((push_item(kind, record) for kind, record in records), self.max_items)
         # Batches naming enterprises (the first ones) go one at a time, each after the previous one's answer, so
-        # an enterprise is stored before the visits that name it; after them, up to `in_flight` visit batches
+        # an enterprise is stored before the visits and cases that name it; after them, up to `in_flight` batches
         # travel at once. The next batch leaves before the answers of the last one are written to the store, so
         # the laptop's work hides behind the server's. Nothing is marked before its own answer is here.
         ready = next(todo, None)

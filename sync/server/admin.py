@@ -1,4 +1,4 @@
-"""Admin-side writes: deleting an enterprise (with its visits), listing and resolving conflicts."""
+"""Admin-side writes: deleting an enterprise (with its visits and founding cases), listing and resolving conflicts."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ __all__ = ["delete_enterprise", "list_conflicts", "resolve_conflict"]
 
 
 def delete_enterprise(engine: Engine, user: UserInfo, enterprise_id: str) -> DeleteResult:
-    """Delete an enterprise and its visits (tombstones, so pull hands the deletions to every laptop)."""
+    """Delete an enterprise, its visits and founding cases (tombstones, so pull hands the deletions to every
+    laptop)."""
     with write_session(engine) as session:
         batch = Batch(seq=lock_counter(session), now=datetime.now(UTC), user=user.name, device_id=None)
         state = load_states(session, "enterprise", [enterprise_id]).get(("enterprise", enterprise_id))
@@ -32,17 +33,24 @@ def delete_enterprise(engine: Engine, user: UserInfo, enterprise_id: str) -> Del
         done = batch.write(
             ("enterprise", enterprise_id), state.content, state.content_hash, state, deleted=True
         )
-        visit_ids = session.scalars(
-            select(Record.id).where(
-                Record.kind == "visit", Record.enterprise_id == enterprise_id, Record.deleted.is_(False)
-            )
-        ).all()
-        visits = load_states(session, "visit", visit_ids)
-        for key, visit in visits.items():
-            batch.write(key, visit.content, visit.content_hash, visit, deleted=True)
+        gone: dict[str, int] = {}
+        for kind in ("visit", "founding_case"):
+            ids = session.scalars(
+                select(Record.id).where(
+                    Record.kind == kind, Record.enterprise_id == enterprise_id, Record.deleted.is_(False)
+                )
+            ).all()
+            states = load_states(session, kind, ids)
+            for key, state in states.items():
+                batch.write(key, state.content, state.content_hash, state, deleted=True)
+            gone[kind] = len(states)
         batch.flush(session)
     return DeleteResult(
-        kind="enterprise", id=enterprise_id, server_version=done.version, deleted_visits=len(visits)
+        kind="enterprise",
+        id=enterprise_id,
+        server_version=done.version,
+        deleted_visits=gone["visit"],
+        deleted_founding_cases=gone["founding_case"],
     )
 
 
@@ -73,7 +81,7 @@ def list_conflicts(session: Session, user: UserInfo, include_resolved: bool = Fa
         stmt = stmt.where(Conflict.submitted_by == user.name)
     rows = list(session.scalars(stmt.limit(1000)))
     states = {}
-    for kind in ("enterprise", "visit"):
+    for kind in MODELS:
         states.update(load_states(session, kind, [r.record_id for r in rows if r.kind == kind]))
     return ConflictPage(items=[_conflict_out(r, states.get((r.kind, r.record_id))) for r in rows])
 

@@ -21,13 +21,16 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import SQLAlchemyError
 
 import fieldapp
+from fieldapp.core.kinds import KINDS
 from sync.protocol import (
     API_PREFIX,
     MAX_BODY_BYTES,
     MAX_CURSOR,
     MAX_PULL_PAGE,
+    PROTOCOL_3_KINDS,
     ErrorBody,
     Health,
+    Kind,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -51,6 +54,7 @@ from sync.server.schemas import (
     Me,
     RecordPage,
     ResolveRequest,
+    VersionPage,
     WardsRequest,
 )
 
@@ -108,13 +112,34 @@ def changes(
         int, Query(ge=0, le=MAX_CURSOR, description="the cursor from the previous page (0 at first)")
     ] = 0,
     limit: Limit = MAX_PULL_PAGE,
+    kinds: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="the record kinds to pull, comma-separated (without it: enterprise,visit, protocol 3)",
+        ),
+    ] = None,
 ) -> PullResponse:
     """The changes after the cursor ``since``, in order, deletions included; the database's epoch and head.
 
     409 ``cursor_ahead`` when ``since`` is beyond the head (a cursor from another database, or from before a
     restore): pull again from 0.
     """
-    return queries.changes(session, user, since, limit)
+    return queries.changes(session, user, since, limit, _kinds(kinds))
+
+
+def _kinds(text: str | None) -> tuple[Kind, ...]:
+    if text is None:
+        return PROTOCOL_3_KINDS
+    named = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [name for name in named if name not in KINDS]
+    if unknown or not named:
+        raise ApiError(
+            422,
+            "invalid_request",
+            f"invalid request: kinds must name some of {', '.join(KINDS)}, not {text!r}",
+        )
+    return tuple(k for k in KINDS if k in named)
 
 
 @router.get("/enterprises", tags=["records"])
@@ -129,6 +154,26 @@ def visits(user: CurrentUser, session: SessionDep, offset: Offset = 0, limit: Li
     return queries.list_records(session, user, "visit", offset, limit)
 
 
+@router.get("/founding-cases", tags=["records"])
+def founding_cases(
+    user: CurrentUser, session: SessionDep, offset: Offset = 0, limit: Limit = 100
+) -> RecordPage:
+    """Founding cases, paged by id: all for admins and viewers, those of their area's enterprises for a cadre."""
+    return queries.list_records(session, user, "founding_case", offset, limit)
+
+
+@router.get(
+    "/records/{kind}/{record_id}/versions",
+    tags=["records"],
+    responses={404: {"model": ErrorBody, "description": "no such record in the user's view"}},
+)
+def record_versions(
+    user: CurrentUser, session: SessionDep, kind: Kind, record_id: Annotated[str, Path(pattern=_UUID)]
+) -> VersionPage:
+    """Every version the server keeps of one record, oldest first: who sent it, from which laptop, when."""
+    return queries.record_versions(session, user, kind, record_id.lower())
+
+
 @router.delete(
     "/enterprises/{enterprise_id}",
     tags=["records"],
@@ -137,7 +182,8 @@ def visits(user: CurrentUser, session: SessionDep, offset: Offset = 0, limit: Li
 def delete_enterprise(
     user: AdminUser, engine: EngineDep, enterprise_id: Annotated[str, Path(pattern=_UUID)]
 ) -> DeleteResult:
-    """Delete an enterprise and its visits (admins only); laptops get the deletions on their next pull."""
+    """Delete an enterprise with its visits and founding cases (admins only); laptops get the deletions on their
+    next pull."""
     return admin.delete_enterprise(engine, user, enterprise_id.lower())
 
 

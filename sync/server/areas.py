@@ -260,12 +260,13 @@ def in_area(user_id: int, record: type[Record] | Any = Record) -> ColumnElement[
 
 
 def visible_to(user_id: int) -> ColumnElement[bool]:
-    """SQL: the row of ``records`` is an enterprise of the user's area or a visit (anyone's) to one of them."""
+    """SQL: the row of ``records`` is an enterprise of the user's area, or a visit (anyone's) or a founding case of
+    one of them."""
     enterprise = aliased(Record)
     area_ids = select(enterprise.id).where(enterprise.kind == "enterprise", in_area(user_id, enterprise))
     return or_(
         (Record.kind == "enterprise") & in_area(user_id),
-        (Record.kind == "visit") & Record.enterprise_id.in_(area_ids),
+        (Record.kind != "enterprise") & Record.enterprise_id.in_(area_ids),
     )
 
 

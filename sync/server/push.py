@@ -250,11 +250,12 @@ class _Applier:
     def run(self, items: list[_Prepared]) -> list[ItemResult]:
         valid = [p for p in items if p.content is not None]
         enterprise_ids = {p.key[1] for p in valid if p.item.kind == "enterprise"}
-        enterprise_ids |= {str(p.content["enterprise_id"]) for p in valid if p.item.kind == "visit"}  # type: ignore[index]
+        enterprise_ids |= {str(p.content["enterprise_id"]) for p in valid if p.item.kind != "enterprise"}  # type: ignore[index]
         self.states = load_states(self.session, "enterprise", enterprise_ids)
-        self.states.update(
-            load_states(self.session, "visit", [p.key[1] for p in valid if p.item.kind == "visit"])
-        )
+        for kind in ("visit", "founding_case"):
+            self.states.update(
+                load_states(self.session, kind, [p.key[1] for p in valid if p.item.kind == kind])
+            )
         self._check_owners(valid)
         self.area = None if self.user.is_admin else load_area(self.session, self.user.id)
         codes = [
@@ -348,13 +349,20 @@ class _Applier:
         fields = MODELS[p.item.kind].CONTENT_FIELDS
         mine = [f for f in fields if p.content.get(f) != base.get(f)]
         theirs = {f for f in fields if cur.content.get(f) != base.get(f)}
+        model = MODELS[p.item.kind]
         # both sides setting a field to the same value is no disagreement
         clash = [f for f in mine if f in theirs and p.content.get(f) != cur.content.get(f)]
+        taken = {f: p.content[f] for f in mine}
+        for name in list(clash):  # a field the kind merges itself (a founding case's history)
+            merges, value = model.merge_field(
+                name, base.get(name), p.content.get(name), cur.content.get(name)
+            )
+            if merges:
+                taken[name] = value
+                clash.remove(name)
         if not clash:
             try:
-                merged = MODELS[p.item.kind].parse(
-                    {**cur.content, **{f: p.content[f] for f in mine}}, today=self.today
-                )
+                merged = model.parse({**cur.content, **taken}, today=self.today)
             except RecordError as exc:  # each side valid, the two together not (e.g. seasonal > headcount)
                 clash = sorted({pr.field for pr in exc.problems} & set(mine)) or mine
             else:
@@ -406,7 +414,10 @@ class _Applier:
         return self._result(p, "accepted", server_version=state.version)
 
     def _write_problems(self, key: Key, content: dict[str, Any], prev: State | None) -> list[FieldProblem]:
-        """What stops *content* from being stored: unknown enterprise, taken tax code, changed cadre."""
+        """What stops *content* from being stored: unknown enterprise, taken tax code, changed cadre, a founding
+        case of an enterprise outside the cadre's area."""
+        if key[0] == "founding_case":
+            return self._case_problems(content)
         if key[0] == "visit":
             enterprise = self.states.get(("enterprise", str(content["enterprise_id"])))
             if enterprise is None or enterprise.deleted:
@@ -423,6 +434,18 @@ class _Applier:
         holder = self.tax_codes.get(code) if code else None
         if holder is not None and holder[0] != key[1]:
             return [problem(Problem("tax_code", "duplicate_tax_code", {"value": code, "other": holder[1]}))]
+        return []
+
+    def _case_problems(self, content: dict[str, Any]) -> list[FieldProblem]:
+        """A founding case names a live enterprise; a cadre records cases of their area's enterprises only (the
+        enterprise as the server holds it now: this push's own version of it included)."""
+        enterprise_id = str(content["enterprise_id"])
+        enterprise = self.states.get(("enterprise", enterprise_id))
+        if enterprise is None or enterprise.deleted:
+            return [problem(Problem("enterprise_id", "unknown_enterprise", {"value": enterprise_id}))]
+        ward = enterprise.content.get("ward") or ""
+        if self.area is not None and not self.area.holds(enterprise_id, ward_key(ward)):
+            return [problem(Problem("enterprise_id", "out_of_area", {"value": ward}))]
         return []
 
     def _area_problems(self, rid: str, content: dict[str, Any], prev: State | None) -> list[FieldProblem]:

@@ -1,7 +1,9 @@
 """Reads for the API: the change feed (pull) and the paged listings.
 
-A cadre sees the enterprises of their area (its wards, and those assigned to them directly) and every visit to
-them, whoever logged it; admins and viewers see everything (sync/server/areas.py). Each pull page carries the
+A cadre sees the enterprises of their area (its wards, and those assigned to them directly), every visit to them,
+whoever logged it, and their founding cases; admins and viewers see everything (sync/server/areas.py). A pull
+names the kinds it wants; one that names none gets the kinds of protocol 3 (enterprises and visits), so a laptop
+that predates founding cases is never handed one. Each pull page carries the
 user's scope version: when it moves, the laptop pulls its area again from the start and drops what left it.
 Every pull page names the database (its epoch) and its newest sequence number (head), so a laptop can tell that
 its cursor belongs to another database (see sync/server/identity.py).
@@ -9,18 +11,20 @@ its cursor belongs to another database (see sync/server/identity.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
-from sync.protocol import CURSOR_AHEAD, Change, PullResponse
+from sync.protocol import CURSOR_AHEAD, PROTOCOL_3_KINDS, Change, Kind, PullResponse
 from sync.server.areas import visible_to
 from sync.server.errors import ApiError
 from sync.server.identity import epoch
-from sync.server.models import SEQ_COUNTER, Counter, Record, User
-from sync.server.schemas import RecordOut, RecordPage
+from sync.server.models import SEQ_COUNTER, Counter, Record, RecordVersion, User, as_utc
+from sync.server.schemas import RecordOut, RecordPage, VersionOut, VersionPage
 from sync.server.users import UserInfo
 
-__all__ = ["changes", "head", "list_records"]
+__all__ = ["changes", "head", "list_records", "record_versions"]
 
 
 def _visible(user: UserInfo) -> ColumnElement[bool]:
@@ -34,14 +38,18 @@ def head(session: Session) -> int:
     return int(session.execute(select(Counter.value).where(Counter.name == SEQ_COUNTER)).scalar_one())
 
 
-def changes(session: Session, user: UserInfo, since: int, limit: int) -> PullResponse:
-    """The changes after *since*, in seq order: each record once, at its latest change (deletions included).
+def changes(
+    session: Session, user: UserInfo, since: int, limit: int, kinds: Sequence[Kind] = PROTOCOL_3_KINDS
+) -> PullResponse:
+    """The changes after *since* to records of *kinds*, in seq order: each record once, at its latest change
+    (deletions included).
 
     Raises ApiError 409 ``cursor_ahead`` when *since* is beyond the newest sequence number: the laptop's cursor
     comes from another database, or from this one before it was restored from a backup.
     """
     cols = (Record.seq, Record.kind, Record.id, Record.version, Record.deleted, Record.content)
-    stmt = select(*cols).where(Record.seq > since, _visible(user)).order_by(Record.seq).limit(limit + 1)
+    where = [Record.seq > since, _visible(user), Record.kind.in_(sorted(set(kinds)))]
+    stmt = select(*cols).where(*where).order_by(Record.seq).limit(limit + 1)
     rows = session.execute(stmt).all()
     # read after the rows: on PostgreSQL (read committed) each statement sees at least what the one before saw,
     # so the head is never below a change of this page
@@ -94,3 +102,29 @@ def list_records(session: Session, user: UserInfo, kind: str, offset: int, limit
     ]
     next_offset = offset + len(items) if offset + len(items) < total else None
     return RecordPage(items=items, offset=offset, limit=limit, total=total, next_offset=next_offset)
+
+
+def record_versions(session: Session, user: UserInfo, kind: Kind, record_id: str) -> VersionPage:
+    """Every version the server keeps of one record the user may see, oldest first (a founding case's history
+    across laptops). Raises ApiError 404 when there is no such record or it is outside the user's area."""
+    seen = session.scalar(
+        select(Record.id).where(Record.kind == kind, Record.id == record_id, _visible(user))
+    )
+    if seen is None:
+        raise ApiError(404, "not_found", f"there is no {kind} with id {record_id}")
+    rows = session.execute(
+        select(
+            RecordVersion.version,
+            RecordVersion.content,
+            RecordVersion.created_at,
+            RecordVersion.created_by,
+            RecordVersion.device_id,
+        )
+        .where(RecordVersion.kind == kind, RecordVersion.id == record_id)
+        .order_by(RecordVersion.version)
+    ).all()
+    items = [
+        VersionOut(version=v, record=c, created_at=as_utc(at), created_by=by, device_id=dev)  # type: ignore[arg-type]
+        for v, c, at, by, dev in rows
+    ]
+    return VersionPage(kind=kind, id=record_id, items=items)

@@ -257,7 +257,8 @@ class Batch:
             "content": content,
             "content_hash": content_hash,
             "owner": owner,
-            "enterprise_id": content.get("enterprise_id") if kind == "visit" else None,
+            # the enterprise a visit or a founding case belongs to: what areas scope them by
+            "enterprise_id": None if kind == "enterprise" else content.get("enterprise_id"),
             "tax_code": None if deleted or kind != "enterprise" else content.get("tax_code"),
             "ward_key": ward,
             "deleted": deleted,

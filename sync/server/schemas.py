@@ -24,6 +24,8 @@ __all__ = [
     "RecordOut",
     "RecordPage",
     "ResolveRequest",
+    "VersionOut",
+    "VersionPage",
 ]
 
 
@@ -48,12 +50,34 @@ class RecordPage(_Model):
     next_offset: int | None
 
 
+class VersionOut(_Model):
+    """One version of a record as the server keeps it."""
+
+    version: int
+    #: content fields; None for the version that deleted the record
+    record: dict[str, Any] | None
+    created_at: datetime
+    #: the user whose push (or admin action) made it
+    created_by: str
+    device_id: str | None
+
+
+class VersionPage(_Model):
+    """Every version the server keeps of one record, oldest first."""
+
+    kind: Kind
+    id: str
+    items: list[VersionOut]
+
+
 class DeleteResult(_Model):
     kind: Kind
     id: str
     server_version: int
     #: visits of the enterprise deleted with it
     deleted_visits: int
+    #: founding cases of the enterprise deleted with it
+    deleted_founding_cases: int = 0
 
 
 class ConflictOut(_Model):

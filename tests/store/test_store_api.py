@@ -199,7 +199,14 @@ def test_pending_and_mark_synced(store: Store, reopen: Callable[..., Store]) -> 
     still = store.get_visit(v.id)
     assert still is not None and still.pending and still.server_version == 7 and still.rev == edited.rev
     assert store.mark_synced("visit", "missing", rev=1, server_version=1) is False
-    assert store.counts() == {"enterprises": 1, "visits": 1, "pending_enterprises": 0, "pending_visits": 1}
+    assert store.counts() == {
+        "enterprises": 1,
+        "visits": 1,
+        "founding_cases": 0,
+        "pending_enterprises": 0,
+        "pending_visits": 1,
+        "pending_founding_cases": 0,
+    }
     store.close()
     again = reopen()
     assert again.pending_enterprises() == [] and again.pending_visits() == [still]

@@ -83,8 +83,10 @@ def test_readonly_does_not_create_or_change_anything(tmp_path: Path) -> None:
         assert store.counts() == {
             "enterprises": 0,
             "visits": 0,
+            "founding_cases": 0,
             "pending_enterprises": 0,
             "pending_visits": 0,
+            "pending_founding_cases": 0,
         }
     assert not missing.exists()
 

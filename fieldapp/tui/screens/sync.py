@@ -157,9 +157,10 @@ class SyncScreen(BaseScreen[None]):
         counts = app.store.counts()
         self.query_one("#sync-pending", Static).update(
             _(
-                "Waiting to sync: {e} enterprises, {v} visits",
+                "Waiting to sync: {e} enterprises, {v} visits, {c} founding cases",
                 e=counts.get("pending_enterprises", 0),
                 v=counts.get("pending_visits", 0),
+                c=counts.get("pending_founding_cases", 0),
             )
         )
         self.query_one("#sync-last", Static).update(
@@ -230,19 +231,33 @@ class SyncScreen(BaseScreen[None]):
         view.show(conflict_rows(issue, self._local(issue)))
 
     def _local(self, issue: SyncIssue) -> object | None:
-        store = self.fapp.store
-        return store.get_enterprise(issue.id) if issue.kind == "enterprise" else store.get_visit(issue.id)
+        from sync.client import get_record
+
+        return get_record(self.fapp.store, issue.kind, issue.id)
 
     def _record_name(self, kind: str, record_id: str) -> str:
         store = self.fapp.store
         if kind == "enterprise":
             e = store.get_enterprise(record_id)
             return e.name if e else record_id
+        if kind == "founding_case":
+            case = store.get_founding_case(record_id)
+            if case is None:
+                return record_id
+            e = store.get_enterprise(case.enterprise_id)
+            return f"{case.committee_on.isoformat()} {e.name if e else ''}".strip()
         v = store.get_visit(record_id)
         if v is None:
             return record_id
         e = store.get_enterprise(v.enterprise_id)
         return f"{v.visited_on.isoformat()} {e.name if e else ''}".strip()
+
+    def _enterprise_of(self, kind: Kind, record_id: str) -> str:
+        """The id of the enterprise a record belongs to (its own for an enterprise), to classify it again."""
+        from sync.client import get_record
+
+        record = get_record(self.fapp.store, kind, record_id)
+        return str(getattr(record, "enterprise_id", record_id))
 
     # --- running ---------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -430,10 +445,7 @@ class SyncScreen(BaseScreen[None]):
         from sync.client import discard
 
         app = self.fapp
-        enterprise_id = record_id
-        if kind == "visit":
-            visit = app.store.get_visit(record_id)
-            enterprise_id = visit.enterprise_id if visit else record_id
+        enterprise_id = self._enterprise_of(kind, record_id)
         done = discard(app.store, kind, record_id)
         app.reindex(enterprise_id)  # the app tells every screen
         self.app.call_from_thread(self.notify, _("Discarded: {name}", name=done.label))
@@ -441,11 +453,8 @@ class SyncScreen(BaseScreen[None]):
     @work(thread=True, exit_on_error=False, group="sync-resolve")
     def _resolve(self, kind: Kind, record_id: str, choice: Resolution) -> None:
         app = self.fapp
+        enterprise_id = self._enterprise_of(kind, record_id)  # before: "server" may delete the record
         app.sync_client_factory(app.store, app.settings).resolve(kind, record_id, choice)
-        enterprise_id = record_id
-        if kind == "visit":
-            visit = app.store.get_visit(record_id)
-            enterprise_id = visit.enterprise_id if visit else record_id
         app.reindex(enterprise_id)  # the app tells every screen
 
     def action_edit(self) -> None:
@@ -458,6 +467,8 @@ class SyncScreen(BaseScreen[None]):
             enterprise = store.get_enterprise(record_id)
             if enterprise is not None:
                 self.app.push_screen(EnterpriseFormScreen(enterprise))
+        elif kind == "founding_case":  # its steps are recorded from the enterprise's detail
+            self.notify(_("Open the enterprise to correct a founding case's step."), severity="information")
         else:
             visit = store.get_visit(record_id)
             if visit is None:

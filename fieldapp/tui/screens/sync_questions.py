@@ -51,6 +51,10 @@ def discard_question(plan: Discard) -> str:
             name=plan.label,
             n=plan.visits,
         )
+    elif plan.kind == "founding_case":
+        question = _(
+            "Discard the founding case “{name}” from this laptop? This cannot be undone.", name=plan.label
+        )
     else:
         question = _("Discard the visit “{name}” from this laptop? This cannot be undone.", name=plan.label)
     if plan.on_server:

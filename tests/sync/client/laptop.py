@@ -9,7 +9,10 @@ from typing import Any
 
 import httpx
 
+from fieldapp.core.founding import FoundingCase, record_step, start_case
+from fieldapp.core.kinds import MODELS
 from fieldapp.core.records import Enterprise, Record, Visit
+from fieldapp.core.rules import default_rules
 from fieldapp.settings import Settings
 from fieldapp.store import Store
 from sync.client import RetryPolicy, SyncClient
@@ -17,6 +20,7 @@ from sync.client import RetryPolicy, SyncClient
 __all__ = [
     "FAST_RETRY",
     "Recorder",
+    "add_case",
     "add_enterprise",
     "add_visits",
     "client_for",
@@ -56,6 +60,28 @@ def add_visits(store: Store, enterprise: Enterprise, cadre: str, count: int, see
     return visits
 
 
+def add_case(store: Store, enterprise: Enterprise, applications: int | None = 7) -> FoundingCase:
+    """A new pending founding case of *enterprise* saved in *store*: the committee formed on 2026-03-02 (5 members,
+    a head with diacritics), and *applications* collected on 2026-03-16 (None: not yet)."""
+    case = start_case(
+        enterprise.id,
+        "2026-03-02",
+        committee_members=5,
+        committee_head="Trần Thị Hoà",
+        today=date(2026, 12, 1),
+    )
+    if applications is not None:
+        case = record_step(
+            case,
+            "applications",
+            default_rules(),
+            today=date(2026, 12, 1),
+            applications_on="2026-03-16",
+            applications=applications,
+        )
+    return store.save_founding_case(case)
+
+
 def client_for(store: Store, server_url: str, token: str, **options: Any) -> SyncClient:
     """A SyncClient for *store* talking to *server_url* with *token* (fast retries unless told otherwise)."""
     options.setdefault("retry", FAST_RETRY)
@@ -86,7 +112,8 @@ def server_records(server_url: str, admin_token: str, kind: str = "visit") -> li
         for _ in range(10_000):  # bound: 10 million records at 1,000 a page
             if offset is None:
                 break
-            page = http.get(f"{server_url}/api/v1/{kind}s", params={"offset": offset, "limit": 1000})
+            path = {"founding_case": "founding-cases"}.get(kind, f"{kind}s")
+            page = http.get(f"{server_url}/api/v1/{path}", params={"offset": offset, "limit": 1000})
             page.raise_for_status()
             data = page.json()
             found.extend(data["items"])
@@ -96,7 +123,7 @@ def server_records(server_url: str, admin_token: str, kind: str = "visit") -> li
 
 def server_hashes(server_url: str, admin_token: str, kind: str = "visit") -> list[tuple[str, str]]:
     """(id, content hash) of every live record of *kind* on the server, ids possibly repeated (none should be)."""
-    model = Enterprise if kind == "enterprise" else Visit
+    model = MODELS[kind]  # type: ignore[index]
     return [
         (item["id"], model.parse(item["record"]).content_hash)
         for item in server_records(server_url, admin_token, kind)

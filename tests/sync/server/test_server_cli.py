@@ -104,11 +104,18 @@ def test_user_add_on_an_unmigrated_database_says_to_upgrade(database_url: str) -
 
 @pytest.fixture
 def filled_server(any_server: AppServer) -> tuple[AppServer, dict, dict]:  # type: ignore[type-arg]
-    """A server holding one enterprise (edited once), one visit and one deleted enterprise."""
+    """A server holding one enterprise (edited once), one visit, one founding case (not exported) and one deleted
+    enterprise."""
+    from fieldapp.core.founding import start_case
+
     admin: Api = any_server.api("admin", "office")
     e, gone = enterprise(name="Công ty Cổ phần Đồng Tâm"), enterprise()
     v = visit(e["id"], "nguyen.van.b", note="Gặp chủ tịch công đoàn")
-    admin.push([item("enterprise", e), item("enterprise", gone), item("visit", v)])
+    case = start_case(e["id"], "2026-03-02").content()
+    results = admin.push(
+        [item("enterprise", e), item("enterprise", gone), item("visit", v), item("founding_case", case)]
+    )
+    assert [r["status"] for r in results] == ["accepted"] * 4
     admin.push([item("enterprise", {**e, "union_members": 9}, rev=2, base=1)])
     assert admin.http.delete(f"/api/v1/enterprises/{gone['id']}").status_code == 200
     return any_server, {**e, "union_members": 9, "server_version": 2}, {**v, "server_version": 1}
