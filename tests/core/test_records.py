@@ -284,7 +284,7 @@ def test_content_hash_of_known_content_is_fixed() -> None:
     )
     canonical = json.dumps(e.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert e.content_hash == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    assert e.content_hash == "526231732a0ae416fdb3c279abc783a9f41a62bbb19791c38f3c4cc3bc0b7f29"
+    assert e.content_hash == "449dcc3504b13c9a2c15af384b43e5625a181b1fa419c4281a06a073deb8fda7"
     assert list(e.content()) == list(Enterprise.CONTENT_FIELDS)
 
 
