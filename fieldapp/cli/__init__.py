@@ -59,6 +59,7 @@ def _register() -> None:
         import_cmd,
         sync_cmd,
         visit_cmd,
+        wards_cmd,
     )
 
     for module in (
@@ -71,6 +72,7 @@ def _register() -> None:
         demo_cmd,
         sync_cmd,
         doctor_cmd,
+        wards_cmd,
     ):
         for command in module.COMMANDS:
             main.add_command(command)

@@ -36,6 +36,7 @@ __all__ = [
     "normal_ward_code",
     "province_name",
     "provinces",
+    "provinces_with_ward",
     "resolve_ward",
     "suggest_wards",
     "unit_of",
@@ -176,6 +177,14 @@ def match_ward(text: str, province_code: str) -> tuple[Unit, ...]:
         if exact:
             return exact
     return found
+
+
+def provinces_with_ward(text: str) -> set[str]:
+    """The provinces that have a ward named *text* (no accents, unit word optional)."""
+    key = ward_key(text)
+    if not key:
+        return set()
+    return {code for code in _index().provinces if (code, key) in _index().by_key}
 
 
 def suggest_wards(text: str, province_code: str, n: int = 3) -> list[Unit]:
