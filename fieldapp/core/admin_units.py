@@ -170,7 +170,13 @@ def match_ward(text: str, province_code: str) -> tuple[Unit, ...]:
     key = ward_key(text)
     if not key:
         return ()
-    found = _index().by_key.get((normal_province_code(province_code), key), ())
+    province = normal_province_code(province_code)
+    found = _index().by_key.get((province, key), ())
+    if not found:
+        # "phuong liet" typed without accents: its first word may be the name's ("Phương Liệt"), not a unit word
+        whole = " ".join(re.sub(r"[.,;:()\-_/\\]+", " ", fold(text)).split())
+        found = _index().by_key.get((province, whole), ())
+        key = whole
     if len(found) > 1:
         words = len(key.split())
         exact = tuple(u for u in found if _tail(u.name, words) == _tail(text, words))

@@ -110,3 +110,24 @@ def test_starting_the_app_does_not_load_the_map() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_every_official_name_has_the_key_of_its_short_name() -> None:
+    # what areas (the server) and filters (the laptop) compare: "Phường Bạch Mai", "Xã Bát Tràng", "Đặc khu Phú
+    # Quốc" as the map writes them match "Bạch Mai", "Bát Tràng", "Phú Quốc" as cadres type them
+    from fieldapp.core.wards import ward_key
+
+    checked = 0
+    for code in admin_units.provinces():
+        for unit in wards_of(code):
+            assert unit.short_name != unit.name and unit.key != ""
+            if unit.short_name.split()[0].casefold() in ("xa", "p", "x", "tt", "phuong"):
+                continue  # "Xã Xa Dung": a short name that begins as a unit word typed without accents does
+                # not say which it is; "Xa Dung" is "Dung"
+            assert ward_key(unit.name) == ward_key(unit.short_name) == unit.key
+            checked += 1
+    assert checked >= 3300
+    # names that begin like a unit word with other accents keep it, typed either way
+    assert [u.name for u in match_ward("Phương Liệt", "01")] == ["Phường Phương Liệt"]
+    assert [u.name for u in match_ward("phuong liet", "01")] == ["Phường Phương Liệt"]
+    assert [u.name for u in match_ward("Phường Phương Liệt", "01")] == ["Phường Phương Liệt"]
