@@ -24,7 +24,7 @@ from fieldapp.cli.params import CLASS_OR_RECORD_STATUS, OWNERSHIP, STATUS
 from fieldapp.cli.visit_table import visit_rows
 from fieldapp.core.admin_units import resolve_ward
 from fieldapp.core.classify import STATUSES, Classification
-from fieldapp.core.i18n import Lang, gettext
+from fieldapp.core.i18n import gettext
 from fieldapp.core.labels import field_label, value_label
 from fieldapp.core.reasons import basis_label, priority_label, reason_title, status_label
 from fieldapp.core.records import Enterprise, Ownership, fields_of_type
@@ -159,7 +159,9 @@ def edit(
         record = store.find_enterprise(id_or_tax_code)
         if record is None:
             raise CliError("not_found", "enterprise_id", value=id_or_tax_code)
-        edited = record.edit(**_on_the_map(fields, app))  # RecordError names each bad field; nothing is written
+        edited = record.edit(
+            **_on_the_map(fields, app)
+        )  # RecordError names each bad field; nothing is written
         if edited is record:
             say(gettext("“{name}” already has these values: nothing was changed.", lang, name=record.name))
         else:

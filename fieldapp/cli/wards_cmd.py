@@ -23,7 +23,9 @@ def wards() -> None:
 
 
 @wards.command("unmatched")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: [{id, name, ward, district, how, candidates}].")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: [{id, name, ward, district, how, candidates}]."
+)
 @pass_app
 @guarded
 def unmatched(app: AppContext, as_json: bool) -> None:

@@ -201,7 +201,7 @@ def suggest_wards(text: str, province_code: str, n: int = 3) -> list[Unit]:
     if not key or not wards:
         return list(wards[:n])
     chosen: list[Unit] = [u for u in wards if u.key.startswith(key)][:n]
-    by_key = {}
+    by_key: dict[str, Unit] = {}
     for unit in wards:
         by_key.setdefault(unit.key, unit)
     for close in difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.5):
@@ -242,7 +242,9 @@ def resolve_ward(text: str, province_code: str) -> dict[str, Any]:
     where = province_name(province) or province
     if found:
         choices = ", ".join(u.name for u in found)
-        raise RecordError([Problem("ward", "ambiguous_ward", {"value": text, "other": where, "choices": choices})])
+        raise RecordError(
+            [Problem("ward", "ambiguous_ward", {"value": text, "other": where, "choices": choices})]
+        )
     close = suggest_wards(text, province)
     code = "unknown_ward" if close else "unknown_ward_no_suggestion"
     choices = ", ".join(u.name for u in close)

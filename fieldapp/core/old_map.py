@@ -24,7 +24,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fieldapp.core.admin_units import Unit, match_ward, normal_province_code, provinces, suggest_wards, wards_of
+from fieldapp.core.admin_units import (
+    Unit,
+    match_ward,
+    normal_province_code,
+    provinces,
+    suggest_wards,
+    wards_of,
+)
 from fieldapp.core.text import fold, nfc
 
 __all__ = ["Placed", "Placement", "place_ward", "province_code_of"]
@@ -120,14 +127,22 @@ def _converted(ward: str, district: str, province: str) -> tuple[Unit, ...] | No
     if code is None:
         return None
     old_key = f"{old.province_key}_{old.district_key}_{old.ward_key}"
-    new_keys = [k for k, olds in table["DICT_PROVINCE_WARD_NO_DIVIDED"].get(new_province, {}).items() if old_key in olds]
-    new_keys += [w["newWardKey"] for w in table["DICT_PROVINCE_WARD_DIVIDED"].get(new_province, {}).get(old_key, [])]
+    new_keys = [
+        k
+        for k, olds in table["DICT_PROVINCE_WARD_NO_DIVIDED"].get(new_province, {}).items()
+        if old_key in olds
+    ]
+    new_keys += [
+        w["newWardKey"] for w in table["DICT_PROVINCE_WARD_DIVIDED"].get(new_province, {}).get(old_key, [])
+    ]
     units = [_package_keys(code).get(key) for key in dict.fromkeys(new_keys)]
     found = tuple(u for u in units if u is not None)
     return found or None
 
 
-def place_ward(ward: str, district: str = "", province: str = "", *, default_province: str = "01") -> Placement:
+def place_ward(
+    ward: str, district: str = "", province: str = "", *, default_province: str = "01"
+) -> Placement:
     """Where the ward written *ward* (with its old *district* and its *province*, when known) is on the 2025 map.
 
     *province* may name a 2025 province or an old one; without it, *default_province* (the federation's).

@@ -38,7 +38,11 @@ def ward_key(text: str) -> str:
     # "P.12" and "P12" are "Phường 12": a unit abbreviation glued to a number
     folded = re.sub(r"^(?:p|x|tt)(?=\d)", "", folded)
     first = _FIRST_WORD.match(text)
-    if first and nfc(first.group(1)).casefold() not in _UNIT_SPELLINGS and fold(first.group(1)) in _UNIT_SPELLINGS:
+    if (
+        first
+        and nfc(first.group(1)).casefold() not in _UNIT_SPELLINGS
+        and fold(first.group(1)) in _UNIT_SPELLINGS
+    ):
         return folded  # "Phương Liệt": a name, not the unit word "phường"
     return _UNIT.sub("", folded, count=1)
 

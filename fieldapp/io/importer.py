@@ -265,7 +265,7 @@ def _place(fields: dict[str, Any], default_province: str) -> tuple[Problem, tupl
     codes = tuple(u.code for u in placement.candidates)
     if placement.how is Placed.SPLIT:
         return Problem("ward", "split_ward", {"value": ward, "choices": choices}), codes
-    where = province_name(default_province) if not province else province
+    where = province or province_name(default_province) or default_province
     if placement.how is Placed.AMBIGUOUS:
         return Problem("ward", "ambiguous_ward", {"value": ward, "other": where, "choices": choices}), codes
     code = "unknown_ward" if choices else "unknown_ward_no_suggestion"

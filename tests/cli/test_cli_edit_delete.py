@@ -46,7 +46,9 @@ def test_edit_asks_naming_the_record_and_saves_on_yes(
 ) -> None:
     result = run("enterprise", "edit", TAX, "--ward", "Long Biên", "--status", "tạm ngừng", input="c\n")
     assert result.exit_code == 0, result.output
-    assert "Phường/Xã: Phường Bồ Đề → Phường Long Biên; Trạng thái: Đang hoạt động → Tạm ngừng" in result.stderr
+    assert (
+        "Phường/Xã: Phường Bồ Đề → Phường Long Biên; Trạng thái: Đang hoạt động → Tạm ngừng" in result.stderr
+    )
     assert (
         f"Lưu các thay đổi này cho doanh nghiệp “Công ty TNHH Minh Phát” (mã {enterprise['id']})?"
         in result.stderr

@@ -259,7 +259,9 @@ def test_dry_run_lists_each_row_and_each_change(
     assert not any("dòng 3" in line or "dòng 4" in line for line in lines)  # unchanged rows are only counted
     assert "dòng 6: Mã số thuế (tax_code)" in plain.stderr  # the refused row, with its reason
     english = run("import", str(path), "--dry-run", lang="en")
-    assert "row 2: would update “Công ty TNHH Hoa Sen”: Ward: Phường Bồ Đề → Phường Bạch Mai;" in english.stdout
+    assert (
+        "row 2: would update “Công ty TNHH Hoa Sen”: Ward: Phường Bồ Đề → Phường Bạch Mai;" in english.stdout
+    )
     assert "row 5: would add “Công ty Mới”" in english.stdout
 
     result, report = _import(run, path, "--dry-run")
@@ -288,7 +290,12 @@ def test_old_addresses_are_converted_and_split_wards_flagged_with_their_candidat
 ) -> None:
     rows = [
         ["Tên doanh nghiệp", "Phường/Xã", "Quận/Huyện", "Tỉnh/Thành phố"],
-        ["Công ty Quỳnh Mai", "Phường Quỳnh Mai", "Quận Hai Bà Trưng", "Thành phố Hà Nội"],  # merged: converted
+        [
+            "Công ty Quỳnh Mai",
+            "Phường Quỳnh Mai",
+            "Quận Hai Bà Trưng",
+            "Thành phố Hà Nội",
+        ],  # merged: converted
         ["Công ty Thanh Nhàn", "Phường Thanh Nhàn", "Quận Hai Bà Trưng", "Thành phố Hà Nội"],  # split
         ["Công ty Mới", "bach mai", "", ""],  # already on the 2025 map
         ["Công ty Sài Gòn", "Phường Sài Gòn", "", "TP. Hồ Chí Minh"],  # another province, on the 2025 map

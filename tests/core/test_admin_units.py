@@ -31,7 +31,9 @@ def test_the_package_holds_the_map_after_the_reform() -> None:
     assert [u.name for u in match_ward("Hoàn Kiếm", "01")] == ["Phường Hoàn Kiếm"]
 
 
-@pytest.mark.parametrize("typed", ["bach mai", "BẠCH MAI", "P. Bạch Mai", "phuong bach  mai", "Phường Bạch Mai"])
+@pytest.mark.parametrize(
+    "typed", ["bach mai", "BẠCH MAI", "P. Bạch Mai", "phuong bach  mai", "Phường Bạch Mai"]
+)
 def test_a_ward_is_found_without_accents_and_unit_word(typed: str) -> None:
     (unit,) = match_ward(typed, "01")
     assert (unit.name, unit.code, unit.province_code, unit.short_name) == (
@@ -71,7 +73,11 @@ def test_completion_keeps_the_way_the_name_was_begun() -> None:
 
 
 def test_resolve_gives_the_official_name_and_codes_or_refuses_with_three_suggestions() -> None:
-    assert resolve_ward("hoan kiem", "01") == {"ward": "Phường Hoàn Kiếm", "ward_code": "00070", "province_code": "01"}
+    assert resolve_ward("hoan kiem", "01") == {
+        "ward": "Phường Hoàn Kiếm",
+        "ward_code": "00070",
+        "province_code": "01",
+    }
     assert resolve_ward("  ", "01") == {"ward": "", "ward_code": None, "province_code": None}
     with pytest.raises(RecordError) as caught:
         resolve_ward("thanh nhan", "01")  # an old ward of Hai Bà Trưng: on no map since 2025

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.admin_units import ward_by_code
+from fieldapp.core.records import Enterprise, Visit
 from fieldapp.io.demo import CADRES, DISTRICTS, generate_demo, tax_code_check_digit
 
 TODAY = date(2026, 11, 23)
@@ -64,7 +64,10 @@ def test_a_varied_district(district: tuple[list[Enterprise], list[Visit]]) -> No
     # on the 2025 map: each ward is its official name with its codes, and there is no district any more
     for e in enterprises:
         unit = ward_by_code(e.ward_code or "")
-        assert unit is not None and (unit.name, unit.province_code) == (e.ward, e.province_code) == (e.ward, "01")
+        assert unit is not None and (unit.name, unit.province_code) == (e.ward, e.province_code) == (
+            e.ward,
+            "01",
+        )
         assert e.district == ""
     assert {e.ownership for e in enterprises} == {"state", "non_state", "fdi", "cooperative", "household"}
     assert {e.status for e in enterprises} == {"active", "suspended", "dissolved"}

@@ -12,9 +12,9 @@ import pytest
 from store_factories import enterprise, visit
 
 import fieldapp.store as store_pkg
-from fieldapp.core.records import SCHEMA_VERSION
 from fieldapp.core.errors import RecordError
 from fieldapp.core.issues import SyncIssue
+from fieldapp.core.records import SCHEMA_VERSION
 from fieldapp.store import Store, StoreError, StoreReadOnly
 
 

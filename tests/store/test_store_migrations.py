@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -184,7 +185,11 @@ def test_version_1_wards_are_put_on_the_map_as_local_edits(v1_folder: Path, run:
             # a local edit: one revision more, pending, on the server's version it came from
             assert (e.rev, e.server_version, e.pending, e.schema_version) == (4, 7, True, SCHEMA_VERSION)
         assert got["Công ty số 2"].district == "Quận Hai Bà Trưng"  # the old district stays readable
-        for name, ward in (("Công ty số 3", "Thanh Nhàn"), ("Công ty số 4", "Không Có"), ("Công ty số 5", "")):
+        for name, ward in (
+            ("Công ty số 3", "Thanh Nhàn"),
+            ("Công ty số 4", "Không Có"),
+            ("Công ty số 5", ""),
+        ):
             e = got[name]
             assert (e.ward, e.ward_code, e.rev, e.pending) == (ward, None, 3, False)  # left as it was
         assert sorted(e.name for e in store.pending_enterprises()) == ["Công ty số 1", "Công ty số 2"]

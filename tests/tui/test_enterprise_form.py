@@ -184,4 +184,8 @@ async def test_an_untouched_ward_from_before_the_map_does_not_hold_up_an_edit(
         assert app.screen is not form
     with Store.open(data_dir, readonly=True) as store:
         saved = store.find_by_tax_code("0109998881")
-        assert saved is not None and (saved.ward, saved.ward_code, saved.registered_workers) == ("Ngọc Lâm", None, 44)
+        assert saved is not None and (saved.ward, saved.ward_code, saved.registered_workers) == (
+            "Ngọc Lâm",
+            None,
+            44,
+        )

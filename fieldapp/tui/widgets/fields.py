@@ -13,8 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.suggester import Suggester
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
 from fieldapp.core.admin_units import completion

@@ -28,7 +28,11 @@ def test_keys_are_computed_again_and_areas_keep_each_ward_once(database_url: str
                     content_hash="0" * 64, updated_at=now, updated_by="office",
                 )
             )  # fmt: skip
-            for key, label in (("liet", "Phương Liệt"), ("phuong liet", "P. Phương Liệt"), ("bo de", "Bồ Đề")):
+            for key, label in (
+                ("liet", "Phương Liệt"),
+                ("phuong liet", "P. Phương Liệt"),
+                ("bo de", "Bồ Đề"),
+            ):
                 conn.execute(
                     insert(AreaWard).values(
                         user_id=user_id, ward_key=key, ward=label, assigned_at=now, assigned_by="admin"

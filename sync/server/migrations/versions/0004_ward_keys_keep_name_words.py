@@ -59,7 +59,9 @@ def upgrade() -> None:
         key = _ward_key((content or {}).get("ward") or "")
         if key != old:
             bind.execute(
-                sa.update(records).where(records.c.kind == "enterprise", records.c.id == rid).values(ward_key=key)
+                sa.update(records)
+                .where(records.c.kind == "enterprise", records.c.id == rid)
+                .values(ward_key=key)
             )
     areas = sa.table(
         "area_wards", sa.column("id", sa.Integer), sa.column("user_id", sa.Integer), sa.column("ward", sa.String),
@@ -85,8 +87,14 @@ def upgrade() -> None:
         bind.execute(sa.update(areas).where(areas.c.id == aid).values(ward_key=f"#moving#{aid}"))
     for aid, key in changes:
         bind.execute(sa.update(areas).where(areas.c.id == aid).values(ward_key=key))
-    if changes or drop or any(_ward_key((c if isinstance(c, dict) else json.loads(c or "{}")).get("ward") or "")
-                              != old for _rid, c, old in rows):
+    if (
+        changes
+        or drop
+        or any(
+            _ward_key((c if isinstance(c, dict) else json.loads(c or "{}")).get("ward") or "") != old
+            for _rid, c, old in rows
+        )
+    ):
         # what an area holds may have moved: every laptop pulls its area again from the start
         users = sa.table("users", sa.column("scope_version", sa.Integer))
         bind.execute(sa.update(users).values(scope_version=users.c.scope_version + 1))
