@@ -56,6 +56,7 @@ def _register() -> None:
         doctor_cmd,
         enterprise_cmd,
         export_cmd,
+        founding_cmd,
         import_cmd,
         sync_cmd,
         visit_cmd,
@@ -65,6 +66,7 @@ def _register() -> None:
     for module in (
         enterprise_cmd,
         visit_cmd,
+        founding_cmd,
         classify_cmd,
         import_cmd,
         export_cmd,

@@ -8,6 +8,7 @@ from fieldapp.cli.context import AppContext, pass_app
 from fieldapp.cli.output import CliError, guarded
 from fieldapp.core.i18n import gettext
 from fieldapp.io.demo import generate_demo
+from fieldapp.io.demo_founding import demo_founding_cases
 from sync.client import DEMO_KEY
 
 __all__ = ["COMMANDS", "demo"]
@@ -20,7 +21,8 @@ __all__ = ["COMMANDS", "demo"]
 @pass_app
 @guarded
 def demo(app: AppContext, enterprises: int, visits: int, seed: int) -> None:
-    """Write demo enterprises and visits into the data folder (refused when it already holds data)."""
+    """Write demo enterprises, visits and founding cases into the data folder (refused when it already holds
+    data)."""
     if visits and not enterprises:
         raise click.UsageError("--visits needs --enterprises of at least 1")
     with app.open_store() as store:
@@ -30,6 +32,9 @@ def demo(app: AppContext, enterprises: int, visits: int, seed: int) -> None:
         made, made_visits = generate_demo(enterprises=enterprises, visits=visits, seed=seed)
         store.save_enterprises(made)
         store.save_visits(made_visits)
+        cases = demo_founding_cases(made, made_visits, seed=seed, rules=app.rules)
+        for case, unionized in cases:  # a recognized case with its enterprise, now has_union
+            store.save_founding_case(case, unionized)
         store.set_meta(DEMO_KEY, True)  # invented data: `fieldapp sync` refuses this folder
     click.echo(
         gettext(
@@ -40,6 +45,8 @@ def demo(app: AppContext, enterprises: int, visits: int, seed: int) -> None:
             dir=app.data_dir,
         )
     )
+    if cases:
+        click.echo(gettext("Founding cases: {n}, at every stage, some overdue.", app.lang, n=len(cases)))
 
 
 COMMANDS: list[click.Command] = [demo]

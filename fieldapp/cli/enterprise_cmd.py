@@ -24,6 +24,7 @@ from fieldapp.cli.params import CLASS_OR_RECORD_STATUS, OWNERSHIP, STATUS
 from fieldapp.cli.visit_table import visit_rows
 from fieldapp.core.admin_units import resolve_ward
 from fieldapp.core.classify import STATUSES, Classification
+from fieldapp.core.contact import phone_display
 from fieldapp.core.i18n import gettext
 from fieldapp.core.labels import field_label, value_label
 from fieldapp.core.reasons import basis_label, priority_label, reason_title, status_label
@@ -76,6 +77,17 @@ def _field_options(*, for_edit: bool) -> Callable[[F], F]:
             "--registered-workers", type=int, help="Head count on the list the enterprise came from."
         ),
         click.option("--assigned-to", help="Cán bộ phụ trách." + clear),
+        click.option("--contact-name", help="Người liên hệ: the person the cadre deals with." + clear),
+        click.option("--contact-role", help="Chức vụ of the contact person." + clear),
+        click.option(
+            "--contact-phone",
+            help="Điện thoại: a Vietnamese number (0912 345 678, 024 3825 3456, +84...); stored as +84..."
+            + clear,
+        ),
+        click.option("--contact-email", help="Email of the contact person." + clear),
+        click.option(
+            "--representative", help="Người đại diện theo pháp luật (legal representative)." + clear
+        ),
     ]
 
     def decorate(func: F) -> F:
@@ -296,6 +308,8 @@ def show(app: AppContext, id_or_tax_code: str, as_json: bool) -> None:
         value = doc[name]
         if name in _CHOICES:
             value = value_label(name, value, lang)
+        elif name == "contact_phone":
+            value = phone_display(value)
         elif isinstance(value, bool):
             value = yes_no(value, lang)
         rows.append((field_label(name, lang), value))

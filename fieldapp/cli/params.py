@@ -11,7 +11,17 @@ from fieldapp.core.i18n import gettext
 from fieldapp.core.reasons import status_label
 from fieldapp.io.columns import choice_labels, choices, parse_choice
 
-__all__ = ["ATTITUDE", "CLASS_OR_RECORD_STATUS", "CLASS_STATUS", "OWNERSHIP", "STATUS", "ChoiceValue"]
+__all__ = [
+    "ATTITUDE",
+    "CASE_STATE",
+    "CLASS_OR_RECORD_STATUS",
+    "CLASS_STATUS",
+    "OWNERSHIP",
+    "STATUS",
+    "STEP",
+    "STOP_REASON",
+    "ChoiceValue",
+]
 
 
 class ChoiceValue(Localised, click.ParamType):
@@ -74,5 +84,8 @@ class _Statuses(Localised, click.ParamType):
 OWNERSHIP = ChoiceValue("ownership")
 STATUS = ChoiceValue("status")
 ATTITUDE = ChoiceValue("attitude")
+STEP = ChoiceValue("step")
+CASE_STATE = ChoiceValue("state")
+STOP_REASON = ChoiceValue("state_reason")
 CLASS_STATUS = _Statuses(with_record_status=False)
 CLASS_OR_RECORD_STATUS = _Statuses(with_record_status=True)

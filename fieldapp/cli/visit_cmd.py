@@ -45,6 +45,7 @@ def _field_options(*, for_edit: bool) -> Callable[[F], F]:
     def default(value: Any) -> dict[str, Any]:
         return {} if for_edit else {"default": value, "show_default": True}
 
+    clear = " An empty value clears it." if for_edit else ""
     date_help = "Ngày thăm (not in the future)." + (
         "" if for_edit else " Default: today, as in the terminal app."
     )
@@ -77,6 +78,9 @@ def _field_options(*, for_edit: bool) -> Callable[[F], F]:
             help="Ngày thăm tiếp theo." + (" An empty value clears it." if for_edit else ""),
         ),
         click.option("--cadre", help="Cán bộ (default: `fieldapp config get cadre`)."),
+        click.option("--met-name", help="Người đã gặp: who the cadre met." + clear),
+        click.option("--met-role", help="Chức vụ of the person met." + clear),
+        click.option("--next-step", help="Bước tiếp theo đã thống nhất: the next step agreed." + clear),
     ]
 
     def decorate(func: F) -> F:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["FORMULA_STARTS", "cell_text", "sheet_cell", "sheet_text"]
+__all__ = ["FORMULA_STARTS", "cell_text", "sheet_cell", "sheet_text", "xml_text"]
 
 #: the first characters that make a spreadsheet program read a cell as a formula (OWASP)
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -29,10 +29,14 @@ _GUARDED = re.compile(r"'*[=+\-@\t\r]")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def xml_text(text: str) -> str:
+    """*text* with every character XML 1.0 cannot hold shown as U+FFFD (the .xlsx and .docx writers refuse them)."""
+    return _NOT_XML.sub("\ufffd", text) if _NOT_XML.search(text) else text
+
+
 def sheet_text(text: str) -> str:
     """*text* safe in a spreadsheet cell: no character XML refuses, and never read as a formula."""
-    if _NOT_XML.search(text):
-        text = _NOT_XML.sub("\ufffd", text)
+    text = xml_text(text)
     if _GUARDED.match(text):
         return "'" + text
     return text

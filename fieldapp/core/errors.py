@@ -38,6 +38,10 @@ MESSAGES: dict[str, str] = {
     "tax_code_format": N_(
         "must be 10 digits, or 10 digits + “-” + 3 digits for a branch (e.g. 0101234567-001)"
     ),
+    "phone_format": N_(
+        "must be a Vietnamese phone number, e.g. 0912 345 678 or 024 3825 3456, not “{value}”"
+    ),
+    "email_format": N_("must be an e-mail address like ten@congty.vn, not “{value}”"),
     "date_in_future": N_("must not be after today ({limit})"),
     "exceeds_headcount": N_("must not be greater than the head count ({limit})"),
     "exceeds_who_may_join": N_(
@@ -71,6 +75,19 @@ MESSAGES: dict[str, str] = {
         "old ward “{value}” was split between several wards on 1 July 2025: {choices}; choose one"
     ),
     "control_character": N_("must not contain control characters ({value})"),
+    # founding cases (fieldapp.core.founding)
+    "step_out_of_order": N_("step out of order: record “{other}” first"),
+    "before_previous_step": N_("must not be before the previous step, “{other}” ({limit})"),
+    "too_few_for_congress": N_(
+        "the founding congress needs at least {limit} applications (the rules' min_members); the case has {value}"
+    ),
+    "too_few_members": N_("must be at least {limit} (the rules' min_members), not {value}"),
+    "case_not_open": N_("the case is {value}: resume it before recording a step"),
+    "case_recognized": N_("the case is finished: the union is recognized"),
+    "case_state": N_("cannot change a case that is {value} this way"),
+    "reason_when_open": N_("an open case has no reason for stopping"),
+    "case_exists": N_("the enterprise already has a founding case ({value})"),
+    "no_founding_case": N_("“{value}” has no founding case: start one with `fieldapp founding start`"),
     # warnings: shown, never refused
     "tax_code_check_digit": N_(
         "the check digit of {value} does not match: the code may be mistyped, or an old one from the registry"
@@ -82,6 +99,7 @@ MESSAGES: dict[str, str] = {
     "rules_syntax": N_("file {value} is not valid TOML: {other}"),
     "unknown_rule": N_("is not a known rule; known rules: {choices}"),
     "not_a_share": N_("must be a number greater than 0 and at most 1, not “{value}”"),
+    "not_a_date_list": N_("must be a list of dates as YYYY-MM-DD, e.g. [2027-02-03], not “{value}”"),
     # what the central server refuses (sync.server): an account doing what it may not, a stale or odd push
     "forged_cadre": N_("you may only send your own visits ({value}); this visit names another cadre"),
     "not_your_visit": N_("this visit belongs to another cadre; you may not change it"),

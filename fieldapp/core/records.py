@@ -33,11 +33,13 @@ from pydantic import (
     model_validator,
 )
 
+from fieldapp.core.contact import email_ok, normalise_phone
 from fieldapp.core.errors import Problem, RecordError, custom_error, problems_from_validation
 from fieldapp.core.taxcode import normalise_tax_code, tax_code_check_digit_ok
 from fieldapp.core.text import control_characters, nfc
 
 __all__ = [
+    "LATER_FIELDS",
     "SCHEMA_VERSION",
     "Attitude",
     "Enterprise",
@@ -88,9 +90,34 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+#: content fields added after records were first synced, with the value every record from before them has. A field
+#: at that value is left out of the content hash, so adding the field changes no record's hash: the server, which
+#: stored the hashes of the older content, and a laptop not yet updated still recognise the same content as the
+#: same (a resend is a duplicate, not a new version). A field joins this table when it is added to CONTENT_FIELDS.
+LATER_FIELDS: dict[str, Any] = {
+    # Enterprise: the ward on the 2025 map (issue #11, fieldapp.core.admin_units)
+    "province_code": None,
+    "ward_code": None,
+    # Enterprise: contacts (issue #11)
+    "contact_name": "",
+    "contact_role": "",
+    "contact_phone": "",
+    "contact_email": "",
+    "representative": "",
+    # Visit: who was met and the next step (issue #11)
+    "met_name": "",
+    "met_role": "",
+    "next_step": "",
+}
+
+
 def content_hash(content: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of a record's content (``Record.content()``): its ``content_hash``."""
-    return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    """SHA-256 (hex) of the canonical JSON of a record's content (``Record.content()``): its ``content_hash``.
+
+    A field of ``LATER_FIELDS`` still at its first value counts as absent, so older content hashes as it always did.
+    """
+    hashed = {k: v for k, v in content.items() if k not in LATER_FIELDS or v != LATER_FIELDS[k]}
+    return hashlib.sha256(orjson.dumps(hashed, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _refuse_controls(value: str, *, newlines: bool) -> str:
@@ -246,6 +273,11 @@ class Enterprise(Record):
         "union_members",
         "registered_workers",
         "assigned_to",
+        "contact_name",
+        "contact_role",
+        "contact_phone",
+        "contact_email",
+        "representative",
     )
 
     name: str = Field(min_length=1, max_length=300)
@@ -264,11 +296,52 @@ class Enterprise(Record):
     union_members: int = Field(default=0, ge=0, le=1_000_000)
     registered_workers: int | None = Field(default=None, ge=0, le=1_000_000)
     assigned_to: str | None = Field(default=None, max_length=100)
+    # who the cadre deals with: "" when not known (a stored record from before these fields reads as "")
+    contact_name: str = Field(default="", max_length=100)
+    contact_role: str = Field(default="", max_length=100)
+    contact_phone: str = Field(
+        default="", max_length=30
+    )  # stored in E.164 (+84912345678): fieldapp.core.contact
+    contact_email: str = Field(default="", max_length=254)
+    representative: str = Field(
+        default="", max_length=100
+    )  # the legal representative (người đại diện theo PL)
 
-    @field_validator("name", "address", "ward", "district", "assigned_to", "tax_code", mode="before")
+    @field_validator(
+        "name",
+        "address",
+        "ward",
+        "district",
+        "assigned_to",
+        "tax_code",
+        "contact_name",
+        "contact_role",
+        "contact_phone",
+        "contact_email",
+        "representative",
+        mode="before",
+    )
     @classmethod
     def _text(cls, value: Any) -> Any:
         return _clean_line(value)
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        # "" is no number; anything else must be a Vietnamese number, stored in its one E.164 spelling
+        if not value:
+            return value
+        try:
+            return normalise_phone(value)
+        except ValueError:
+            raise custom_error("phone_format", value=value) from None
+
+    @field_validator("contact_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value and not email_ok(value):
+            raise custom_error("email_format", value=value)
+        return value
 
     @field_validator("tax_code")
     @classmethod
@@ -366,6 +439,9 @@ class Visit(Record):
         "applications",
         "note",
         "next_visit_on",
+        "met_name",
+        "met_role",
+        "next_step",
     )
 
     enterprise_id: str
@@ -378,11 +454,20 @@ class Visit(Record):
     applications: int = Field(default=0, ge=0, le=1_000_000)
     note: str = Field(default="", max_length=10_000)
     next_visit_on: date | None = None
+    # who the cadre met, and the next step agreed with them: "" when not said
+    met_name: str = Field(default="", max_length=100)
+    met_role: str = Field(default="", max_length=100)
+    next_step: str = Field(default="", max_length=500)
 
     @field_validator("cadre", "note", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
         return _clean_text(value)
+
+    @field_validator("met_name", "met_role", "next_step", mode="before")
+    @classmethod
+    def _line(cls, value: Any) -> Any:
+        return _clean_line(value)
 
     @field_validator("enterprise_id")
     @classmethod

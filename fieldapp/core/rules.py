@@ -20,6 +20,7 @@ import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,12 @@ _LIMITS: dict[str, tuple[str, int, int]] = {
     "seasonal_share": ("share", 0, 1),
     "stale_months": ("count", 1, 1200),
     "priority_size": ("count", 0, 1_000_000),
+    # founding deadlines, in working days (fieldapp.core.founding)
+    "bch_meeting_days": ("count", 1, 365),
+    "dossier_days": ("count", 1, 365),
+    "decision_days": ("count", 1, 365),
+    # the federation's own days off besides the public holidays: a list of dates
+    "extra_days_off": ("dates", 0, 1000),
 }
 #: the keys a rules file may hold, in display order
 RULE_KEYS: tuple[str, ...] = tuple(_LIMITS)
@@ -82,6 +89,13 @@ class Rules:
     seasonal_share: float
     stale_months: int
     priority_size: int
+    #: working days from the founding congress to the BCH's first meeting, and to the dossier sent
+    bch_meeting_days: int = 10
+    dossier_days: int = 15
+    #: working days from the dossier sent to the recognition decision (the federation's own target)
+    decision_days: int = 15
+    #: days off the federation adds to the public holidays (sorted, no repeats)
+    extra_days_off: tuple[date, ...] = ()
     #: the files these values were read from, package defaults first (for the settings view)
     sources: tuple[Path, ...] = ()
     #: the keys the laptop's own override file changed
@@ -93,19 +107,54 @@ class Rules:
         problems = [p for key in RULE_KEYS if (p := _check(key, getattr(self, key))) is not None]
         if problems:
             raise RulesError(problems)
+        object.__setattr__(self, "extra_days_off", _dates(self.extra_days_off))
 
-    def values(self) -> dict[str, int | float]:
-        """The thresholds alone, in display order."""
-        return {key: getattr(self, key) for key in RULE_KEYS}
+    def values(self) -> dict[str, int | float | list[str]]:
+        """The thresholds alone, in display order, JSON-ready (days off as ISO dates)."""
+        return {key: _plain(getattr(self, key)) for key in RULE_KEYS}
+
+    def shown(self, key: str) -> str:
+        """The value of *key* as a person reads it (days off as ISO dates, comma-separated; none: "–")."""
+        value = _plain(getattr(self, key))
+        if isinstance(value, list):
+            return ", ".join(value) or "–"
+        return str(value)
 
     def replace(self, **changes: Any) -> Rules:
         """A copy with some thresholds changed (validated). Raises RulesError."""
         return dataclasses.replace(self, **changes)
 
 
+def _plain(value: Any) -> Any:
+    return [d.isoformat() for d in value] if isinstance(value, tuple) else value
+
+
+def _dates(value: Any) -> tuple[date, ...] | None:
+    """A list of dates (TOML dates or ISO text) as a sorted tuple without repeats; None when it is not one."""
+    if not isinstance(value, list | tuple):
+        return None
+    days: set[date] = set()
+    for item in value:
+        if isinstance(item, date) and not hasattr(item, "hour"):
+            days.add(item)
+            continue
+        try:
+            days.add(date.fromisoformat(item))
+        except (TypeError, ValueError):
+            return None
+    return tuple(sorted(days))
+
+
 def _check(key: str, value: Any) -> Problem | None:
     """The problem with *value* for *key*, or None when it is fine."""
     kind, low, high = _LIMITS[key]
+    if kind == "dates":
+        days = _dates(value)
+        if days is None:
+            return Problem(key, "not_a_date_list", {"value": value})
+        if len(days) > high:
+            return Problem(key, "too_large", {"limit": high})
+        return None
     # bool is an int in Python; `true` in a TOML file is never a count.
     if kind == "count":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -155,6 +204,8 @@ def parse_rules(text: str, path: Path | str | None = None) -> dict[str, Any]:
     # a share written as `1` is an int in TOML; keep the type the field declares
     if "seasonal_share" in raw:
         raw["seasonal_share"] = float(raw["seasonal_share"])
+    if "extra_days_off" in raw:
+        raw["extra_days_off"] = _dates(raw["extra_days_off"])
     return raw
 
 

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from fieldapp.core.founding import CaseState, Step, StopReason
 from fieldapp.core.i18n import LANGUAGES, Lang, Message
 from fieldapp.core.labels import VALUE_LABELS, value_label
 from fieldapp.core.records import Attitude, EnterpriseStatus, Ownership
@@ -46,6 +47,38 @@ IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     # not in the lists federations receive, but in our own exports: read so that an export imports back whole
     "legal_entity": ("Có tư cách pháp nhân", "Tư cách pháp nhân", "Pháp nhân", "Legal entity"),
     "assigned_to": ("Cán bộ phụ trách", "Phụ trách", "Assigned cadre"),
+    # who to call: the registry's lists name the legal representative, the federation's the contact person.
+    # Not read: "Di động" (mobile) and "Giám đốc" (director): a list that also has "Điện thoại" or "Người đại diện"
+    # would name one column twice, and a file naming a column twice is refused whole.
+    "contact_name": (
+        "Người liên hệ",
+        "Người liên lạc",
+        "Liên hệ",
+        "Đầu mối liên hệ",
+        "Contact person",
+        "Contact",
+    ),
+    "contact_role": ("Chức vụ", "Chức vụ người liên hệ", "Chức danh", "Contact's role", "Role"),
+    "contact_phone": (
+        "Điện thoại",
+        "Số điện thoại",
+        "SĐT",
+        "ĐT",
+        "Điện thoại liên hệ",
+        "Phone",
+        "Telephone",
+    ),
+    "contact_email": ("Email", "E-mail", "Thư điện tử", "Địa chỉ email", "Mail"),
+    "representative": (
+        "Người đại diện theo pháp luật",
+        "Người đại diện pháp luật",
+        "Người đại diện",
+        "Đại diện pháp luật",
+        "Người ĐDPL",
+        "NĐDPL",
+        "Legal representative",
+        "Representative",
+    ),
 }
 
 
@@ -159,10 +192,14 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "ownership": tuple(Ownership),
     "status": tuple(EnterpriseStatus),
     "attitude": tuple(Attitude),
+    # founding cases (the CLI's choices; no list carries them)
+    "step": tuple(Step),
+    "state": tuple(CaseState),
+    "state_reason": tuple(StopReason),
 }
 for _field, _value in VALUE_LABELS:
     for _label in (_value, *(value_label(_field, _value, _lang) for _lang in LANGUAGES)):
-        _CHOICE_INDEX[_field].setdefault(_key(_label), _value)
+        _CHOICE_INDEX.setdefault(_field, {}).setdefault(_key(_label), _value)
 
 
 def parse_choice(field: str, raw: Any) -> str | None:

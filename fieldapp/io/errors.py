@@ -24,6 +24,7 @@ FILE_MESSAGES: dict[str, str] = {
     ),
     "duplicate_column": N_("“{path}” has two columns meaning “{column}”: “{first}” and “{second}”"),
     "unwritable": N_("cannot write “{path}”: {reason}"),
+    "exists": N_("“{path}” already exists, so nothing was written; pass --force to replace it"),
     # the limits of fieldapp.io.readers.Limits: a file over one is refused whole, nothing of it is used
     "too_big": N_(
         "“{path}” is larger than {limit} MB once unpacked, so it was not read; split the list into smaller files"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from fieldapp.core.contact import phone_display
 from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.labels import VALUE_LABELS, field_label, value_label
 from fieldapp.io.export import CLASSIFICATION_COLUMNS, ENTERPRISE_COLUMNS
@@ -92,6 +93,8 @@ def _shown(name: str, value: Any, lang: Lang) -> str:
         return gettext("yes", lang) if value else gettext("no", lang)
     if (name, value) in VALUE_LABELS:
         return value_label(name, value, lang)
+    if name == "contact_phone":
+        return phone_display(value)  # stored +84912345678, read 0912 345 678
     return str(value)
 
 

@@ -80,8 +80,13 @@ def _v1_to_v2(tables: Tables) -> Tables:
                 doc["updated_at"] = now
                 doc["pending_since"] = doc.get("pending_since") or now
         enterprises[doc_id] = doc
-    for doc_id, doc in tables.get("visits", {}).items():
-        tables["visits"][doc_id] = dict(doc, schema_version=2)
+    for name, table in tables.items():
+        if name != "enterprises" and not name.startswith(
+            "_"
+        ):  # visits, founding cases: the same layout as before
+            for doc_id, doc in table.items():
+                if isinstance(doc, dict) and "schema_version" in doc:
+                    table[doc_id] = dict(doc, schema_version=2)
     return tables
 
 

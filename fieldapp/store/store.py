@@ -1,4 +1,4 @@
-"""The Store: the cadre's enterprises and visits on the laptop, durable on every save, looked up from memory.
+"""The Store: the cadre's enterprises, visits and founding cases on the laptop, durable on every save, looked up from memory.
 
 A real ``tinydb.TinyDB`` sits on ``WalStorage`` (snapshot + write-ahead log). TinyDB's own insert rebuilds the
 whole table per call (about 18 ms at 50,000 documents), so the Store commits each change straight to the
@@ -21,14 +21,16 @@ from typing import Any, Literal, Self
 from tinydb import TinyDB
 
 from fieldapp.core.errors import Problem, RecordError
+from fieldapp.core.founding import CaseState, FoundingCase
 from fieldapp.core.issues import SyncIssue
 from fieldapp.core.kinds import Kind
 from fieldapp.core.records import Enterprise, Record, Visit
 from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.files import make_private_dir
 from fieldapp.store.codec import collector_paused, from_doc
-from fieldapp.store.documents import ENTERPRISES, ISSUES, VISITS, Delete, Documents, record_puts
+from fieldapp.store.documents import ENTERPRISES, FOUNDING, ISSUES, VISITS, Delete, Documents, record_puts
 from fieldapp.store.errors import StoreIOError, StoreReadOnly
+from fieldapp.store.founding_index import FoundingIndex
 from fieldapp.store.indexes import Indexes
 from fieldapp.store.lock import FolderLock
 from fieldapp.store.setaside import SetAside
@@ -69,6 +71,8 @@ class Store:
             (from_doc(Enterprise, doc, source) for doc in tables.get(ENTERPRISES, {}).values()),
             tables.get(VISITS, {}).values(),
         )
+        self._founding = FoundingIndex()
+        self._founding.load(from_doc(FoundingCase, doc, source) for doc in tables.get(FOUNDING, {}).values())
         self._sync = SyncBookkeeping(
             self._mutex,
             self._index,
@@ -217,24 +221,32 @@ class Store:
             self._save_locked(batch, {})
         return len(batch)
 
-    def _save_locked(self, enterprises: dict[str, Enterprise], visits: dict[str, Visit]) -> None:
-        """Check and write *enterprises* and *visits* (by id) in one durable change; the caller holds the lock.
+    def _save_locked(
+        self,
+        enterprises: dict[str, Enterprise],
+        visits: dict[str, Visit],
+        cases: dict[str, FoundingCase] | None = None,
+    ) -> None:
+        """Check and write *enterprises*, *visits* and founding *cases* (by id) in one durable change; the caller
+        holds the lock.
 
-        Raises RecordError with nothing written: a tax code another enterprise holds, a visit whose enterprise is
-        neither stored nor among *enterprises*.
+        Raises RecordError with nothing written: a tax code another enterprise holds, a visit or a case whose
+        enterprise is neither stored nor among *enterprises*.
         """
+        cases = cases or {}
         self._check_tax_codes(enterprises)
         stored = self._index.enterprises
-        unknown = sorted(
-            {v.enterprise_id for v in visits.values() if v.enterprise_id not in stored} - enterprises.keys()
-        )
+        owners = {v.enterprise_id for v in visits.values()} | {c.enterprise_id for c in cases.values()}
+        unknown = sorted({eid for eid in owners if eid not in stored} - enterprises.keys())
         if unknown:
             raise RecordError(Problem("enterprise_id", "unknown_enterprise", {"value": e}) for e in unknown)
-        self._documents.commit(record_puts([*enterprises.values(), *visits.values()]))
+        self._documents.commit(record_puts([*enterprises.values(), *visits.values(), *cases.values()]))
         for enterprise in enterprises.values():
             self._index.put_enterprise(enterprise)
         for visit in visits.values():
             self._index.visits.put(visit)
+        for case in cases.values():
+            self._founding.put(case)
 
     def _check_tax_codes(self, batch: dict[str, Enterprise]) -> None:
         claimed: dict[str, str] = {}
@@ -263,11 +275,16 @@ class Store:
             if enterprise_id not in self._index.enterprises:
                 return
             visits = self._index.visits.ids_of(enterprise_id)
+            cases = self._founding.ids_of(enterprise_id)
             deletes: list[Delete] = [(ENTERPRISES, enterprise_id), (ISSUES, ("enterprise", enterprise_id))]
             for vid in visits:
                 deletes += [(VISITS, vid), (ISSUES, ("visit", vid))]
+            for cid in cases:
+                deletes += [(FOUNDING, cid), (ISSUES, ("founding_case", cid))]
             self._documents.commit(deletes=deletes)
             self._index.remove_enterprise(enterprise_id)
+            for cid in cases:
+                self._founding.remove(cid)
 
     # --- visits ----------------------------------------------------------------------------------------
     def get_visit(self, visit_id: str) -> Visit | None:
@@ -312,6 +329,46 @@ class Store:
                 return
             self._documents.commit(deletes=[(VISITS, visit_id), (ISSUES, ("visit", visit_id))])
             self._index.visits.remove(visit_id)
+
+    # --- founding cases ---------------------------------------------------------------------------------
+    def get_founding_case(self, case_id: str) -> FoundingCase | None:
+        """The founding case with this id, or None."""
+        with self._mutex:
+            return self._founding.get(case_id)
+
+    def founding_cases(self) -> list[FoundingCase]:
+        """Every founding case, in the order they were first saved."""
+        with self._mutex:
+            return self._founding.all()
+
+    def founding_cases_of(self, enterprise_id: str) -> list[FoundingCase]:
+        """The enterprise's founding cases, newest first (an abandoned attempt stays, under a newer one)."""
+        with self._mutex:
+            return self._founding.of(enterprise_id)
+
+    def current_founding_case(self, enterprise_id: str) -> FoundingCase | None:
+        """The enterprise's case that is not abandoned (there is at most one), else its newest, else None."""
+        cases = self.founding_cases_of(enterprise_id)
+        live = [c for c in cases if c.state is not CaseState.ABANDONED]
+        return next(iter(live or cases), None)
+
+    def save_founding_case(self, case: FoundingCase, enterprise: Enterprise | None = None) -> FoundingCase:
+        """Insert or replace *case* by id, with *enterprise* (the one recognition unionizes) in the same durable
+        change; on disk when it returns.
+
+        Raises RecordError (enterprise_id, unknown_enterprise) when its enterprise is neither stored nor given.
+        """
+        _check_type(case, FoundingCase)
+        enterprises = {} if enterprise is None else {enterprise.id: _check_type(enterprise, Enterprise)}
+        with self._mutex:
+            self._save_locked(enterprises, {}, {case.id: case})
+        return case
+
+    def pending_founding_cases(self) -> list[FoundingCase]:
+        """Founding cases with changes the server has not acknowledged, oldest change first."""
+        with self._mutex:
+            found = [self._founding.cases[cid] for cid in self._founding.pending]
+        return sorted(found, key=lambda c: (c.pending_since, c.id))
 
     def _delete(self, kind: Kind, record_id: str) -> None:
         if kind == "enterprise":

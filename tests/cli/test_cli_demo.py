@@ -51,3 +51,20 @@ def test_bad_counts(run: Run, stored: Callable[..., Any]) -> None:
     assert run("demo", "--enterprises", "-1").exit_code == 2
     assert run("demo", "--enterprises", "0", "--visits", "3").exit_code == 2
     assert stored() == ([], [])
+
+
+def test_founding_cases_come_with_the_district(run: Run, data_dir: Path) -> None:
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    assert "Hồ sơ thành lập CĐCS: 24" in result.stdout
+    from fieldapp.store import Store
+
+    with Store.open(data_dir, readonly=True) as store:
+        cases = store.founding_cases()
+        recognized = [c for c in cases if c.recognized]
+        assert len(cases) == 24 and len(recognized) == 3
+        for case in recognized:
+            e = store.get_enterprise(case.enterprise_id)
+            assert e is not None and (e.has_union, e.union_members) == (True, case.members_at_founding)
+    listed = run("founding", "list", "--due", "--json")
+    assert listed.exit_code == 0 and '"overdue": true' in listed.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,10 @@ def test_package_defaults_are_the_documented_thresholds() -> None:
         "seasonal_share": 0.5,
         "stale_months": 12,
         "priority_size": 25,
+        "bch_meeting_days": 10,
+        "dossier_days": 15,
+        "decision_days": 15,
+        "extra_days_off": [],
     }
     assert rules.sources == (DEFAULT_RULES_FILE,)
     assert rules.overridden == ()
@@ -169,3 +174,30 @@ def test_constructing_bad_rules_directly_is_refused() -> None:
     with pytest.raises(RulesError) as caught:
         Rules(min_members=-1, small_size=20, seasonal_share=0.5, stale_months=12, priority_size=-3)
     assert caught.value.fields == ["min_members", "priority_size"]
+
+
+def test_extra_days_off_are_a_list_of_dates(tmp_path: Path) -> None:
+    write_rules(tmp_path, 'extra_days_off = [2027-02-12, "2027-02-03", 2027-02-12]\nbch_meeting_days = 8\n')
+    rules = load_rules(tmp_path)
+    assert rules.extra_days_off == (date(2027, 2, 3), date(2027, 2, 12))  # sorted, once each
+    assert rules.bch_meeting_days == 8
+    assert rules.values()["extra_days_off"] == ["2027-02-03", "2027-02-12"]
+    assert rules.shown("extra_days_off") == "2027-02-03, 2027-02-12"
+    assert default_rules().shown("extra_days_off") == "–"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('extra_days_off = ["hôm qua"]\n', "extra_days_off"),
+        ("extra_days_off = 2027-02-03\n", "extra_days_off"),
+        ("extra_days_off = [2027-02-03T08:00:00]\n", "extra_days_off"),
+        ("dossier_days = 0\n", "dossier_days"),
+        ("decision_days = 1.5\n", "decision_days"),
+    ],
+)
+def test_bad_founding_rules_are_refused_by_key(tmp_path: Path, text: str, key: str) -> None:
+    write_rules(tmp_path, text)
+    with pytest.raises(RulesError) as caught:
+        load_rules(tmp_path)
+    assert caught.value.fields == [key]

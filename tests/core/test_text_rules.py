@@ -23,7 +23,19 @@ HOSTILE = [
     "\u202etxt.exe",
     "a\u2066b",
 ]
-ENTERPRISE_TEXT = ["name", "address", "ward", "district", "assigned_to"]
+ENTERPRISE_TEXT = [
+    "name",
+    "address",
+    "ward",
+    "district",
+    "assigned_to",
+    "contact_name",
+    "contact_role",
+    "contact_phone",
+    "contact_email",
+    "representative",
+]
+VISIT_TEXT = ["cadre", "note", "met_name", "met_role", "next_step"]
 
 
 def _enterprise(**fields: Any) -> Enterprise:
@@ -44,7 +56,7 @@ def test_an_enterprise_field_with_a_control_character_is_refused_by_name(field: 
     assert "U+" in caught.value.message("en") and "ký tự điều khiển" in caught.value.message("vi")
 
 
-@pytest.mark.parametrize("field", ["cadre", "note"])
+@pytest.mark.parametrize("field", VISIT_TEXT)
 @pytest.mark.parametrize("text", HOSTILE)
 def test_a_visit_field_with_a_control_character_is_refused_by_name(field: str, text: str) -> None:
     with pytest.raises(RecordError) as caught:
@@ -59,7 +71,7 @@ def test_every_text_field_is_covered() -> None:
         for name in input_fields(model)
         if model.model_fields[name].annotation in (str, str | None)
     }
-    assert text_fields == {*ENTERPRISE_TEXT, "tax_code", "cadre", "note"}
+    assert text_fields == {*ENTERPRISE_TEXT, "tax_code", *VISIT_TEXT}
 
 
 def test_notes_keep_their_lines_and_white_space_controls_become_spaces() -> None:

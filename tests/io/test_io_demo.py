@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
 from fieldapp.core.admin_units import ward_by_code
+from fieldapp.core.founding import CaseState, FoundingCase, Step, due_steps, schedule
 from fieldapp.core.records import Enterprise, Visit
+from fieldapp.core.rules import default_rules
 from fieldapp.io.demo import CADRES, DISTRICTS, generate_demo, tax_code_check_digit
+from fieldapp.io.demo_founding import demo_founding_cases
 
 TODAY = date(2026, 11, 23)
+RULES = default_rules()
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +101,64 @@ def test_bad_counts_are_refused() -> None:
     with pytest.raises(ValueError):
         generate_demo(enterprises=0, visits=3)
     assert generate_demo(enterprises=0, visits=0, today=TODAY) == ([], [])
+
+
+# --- founding cases ----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def founding(
+    district: tuple[list[Enterprise], list[Visit]],
+) -> list[tuple[FoundingCase, Enterprise | None]]:
+    return demo_founding_cases(*district, seed=3, today=TODAY)
+
+
+def test_founding_cases_at_every_stage_some_overdue(
+    founding: list[tuple[FoundingCase, Enterprise | None]],
+) -> None:
+    cases = [case for case, _ in founding]
+    open_cases = [c for c in cases if c.state is CaseState.OPEN]
+    assert {c.stage for c in open_cases} == set(Step)
+    assert {c.state for c in cases} == set(CaseState)
+    overdue = {s.step for c in cases for s in due_steps(c, RULES, TODAY) if s.overdue}
+    assert overdue == {Step.BCH_MEETING, Step.DOSSIER, Step.RECOGNIZED}
+    on_time = [c for c in open_cases if c.next_step is not None and not due_steps(c, RULES, TODAY)]
+    assert {c.stage for c in on_time} >= {Step.COMMITTEE, Step.CONGRESS, Step.DOSSIER}
+    assert not any(
+        s.overdue for c in cases if c.state is not CaseState.OPEN for s in schedule(c, RULES, TODAY)
+    )
+
+
+def test_founding_cases_are_valid_and_fit_their_enterprises(
+    district: tuple[list[Enterprise], list[Visit]],
+    founding: list[tuple[FoundingCase, Enterprise | None]],
+) -> None:
+    by_id = {e.id: e for e in district[0]}
+    assert len({c.enterprise_id for c, _ in founding}) == len(founding) == 6 * 8  # 600 firms: six rounds of 8
+    for case, after in founding:
+        assert FoundingCase.parse(case.to_doc(), today=TODAY) == case
+        assert all(case.done_on(s) is None or case.done_on(s) <= TODAY for s in Step)
+        target = by_id[case.enterprise_id]
+        assert not target.has_union and target.legal_entity and target.status == "active"
+        if case.congress_on is not None:
+            assert (case.applications or 0) >= RULES.min_members
+        if case.state is not CaseState.OPEN:
+            assert case.state_reason is not None and case.state_note and case.history[-1].step == "state"
+        if case.recognized:
+            assert after is not None and Enterprise.parse(after.to_doc()) == after
+            assert (after.id, after.has_union, after.union_members) == (
+                target.id,
+                True,
+                case.members_at_founding,
+            )
+        else:
+            assert after is None
+
+
+def test_founding_cases_are_reproducible(district: tuple[list[Enterprise], list[Visit]]) -> None:
+    def docs(seed: int) -> list[Any]:
+        made = demo_founding_cases(*district, seed=seed, today=TODAY)
+        return [(c.to_doc(), e.to_doc() if e else None) for c, e in made]
+
+    assert docs(3) == docs(3) and docs(3) != docs(4)
+    small = generate_demo(enterprises=30, visits=40, seed=2, today=TODAY)
+    assert 0 < len(demo_founding_cases(*small, today=TODAY)) <= 8
+    assert demo_founding_cases([], [], today=TODAY) == []

@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Static
 
+from fieldapp.settings import load_settings, save_settings
 from fieldapp.store import Store
 from fieldapp.tui.dialogs.confirm import Confirm
 from fieldapp.tui.screens.detail import DetailScreen
 from fieldapp.tui.screens.visit_form import VisitFormScreen
 
-from .conftest import HOANG_MAI, TODAY, settle
+from .conftest import HOANG_MAI, SAI_DONG, TODAY, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -107,8 +108,9 @@ async def test_bad_input_gets_a_message_under_the_field(
 
 async def test_the_form_opens_without_red_and_judges_a_field_once_left_or_on_save(run_app: Any) -> None:
     # issue 11, bug 5: the new visit form opened with "không được để trống" under every empty field
+    # (a first visit: nothing is carried over from an earlier one)
     async with run_app() as (app, pilot):
-        form = await open_form(app, pilot)
+        form = await open_form(app, pilot, SAI_DONG)
         assert not [name for name in form.FIELDS if error_of(form, name)]
         assert not form.query(".-invalid"), "red before anything was typed"
         headcount = form.query_one("#input-headcount", Input)
@@ -202,3 +204,50 @@ async def test_editing_a_visit_from_the_detail(run_app: Any) -> None:
         await settle(pilot)
         visits = app.store.visits_of(HOANG_MAI)
         assert len(visits) == 1 and visits[0].headcount == 7 and visits[0].rev == 2
+
+
+async def test_a_new_visit_starts_on_the_head_count_with_the_last_visits_figures_carried_over(
+    run_app: Any, data_dir: Path
+) -> None:
+    # issue 11: ≤ 15 keys for a visit — the date and the cadre come filled in, the cursor waits on the head count,
+    # seasonal workers, managers and attitude come from the last visit, said above the form to be checked
+    async with run_app() as (app, pilot):
+        last = app.store.latest_visit(HOANG_MAI)
+        assert last is not None
+        app.update_setting("cadre", last.cadre)  # the cadre is known (the server said, or a first visit did)
+        form = await open_form(app, pilot)
+        assert form.query_one("#input-headcount", Input).has_focus
+        assert form.query_one("#input-seasonal", Input).value == str(last.seasonal)
+        assert form.query_one("#input-managers", Input).value == str(last.managers)
+        assert form.query_one("#input-attitude").chosen == last.attitude
+        carried = str(form.query_one("#carried", Static).render())
+        assert last.visited_on.strftime("%d/%m/%Y") in carried and "Thái độ" in carried
+        assert not form.dirty  # nothing typed yet: Esc leaves without a question
+        # head count, Tab, applications, Tab, attitude, Ctrl+S: the fields in the order a visit changes them
+        await pilot.press("3", "0", "tab", "5", "tab", "1", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+    with Store.open(data_dir, readonly=True) as store:
+        saved = store.latest_visit(HOANG_MAI)
+        assert saved is not None and saved.id != last.id
+        assert (saved.headcount, saved.applications, saved.attitude) == (30, 5, "supportive")
+        assert (saved.seasonal, saved.managers) == (last.seasonal, last.managers)
+        assert saved.visited_on == TODAY and saved.cadre == last.cadre
+
+
+async def test_a_first_visit_carries_nothing_and_an_unknown_cadre_is_asked_first(
+    run_app: Any, data_dir: Path
+) -> None:
+    save_settings(data_dir, load_settings(data_dir).model_copy(update={"cadre": None}))
+    async with run_app() as (app, pilot):
+        assert app.settings.cadre is None
+        form = await open_form(app, pilot, SAI_DONG)
+        assert not form.query("#carried")
+        assert form.query_one("#input-seasonal", Input).value == ""
+        assert form.query_one("#input-cadre", Input).has_focus  # no name yet: asked first
+        await pilot.press("escape")
+        await settle(pilot)
+        app.update_setting("cadre", "Lan")
+        form = await open_form(app, pilot, SAI_DONG)
+        assert form.query_one("#input-cadre", Input).value == "Lan"
+        assert form.query_one("#input-headcount", Input).has_focus

@@ -14,8 +14,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from fieldapp.core.classify import Classification
+from fieldapp.core.contact import phone_display
 from fieldapp.core.reasons import FLAG_CODES, basis_label
-from fieldapp.core.records import Enterprise, fields_of_type, input_fields
+from fieldapp.core.records import Enterprise, Visit, fields_of_type, input_fields
 from fieldapp.tui.dialogs.confirm import Confirm
 from fieldapp.tui.i18n import N_, _, field, language, value
 from fieldapp.tui.localise import localise_bindings
@@ -29,8 +30,12 @@ from fieldapp.tui.widgets.visits_table import VisitsTable
 
 __all__ = ["DetailScreen"]
 
+#: who the cadre deals with: listed apart, under the other fields
+CONTACT_FIELDS = ("contact_name", "contact_role", "contact_phone", "contact_email", "representative")
 #: the fields listed under the title (which is the name)
-_SHOWN_FIELDS = tuple(name for name in input_fields(Enterprise) if name != "name")
+_SHOWN_FIELDS = tuple(
+    name for name in input_fields(Enterprise) if name != "name" and name not in CONTACT_FIELDS
+)
 _CHOICE_FIELDS = fields_of_type(Enterprise, StrEnum)
 
 
@@ -43,7 +48,24 @@ def field_value(enterprise: Enterprise, name: str) -> str:
         return "—"
     if name in _CHOICE_FIELDS:
         return value(name, str(raw))
+    if name == "contact_phone":
+        return phone_display(raw)  # stored +84912345678, read 0912 345 678
     return str(raw)
+
+
+def met_text(visit: Visit) -> Text:
+    """Who was met on *visit* and the next step agreed, one line each (empty when the visit says neither)."""
+    text = Text()
+    who = " — ".join(part for part in (visit.met_name, visit.met_role) if part)
+    if who:
+        text.append(_("Met with") + ": ", style="bold")
+        text.append_text(shown(who))
+    if visit.next_step:
+        if who:
+            text.append("\n")
+        text.append(_("Next step agreed") + ": ", style="bold")
+        text.append_text(shown(visit.next_step))
+    return text
 
 
 class DetailScreen(BaseScreen[None]):
@@ -68,8 +90,10 @@ class DetailScreen(BaseScreen[None]):
         with VerticalScroll(id="detail"):
             yield Static(id="verdict")
             yield Static(id="fields")
+            yield Static(id="contacts")
             yield Static(id="visits-title")
             yield VisitsTable(id="visits")
+            yield Static(id="visit-met")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -92,16 +116,19 @@ class DetailScreen(BaseScreen[None]):
             title.update(Text(_("This enterprise is no longer in the store."), style="bold"))
             verdict.display = False
             self.query_one("#fields", Static).update("")
+            self.query_one("#contacts", Static).update("")
         else:
             title.update(self._title(enterprise, c))
             verdict.display = c is not None
             if c is not None:
                 verdict.update(self._verdict(c))
             self.query_one("#fields", Static).update(self._fields(enterprise))
+            self.query_one("#contacts", Static).update(self._contacts(enterprise))
         self.query_one("#visits-title", Static).update(
             _("Visits ({n}), newest first — Enter edits one of yours", n=len(visits))
         )
         self.query_one("#visits", VisitsTable).fill(visits, me=self.fapp.settings.cadre)
+        self._show_met(visits[0] if visits else None)
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def _title(self, e: Enterprise, c: Classification | None) -> Text:
@@ -129,6 +156,31 @@ class DetailScreen(BaseScreen[None]):
                 cell.append_text(shown("  ⚠ " + warnings[name], style=warning_style))
             grid.add_row(field(name), cell)
         return grid
+
+    def _contacts(self, e: Enterprise) -> Text | Table:
+        """The contact block: who to call at the enterprise, and its legal representative."""
+        known = [name for name in CONTACT_FIELDS if getattr(e, name)]
+        if not known:
+            return Text(_("Contact") + ": " + _("none recorded (e adds one)"), style="dim")
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        grid.add_row(Text(_("Contact"), style="bold"), "")
+        for name in known:
+            grid.add_row(field(name), shown(field_value(e, name)))
+        return grid
+
+    def _show_met(self, visit: Visit | None) -> None:
+        # under the visits: who was met on the visit the cursor is on, and the next step agreed with them
+        text = met_text(visit) if visit is not None else Text()
+        panel = self.query_one("#visit-met", Static)
+        panel.update(text)
+        panel.display = bool(text.plain)
+
+    @on(DataTable.RowHighlighted, "#visits")
+    def _visit_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        shown_visits = self.query_one("#visits", VisitsTable).visits
+        self._show_met(next((v for v in shown_visits if v.id == event.row_key.value), None))
 
     def _verdict(self, c: Classification) -> Text:
         lang = language()

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Select, Static
 
 from fieldapp.core.admin_units import resolve_ward
+from fieldapp.core.contact import phone_display
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.records import (
     Enterprise,
@@ -35,6 +36,9 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     },
     **{name: ("true", "false") for name in fields_of_type(Enterprise, bool)},
 }
+
+#: an example of what a field takes, shown while it is empty
+_PLACEHOLDERS = {"contact_phone": "0912 345 678", "contact_email": "ten@congty.vn"}
 
 
 def _as_text(raw: Any) -> str:
@@ -66,7 +70,11 @@ class EnterpriseFormScreen(RecordForm):
             }
             values["assigned_to"] = self.fapp.settings.cadre or ""
             return values
-        return {name: _as_text(getattr(e, name)) for name in self.FIELDS}
+        values = {name: _as_text(getattr(e, name)) for name in self.FIELDS}
+        values["contact_phone"] = phone_display(
+            e.contact_phone
+        )  # typed and read as 0912 345 678; stored +84...
+        return values
 
     def build(self, values: dict[str, str]) -> Record:
         fields: dict[str, Any] = {name: values[name] for name in self.FIELDS}
@@ -123,7 +131,7 @@ class EnterpriseFormScreen(RecordForm):
                 elif name == "ward":
                     widget = make_input(name, raw, suggester=WardSuggester(self._province))
                 else:
-                    widget = make_input(name, raw)
+                    widget = make_input(name, raw, placeholder=_PLACEHOLDERS.get(name, ""))
                 yield FieldBox(name, widget)
         yield Footer(compact=True)
 

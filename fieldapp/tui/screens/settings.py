@@ -50,7 +50,6 @@ def rules_table(rules: Rules) -> Table:
     grid.add_column(no_wrap=True)
     grid.add_column(justify="right")
     grid.add_column()
-    values = rules.values()
     for key in RULE_KEYS:
         if key in rules.overridden:
             source = Text("⚠ " + _("overridden on this laptop (rules.toml)"), style="bold")
@@ -58,7 +57,7 @@ def rules_table(rules: Rules) -> Table:
             source = Text(_("the federation's (from the server)"))
         else:
             source = Text(_("package default"), style="dim")
-        grid.add_row(field(key), str(values[key]), source)
+        grid.add_row(field(key), rules.shown(key), source)
     return grid
 
 

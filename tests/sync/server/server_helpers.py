@@ -49,6 +49,11 @@ def enterprise(**fields: Any) -> dict[str, Any]:
         "union_members": 0,
         "registered_workers": 40,
         "assigned_to": None,
+        "contact_name": "",
+        "contact_role": "",
+        "contact_phone": "",
+        "contact_email": "",
+        "representative": "",
     }
     record.update(fields)
     return record
@@ -68,6 +73,9 @@ def visit(enterprise_id: str, cadre: str, **fields: Any) -> dict[str, Any]:
         "applications": 3,
         "note": "Gặp giám đốc nhân sự",
         "next_visit_on": None,
+        "met_name": "",
+        "met_role": "",
+        "next_step": "",
     }
     record.update(fields)
     return record
