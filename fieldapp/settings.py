@@ -12,6 +12,7 @@ import orjson
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from fieldapp.core.admin_units import DEFAULT_PROVINCE, normal_province_code, province_name
 from fieldapp.core.errors import Problem, RecordError, custom_error, problems_from_validation
 from fieldapp.core.i18n import N_, Lang, gettext
 from fieldapp.core.records import new_id
@@ -65,6 +66,8 @@ class Settings(BaseModel):
     #: every read alive, so only a total deadline ends it)
     sync_deadline: float = Field(default=120.0, gt=0, le=86_400)
     request_deadline: float = Field(default=60.0, gt=0, le=86_400)
+    #: the federation's province on the 2025 map (code): typed wards are completed and checked against its wards
+    province: str = DEFAULT_PROVINCE
     #: identifies this laptop to the server; made once, never changed
     device_id: str = Field(default_factory=new_id)
 
@@ -83,9 +86,18 @@ class Settings(BaseModel):
             raise custom_error("bad_url", value=value)
         return value
 
+    @field_validator("province", mode="before")
+    @classmethod
+    def _province_code(cls, value: Any) -> Any:
+        # written as the office writes it ("1" -> "01"); whether it exists is checked when it is set (``updated``),
+        # not here: reading the settings at every start must not load the map
+        if value is None or value == "":
+            return DEFAULT_PROVINCE
+        return normal_province_code(str(value))
+
     CONFIG_KEYS: ClassVar[tuple[str, ...]] = (
         "cadre", "language", "theme", "server", "token", "verify_tls",
-        "allow_insecure", "sync_deadline", "request_deadline",
+        "allow_insecure", "sync_deadline", "request_deadline", "province",
     )  # fmt: skip
 
     @property
@@ -113,6 +125,8 @@ class Settings(BaseModel):
             settings = Settings.model_validate(data)
         except ValidationError as exc:
             raise RecordError(problems_from_validation(exc)) from None
+        if key == "province" and province_name(settings.province) is None:
+            raise RecordError([Problem("province", "unknown_province_code", {"value": value})])
         if key == "server" and settings.refuses_server():
             raise RecordError([Problem("server", "insecure_url", {"value": settings.server})])
         return settings

@@ -19,6 +19,7 @@ from fieldapp.core.records import Enterprise
 from fieldapp.core.rules import default_rules
 from fieldapp.core.search import matches, query_words, search_keys, search_text
 from fieldapp.core.text import fold, fold_many, fold_slow
+from fieldapp.core.wards import ward_key
 from fieldapp.store import Store
 from fieldapp.tui.index import EnterpriseIndex, Query
 
@@ -149,4 +150,4 @@ def test_folding_many_at_once_is_folding_each(texts: list[str]) -> None:
 
 
 def test_the_bulk_search_keys_are_the_search_text() -> None:
-    assert search_keys(ENTERPRISES) == [(search_text(e), fold(e.name), fold(e.ward)) for e in ENTERPRISES]
+    assert search_keys(ENTERPRISES) == [(search_text(e), fold(e.name), ward_key(e.ward)) for e in ENTERPRISES]

@@ -60,6 +60,7 @@ def _register() -> None:
         import_cmd,
         sync_cmd,
         visit_cmd,
+        wards_cmd,
     )
 
     for module in (
@@ -73,6 +74,7 @@ def _register() -> None:
         demo_cmd,
         sync_cmd,
         doctor_cmd,
+        wards_cmd,
     ):
         for command in module.COMMANDS:
             main.add_command(command)

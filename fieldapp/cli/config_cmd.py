@@ -35,7 +35,7 @@ def _human(value: Any, lang: Lang) -> str:
 @click.group()
 def config() -> None:
     """Settings: cadre, language, theme, server, token, verify_tls, allow_insecure, sync_deadline,
-    request_deadline."""
+    request_deadline, province."""
 
 
 @config.command("set")

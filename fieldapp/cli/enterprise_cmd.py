@@ -22,9 +22,10 @@ from fieldapp.cli.output import (
 )
 from fieldapp.cli.params import CLASS_OR_RECORD_STATUS, OWNERSHIP, STATUS
 from fieldapp.cli.visit_table import visit_rows
+from fieldapp.core.admin_units import resolve_ward
 from fieldapp.core.classify import STATUSES, Classification
 from fieldapp.core.contact import phone_display
-from fieldapp.core.i18n import Lang, gettext
+from fieldapp.core.i18n import gettext
 from fieldapp.core.labels import field_label, value_label
 from fieldapp.core.reasons import basis_label, priority_label, reason_title, status_label
 from fieldapp.core.records import Enterprise, Ownership, fields_of_type
@@ -49,7 +50,15 @@ def _field_options(*, for_edit: bool) -> Callable[[F], F]:
         click.option("--name", required=not for_edit, help="Tên doanh nghiệp / enterprise name."),
         click.option("--tax-code", help="Mã số thuế: 10 digits, or 10 + '-' + 3 for a branch." + clear),
         click.option("--address", help="Địa chỉ."),
-        click.option("--ward", help="Phường/Xã."),
+        click.option(
+            "--ward",
+            help="Phường/Xã on the 2025 map, accents and unit word optional (stored as the official name)."
+            + clear,
+        ),
+        click.option(
+            "--province",
+            help="With --ward: the province code on the 2025 map (default: the `province` setting, 01 Hà Nội).",
+        ),
         click.option("--district", help="Quận/Huyện."),
         click.option("--ownership", type=OWNERSHIP, help="Loại hình (code or label in either language)."),
         click.option(
@@ -89,15 +98,28 @@ def _field_options(*, for_edit: bool) -> Callable[[F], F]:
     return decorate
 
 
-def _fields(options: dict[str, Any], household: bool, lang: Lang) -> dict[str, Any]:
-    """The fields the options give (those not given left out), ``--household`` spelled out."""
+def _fields(options: dict[str, Any], household: bool, app: AppContext) -> dict[str, Any]:
+    """The fields the options give (those not given left out), ``--household`` spelled out; ``province`` is
+    left for ``_on_the_map``."""
+    lang = app.lang
     fields = {k: v for k, v in options.items() if v is not None}
+    if "province" in fields and "ward" not in fields:
+        raise click.UsageError(gettext("--province goes with --ward", lang))
     if household:
         if fields.get("ownership", Ownership.HOUSEHOLD) != Ownership.HOUSEHOLD:
             raise click.UsageError(gettext("--household and --ownership disagree", lang))
         if fields.get("legal_entity"):
             raise click.UsageError(gettext("--household and --legal-entity disagree", lang))
         fields.update(ownership=Ownership.HOUSEHOLD, legal_entity=False)
+    return fields
+
+
+def _on_the_map(fields: dict[str, Any], app: AppContext) -> dict[str, Any]:
+    """*fields* with the ward typed put on the 2025 map: its official name and codes (``resolve_ward``, the rule
+    the terminal app's form follows too). RecordError names the closest wards when it is on no map."""
+    province = fields.pop("province", None) or app.settings.province
+    if "ward" in fields:
+        fields.update(resolve_ward(fields["ward"], province))
     return fields
 
 
@@ -108,7 +130,7 @@ def _fields(options: dict[str, Any], household: bool, lang: Lang) -> dict[str, A
 @guarded
 def add(app: AppContext, household: bool, as_json: bool, **options: Any) -> None:
     """Add an enterprise."""
-    fields = _fields(options, household, app.lang)
+    fields = _on_the_map(_fields(options, household, app), app)
     record = Enterprise.create(**fields)  # RecordError names each bad field
     with app.open_store() as store:
         same = [e for e in store.find_by_name_ward(record.name, record.ward) if e.id != record.id]
@@ -142,14 +164,16 @@ def edit(
 ) -> None:
     """Change fields of an enterprise: only the options given change. Asks before saving, unless --yes."""
     lang = app.lang
-    fields = _fields(options, household, lang)
+    fields = _fields(options, household, app)
     if not fields:
         raise click.UsageError(gettext("Nothing to change: give the fields to change (see --help).", lang))
     with app.open_store() as store:
         record = store.find_enterprise(id_or_tax_code)
         if record is None:
             raise CliError("not_found", "enterprise_id", value=id_or_tax_code)
-        edited = record.edit(**fields)  # RecordError names each bad field; nothing is written
+        edited = record.edit(
+            **_on_the_map(fields, app)
+        )  # RecordError names each bad field; nothing is written
         if edited is record:
             say(gettext("“{name}” already has these values: nothing was changed.", lang, name=record.name))
         else:

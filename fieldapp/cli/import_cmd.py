@@ -40,7 +40,7 @@ def import_(app: AppContext, file: Path, dry_run: bool, skip_invalid: bool, as_j
         app.open_store(readonly=dry_run) as store,
         _progress(len(table.rows), enabled=not as_json) as advance,
     ):
-        plan = plan_import(table, store, progress=advance)
+        plan = plan_import(table, store, progress=advance, province=app.settings.province)
         refused = bool(plan.invalid) and not skip_invalid
         written = 0 if dry_run or refused else apply_plan(plan, store)
     if as_json:

@@ -60,6 +60,20 @@ MESSAGES: dict[str, str] = {
         "(`fieldapp config set server URL --insecure`)"
     ),
     "invalid": N_("is not valid: {value}"),
+    # the 2025 map of provinces and wards (fieldapp.core.admin_units)
+    "unknown_ward": N_(
+        "“{value}” is not a ward or commune of {other} on the 2025 map; the closest: {choices}"
+    ),
+    "unknown_ward_no_suggestion": N_("“{value}” is not a ward or commune of {other} on the 2025 map"),
+    "ambiguous_ward": N_(
+        "“{value}” names several wards of {other}: {choices}; type the name with its accents"
+    ),
+    "unknown_ward_code": N_("there is no ward with code {value} on the 2025 map"),
+    "unknown_province_code": N_("there is no province with code {value} on the 2025 map"),
+    "ward_not_in_province": N_("ward {value} is not in province {other}"),
+    "split_ward": N_(
+        "old ward “{value}” was split between several wards on 1 July 2025: {choices}; choose one"
+    ),
     "control_character": N_("must not contain control characters ({value})"),
     # founding cases (fieldapp.core.founding)
     "step_out_of_order": N_("step out of order: record “{other}” first"),

@@ -55,7 +55,8 @@ __all__ = [
     "utcnow",
 ]
 
-SCHEMA_VERSION = 1
+#: 2: enterprises carry ``province_code`` and ``ward_code`` (the 2025 map; fieldapp.store.migrations)
+SCHEMA_VERSION = 2
 
 
 class Ownership(StrEnum):
@@ -94,6 +95,9 @@ def new_id() -> str:
 #: stored the hashes of the older content, and a laptop not yet updated still recognise the same content as the
 #: same (a resend is a duplicate, not a new version). A field joins this table when it is added to CONTENT_FIELDS.
 LATER_FIELDS: dict[str, Any] = {
+    # Enterprise: the ward on the 2025 map (issue #11, fieldapp.core.admin_units)
+    "province_code": None,
+    "ward_code": None,
     # Enterprise: contacts (issue #11)
     "contact_name": "",
     "contact_role": "",
@@ -266,6 +270,8 @@ class Enterprise(Record):
         "address",
         "ward",
         "district",
+        "province_code",
+        "ward_code",
         "ownership",
         "status",
         "legal_entity",
@@ -286,6 +292,9 @@ class Enterprise(Record):
     address: str = Field(default="", max_length=500)
     ward: str = Field(default="", max_length=100)
     district: str = Field(default="", max_length=100)
+    #: the ward on the 2025 map (fieldapp.core.admin_units): when set, ``ward`` is its official name
+    province_code: str | None = None
+    ward_code: str | None = None
     ownership: Ownership = Ownership.NON_STATE
     status: EnterpriseStatus = EnterpriseStatus.ACTIVE
     legal_entity: bool = True
@@ -355,6 +364,53 @@ class Enterprise(Record):
     @classmethod
     def _assigned(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("province_code", "ward_code", mode="before")
+    @classmethod
+    def _code(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        return _clean_line(value) or None
+
+    @field_validator("province_code")
+    @classmethod
+    def _province_known(cls, value: str | None) -> str | None:
+        # the map is consulted only for records that carry a code (the import of the list is lazy)
+        if value is None:
+            return None
+        from fieldapp.core import admin_units
+
+        province = admin_units.normal_province_code(value)
+        if admin_units.province_name(province) is None:
+            raise custom_error("unknown_province_code", value=value)
+        return province
+
+    @field_validator("ward_code")
+    @classmethod
+    def _ward_known(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        from fieldapp.core import admin_units
+
+        unit = admin_units.ward_by_code(value)
+        if unit is None:
+            raise custom_error("unknown_ward_code", value=value)
+        province = info.data.get("province_code")
+        if province is not None and province != unit.province_code:
+            raise custom_error("ward_not_in_province", value=unit.name, other=province)
+        return unit.code
+
+    @model_validator(mode="after")
+    def _official_ward_name(self) -> Self:
+        # a ward code makes the ward's text its official name and names the province
+        if self.ward_code is not None:
+            from fieldapp.core import admin_units
+
+            unit = admin_units.ward_by_code(self.ward_code)
+            if unit is not None:
+                object.__setattr__(self, "ward", unit.name)
+                object.__setattr__(self, "province_code", unit.province_code)
+        return self
 
     @field_validator("registered_workers", mode="before")
     @classmethod
@@ -485,11 +541,14 @@ class Visit(Record):
 # --- what the models say about their own fields (for forms, tables and imports) ---------------------------
 #: content fields that tie a record to itself or to its enterprise: made by the program, never typed in
 _LINK_FIELDS = ("id", "enterprise_id")
+#: content fields derived from another (the codes of the ward typed): set by the program, never typed in
+_DERIVED_FIELDS = ("province_code", "ward_code")
 
 
 def input_fields(model: type[Record]) -> tuple[str, ...]:
-    """The content fields of *model* a person fills in, in the model's order (not ``id`` nor ``enterprise_id``)."""
-    return tuple(name for name in model.CONTENT_FIELDS if name not in _LINK_FIELDS)
+    """The content fields of *model* a person fills in, in the model's order (not ``id``, ``enterprise_id``, nor
+    the ward's codes, which the ward typed gives)."""
+    return tuple(name for name in model.CONTENT_FIELDS if name not in _LINK_FIELDS + _DERIVED_FIELDS)
 
 
 def field_type(model: type[Record], name: str) -> type:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from fieldapp.core.records import Enterprise
 from fieldapp.core.text import fold, fold_many
+from fieldapp.core.wards import ward_key
 
 __all__ = ["matches", "query_words", "search_keys", "search_text", "select"]
 
@@ -34,12 +35,14 @@ def search_text(enterprise: Enterprise) -> str:
 
 
 def search_keys(enterprises: Sequence[Enterprise]) -> list[tuple[str, str, str]]:
-    """``(search_text(e), fold(e.name), fold(e.ward))`` for each enterprise, folded in bulk (the store's open)."""
+    """``(search_text(e), fold(e.name), ward_key(e.ward))`` for each enterprise, folded in bulk (the store's
+    open). The ward is compared by its key, so "Phường Bồ Đề" (the official name) and "Bồ Đề" are one ward."""
     names = fold_many([e.name for e in enterprises])
     addresses = fold_many([e.address for e in enterprises])
     wards = fold_many([e.ward for e in enterprises])
+    keys = {ward: ward_key(ward) for ward in set(wards)}  # a few hundred wards among thousands of records
     return [
-        (_SEP.join((name, _tax(e), address, ward)), name, ward)
+        (_SEP.join((name, _tax(e), address, ward)), name, keys[ward])
         for e, name, address, ward in zip(enterprises, names, addresses, wards, strict=True)
     ]
 

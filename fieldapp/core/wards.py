@@ -6,14 +6,19 @@ Registries, cadres and the office write the same ward many ways: "Phường Than
 "đặc khu" and their abbreviations) and punctuation dropped. Two texts name the same ward when their keys are
 equal. Numbered wards keep their number ("Phường 12" → "12").
 
-When wards move onto the official 2025 codes (issue #9), this module is where a code lookup joins the key.
+A first word written with other accents than its unit word's is part of the name, not a unit word: "Phương Liệt"
+and "Xà Phiên" keep "phuong" and "xa" ("Phường Phương Liệt" → "phuong liet", as "Phương Liệt"). Typed without
+accents the two cannot be told apart ("phuong liet" → "liet"); the 2025 map's lookup
+(``fieldapp.core.admin_units.match_ward``) tries the whole text too.
+
+The official 2025 names and codes are in ``fieldapp.core.admin_units``.
 """
 
 from __future__ import annotations
 
 import re
 
-from fieldapp.core.text import fold
+from fieldapp.core.text import fold, nfc
 
 __all__ = ["UNIT_WORDS", "same_ward", "ward_key"]
 
@@ -21,6 +26,10 @@ __all__ = ["UNIT_WORDS", "same_ward", "ward_key"]
 UNIT_WORDS: tuple[str, ...] = ("thi tran", "dac khu", "phuong", "xa", "tt", "p", "x")
 _PUNCTUATION = re.compile(r"[.,;:()\-_/\\]+")
 _UNIT = re.compile(r"^(?:" + "|".join(re.escape(word) for word in UNIT_WORDS) + r")\s+(?=\S)")
+#: how a one-word unit is written, with its accents or with none: another accented spelling ("phương", "xà") is a
+#: name that happens to fold like a unit word
+_UNIT_SPELLINGS = frozenset({"phường", "phuong", "xã", "xa", "p", "x", "tt"})
+_FIRST_WORD = re.compile(r"^\s*([^\s.,;:()\-_/\\]+)")
 
 
 def ward_key(text: str) -> str:
@@ -28,6 +37,13 @@ def ward_key(text: str) -> str:
     folded = " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
     # "P.12" and "P12" are "Phường 12": a unit abbreviation glued to a number
     folded = re.sub(r"^(?:p|x|tt)(?=\d)", "", folded)
+    first = _FIRST_WORD.match(text)
+    if (
+        first
+        and nfc(first.group(1)).casefold() not in _UNIT_SPELLINGS
+        and fold(first.group(1)) in _UNIT_SPELLINGS
+    ):
+        return folded  # "Phương Liệt": a name, not the unit word "phường"
     return _UNIT.sub("", folded, count=1)
 
 

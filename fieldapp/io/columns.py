@@ -34,6 +34,10 @@ IMPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "address": ("Địa chỉ", "Địa chỉ trụ sở"),
     "ward": ("Phường/Xã", "Phường", "Xã", "Phường, xã", "Phường - Xã"),
     "district": ("Quận/Huyện", "Quận", "Huyện", "Quận, huyện", "Quận - Huyện"),
+    # the province is not stored as written: with the ward (and an old district) it finds the ward's 2025 codes
+    "province": ("Tỉnh/Thành phố", "Tỉnh/TP", "Tỉnh", "Thành phố", "Tỉnh, thành phố", "Tỉnh - Thành phố"),
+    "province_code": ("Mã tỉnh", "Mã tỉnh/thành phố", "Province code"),
+    "ward_code": ("Mã phường/xã", "Mã xã", "Mã phường", "Ward code"),
     "ownership": ("Loại hình", "Loại hình doanh nghiệp", "Ownership"),
     "status": ("Trạng thái", "Tình trạng", "Trạng thái hoạt động"),
     "registered_workers": ("Số lao động", "Tổng số lao động", "Số LĐ", "Lao động", "Registered workers"),

@@ -1,7 +1,7 @@
 """A realistic, reproducible synthetic district for first-time users, tests and benchmarks.
 
 ``generate_demo(enterprises=N, visits=M, seed=S, today=D)`` always returns the same records for the same arguments
-(ids and timestamps included): Hà Nội wards of three districts, Vietnamese company names, tax codes with a valid
+(ids and timestamps included): Hà Nội wards of the 2025 map (with their codes) where three districts were, Vietnamese company names, tax codes with a valid
 check digit (a few branches ``-001``), mostly small firms, seasonal-heavy and family businesses, households, some
 unions, some suspended or dissolved firms, and visits of every attitude by several cadres, all in the past, with
 next-visit dates of which some are overdue and some due this week.
@@ -15,19 +15,20 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from fieldapp.core.records import Attitude, Enterprise, EnterpriseStatus, Ownership, Visit
 
-__all__ = ["CADRES", "DISTRICTS", "generate_demo", "tax_code_check_digit"]
+__all__ = ["CADRES", "DISTRICTS", "PROVINCE_CODE", "generate_demo", "tax_code_check_digit"]
 
+#: the 2025 wards (official names) that cover what were three districts of Hà Nội until 1 July 2025; the keys
+#: name those areas (their streets, a branch's "tại Long Biên"), not a level of government: there is none now
 DISTRICTS: dict[str, tuple[str, ...]] = {
-    "Long Biên": (
-        "Ngọc Lâm", "Bồ Đề", "Gia Thụy", "Thạch Bàn", "Phúc Đồng", "Sài Đồng", "Việt Hưng", "Đức Giang",
-        "Giang Biên", "Thượng Thanh", "Cự Khối", "Phúc Lợi", "Ngọc Thụy", "Long Biên",
+    "Long Biên": ("Phường Bồ Đề", "Phường Việt Hưng", "Phường Phúc Lợi", "Phường Long Biên"),
+    "Hai Bà Trưng": ("Phường Hai Bà Trưng", "Phường Vĩnh Tuy", "Phường Bạch Mai"),
+    "Hoàng Mai": (
+        "Phường Hoàng Mai", "Phường Tương Mai", "Phường Định Công", "Phường Hoàng Liệt", "Phường Lĩnh Nam",
+        "Phường Yên Sở", "Phường Vĩnh Hưng",
     ),
-    "Hai Bà Trưng": (
-        "Bạch Đằng", "Minh Khai", "Vĩnh Tuy", "Thanh Lương", "Bách Khoa", "Đồng Tâm", "Trương Định",
-        "Quỳnh Mai", "Lê Đại Hành", "Phố Huế", "Bạch Mai", "Thanh Nhàn",
-    ),
-    "Hoàng Mai": ("Hoàng Liệt", "Lĩnh Nam", "Mai Động", "Tương Mai", "Giáp Bát", "Yên Sở", "Định Công"),
 }  # fmt: skip
+#: the province of the demo wards: Thành phố Hà Nội
+PROVINCE_CODE = "01"
 _STREETS: dict[str, tuple[str, ...]] = {
     "Long Biên": (
         "Nguyễn Văn Cừ",
@@ -148,10 +149,24 @@ def _name_and_ownership(rng: random.Random, ward: str) -> tuple[str, Ownership]:
     return f"{kind} {rng.choice(_TRADES)} {rng.choice(_BRANDS)}", Ownership.NON_STATE
 
 
-def _enterprise(rng: random.Random, today: date, used: set[str], cadre_of: dict[str, str]) -> Enterprise:
+def _ward_codes() -> dict[str, str]:
+    # the codes of the demo wards, from the official list (the map is loaded once, when a demo is made)
+    from fieldapp.core.admin_units import match_ward
+
+    return {ward: match_ward(ward, PROVINCE_CODE)[0].code for wards in DISTRICTS.values() for ward in wards}
+
+
+def _short(ward: str) -> str:
+    # "Phường Bồ Đề" -> "Bồ Đề", as a cooperative's name says it
+    return ward.removeprefix("Phường ").removeprefix("Xã ")
+
+
+def _enterprise(
+    rng: random.Random, today: date, used: set[str], cadre_of: dict[str, str], codes: dict[str, str]
+) -> Enterprise:
     district = rng.choice(tuple(DISTRICTS))
     ward = rng.choice(DISTRICTS[district])
-    name, ownership = _name_and_ownership(rng, ward)
+    name, ownership = _name_and_ownership(rng, _short(ward))
     household = ownership is Ownership.HOUSEHOLD
     if household:
         workers: int | None = rng.randint(2, 9)
@@ -167,9 +182,11 @@ def _enterprise(rng: random.Random, today: date, used: set[str], cadre_of: dict[
         id=_uuid(rng),
         name=name,
         tax_code=_tax_code(rng, used),
-        address=f"Số {rng.randint(1, 250)} {rng.choice(_STREETS[district])}, {ward}, {district}, Hà Nội",
+        address=f"Số {rng.randint(1, 250)} {rng.choice(_STREETS[district])}, {ward}, Hà Nội",
         ward=ward,
-        district=district,
+        district="",
+        province_code=PROVINCE_CODE,
+        ward_code=codes[ward],
         ownership=ownership,
         status=rng.choices(tuple(EnterpriseStatus), (92, 5, 3))[0],
         legal_entity=not household,
@@ -184,7 +201,9 @@ def _enterprise(rng: random.Random, today: date, used: set[str], cadre_of: dict[
     )
 
 
-def _branch(rng: random.Random, parent: Enterprise, today: date, cadre_of: dict[str, str]) -> Enterprise:
+def _branch(
+    rng: random.Random, parent: Enterprise, today: date, cadre_of: dict[str, str], codes: dict[str, str]
+) -> Enterprise:
     district = rng.choice(tuple(DISTRICTS))
     ward = rng.choice(DISTRICTS[district])
     created = _stamp(today - timedelta(days=rng.randint(400, 550)), rng)
@@ -196,8 +215,9 @@ def _branch(rng: random.Random, parent: Enterprise, today: date, cadre_of: dict[
             name=f"Chi nhánh {parent.name} tại {district}",
             tax_code=f"{parent.tax_code}-001",
             ward=ward,
-            district=district,
-            address=f"Số {rng.randint(1, 250)} {rng.choice(_STREETS[district])}, {ward}, {district}, Hà Nội",
+            ward_code=codes[ward],
+            province_code=PROVINCE_CODE,
+            address=f"Số {rng.randint(1, 250)} {rng.choice(_STREETS[district])}, {ward}, Hà Nội",
             registered_workers=rng.randint(5, 40),
             has_union=False,
             union_members=0,
@@ -278,6 +298,7 @@ def generate_demo(
     rng = random.Random(seed)
     wards = [w for ws in DISTRICTS.values() for w in ws]
     cadre_of = {w: CADRES[i % len(CADRES)] for i, w in enumerate(wards)}
+    codes = _ward_codes() if enterprises else {}
     used: set[str] = set()
     made: list[Enterprise] = []
     for _ in range(enterprises):
@@ -291,9 +312,9 @@ def generate_demo(
             branch_code = f"{parent.tax_code}-001"
             if branch_code not in used:
                 used.add(branch_code)
-                made.append(_branch(rng, parent, today, cadre_of))
+                made.append(_branch(rng, parent, today, cadre_of, codes))
                 continue
-        made.append(_enterprise(rng, today, used, cadre_of))
+        made.append(_enterprise(rng, today, used, cadre_of, codes))
     # visits go mostly to operating firms; each visited firm gets 1-540 distinct visit days at most
     weights = [3.0 if e.status is EnterpriseStatus.ACTIVE else 0.4 for e in made]
     per: dict[int, int] = {}

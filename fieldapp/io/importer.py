@@ -5,7 +5,11 @@ Choices (documented in docs/cli.md):
 - an empty cell means "not known here": on an update it keeps the stored value, on a new enterprise the default;
 - an existing enterprise is matched by tax code, else by folded name + ward among those without a tax code;
 - a tax code (or, without one, a name + ward) that repeats an earlier row of the file makes the later row invalid;
-- a whole number typed into an XLSX tax-code cell lost its leading zero: 9 or 12 digits get it back.
+- a whole number typed into an XLSX tax-code cell lost its leading zero: 9 or 12 digits get it back;
+- the ward is put on the 2025 map (``fieldapp.core.old_map.place_ward``): a 2025 ward, or an old one with its
+  district, is stored as the official name with its codes; an old ward split between several 2025 wards, or a
+  ward on no map, is imported as written, without codes, with a warning naming the candidates for a person to
+  choose (``fieldapp wards unmatched`` lists them later).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from fieldapp.core.admin_units import DEFAULT_PROVINCE, province_name
 from fieldapp.core.errors import Problem, RecordError
+from fieldapp.core.old_map import Placed, place_ward
 from fieldapp.core.records import Enterprise, Ownership, Record, fields_of_type
 from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.core.text import fold
@@ -46,7 +52,7 @@ __all__ = [
 ]
 
 # how each column is read, after the type of its Enterprise field (the tax code has its own reading)
-_TEXT = tuple(f for f in fields_of_type(Enterprise, str) if f != "tax_code")
+_TEXT = (*(f for f in fields_of_type(Enterprise, str) if f != "tax_code"), "province")
 _INTS = fields_of_type(Enterprise, int)
 _BOOLS = fields_of_type(Enterprise, bool)
 _CHOICE = fields_of_type(Enterprise, StrEnum)
@@ -173,8 +179,12 @@ def plan_import(
     *,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    province: str = DEFAULT_PROVINCE,
 ) -> ImportPlan:
-    """Work out what importing *table* into *store* would do; with ``store=None`` every valid row is new."""
+    """Work out what importing *table* into *store* would do; with ``store=None`` every valid row is new.
+
+    *province* is the federation's (``fieldapp config set province``): the wards of rows without a province
+    column are looked for there."""
     plan = ImportPlan()
     first_row_of: dict[str, int] = {}  # tax code or folded name|ward -> the first row that named it
     matched: dict[str, int] = {}  # existing enterprise id -> the row that updates it
@@ -182,6 +192,7 @@ def plan_import(
         if progress is not None:
             progress(done)
         fields, problems = row_fields(row)
+        unplaced = _place(fields, province)
         tax_code = _clean_tax_code(fields.get("tax_code"))
         key = tax_code or f"{fold(fields.get('name', ''))}|{fold(fields.get('ward', ''))}"
         if fields.get("name") and key in first_row_of:
@@ -214,6 +225,11 @@ def plan_import(
                 plan.created.append((row.number, record))
             else:
                 matched[existing.id] = row.number
+                if unplaced is not None and existing.ward_code in unplaced[1]:
+                    # the stored ward is one the old ward became: it was chosen already
+                    for name in ("ward", "ward_code", "province_code"):
+                        fields.pop(name, None)
+                    unplaced = None
                 record = existing.edit(today=today, **fields)
                 if record.content_hash == existing.content_hash:
                     plan.unchanged.append((row.number, record))
@@ -224,9 +240,36 @@ def plan_import(
             plan.invalid.append(InvalidRow(row.number, tuple(exc.problems)))
             continue
         warnings = record.warnings()
+        if unplaced is not None:
+            warnings.insert(0, unplaced[0])
         if warnings:
             plan.warnings.append(InvalidRow(row.number, tuple(warnings)))
     return plan
+
+
+def _place(fields: dict[str, Any], default_province: str) -> tuple[Problem, tuple[str, ...]] | None:
+    """Put the row's ward on the 2025 map, in *fields*: its official name and codes. A ward that cannot be placed
+    stays as written, without codes; then the warning to give and the codes of its candidate wards."""
+    province = str(fields.pop("province", "") or "")
+    ward = str(fields.get("ward", ""))
+    if "ward" not in fields or fields.get("ward_code"):
+        return None  # nothing to place, or placed by the list itself (its code names the ward)
+    placement = place_ward(ward, str(fields.get("district", "")), province, default_province=default_province)
+    if placement.unit is not None:
+        fields.update(placement.fields())
+        return None
+    fields.update(ward_code=None, province_code=None)
+    if placement.how is Placed.EMPTY:
+        return None
+    choices = ", ".join(u.name for u in placement.candidates)
+    codes = tuple(u.code for u in placement.candidates)
+    if placement.how is Placed.SPLIT:
+        return Problem("ward", "split_ward", {"value": ward, "choices": choices}), codes
+    where = province or province_name(default_province) or default_province
+    if placement.how is Placed.AMBIGUOUS:
+        return Problem("ward", "ambiguous_ward", {"value": ward, "other": where, "choices": choices}), codes
+    code = "unknown_ward" if choices else "unknown_ward_no_suggestion"
+    return Problem("ward", code, {"value": ward, "other": where, "choices": choices}), codes
 
 
 def changed_fields(old: Record, new: Record) -> dict[str, tuple[Any, Any]]:

@@ -99,10 +99,13 @@ def _shown(name: str, value: Any, lang: Lang) -> str:
 
 
 def describe_changes(changes: Mapping[str, Sequence[Any]], lang: Lang) -> str:
-    """``Phường/Xã: Ngọc Lâm → Ngọc Thụy; Số lao động: 45 → 52``: each field's label, its old and new value."""
+    """``Phường/Xã: Ngọc Lâm → Ngọc Thụy; Số lao động: 45 → 52``: each field's label, its old and new value.
+
+    The ward's codes are left out when the ward's name changes with them: the name says it."""
     return "; ".join(
         f"{field_label(name, lang)}: {_shown(name, old, lang)} → {_shown(name, new, lang)}"
         for name, (old, new) in changes.items()
+        if not (name in ("ward_code", "province_code") and "ward" in changes)
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.search import query_words, search_keys, search_text, select
 from fieldapp.core.text import fold
+from fieldapp.core.wards import ward_key
 from fieldapp.store.visit_index import VisitIndex
 
 __all__ = ["Indexes"]
@@ -27,7 +28,7 @@ class Indexes:
         self.by_name_ward: dict[tuple[str, str], set[str]] = {}
         self.haystack: dict[str, str] = {}
         self.name_key: dict[str, tuple[str, str]] = {}  # sort key: (folded name, id)
-        self.name_ward: dict[str, tuple[str, str]] = {}  # (folded name, folded ward)
+        self.name_ward: dict[str, tuple[str, str]] = {}  # (folded name, ward_key of the ward)
         self.pending_enterprises: set[str] = set()
         self._ordered: tuple[list[str], list[str]] | None = None  # ids by folded name, their haystacks
 
@@ -43,7 +44,7 @@ class Indexes:
     def put_enterprise(self, enterprise: Enterprise) -> None:
         """Add or replace *enterprise* in every index."""
         self._put_enterprise(
-            enterprise, search_text(enterprise), fold(enterprise.name), fold(enterprise.ward)
+            enterprise, search_text(enterprise), fold(enterprise.name), ward_key(enterprise.ward)
         )
 
     def _put_enterprise(self, enterprise: Enterprise, haystack: str, name: str, ward: str) -> None:
@@ -102,8 +103,8 @@ class Indexes:
         return [self.enterprises[eid] for eid in picked]
 
     def name_ward_ids(self, name: str, ward: str) -> list[str]:
-        """Ids of the enterprises with this folded name and ward, in id order."""
-        return sorted(self.by_name_ward.get((fold(name), fold(ward)), ()))
+        """Ids of the enterprises with this folded name and ward (by ``ward_key``), in id order."""
+        return sorted(self.by_name_ward.get((fold(name), ward_key(ward)), ()))
 
     def put(self, record: Any) -> None:
         """Add or replace a record of either kind."""

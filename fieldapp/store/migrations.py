@@ -6,11 +6,20 @@
 Version 0 (the first field prototype) kept only the content and the timestamps: records had no ``rev``,
 ``pending_since``, ``server_version`` or ``schema_version``, visits had no ``managers`` count, and the file had
 no ``_store`` table. Every migrated record is validated in full, since it was not written by this version.
+
+Version 1 had no map: an enterprise's ward was free text. Version 2 adds ``province_code`` and ``ward_code`` (the
+2025 map, ``fieldapp.core.admin_units``). The migration puts on the map every ward it can place without a doubt:
+a 2025 ward of the store's province, or an old ward (with its district) that merged into one 2025 ward. Such a
+record gets the official name and the codes as a local edit (``rev`` + 1, pending): the next sync sends the codes
+to the server like any correction. A ward it cannot place (split between several wards, or on no map) is left as
+it is, without codes; ``fieldapp wards unmatched`` lists those with their candidates, for a person to choose.
+The store's province is the one most of its wards are in (a federation works one province); Hà Nội when none is.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,8 +53,45 @@ def _v0_to_v1(tables: Tables) -> Tables:
     return tables
 
 
+def _v1_to_v2(tables: Tables) -> Tables:
+    # imported here: the map and the old-address table load only when a store needs migrating
+    from fieldapp.core.admin_units import DEFAULT_PROVINCE, provinces_with_ward
+    from fieldapp.core.old_map import place_ward
+
+    enterprises = tables.get("enterprises", {})
+    votes: Counter[str] = Counter()
+    for doc in enterprises.values():
+        votes.update(provinces_with_ward(str(doc.get("ward") or "")))
+    province = votes.most_common(1)[0][0] if votes else DEFAULT_PROVINCE
+    now = utcnow().isoformat()
+    for doc_id, doc in enterprises.items():
+        doc = dict(doc, schema_version=2)
+        doc.setdefault("province_code", None)
+        doc.setdefault("ward_code", None)
+        if doc["ward_code"] is None:
+            placement = place_ward(
+                str(doc.get("ward") or ""), str(doc.get("district") or ""), default_province=province
+            )
+            fields = placement.fields()
+            if fields:
+                doc.update(fields)
+                # a local edit: the server receives the codes at the next sync
+                doc["rev"] = int(doc.get("rev") or 1) + 1
+                doc["updated_at"] = now
+                doc["pending_since"] = doc.get("pending_since") or now
+        enterprises[doc_id] = doc
+    for name, table in tables.items():
+        if name != "enterprises" and not name.startswith(
+            "_"
+        ):  # visits, founding cases: the same layout as before
+            for doc_id, doc in table.items():
+                if isinstance(doc, dict) and "schema_version" in doc:
+                    table[doc_id] = dict(doc, schema_version=2)
+    return tables
+
+
 #: version n -> the function that turns version n tables into version n + 1
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _v0_to_v1}
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def migrate(tables: Tables, version: int, path: Path) -> Tables:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.records import Enterprise
 from fieldapp.core.text import fold
+from fieldapp.core.wards import ward_key
 from fieldapp.io.importer import ImportPlan, plan_import
 from fieldapp.io.readers import Table
 from sync.protocol import ItemResult, PushItem
@@ -51,7 +52,7 @@ class ServerRegistry:
             self.versions[enterprise.id] = version
             if enterprise.tax_code:
                 self._by_tax[enterprise.tax_code] = enterprise
-            self._by_name_ward.setdefault((fold(enterprise.name), fold(enterprise.ward)), []).append(
+            self._by_name_ward.setdefault((fold(enterprise.name), ward_key(enterprise.ward)), []).append(
                 enterprise
             )
 
@@ -59,7 +60,7 @@ class ServerRegistry:
         return self._by_tax.get(tax_code)
 
     def find_by_name_ward(self, name: str, ward: str) -> list[Enterprise]:
-        return list(self._by_name_ward.get((fold(name), fold(ward)), []))
+        return list(self._by_name_ward.get((fold(name), ward_key(ward)), []))
 
 
 class ImportAborted(Exception):

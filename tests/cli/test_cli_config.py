@@ -27,7 +27,7 @@ def test_set_and_get(run: Run, run_json: Callable[..., Any], data_dir: Path) -> 
     everything = run_json("config", "get", "--json")
     assert set(everything) == {
         "cadre", "language", "theme", "server", "token", "verify_tls",
-        "allow_insecure", "sync_deadline", "request_deadline",
+        "allow_insecure", "sync_deadline", "request_deadline", "province",
     }  # fmt: skip
     table = run("config", "get")
     assert table.exit_code == 0 and "Nguyễn Thị Thu Hà" in table.stdout and "Cán bộ" in table.stdout

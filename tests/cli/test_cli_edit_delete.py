@@ -21,7 +21,7 @@ TAX = "0101234567"
 
 @pytest.fixture
 def enterprise(add_enterprise: Callable[..., Any]) -> dict[str, Any]:
-    return add_enterprise("Công ty TNHH Minh Phát", "--tax-code", TAX, "--ward", "Ngọc Lâm")
+    return add_enterprise("Công ty TNHH Minh Phát", "--tax-code", TAX, "--ward", "Bồ Đề")
 
 
 @pytest.fixture
@@ -44,16 +44,18 @@ def _synced(data_dir: Path, kind: str, record_id: str) -> None:
 def test_edit_asks_naming_the_record_and_saves_on_yes(
     run: Run, enterprise: dict[str, Any], stored: Callable[..., Any]
 ) -> None:
-    result = run("enterprise", "edit", TAX, "--ward", "Ngọc Thụy", "--status", "tạm ngừng", input="c\n")
+    result = run("enterprise", "edit", TAX, "--ward", "Long Biên", "--status", "tạm ngừng", input="c\n")
     assert result.exit_code == 0, result.output
-    assert "Phường/Xã: Ngọc Lâm → Ngọc Thụy; Trạng thái: Đang hoạt động → Tạm ngừng" in result.stderr
+    assert (
+        "Phường/Xã: Phường Bồ Đề → Phường Long Biên; Trạng thái: Đang hoạt động → Tạm ngừng" in result.stderr
+    )
     assert (
         f"Lưu các thay đổi này cho doanh nghiệp “Công ty TNHH Minh Phát” (mã {enterprise['id']})?"
         in result.stderr
     )
     assert "Đã lưu doanh nghiệp" in result.stdout
     (saved,), _ = stored()
-    assert (saved.ward, saved.status, saved.rev) == ("Ngọc Thụy", "suspended", enterprise["rev"] + 1)
+    assert (saved.ward, saved.status, saved.rev) == ("Phường Long Biên", "suspended", enterprise["rev"] + 1)
     assert saved.pending and saved.name == "Công ty TNHH Minh Phát"  # the fields not given are kept
 
 
@@ -62,7 +64,7 @@ def test_edit_declined_changes_nothing(
     run: Run, enterprise: dict[str, Any], stored: Callable[..., Any], answer: str
 ) -> None:
     before = stored()
-    result = run("enterprise", "edit", TAX, "--ward", "Ngọc Thụy", input=answer)
+    result = run("enterprise", "edit", TAX, "--ward", "Long Biên", input=answer)
     assert result.exit_code == 1 and "Lỗi: Không thay đổi gì." in result.stderr
     assert stored() == before
 
@@ -74,8 +76,8 @@ def test_edit_in_english_with_yes_and_json(run: Run, enterprise: dict[str, Any])
     assert (
         "Registered workers" in result.stderr and "Saved enterprise “Công ty TNHH Minh Phát”" in result.stdout
     )
-    as_json = run("enterprise", "edit", TAX, "--ward", "Bồ Đề", "--yes", "--json")
-    assert as_json.exit_code == 0 and '"ward": "Bồ Đề"' in as_json.stdout
+    as_json = run("enterprise", "edit", TAX, "--ward", "phuc loi", "--yes", "--json")
+    assert as_json.exit_code == 0 and '"ward": "Phường Phúc Lợi"' in as_json.stdout
 
 
 def test_edit_validates_like_add_and_writes_nothing(
@@ -106,7 +108,7 @@ def test_edit_to_the_same_values_is_not_an_edit(
     run: Run, enterprise: dict[str, Any], stored: Callable[..., Any]
 ) -> None:
     before = stored()
-    result = run("enterprise", "edit", TAX, "--ward", "Ngọc Lâm")
+    result = run("enterprise", "edit", TAX, "--ward", "Bồ Đề")
     assert result.exit_code == 0 and "không thay đổi gì" in result.stderr
     assert stored() == before
 
@@ -116,7 +118,7 @@ def test_edit_of_a_synced_record_is_pending_for_the_next_sync(
 ) -> None:
     _synced(data_dir, "enterprise", enterprise["id"])
     assert not stored()[0][0].pending
-    assert run("enterprise", "edit", TAX, "--ward", "Ngọc Thụy", "--yes").exit_code == 0
+    assert run("enterprise", "edit", TAX, "--ward", "Long Biên", "--yes").exit_code == 0
     (saved,), _ = stored()
     assert saved.pending and saved.server_version == 3  # the base version the next push names
     with Store.open(data_dir, readonly=True) as store:

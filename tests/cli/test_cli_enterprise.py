@@ -13,7 +13,7 @@ Run = Callable[..., Result]
 def test_add_with_every_field(run_json: Callable[..., Any], stored: Callable[..., Any]) -> None:
     record = run_json(
         "enterprise", "add", "--name", "Công ty TNHH  Hoa Sen", "--tax-code", "0101234567001", "--address", "Số 5 Ngọc Lâm",
-        "--ward", "Ngọc Lâm", "--district", "Long Biên", "--ownership", "FDI", "--status", "tạm ngừng",
+        "--ward", "bo de", "--district", "Long Biên", "--ownership", "FDI", "--status", "tạm ngừng",
         "--family-business", "--has-union", "--union-members", "7", "--registered-workers", "40",
         "--assigned-to", "Trần Văn Minh", "--json",
     )  # fmt: skip
@@ -22,6 +22,8 @@ def test_add_with_every_field(run_json: Callable[..., Any], stored: Callable[...
     assert (record["ownership"], record["status"], record["legal_entity"]) == ("fdi", "suspended", True)
     assert (record["family_business"], record["has_union"], record["union_members"]) == (True, True, 7)
     assert record["registered_workers"] == 40 and record["assigned_to"] == "Trần Văn Minh"
+    # the ward typed without accents is stored as the official unit of the 2025 map, with its codes
+    assert (record["ward"], record["ward_code"], record["province_code"]) == ("Phường Bồ Đề", "00130", "01")
     (saved,), _ = stored()
     assert saved.to_doc() == record
 
@@ -73,8 +75,8 @@ def test_english_messages(run: Run) -> None:
 def test_list_search_status_and_json(
     run: Run, run_json: Callable[..., Any], add_enterprise: Callable[..., Any]
 ) -> None:
-    add_enterprise("Công ty Long Biên Xanh", "--ward", "Bồ Đề", "--registered-workers", "30")
-    add_enterprise("Công ty Đông Á", "--ward", "Minh Khai", "--status", "dissolved")
+    add_enterprise("Công ty Long Biên Xanh", "--ward", "Phúc Lợi", "--registered-workers", "30")
+    add_enterprise("Công ty Đông Á", "--ward", "Vĩnh Tuy", "--status", "dissolved")
     add_enterprise("Công ty Có Công Đoàn", "--has-union", "--union-members", "9")
     assert [e["name"] for e in run_json("enterprise", "list", "--search", "LONG BIEN", "--json")] == [
         "Công ty Long Biên Xanh"
@@ -145,3 +147,25 @@ def test_show_names_each_reason_by_its_title_in_the_language(
         for code in codes:
             assert reason_title(code, lang) in shown.stdout, (lang, code)
             assert code not in shown.stdout, (lang, code)
+
+
+def test_a_ward_on_no_map_is_refused_naming_the_closest(run: Run, stored: Callable[..., Any]) -> None:
+    result = run("enterprise", "add", "--name", "Công ty Sông Hồng", "--ward", "bach maii")
+    assert result.exit_code == 1
+    assert "Phường/Xã (ward)" in result.stderr and "“bach maii”" in result.stderr
+    assert "Phường Bạch Mai" in result.stderr  # the closest first
+    assert stored() == ([], [])
+    english = run("enterprise", "add", "--name", "Công ty Sông Hồng", "--ward", "bach maii", lang="en")
+    assert "is not a ward or commune of Thành phố Hà Nội" in english.stderr
+
+
+def test_the_province_comes_from_the_setting_or_the_option(run_json: Callable[..., Any], run: Run) -> None:
+    # Phường Sài Gòn is a ward of Thành phố Hồ Chí Minh (79), not of Hà Nội, the default
+    assert run("enterprise", "add", "--name", "A", "--ward", "sai gon").exit_code == 1
+    record = run_json("enterprise", "add", "--name", "A", "--ward", "sai gon", "--province", "79", "--json")
+    assert (record["ward"], record["province_code"]) == ("Phường Sài Gòn", "79")
+    assert run("config", "set", "province", "79").exit_code == 0
+    record = run_json("enterprise", "add", "--name", "B", "--ward", "Phuong Sai Gon", "--json")
+    assert (record["ward"], record["province_code"]) == ("Phường Sài Gòn", "79")
+    refused = run("config", "set", "province", "02")
+    assert refused.exit_code == 1 and "02" in refused.stderr

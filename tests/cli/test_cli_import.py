@@ -41,10 +41,11 @@ def test_csv_with_vietnamese_headers(
     hoa_sen = enterprises["0101234567"]
     assert (hoa_sen.name, hoa_sen.ward, hoa_sen.registered_workers, hoa_sen.family_business) == (
         "Công ty TNHH Hoa Sen",
-        "Ngọc Lâm",
+        "Phường Bồ Đề",  # the old Ngọc Lâm of Long Biên district merged into Bồ Đề ward on 1 July 2025
         45,
         True,
     )
+    assert (hoa_sen.ward_code, hoa_sen.province_code, hoa_sen.district) == ("00130", "01", "Long Biên")
     assert (enterprises["0107654321"].ownership, enterprises["0107654321"].legal_entity) == (
         "household",
         False,
@@ -239,7 +240,7 @@ def test_dry_run_lists_each_row_and_each_change(
     assert run("import", str(make_csv([HEADER, *GOOD]))).exit_code == 0
     before = stored()
     changed = [list(r) for r in GOOD]
-    changed[0][3] = "Ngọc Thụy"  # Hoa Sen moved
+    changed[0][3:5] = ["Quỳnh Mai", "Hai Bà Trưng"]  # Hoa Sen moved (to an old ward, now in Bạch Mai)
     changed[0][5] = "FDI"
     changed[0][7] = "52"
     new = ["Công ty Mới", "", "", "Việt Hưng", "", "", "", "", "", "", ""]
@@ -250,14 +251,17 @@ def test_dry_run_lists_each_row_and_each_change(
     assert plain.exit_code == 1  # an invalid row
     lines = plain.stdout.splitlines()
     assert lines[0] == (
-        "dòng 2: sẽ cập nhật “Công ty TNHH Hoa Sen”: Phường/Xã: Ngọc Lâm → Ngọc Thụy; "
+        "dòng 2: sẽ cập nhật “Công ty TNHH Hoa Sen”: Phường/Xã: Phường Bồ Đề → Phường Bạch Mai; "
+        "Quận/Huyện: Long Biên → Hai Bà Trưng; "
         "Loại hình: Ngoài nhà nước → Có vốn đầu tư nước ngoài (FDI); Số lao động (theo danh sách): 45 → 52"
     )
     assert lines[1] == "dòng 5: sẽ thêm mới “Công ty Mới”"
     assert not any("dòng 3" in line or "dòng 4" in line for line in lines)  # unchanged rows are only counted
     assert "dòng 6: Mã số thuế (tax_code)" in plain.stderr  # the refused row, with its reason
     english = run("import", str(path), "--dry-run", lang="en")
-    assert "row 2: would update “Công ty TNHH Hoa Sen”: Ward: Ngọc Lâm → Ngọc Thụy;" in english.stdout
+    assert (
+        "row 2: would update “Công ty TNHH Hoa Sen”: Ward: Phường Bồ Đề → Phường Bạch Mai;" in english.stdout
+    )
     assert "row 5: would add “Công ty Mới”" in english.stdout
 
     result, report = _import(run, path, "--dry-run")
@@ -265,7 +269,9 @@ def test_dry_run_lists_each_row_and_each_change(
     rows = {r["row"]: r for r in report["rows"]}
     assert [r["row"] for r in report["rows"]] == [2, 3, 4, 5, 6]
     assert rows[2]["action"] == "update" and rows[2]["changes"] == {
-        "ward": ["Ngọc Lâm", "Ngọc Thụy"],
+        "ward": ["Phường Bồ Đề", "Phường Bạch Mai"],
+        "district": ["Long Biên", "Hai Bà Trưng"],
+        "ward_code": ["00130", "00277"],
         "ownership": ["non_state", "fdi"],
         "registered_workers": [45, 52],
     }
@@ -277,3 +283,45 @@ def test_dry_run_lists_each_row_and_each_change(
 def test_a_plain_import_does_not_list_rows(run: Run, make_csv: Callable[..., Path]) -> None:
     result = run("import", str(make_csv([HEADER, *GOOD])))
     assert result.exit_code == 0 and "sẽ thêm mới" not in result.stdout
+
+
+def test_old_addresses_are_converted_and_split_wards_flagged_with_their_candidates(
+    run: Run, make_csv: Callable[..., Path], stored: Callable[..., Any]
+) -> None:
+    rows = [
+        ["Tên doanh nghiệp", "Phường/Xã", "Quận/Huyện", "Tỉnh/Thành phố"],
+        [
+            "Công ty Quỳnh Mai",
+            "Phường Quỳnh Mai",
+            "Quận Hai Bà Trưng",
+            "Thành phố Hà Nội",
+        ],  # merged: converted
+        ["Công ty Thanh Nhàn", "Phường Thanh Nhàn", "Quận Hai Bà Trưng", "Thành phố Hà Nội"],  # split
+        ["Công ty Mới", "bach mai", "", ""],  # already on the 2025 map
+        ["Công ty Sài Gòn", "Phường Sài Gòn", "", "TP. Hồ Chí Minh"],  # another province, on the 2025 map
+        ["Công ty Lạ", "Phường Không Có", "", ""],  # on no map
+    ]
+    path = make_csv(rows)
+    dry = run("import", str(path), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    # the split ward is named with its candidates, for a person to choose; so is the ward on no map
+    assert (
+        "dòng 3 (cảnh báo): Phường/Xã (ward): phường, xã cũ “Phường Thanh Nhàn” đã được chia cho nhiều phường, xã "
+        "từ ngày 1/7/2025: Phường Bạch Mai, Phường Hai Bà Trưng; hãy chọn một"
+    ) in dry.stderr
+    assert "dòng 6 (cảnh báo): Phường/Xã (ward): “Phường Không Có” không phải là phường, xã nào" in dry.stderr
+    assert stored() == ([], [])
+    result, report = _import(run, path)
+    assert result.exit_code == 0 and report["created"] == 5
+    assert {r["row"]: [p["code"] for p in r["problems"]] for r in report["warning_rows"]} == {
+        3: ["split_ward"],
+        6: ["unknown_ward"],
+    }
+    got = {e.name: (e.ward, e.ward_code, e.province_code) for e in stored()[0]}
+    assert got == {
+        "Công ty Quỳnh Mai": ("Phường Bạch Mai", "00277", "01"),
+        "Công ty Thanh Nhàn": ("Phường Thanh Nhàn", None, None),  # not assigned silently
+        "Công ty Mới": ("Phường Bạch Mai", "00277", "01"),
+        "Công ty Sài Gòn": ("Phường Sài Gòn", "26740", "79"),
+        "Công ty Lạ": ("Phường Không Có", None, None),
+    }

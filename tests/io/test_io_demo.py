@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from fieldapp.core.admin_units import ward_by_code
 from fieldapp.core.founding import CaseState, FoundingCase, Step, due_steps, schedule
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.rules import default_rules
@@ -62,9 +63,17 @@ def test_a_varied_district(district: tuple[list[Enterprise], list[Visit]]) -> No
     for kind in ("Công ty TNHH", "Công ty Cổ phần", "Hộ kinh doanh", "Hợp tác xã"):
         assert kind in names
     wards = {e.ward for e in enterprises}
-    assert {"Ngọc Lâm", "Bồ Đề", "Minh Khai"} & wards and wards <= {
+    assert {"Phường Bồ Đề", "Phường Bạch Mai", "Phường Hoàng Liệt"} & wards and wards <= {
         w for ws in DISTRICTS.values() for w in ws
     }
+    # on the 2025 map: each ward is its official name with its codes, and there is no district any more
+    for e in enterprises:
+        unit = ward_by_code(e.ward_code or "")
+        assert unit is not None and (unit.name, unit.province_code) == (e.ward, e.province_code) == (
+            e.ward,
+            "01",
+        )
+        assert e.district == ""
     assert {e.ownership for e in enterprises} == {"state", "non_state", "fdi", "cooperative", "household"}
     assert {e.status for e in enterprises} == {"active", "suspended", "dissolved"}
     assert all(not e.legal_entity for e in enterprises if e.ownership == "household")

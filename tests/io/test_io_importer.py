@@ -159,3 +159,36 @@ def test_xlsx_number_cells_get_their_leading_zero_back(store: Store, make_xlsx: 
 def test_planning_writes_nothing(store: Store, make_csv: Callable[..., Path]) -> None:
     plan_import(read_table(make_csv([["name"], ["Công ty A"]])), store)
     assert store.counts()["enterprises"] == 0
+
+
+def test_a_split_ward_keeps_the_ward_chosen_before_and_its_other_fields_update(
+    store: Store, make_csv: Callable[..., Path]
+) -> None:
+    # chosen once: Thanh Nhàn went partly to Hai Bà Trưng ward
+    chosen = store.save_enterprise(
+        Enterprise.create(
+            name="Công ty Thanh Nhàn", tax_code="0100000003", ward="hai ba trung", ward_code="00256"
+        )
+    )
+    header = ["Tên doanh nghiệp", "Mã số thuế", "Phường/Xã", "Quận/Huyện", "Số lao động"]
+    again = make_csv(
+        [header, ["Công ty Thanh Nhàn", "0100000003", "Phường Thanh Nhàn", "Quận Hai Bà Trưng", "30"]]
+    )
+    plan = plan_import(read_table(again), store)
+    ((row, updated),) = plan.updated
+    assert (updated.ward, updated.ward_code, updated.registered_workers) == (
+        "Phường Hai Bà Trưng",
+        "00256",
+        30,
+    )
+    assert plan.changes[row] == {"district": ("", "Quận Hai Bà Trưng"), "registered_workers": (None, 30)}
+    assert not plan.warnings
+    # a ward the old one did not become is the list's word: taken as written, without codes, and flagged
+    moved = make_csv(
+        [header, ["Công ty Thanh Nhàn", "0100000003", "Ngọc Thụy", "Long Biên", "30"]], name="b.csv"
+    )
+    plan = plan_import(read_table(moved), store)
+    ((_, updated),) = plan.updated
+    assert (updated.ward, updated.ward_code, updated.province_code) == ("Ngọc Thụy", None, None)
+    assert [(w.number, [p.code for p in w.problems]) for w in plan.warnings] == [(2, ["split_ward"])]
+    assert chosen.ward_code == "00256"

@@ -14,6 +14,7 @@ from store_factories import enterprise, visit
 import fieldapp.store as store_pkg
 from fieldapp.core.errors import RecordError
 from fieldapp.core.issues import SyncIssue
+from fieldapp.core.records import SCHEMA_VERSION
 from fieldapp.store import Store, StoreError, StoreReadOnly
 
 
@@ -281,7 +282,7 @@ def test_tinydb_reads_the_same_records(store: Store) -> None:
     store.snapshot()
     with TinyDB(store.folder / "store.json") as plain:  # stock TinyDB reads the snapshot
         assert [d["name"] for d in plain.table("enterprises").all()] == ["Công ty Hải Phòng"]
-        assert plain.table("_store").all()[0]["schema_version"] == 1
+        assert plain.table("_store").all()[0]["schema_version"] == SCHEMA_VERSION
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import orjson
 import pytest
 from store_factories import enterprise, visit
 
+from fieldapp.core.records import SCHEMA_VERSION
 from fieldapp.store import Store, StoreCorrupt
 from fieldapp.store.errors import StoreIOError
 from fieldapp.store.wal import encode_line, read_wal
@@ -27,7 +28,7 @@ def _filled(folder: Path, visits: int = 3) -> tuple[str, list[str]]:
 def test_a_new_folder_gets_a_snapshot_tinydb_can_read(folder: Path) -> None:
     Store.open(folder).close()
     data = orjson.loads((folder / "store.json").read_bytes())
-    assert data["_store"]["1"] == {"schema_version": 1, "seq": 0}
+    assert data["_store"]["1"] == {"schema_version": SCHEMA_VERSION, "seq": 0}
 
 
 def test_saves_go_to_the_log_and_a_snapshot_empties_it(folder: Path) -> None:

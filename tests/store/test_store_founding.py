@@ -14,6 +14,7 @@ from store_factories import enterprise
 
 from fieldapp.core.errors import RecordError
 from fieldapp.core.founding import CaseState, FoundingCase, Step, abandon, record_step, start_case, unionized
+from fieldapp.core.records import SCHEMA_VERSION
 from fieldapp.core.rules import default_rules
 from fieldapp.store import Store, StoreCorrupt
 from fieldapp.store.errors import StoreIOError
@@ -141,12 +142,13 @@ def test_deleting_the_enterprise_deletes_its_cases(folder: Path) -> None:
 
 
 def test_a_file_without_the_founding_table_opens_with_no_cases(folder: Path) -> None:
-    # every store written before founding cases existed: schema version 1, no table, no migration
+    # every store written before founding cases existed: no table, no migration (founding cases came with no new
+    # schema version; version 2 is the 2025 map's ward codes)
     with Store.open(folder) as store:
         e = store.save_enterprise(enterprise())
         store.snapshot()
     data = orjson.loads((folder / "store.json").read_bytes())
-    assert "founding_cases" not in data and data["_store"]["1"]["schema_version"] == 1
+    assert "founding_cases" not in data and data["_store"]["1"]["schema_version"] == SCHEMA_VERSION
     with Store.open(folder) as store:
         assert store.founding_cases() == [] and store.get_enterprise(e.id) == e
         store.save_founding_case(case_of(e.id))

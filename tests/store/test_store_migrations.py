@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -73,7 +74,7 @@ def test_version_0_is_migrated_with_a_backup(v0_folder: Path) -> None:
     with Store.open(v0_folder) as store:
         e, v = store.get_enterprise(E_ID), store.get_visit(V_ID)
         assert e is not None and v is not None
-        assert (e.rev, e.schema_version, e.server_version) == (1, 1, None)
+        assert (e.rev, e.schema_version, e.server_version) == (1, SCHEMA_VERSION, None)
         assert e.pending_since == e.updated_at, "never synced, so pending since its last change"
         assert v.managers == 0 and v.stable == 90 and v.pending
         assert store.find_by_tax_code("0101234567") == e
@@ -127,3 +128,75 @@ def test_a_file_from_a_newer_version_is_refused(folder: Path) -> None:
     assert path.read_bytes() == written
     with pytest.raises(StoreTooNew):  # not StoreLocked: the refused open released the lock
         Store.open(folder)
+
+
+# --- version 1 -> 2: wards put on the 2025 map --------------------------------------------------------------
+def _v1_enterprise(n: int, ward: str, district: str = "", **meta: object) -> dict[str, object]:
+    return {
+        "id": f"00000000-0000-4000-8000-{n:012d}",
+        "schema_version": 1,
+        "name": f"Công ty số {n}",
+        "tax_code": None,
+        "address": "",
+        "ward": ward,
+        "district": district,
+        "ownership": "non_state",
+        "status": "active",
+        "legal_entity": True,
+        "family_business": False,
+        "has_union": False,
+        "union_members": 0,
+        "registered_workers": None,
+        "assigned_to": None,
+        "created_at": "2024-04-01T08:00:00+00:00",
+        "updated_at": "2024-04-01T08:00:00+00:00",
+        "rev": 3,
+        "pending_since": None,
+        "server_version": 7,
+        **meta,
+    }
+
+
+@pytest.fixture
+def v1_folder(folder: Path) -> Path:
+    """A store as version 1 wrote it: synced enterprises whose wards are free text, one of each kind."""
+    Store.open(folder).close()
+    path = folder / "store.json"
+    data = orjson.loads(path.read_bytes())
+    del data["_checksum"]
+    data["_store"]["1"]["schema_version"] = 1
+    data["enterprises"] = {
+        "1": _v1_enterprise(1, "bach mai"),  # a 2025 ward typed without accents
+        "2": _v1_enterprise(2, "Phường Quỳnh Mai", "Quận Hai Bà Trưng"),  # an old ward, merged into Bạch Mai
+        "3": _v1_enterprise(3, "Thanh Nhàn", "Hai Bà Trưng"),  # an old ward split between two 2025 wards
+        "4": _v1_enterprise(4, "Không Có"),  # on no map
+        "5": _v1_enterprise(5, ""),  # no ward
+    }
+    path.write_bytes(encode_snapshot(data))
+    return folder
+
+
+def test_version_1_wards_are_put_on_the_map_as_local_edits(v1_folder: Path, run: Any) -> None:
+    with Store.open(v1_folder) as store:
+        got = {e.name: e for e in store.enterprises()}
+        placed = [got["Công ty số 1"], got["Công ty số 2"]]
+        for e in placed:
+            assert (e.ward, e.ward_code, e.province_code) == ("Phường Bạch Mai", "00277", "01")
+            # a local edit: one revision more, pending, on the server's version it came from
+            assert (e.rev, e.server_version, e.pending, e.schema_version) == (4, 7, True, SCHEMA_VERSION)
+        assert got["Công ty số 2"].district == "Quận Hai Bà Trưng"  # the old district stays readable
+        for name, ward in (
+            ("Công ty số 3", "Thanh Nhàn"),
+            ("Công ty số 4", "Không Có"),
+            ("Công ty số 5", ""),
+        ):
+            e = got[name]
+            assert (e.ward, e.ward_code, e.rev, e.pending) == (ward, None, 3, False)  # left as it was
+        assert sorted(e.name for e in store.pending_enterprises()) == ["Công ty số 1", "Công ty số 2"]
+    assert (v1_folder / "store.json.v1.bak").exists()
+    # the ones left without a ward on the map, with the candidates a person chooses from
+    result = run("wards", "unmatched")
+    assert result.exit_code == 0, result.output
+    assert "Công ty số 3" in result.stdout and "Phường Bạch Mai, Phường Hai Bà Trưng" in result.stdout
+    assert "Công ty số 4" in result.stdout and "Công ty số 1" not in result.stdout
+    assert "Công ty số 5" not in result.stdout

@@ -56,7 +56,7 @@ async def test_bad_tax_code_is_explained_under_the_field(run_app: Any) -> None:
 async def test_a_new_enterprise_is_saved_and_listed(run_app: Any, data_dir: Path) -> None:
     async with run_app() as (app, pilot):
         form = await new_form(app, pilot)
-        await fill(pilot, form, name="Hợp tác xã Rau sạch Cự Khối", tax_code="0107777777", ward="Cự Khối",
+        await fill(pilot, form, name="Hợp tác xã Rau sạch Cự Khối", tax_code="0107777777", ward="long bien",
                    registered_workers="12")  # fmt: skip
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -72,6 +72,8 @@ async def test_a_new_enterprise_is_saved_and_listed(run_app: Any, data_dir: Path
             and saved.name == "Hợp tác xã Rau sạch Cự Khối"
             and saved.registered_workers == 12
         )
+        # typed without accents, stored as the official unit of the 2025 map
+        assert (saved.ward, saved.ward_code, saved.province_code) == ("Phường Long Biên", "00148", "01")
 
 
 @pytest.mark.parametrize("search", ["", "quynh"])
@@ -82,7 +84,7 @@ async def test_a_new_enterprise_is_selected_and_shown_after_saving(run_app: Any,
             await pilot.press("slash", *search, "enter")
             await pilot.pause()
         form = await new_form(app, pilot)
-        await fill(pilot, form, name="Hợp tác xã Rau sạch Cự Khối", ward="Cự Khối")
+        await fill(pilot, form, name="Hợp tác xã Rau sạch Cự Khối", ward="Long Biên")
         await pilot.press("ctrl+s")
         await settle(pilot)
         home = app.screen
@@ -126,3 +128,64 @@ async def test_mark_unionized_from_the_detail(run_app: Any) -> None:
         assert app.store.get_enterprise(HOANG_MAI).has_union
         assert app.index.rows[HOANG_MAI].status == "unionized"
         assert "Đã có CĐCS" in str(app.screen.query_one("#title", Static).render())
+
+
+async def test_the_ward_completes_without_accents(run_app: Any, data_dir: Path) -> None:
+    async with run_app() as (app, pilot):
+        form = await new_form(app, pilot)
+        await fill(pilot, form, name="Công ty Phố Cổ")
+        ward = form.query_one("#input-ward", Input)
+        ward.focus()
+        await pilot.press(*"hoan ki")
+        await settle(pilot)
+        await pilot.press("right")  # accepts the completion, accents and all
+        await pilot.pause()
+        assert ward.value == "Hoàn Kiếm"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    with Store.open(data_dir, readonly=True) as store:
+        (saved,) = [e for e in store.enterprises() if e.name == "Công ty Phố Cổ"]
+        assert (saved.ward, saved.ward_code, saved.province_code) == ("Phường Hoàn Kiếm", "00070", "01")
+
+
+async def test_a_ward_on_no_map_is_refused_with_the_closest(run_app: Any, data_dir: Path) -> None:
+    with Store.open(data_dir, readonly=True) as store:
+        before = store.enterprises()
+    async with run_app() as (app, pilot):
+        form = await new_form(app, pilot)
+        await fill(pilot, form, name="Công ty Thanh Nhàn", ward="bach maii")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # not saved: the form stays
+        error = form.query_one("#error-ward", Static)
+        text = str(error.render())
+        assert error.display and "“bach maii” không phải là phường, xã nào của Thành phố Hà Nội" in text
+        assert text.split("gần nhất: ")[1].split(", ")[0] == "Phường Bạch Mai"
+        assert len(text.split("gần nhất: ")[1].split(", ")) == 3
+    with Store.open(data_dir, readonly=True) as store:
+        assert store.enterprises() == before
+
+
+async def test_an_untouched_ward_from_before_the_map_does_not_hold_up_an_edit(
+    run_app: Any, data_dir: Path
+) -> None:
+    async with run_app() as (app, pilot):
+        app.open_enterprise(QUYNH_LUU)  # its ward, Ngọc Lâm, merged into Bồ Đề in 2025
+        await pilot.pause()
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EnterpriseFormScreen)
+        assert "không có trên bản đồ 2025" in str(form.query_one("#warning-ward", Static).render())
+        await fill(pilot, form, registered_workers="44")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    with Store.open(data_dir, readonly=True) as store:
+        saved = store.find_by_tax_code("0109998881")
+        assert saved is not None and (saved.ward, saved.ward_code, saved.registered_workers) == (
+            "Ngọc Lâm",
+            None,
+            44,
+        )

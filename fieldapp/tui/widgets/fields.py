@@ -3,6 +3,7 @@ the core's record rules (so every rule lives in one place: ``Visit.parse`` / ``E
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,15 +13,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
+from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
+from fieldapp.core.admin_units import completion
 from fieldapp.core.records import Attitude
 from fieldapp.tui.i18n import N_, field, value
 from fieldapp.tui.localise import localise_bindings
 from fieldapp.tui.shown import VisibleControls, plain, shown
 
-__all__ = ["ATTITUDES", "AttitudePicker", "FieldBox", "NoteArea", "make_input"]
+__all__ = ["ATTITUDES", "AttitudePicker", "FieldBox", "NoteArea", "WardSuggester", "make_input"]
 
 ATTITUDES: tuple[str, ...] = tuple(a.value for a in Attitude)
 
@@ -69,6 +72,19 @@ def make_input(name: str, raw: str, **kwargs: object) -> Input:
         highlighter=VisibleControls(),
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+class WardSuggester(Suggester):
+    """Completes a ward typed without accents with its official name on the 2025 map, spelled the way it was
+    begun ("bach m" → "Bạch Mai", "phuong bach m" → "Phường Bạch Mai"); → accepts it. *province* is asked at
+    each key, so a change of the setting applies at once."""
+
+    def __init__(self, province: Callable[[], str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.province = province
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return completion(value, self.province())
 
 
 class NoteArea(TextArea):

@@ -39,6 +39,8 @@ def enterprise(**fields: Any) -> dict[str, Any]:
         "address": "12 Lê Lợi",
         "ward": "Phường Bến Thành",
         "district": "Quận 1",
+        "province_code": None,
+        "ward_code": None,
         "ownership": "non_state",
         "status": "active",
         "legal_entity": True,
