@@ -212,7 +212,7 @@ class FoundingStateForm(_CaseForm):
         for select in self.query(Select):
             if select.id and select.id.startswith("input-"):
                 chosen = select.value
-                self.values[select.id.removeprefix("input-")] = "" if chosen is Select.BLANK else str(chosen)
+                self.values[select.id.removeprefix("input-")] = "" if chosen is Select.NULL else str(chosen)
 
     @on(Select.Changed)
     def _picked(self, event: Select.Changed) -> None:
@@ -260,7 +260,7 @@ class FoundingStateForm(_CaseForm):
                 label=_("What to do"),
             )
             reasons = [(value("state_reason", r.value), r.value) for r in StopReason]
-            chosen = self.values["state_reason"] or Select.BLANK
+            chosen = self.values["state_reason"] or Select.NULL
             reason_box = FieldBox(
                 "state_reason",
                 Select(reasons, value=chosen, prompt=_("Choose a reason"), compact=True, id="input-state_reason"),
