@@ -239,7 +239,7 @@ class FoundingStateForm(_CaseForm):
 
     def compose(self) -> ComposeResult:
         name = self.enterprise.name if self.enterprise else "?"
-        yield Static(shown(_("Founding case: pause, resume or abandon — {name}", name=name), style="bold"), id="form-title")
+        yield Static(shown(_("Founding case state — {name}", name=name), style="bold"), id="form-title")
         now = Text(field("state") + ": ", style="bold")
         now.append(value("state", self.case.state.value))
         if self.case.state_reason is not None:

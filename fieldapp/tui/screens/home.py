@@ -46,7 +46,6 @@ class HomeScreen(BaseScreen[None]):
         # the app's screen keys work everywhere; the home footer is where a newcomer learns them
         Binding("f2", "app.show_mode('followups')", N_("Follow-ups"), id="home.followups"),
         Binding("f3", "app.show_mode('sync')", N_("Sync"), id="home.sync"),
-        Binding("f5", "app.show_mode('pipeline')", N_("Founding"), id="home.pipeline"),
     ]
 
     AUTO_FOCUS = "#enterprises"
