@@ -100,7 +100,11 @@ class FieldCommands(Provider):
             partial(app.show_mode, "pipeline"),
             _("Founding cases under way by stage, overdue steps marked (F5)"),
         )
-        yield _("Founding step"), self._founding_step, _("Record the next founding step of the chosen enterprise (f)")
+        yield (
+            _("Founding step"),
+            self._founding_step,
+            _("Record the next founding step of the chosen enterprise (f)"),
+        )
         yield _("New visit"), self._new_visit, _("Log a visit to the chosen enterprise")
         yield _("New enterprise"), app.new_enterprise, _("Add an enterprise")
         yield (

@@ -16,7 +16,9 @@ __all__ = ["add_cases"]
 
 def _case(enterprise_id: str, committee_on: date, steps: list[tuple[str, dict[str, object]]]) -> FoundingCase:
     rules = default_rules()
-    case = start_case(enterprise_id, committee_on, committee_members=3, committee_head="Trần Thị Mai", today=TODAY)
+    case = start_case(
+        enterprise_id, committee_on, committee_members=3, committee_head="Trần Thị Mai", today=TODAY
+    )
     for step, fields in steps:
         case = record_step(case, step, rules, today=TODAY, **fields)
     return case
@@ -35,8 +37,15 @@ def add_cases(store: Store) -> dict[str, FoundingCase]:
             date(2026, 9, 1),
             [
                 ("applications", {"applications_on": "2026-09-20", "applications": 8}),
-                ("congress", {"congress_on": "2026-10-12", "congress_attending": 7, "bch_size": 3,
-                              "inspection_size": 1}),
+                (
+                    "congress",
+                    {
+                        "congress_on": "2026-10-12",
+                        "congress_attending": 7,
+                        "bch_size": 3,
+                        "inspection_size": 1,
+                    },
+                ),
             ],
         ),  # fmt: skip
         SAI_DONG: _case(
@@ -44,12 +53,21 @@ def add_cases(store: Store) -> dict[str, FoundingCase]:
             date(2026, 10, 1),
             [
                 ("applications", {"applications_on": "2026-10-20", "applications": 6}),
-                ("congress", {"congress_on": "2026-11-10", "congress_attending": 6, "bch_size": 3,
-                              "inspection_size": 1}),
+                (
+                    "congress",
+                    {
+                        "congress_on": "2026-11-10",
+                        "congress_attending": 6,
+                        "bch_size": 3,
+                        "inspection_size": 1,
+                    },
+                ),
             ],
         ),  # fmt: skip
         HOANG_MAI: _case(
-            HOANG_MAI, date(2026, 11, 2), [("applications", {"applications_on": "2026-11-16", "applications": 3})]
+            HOANG_MAI,
+            date(2026, 11, 2),
+            [("applications", {"applications_on": "2026-11-16", "applications": 3})],
         ),
     }
     for case in cases.values():

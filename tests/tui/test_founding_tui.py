@@ -3,7 +3,6 @@ pipeline screen (F5) and the founding steps among the follow-ups."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -38,7 +37,8 @@ async def _set(pilot: Any, form: Any, name: str, text: str) -> None:
     widget = form.query_one(f"#input-{name}", Input)
     widget.focus()
     widget.value = ""
-    await pilot.press(*text) if text else None
+    if text:
+        await pilot.press(*text)
     await pilot.press("tab")
     await pilot.pause()
 
@@ -182,7 +182,9 @@ async def test_recognition_turns_the_enterprise_unionized_in_the_home_table(run_
         assert any(r.id == QUYNH_LUU for r in table.rows)
 
 
-async def test_pause_needs_a_reason_then_shows_on_the_timeline_and_resume_opens_it_again(run_app: Any) -> None:
+async def test_pause_needs_a_reason_then_shows_on_the_timeline_and_resume_opens_it_again(
+    run_app: Any,
+) -> None:
     async with run_app() as (app, pilot):
         before = add_cases(app.store)[SAI_DONG]
         await _open(app, pilot, SAI_DONG)

@@ -105,7 +105,9 @@ async def _founding_form(pilot: Pilot[Any]) -> None:
     add_cases(pilot.app.store)  # type: ignore[attr-defined]
     pilot.app.open_enterprise(HOANG_MAI)  # type: ignore[attr-defined]
     await pilot.pause()
-    await pilot.press("f")  # the congress: a date before the applications (an error under it), then the figures
+    await pilot.press(
+        "f"
+    )  # the congress: a date before the applications (an error under it), then the figures
     await pilot.pause()
     await pilot.press("shift+tab", *["backspace"] * 10, *"2026-11-10", "tab", "5", "tab", "3")
     await pilot.pause()

@@ -158,14 +158,18 @@ class FoundingStepForm(_CaseForm):
         with VerticalScroll(id="form"):
             for field_name in self.FIELDS:
                 placeholder = "YYYY-MM-DD" if field_name.endswith("_on") else ""
-                yield FieldBox(field_name, make_input(field_name, self.values[field_name], placeholder=placeholder))
+                yield FieldBox(
+                    field_name, make_input(field_name, self.values[field_name], placeholder=placeholder)
+                )
         yield Footer(compact=True)
 
     def _case_line(self) -> Text:
         """The step before (its date and figures) and this step's due date, to check against."""
         case = self.case
         if case is None:
-            return Text(_("A new case: the organising committee (ban vận động) is its first step."), style="dim")
+            return Text(
+                _("A new case: the organising committee (ban vận động) is its first step."), style="dim"
+            )
         text = Text()
         last = case.stage
         text.append(_("Last step") + ": ", style="bold")
@@ -263,7 +267,9 @@ class FoundingStateForm(_CaseForm):
             chosen = self.values["state_reason"] or Select.NULL
             reason_box = FieldBox(
                 "state_reason",
-                Select(reasons, value=chosen, prompt=_("Choose a reason"), compact=True, id="input-state_reason"),
+                Select(
+                    reasons, value=chosen, prompt=_("Choose a reason"), compact=True, id="input-state_reason"
+                ),
             )
             reason_box.display = self.values["action"] != "resume"
             yield reason_box
@@ -278,4 +284,3 @@ class FoundingStateForm(_CaseForm):
         if "state" in found:  # the case itself refuses the change: said on the choice
             found.setdefault("action", found.pop("state"))
         return record, found
-

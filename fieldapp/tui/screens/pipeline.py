@@ -80,7 +80,9 @@ class PipelineScreen(BaseScreen[None]):
     AUTO_FOCUS = "#pipeline"
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(_("Founding pipeline: open cases by stage, oldest first"), style="bold"), id="pipeline-title")
+        yield Static(
+            Text(_("Founding pipeline: open cases by stage, oldest first"), style="bold"), id="pipeline-title"
+        )
         yield Static(id="pipeline-counts")
         table: DataTable[str | Text] = DataTable(id="pipeline", cursor_type="row", zebra_stripes=True)
         yield table
@@ -121,7 +123,9 @@ class PipelineScreen(BaseScreen[None]):
             at_stage = [r for r in rows if r.stage is stage]
             if not at_stage:
                 continue
-            heading = Text(f"{step_name(stage)} ({len(at_stage)})", style="bold", no_wrap=True, overflow="ellipsis")
+            heading = Text(
+                f"{step_name(stage)} ({len(at_stage)})", style="bold", no_wrap=True, overflow="ellipsis"
+            )
             cells: list[str | Text] = [heading, "", "", ""]
             table.add_row(*(["──", *cells] if wide else cells), key=_STAGE_KEY + stage.value)
             for row in at_stage:
@@ -129,10 +133,15 @@ class PipelineScreen(BaseScreen[None]):
                 cells = [
                     shown(row.name, no_wrap=True, overflow="ellipsis"),
                     Text(step_name(status.step), no_wrap=True, overflow="ellipsis"),
-                    Text(status.due_on.isoformat() if status.due_on else "—", style="bold red" if status.overdue else ""),
+                    Text(
+                        status.due_on.isoformat() if status.due_on else "—",
+                        style="bold red" if status.overdue else "",
+                    ),
                     self._mark(row),
                 ]
-                table.add_row(*([row.since.isoformat(), *cells] if wide else cells), key=row.case.enterprise_id)
+                table.add_row(
+                    *([row.since.isoformat(), *cells] if wide else cells), key=row.case.enterprise_id
+                )
         if not rows:
             empty: list[str | Text] = [Text(_("No founding case under way."), style="dim"), "", "", ""]
             table.add_row(*(["", *empty] if wide else empty), key=_STAGE_KEY)
