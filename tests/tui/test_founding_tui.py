@@ -296,3 +296,20 @@ async def test_english(run_app: Any) -> None:
         await pilot.press("f")
         await pilot.pause()
         assert "Founding step “BCH first meeting”" in screen_text(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_with_a_case_the_visits_stay_on_screen_and_the_timeline_is_in_the_scrolling_part(
+    run_app: Any, size: Any
+) -> None:
+    async with run_app(size=size) as (app, pilot):
+        add_cases(app.store)
+        await _open(app, pilot, QUYNH_LUU)
+        screen = app.screen
+        timeline = screen.query_one("#founding", Static)
+        assert timeline.parent is screen.query_one("#detail")  # it scrolls with the fields
+        visits = screen.query_one("#visits")
+        assert visits.region.bottom <= size[1] - 1  # above the footer
+        assert "2026-10-14" in screen_text(app)  # the latest visit
+        # one line per step from 100 columns (a title and six steps), one line (wrapped in two at 80) below
+        assert timeline.region.height == (7 if size[0] >= 100 else 2)

@@ -70,6 +70,17 @@ def pipeline_rows(
     return rows, paused
 
 
+def _heading(stage: Step, count: int, width: int) -> Text:
+    """A stage's heading row, its count always whole: ``Gửi hồ sơ đề nghị công… (3)``."""
+    tail = f" ({count})"
+    name = Text(step_name(stage), style="bold")
+    if name.cell_len + len(tail) > width:
+        name.truncate(max(1, width - len(tail) - 1))
+        name.append("…")
+    name.append(tail, style="bold")
+    return name
+
+
 class PipelineScreen(BaseScreen[None]):
     """The founding cases under way, by stage."""
 
@@ -123,9 +134,7 @@ class PipelineScreen(BaseScreen[None]):
             at_stage = [r for r in rows if r.stage is stage]
             if not at_stage:
                 continue
-            heading = Text(
-                f"{step_name(stage)} ({len(at_stage)})", style="bold", no_wrap=True, overflow="ellipsis"
-            )
+            heading = _heading(stage, len(at_stage), name_width)
             cells: list[str | Text] = [heading, "", "", ""]
             table.add_row(*(["──", *cells] if wide else cells), key=_STAGE_KEY + stage.value)
             for row in at_stage:
