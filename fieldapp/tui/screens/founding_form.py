@@ -64,8 +64,8 @@ class _CaseForm(RecordForm):
         found = super().check()
         others = [name for name in found if name not in self.FIELDS]
         line = self.query_one("#case-problem", Static)
-        judged = self.judge_all or bool(self.touched)
-        text = "\n".join(f"{field(name)}: {found[name]}" for name in others) if judged else ""
+        # shown at once: the core only says it once every field shown is valid, i.e. once the cadre filled them
+        text = "\n".join(f"{field(name)}: {found[name]}" for name in others)
         line.update(shown(text))
         line.display = bool(text)
         return found
