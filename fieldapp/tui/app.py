@@ -1,7 +1,7 @@
 """The terminal app: built by ``create_app`` from an open store, the settings, the data folder and the rules.
 
 The F-key screens are Textual modes, each with its own screen stack: Enterprises (``home``, F1), Follow-ups (F2),
-Sync (F3) and Settings (F4). The detail and the forms are pushed on top of the current mode.
+Sync (F3), Settings (F4) and the founding Pipeline (F5). The detail and the forms are pushed on top of the current mode.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from fieldapp.tui.screens.detail import DetailScreen
 from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
 from fieldapp.tui.screens.followups import FollowUpsScreen
 from fieldapp.tui.screens.home import HomeScreen
+from fieldapp.tui.screens.pipeline import PipelineScreen
 from fieldapp.tui.screens.settings import SettingsScreen
 from fieldapp.tui.screens.sync import SyncScreen
 from fieldapp.tui.screens.visit_form import VisitFormScreen
@@ -64,6 +65,7 @@ class FieldApp(App[None], inherit_bindings=False):
         "followups": FollowUpsScreen,
         "sync": SyncScreen,
         "settings": SettingsScreen,
+        "pipeline": PipelineScreen,
     }
     DEFAULT_MODE: ClassVar[str] = "home"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,6 +74,7 @@ class FieldApp(App[None], inherit_bindings=False):
         Binding("f2", "show_mode('followups')", N_("Follow-ups"), id="app.followups", show=False),
         Binding("f3", "show_mode('sync')", N_("Sync"), id="app.sync", show=False),
         Binding("f4", "show_mode('settings')", N_("Settings"), id="app.settings", show=False),
+        Binding("f5", "show_mode('pipeline')", N_("Founding pipeline"), id="app.pipeline", show=False),
         Binding("ctrl+l", "switch_language", N_("Language"), id="app.language", show=False),
         Binding("ctrl+t", "toggle_theme", N_("Light/dark theme"), id="app.theme", show=False),
         Binding("ctrl+p", "command_palette", N_("Commands"), id="app.palette", show=False, priority=True),

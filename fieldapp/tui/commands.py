@@ -76,6 +76,13 @@ class FieldCommands(Provider):
         else:
             self.app.notify(_("Choose an enterprise first."), severity="warning")
 
+    def _founding_step(self) -> None:
+        screen = self.app.screen
+        if isinstance(screen, DetailScreen):
+            screen.action_founding_step()
+        else:
+            self.app.notify(_("Choose an enterprise first."), severity="warning")
+
     def commands(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
         """(title, callback, help) of every fixed command."""
         app = self.fapp
@@ -88,6 +95,16 @@ class FieldCommands(Provider):
         )
         yield _("Go to: Sync"), partial(app.show_mode, "sync"), _("Send and receive records (F3)")
         yield _("Go to: Settings"), partial(app.show_mode, "settings"), _("Name, language, theme, rules (F4)")
+        yield (
+            _("Go to: Founding pipeline"),
+            partial(app.show_mode, "pipeline"),
+            _("Founding cases under way by stage, overdue steps marked (F5)"),
+        )
+        yield (
+            _("Founding step"),
+            self._founding_step,
+            _("Record the next founding step of the chosen enterprise (f)"),
+        )
         yield _("New visit"), self._new_visit, _("Log a visit to the chosen enterprise")
         yield _("New enterprise"), app.new_enterprise, _("Add an enterprise")
         yield (

@@ -72,7 +72,8 @@ class AppContext(Protocol):
 
     # --- navigation ---
     def show_mode(self, mode: str) -> None:
-        """Show the first screen of an F-key mode ("home", "followups", "sync", "settings")."""
+        """Show the first screen of an F-key mode ("home", "followups", "sync", "settings",
+        "pipeline")."""
         ...
 
     def open_enterprise(self, enterprise_id: str) -> None:

@@ -19,7 +19,8 @@ from fieldapp.store import Store
 from fieldapp.tui import FieldApp, create_app
 from fieldapp.tui.i18n import set_language
 
-from .conftest import HOANG_MAI, TODAY, ready, seed
+from .conftest import HOANG_MAI, QUYNH_LUU, TODAY, ready, seed
+from .founding_cases import add_cases
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 # The settings screen shows the data folder: the app is told this fixed path per case, so the picture is the same
@@ -92,6 +93,33 @@ async def _sync(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def _founding_timeline(pilot: Pilot[Any]) -> None:
+    await ready(pilot)
+    add_cases(pilot.app.store)  # type: ignore[attr-defined]
+    pilot.app.open_enterprise(QUYNH_LUU)  # type: ignore[attr-defined]  # the BCH meeting and dossier overdue
+    await pilot.pause()
+
+
+async def _founding_form(pilot: Pilot[Any]) -> None:
+    await ready(pilot)
+    add_cases(pilot.app.store)  # type: ignore[attr-defined]
+    pilot.app.open_enterprise(HOANG_MAI)  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press(
+        "f"
+    )  # the congress: a date before the applications (an error under it), then the figures
+    await pilot.pause()
+    await pilot.press("shift+tab", *["backspace"] * 10, *"2026-11-10", "tab", "5", "tab", "3")
+    await pilot.pause()
+
+
+async def _pipeline(pilot: Pilot[Any]) -> None:
+    await ready(pilot)
+    add_cases(pilot.app.store)  # type: ignore[attr-defined]
+    await pilot.press("f5")
+    await pilot.pause()
+
+
 SCREENS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
     "home": _home,
     "detail": _detail,
@@ -100,6 +128,9 @@ SCREENS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
     "ward_picker": _ward_picker,
     "settings": _settings,
     "sync": _sync,
+    "founding_timeline": _founding_timeline,
+    "founding_form": _founding_form,
+    "pipeline": _pipeline,
 }
 
 

@@ -1,4 +1,5 @@
-"""Enterprise detail: every field, the verdict with its reasons and next steps, and the visits newest first."""
+"""Enterprise detail: every field, the verdict with its reasons and next steps, the founding case as a timeline,
+and the visits newest first."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ from fieldapp.tui.localise import localise_bindings
 from fieldapp.tui.messages import DataChanged, RecordSaved
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.screens.enterprise_form import EnterpriseFormScreen
+from fieldapp.tui.screens.founding_form import FoundingStateForm, FoundingStepForm, step_to_record
 from fieldapp.tui.screens.visit_form import VisitFormScreen, read_only_reason
 from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.badges import priority_text, status_badge
+from fieldapp.tui.widgets.founding import TIMELINE_WIDE, timeline
 from fieldapp.tui.widgets.title_line import TitleLine
 from fieldapp.tui.widgets.visits_table import VisitsTable
 
@@ -77,6 +80,8 @@ class DetailScreen(BaseScreen[None]):
         Binding("v", "log_visit", N_("Log visit"), id="detail.log_visit"),
         Binding("e", "edit", N_("Edit"), id="detail.edit"),
         Binding("u", "mark_unionized", N_("Mark unionized"), id="detail.unionized"),
+        Binding("f", "founding_step", N_("Founding"), id="detail.founding"),
+        Binding("p", "founding_state", N_("Pause/resume founding"), id="detail.founding_state", show=False),
     ]
 
     AUTO_FOCUS = "#detail"
@@ -90,6 +95,7 @@ class DetailScreen(BaseScreen[None]):
         yield TitleLine(id="title")
         with VerticalScroll(id="detail"):
             yield Static(id="verdict")
+            yield Static(id="founding")
             yield Static(id="fields")
             yield Static(id="contacts")
         # the visits stay on screen under the fields, which scroll on their own (at 80x24 they were below the fold)
@@ -119,6 +125,7 @@ class DetailScreen(BaseScreen[None]):
             verdict.display = False
             self.query_one("#fields", Static).update("")
             self.query_one("#contacts", Static).update("")
+            self.query_one("#founding", Static).display = False
         else:
             title.show(shown(enterprise.name, style="bold"), self._badges(enterprise, c))
             verdict.display = c is not None
@@ -126,12 +133,26 @@ class DetailScreen(BaseScreen[None]):
                 verdict.update(self._verdict(c))
             self.query_one("#fields", Static).update(self._fields(enterprise))
             self.query_one("#contacts", Static).update(self._contacts(enterprise))
+            self._show_founding()
         self.query_one("#visits-title", Static).update(
             _("Visits ({n}), newest first — Enter edits one of yours", n=len(visits))
         )
         self.query_one("#visits", VisitsTable).fill(visits, me=self.fapp.settings.cadre)
         self._show_met(visits[0] if visits else None)
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False, immediate=True)
+
+    def _show_founding(self) -> None:
+        """The enterprise's founding case as a timeline (hidden when it has none)."""
+        panel = self.query_one("#founding", Static)
+        case = self.fapp.store.current_founding_case(self.enterprise_id)
+        panel.display = case is not None
+        if case is not None:
+            width = self.size.width or TIMELINE_WIDE
+            panel.update(timeline(case, self.fapp.rules, self.fapp.today, width))
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._show_founding()  # one line per step, or one line for the case below TIMELINE_WIDE
 
     def _badges(self, e: Enterprise, c: Classification | None) -> Text:
         """What follows the name on the title line, always whole."""
@@ -233,6 +254,31 @@ class DetailScreen(BaseScreen[None]):
         enterprise = self.fapp.store.get_enterprise(self.enterprise_id)
         if enterprise is not None:
             self.app.push_screen(EnterpriseFormScreen(enterprise))
+
+    def action_founding_step(self) -> None:
+        """Record the next step of the founding case (or start one) in a form; say why not when there is none."""
+        enterprise = self.fapp.store.get_enterprise(self.enterprise_id)
+        if enterprise is None:
+            return
+        case = self.fapp.store.current_founding_case(self.enterprise_id)
+        if step_to_record(case) is not None:
+            self.app.push_screen(FoundingStepForm(self.enterprise_id))
+        elif case is not None and case.recognized:
+            self.notify(_("The union is recognized: the founding case is finished."), severity="warning")
+        elif case is not None:  # paused: resume it first
+            self.app.push_screen(FoundingStateForm(self.enterprise_id, case))
+        elif enterprise.has_union:
+            self.notify(_("This enterprise already has a union."), severity="warning")
+
+    def action_founding_state(self) -> None:
+        """Pause, resume or abandon the founding case."""
+        case = self.fapp.store.current_founding_case(self.enterprise_id)
+        if case is None:
+            self.notify(_("No founding case yet: f starts one."), severity="warning")
+        elif case.recognized:
+            self.notify(_("The union is recognized: the founding case is finished."), severity="warning")
+        else:
+            self.app.push_screen(FoundingStateForm(self.enterprise_id, case))
 
     def action_mark_unionized(self) -> None:
         enterprise = self.fapp.store.get_enterprise(self.enterprise_id)

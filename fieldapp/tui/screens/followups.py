@@ -1,4 +1,5 @@
-"""Follow-ups: the visits due this week and the overdue ones, soonest (most overdue) first, with where to go."""
+"""Follow-ups: the visits due this week and the overdue ones, soonest (most overdue) first, with where to go; then
+the founding steps overdue or due within 3 working days."""
 
 from __future__ import annotations
 
@@ -19,8 +20,12 @@ from fieldapp.tui.messages import DataChanged
 from fieldapp.tui.screens.base import BaseScreen
 from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.badges import status_badge
+from fieldapp.tui.widgets.founding import DueStep, due_founding_steps, mark_text, step_name
 
 __all__ = ["FollowUpsScreen", "by_due_date", "is_mine", "place", "week_end"]
+
+#: the key of a founding step's row starts with this
+_FOUNDING_KEY = "founding:"
 
 
 def week_end(today: date) -> date:
@@ -99,6 +104,22 @@ class FollowUpsScreen(BaseScreen[None]):
             rows = [r for r in rows if is_mine(r, app.index.classes.get(r.id), cadre)]
         return by_due_date(rows, today)
 
+    def founding_due(self) -> list[DueStep]:
+        """The founding steps overdue or due within 3 working days, soonest first (only the cadre's own
+        enterprises when "mine" is on, as for the visits)."""
+        app = self.fapp
+        due = due_founding_steps(app.store.founding_cases(), app.rules, app.today)
+        cadre = app.settings.cadre
+        if self.mine and cadre:
+            rows = app.index.rows
+            due = [
+                d
+                for d in due
+                if d.case.enterprise_id in rows
+                and is_mine(rows[d.case.enterprise_id], app.index.classes.get(d.case.enterprise_id), cadre)
+            ]
+        return due
+
     def fill(self) -> None:
         app = self.fapp
         table = self.query_one("#followups", DataTable)
@@ -124,12 +145,32 @@ class FollowUpsScreen(BaseScreen[None]):
             table.add_row(
                 label, shown(row.name), shown(place(row)), status_badge(self.app, row.status, 19), key=row.id
             )
-        if not rows:
+        steps = self.founding_due()
+        if not rows and not steps:
             table.add_row("", Text(_("Nothing due this week."), style="dim"), "", "", key="none")
-        self.show_count(len(rows))
-        self.sub_title = str(len(rows))
+        if steps:
+            heading = Text(_("Founding steps") + ":", style="bold")
+            table.add_row(Text("──", style="dim"), heading, "", "", key="none-founding")
+        for step in steps:
+            self._founding_row(table, step)
+        self.show_count(len(rows), len(steps))
+        self.sub_title = str(len(rows) + len(steps))
 
-    def show_count(self, total: int) -> None:
+    def _founding_row(self, table: DataTable[str | Text], step: DueStep) -> None:
+        app = self.fapp
+        row = app.index.rows.get(step.case.enterprise_id)
+        overdue = step.status.overdue
+        label = Text(step.due_on.isoformat(), style="bold red" if overdue else "bold")
+        if overdue:
+            label.append(" !")
+        what = Text(step_name(step.status.step) + " — ", no_wrap=True, overflow="ellipsis")
+        what.append_text(mark_text(step.status))
+        name = shown(row.name if row is not None else "?", no_wrap=True, overflow="ellipsis")
+        # a key per step: one enterprise may have two due (the BCH meeting and the dossier)
+        key = f"{_FOUNDING_KEY}{step.case.enterprise_id}:{step.status.step.value}"
+        table.add_row(label, name, what, status_badge(self.app, row.status, 19) if row else "", key=key)
+
+    def show_count(self, total: int, founding: int = 0) -> None:
         cadre = self.fapp.settings.cadre
         if self.mine and cadre:
             line = _("{count} due — yours (your last visit or assigned to you). m: everyone's", count=total)
@@ -137,6 +178,8 @@ class FollowUpsScreen(BaseScreen[None]):
             line = _("{count} due — everyone's. m: only yours", count=total)
         else:
             line = _("{count} due — everyone's (set your name in Settings to see only yours)", count=total)
+        if founding:
+            line += " · " + _("{n} founding steps", n=founding)
         self.query_one("#followups-count", Static).update(shown(line))
 
     def action_toggle_mine(self) -> None:
@@ -157,7 +200,11 @@ class FollowUpsScreen(BaseScreen[None]):
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return None if key is None or key == "none" else str(key)
+        if key is None or key.startswith("none"):
+            return None
+        if key.startswith(_FOUNDING_KEY):  # a founding step: the enterprise's id, then the step
+            return key.removeprefix(_FOUNDING_KEY).split(":")[0]
+        return str(key)
 
     @on(DataTable.RowSelected)
     def _open(self) -> None:
