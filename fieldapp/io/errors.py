@@ -26,7 +26,9 @@ FILE_MESSAGES: dict[str, str] = {
     "duplicate_column": N_("“{path}” has two columns meaning “{column}”: “{first}” and “{second}”"),
     "unwritable": N_("cannot write “{path}”: {reason}"),
     # fieldapp.files.replace gave up: on Windows another program (Excel, often) has the file open
-    "in_use": N_("cannot replace “{path}”: another program has it open (Excel, for example); close it there and try again"),
+    "in_use": N_(
+        "cannot replace “{path}”: another program has it open (Excel, for example); close it there and try again"
+    ),
     "exists": N_("“{path}” already exists, so nothing was written; pass --force to replace it"),
     # the limits of fieldapp.io.readers.Limits: a file over one is refused whole, nothing of it is used
     "too_big": N_(

@@ -143,10 +143,7 @@ class StoreIOError(StoreError):
     @classmethod
     def from_os_error(cls, exc: OSError, folder: Path) -> StoreIOError:
         """The people's version of *exc*, met while using the data folder *folder*."""
-        if isinstance(exc, ReplaceRefused):
-            code = "in_use"
-        else:
-            code = cls._CODES.get(exc.errno or 0, "os_error")
+        code = "in_use" if isinstance(exc, ReplaceRefused) else cls._CODES.get(exc.errno or 0, "os_error")
         return cls(code, folder, _path_of(exc, folder), exc.strerror or type(exc).__name__, exc)
 
     @classmethod
