@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 __all__ = [
+    "POSIX_MODES",
     "PRIVATE_DIR",
     "PRIVATE_FILE",
     "REPLACE_BACKOFF",
@@ -28,6 +29,12 @@ __all__ = [
 #: the mode of the data folder and of every file fieldapp keeps in it
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
+
+#: whether those modes mean anything here. On Windows ``chmod`` only sets or clears the read-only flag and every
+#: file reads back 0666 (0777 a folder): who may read the data folder is decided by its ACL, which a folder in the
+#: user's profile (``%LOCALAPPDATA%``, the default) already limits to that user. So modes are neither checked
+#: nor "tightened" there (``fieldapp doctor``).
+POSIX_MODES = os.name == "posix"
 
 #: the pauses (seconds) between attempts when the operating system refuses a rename: 1.27 s in all, 8 attempts
 REPLACE_BACKOFF = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64)
