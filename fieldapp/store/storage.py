@@ -8,8 +8,9 @@ Files in the data folder:
   folder (``fieldapp.files.write_atomic``). Windows refuses the rename while another process has the file open
   (a reader, an antivirus, a sync tool): ``fieldapp.files.replace`` tries again for about a second, then the
   snapshot fails and the log, which still holds every change, is replayed on the next open. Readers read the
-  snapshot whole and close it at once, so they never hold it for long. A snapshot that fails its checksum is refused (``StoreDamaged``),
-  never silently replaced by an older one: ``fieldapp doctor --repair`` does that, keeping the originals.
+  snapshot whole and close it at once, so they never hold it for long. A snapshot that fails its checksum is
+  refused (``StoreDamaged``), never silently replaced by an older one: ``fieldapp doctor --repair`` does that,
+  keeping the originals.
 - ``store.json.prev``: the snapshot before it (a hard link made just before the new one replaces it).
 - ``store.wal``: the write-ahead log (``fieldapp.store.wal``), moved to ``store.wal.prev`` after each snapshot,
   so ``store.json.prev`` + ``store.wal.prev`` + ``store.wal`` always lead to the current state.
