@@ -26,6 +26,7 @@ from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.labels import field_label
 from fieldapp.core.reasons import priority_label, reason_title, status_label
 from fieldapp.files import write_atomic
+from fieldapp.io.errors import FileProblem
 from fieldapp.io.importer import plan_import
 from fieldapp.io.readers import read_table
 from fieldapp.io.sheets import csv_text
@@ -102,7 +103,10 @@ def classify(
         results = [c for c in results if c.status == status]
     _say_local_override(app)
     if output is not None:
-        write_atomic(output, _csv(results, rows_of, lang).encode("utf-8-sig"))
+        try:
+            write_atomic(output, _csv(results, rows_of, lang).encode("utf-8-sig"))
+        except OSError as exc:  # not the data folder: named as the file it is
+            raise FileProblem.unwritable(output, exc) from None
         say(gettext("Classified {n} enterprises into {path}.", lang, n=len(results), path=output))
     elif fmt == "json":
         print_json([_json_row(c, rows_of, warnings_of) for c in results])

@@ -16,6 +16,7 @@ import click
 from click.exceptions import NoArgsIsHelpError, NoSuchCommand
 
 from fieldapp.cli.context import AppContext
+from fieldapp.cli.output import utf8_output
 from fieldapp.core.i18n import N_, Lang, as_lang, gettext
 from fieldapp.core.text import displayable
 
@@ -144,6 +145,10 @@ def _option_value(args: Sequence[str], name: str) -> str | None:
 
 class LocalisedGroup(click.Group):
     """The ``fieldapp`` group: every usage error raised below it is worded in the user's language."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        utf8_output()  # before anything is written, --help included (Windows: a redirected stream is cp1252)
+        return super().main(*args, **kwargs)
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any

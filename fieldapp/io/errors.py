@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from fieldapp.core.i18n import N_, CodedError
+from fieldapp.files import ReplaceRefused
 
 __all__ = ["FILE_MESSAGES", "FileProblem"]
 
@@ -24,6 +25,10 @@ FILE_MESSAGES: dict[str, str] = {
     ),
     "duplicate_column": N_("“{path}” has two columns meaning “{column}”: “{first}” and “{second}”"),
     "unwritable": N_("cannot write “{path}”: {reason}"),
+    # fieldapp.files.replace gave up: on Windows another program (Excel, often) has the file open
+    "in_use": N_(
+        "cannot replace “{path}”: another program has it open (Excel, for example); close it there and try again"
+    ),
     "exists": N_("“{path}” already exists, so nothing was written; pass --force to replace it"),
     # the limits of fieldapp.io.readers.Limits: a file over one is refused whole, nothing of it is used
     "too_big": N_(
@@ -55,3 +60,10 @@ class FileProblem(CodedError, ValueError):
 
     def __init__(self, code: str, path: object, **params: Any):
         super().__init__(code, path=str(path), **params)
+
+    @classmethod
+    def unwritable(cls, path: object, exc: OSError) -> FileProblem:
+        """*path* could not be written because of *exc*: held open by another program, or any other refusal."""
+        if isinstance(exc, ReplaceRefused):
+            return cls("in_use", exc.filename or path)  # the file refused (an export's second CSV, say)
+        return cls("unwritable", path, reason=exc.strerror or str(exc))

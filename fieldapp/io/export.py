@@ -74,7 +74,7 @@ def export_data(
             _write_xlsx(path, enterprises, visits)
             return [path]
     except OSError as exc:
-        raise FileProblem("unwritable", path, reason=exc.strerror or str(exc)) from None
+        raise FileProblem.unwritable(path, exc) from None
     raise ValueError(f"unknown export format {fmt!r}")
 
 

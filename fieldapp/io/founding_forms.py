@@ -436,5 +436,5 @@ def write_forms(
         try:
             write_atomic(path, payload)
         except OSError as exc:
-            raise FileProblem("unwritable", path, reason=exc.strerror or str(exc)) from None
+            raise FileProblem.unwritable(path, exc) from None
     return paths

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.core.cells import sheet_cell
+from fieldapp.files import replace
 
 __all__ = ["csv_text", "write_xlsx", "xlsx_cell"]
 
@@ -51,7 +52,7 @@ def write_xlsx(path: Path, sheets: Iterable[Sheet]) -> None:
         workbook.save(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace(tmp, path)  # tried again while Windows refuses (Excel showing the previous export)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

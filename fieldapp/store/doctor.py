@@ -25,7 +25,7 @@ import orjson
 
 from fieldapp.core.i18n import N_, Lang, gettext
 from fieldapp.core.records import SCHEMA_VERSION
-from fieldapp.files import PRIVATE_DIR, PRIVATE_FILE, make_private_dir, write_atomic
+from fieldapp.files import POSIX_MODES, PRIVATE_DIR, PRIVATE_FILE, make_private_dir, write_atomic
 from fieldapp.store.errors import StoreCorrupt, StoreError, StoreLocked
 from fieldapp.store.lock import LOCK_FILE, FolderLock
 from fieldapp.store.setaside import CORRUPT_PREFIX
@@ -173,17 +173,20 @@ def examine(folder: Path) -> list[Finding]:
     if not folder.is_dir() or not (_store_files(folder) or (folder / LOCK_FILE).exists()):
         return [Finding("empty", True, {"folder": folder})]
     found: list[Finding] = []
-    mode = _mode(folder)
-    ok_mode = not mode & 0o077
-    found.append(
-        Finding("folder_ok" if ok_mode else "folder_open", ok_mode, {"folder": folder, "mode": f"{mode:o}"})
-    )
+    if POSIX_MODES:  # on Windows the folder's ACL decides who reads it, not a mode (fieldapp.files)
+        mode = _mode(folder)
+        ok_mode = not mode & 0o077
+        found.append(
+            Finding(
+                "folder_ok" if ok_mode else "folder_open", ok_mode, {"folder": folder, "mode": f"{mode:o}"}
+            )
+        )
     for path in [*_store_files(folder), folder / LOCK_FILE, folder / SETTINGS_FILE]:
         if not path.exists():
             continue
         if path.is_dir():
             found.append(Finding("not_a_file", False, {"path": path}))
-        elif _mode(path) & 0o077:
+        elif POSIX_MODES and _mode(path) & 0o077:
             found.append(Finding("file_open", False, {"path": path, "mode": f"{_mode(path):o}"}))
     found += _check_lock(folder)
     found += _check_settings(folder / SETTINGS_FILE)
@@ -374,7 +377,9 @@ def _rebuild(folder: Path) -> RepairReport:
 
 
 def _tighten(folder: Path) -> list[Finding]:
-    actions = []
+    actions: list[Finding] = []
+    if not POSIX_MODES:
+        return actions  # chmod cannot make a Windows file private (only read-only): nothing to claim
     for path in [folder, *_store_files(folder), folder / LOCK_FILE, folder / SETTINGS_FILE]:
         wanted = PRIVATE_DIR if path == folder else PRIVATE_FILE
         if path.exists() and not (path != folder and path.is_dir()) and _mode(path) & 0o077:

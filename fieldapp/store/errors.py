@@ -7,7 +7,8 @@ Exceptions:
     ├── StoreCorrupt               a store file cannot be read (the message names it; nothing is changed)
     │   └── StoreDamaged           the snapshot fails its checksum or does not parse: ``fieldapp doctor --repair``
     ├── StoreIOError               the operating system refused (disk full, no permission, a folder where a file
-    │                              should be): ``from_os_error`` words each errno once, naming the folder
+    │                              should be, a file another program holds open on Windows): ``from_os_error``
+    │                              words each errno once, naming the folder
     ├── StoreTooNew                the folder was written by a newer fieldapp (schema version above ours)
     └── StoreReadOnly              a write was attempted on a store opened with ``readonly=True``
 
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from fieldapp.core.i18n import N_, CodedError
+from fieldapp.files import ReplaceRefused
 
 __all__ = [
     "StoreCorrupt",
@@ -106,6 +108,18 @@ class StoreIOError(StoreError):
             "{path} in the data folder {folder} is a folder where fieldapp keeps a file; "
             "move it away and try again (“fieldapp doctor” checks the folder)."
         ),
+        # fieldapp.files.replace gave up: on Windows another program holds the file open
+        "in_use": N_(
+            "Another program is holding {path} in the data folder {folder} open (an antivirus, a backup or "
+            "sync tool such as OneDrive, or an editor), so it could not be replaced; nothing was saved. "
+            "Close that program and try again."
+        ),
+        "snapshot_in_use": N_(
+            "Another program is holding the store file {path} open (an antivirus, a backup or sync tool such "
+            "as OneDrive, or an editor), so fieldapp could not replace it. Nothing is lost: every change is "
+            "kept in the log of the data folder {folder} and is read back the next time it opens. Close that "
+            "program and try again."
+        ),
         "os_error": N_(
             "Cannot use the data folder {folder}: {detail} ({path}); nothing was saved. "
             "“fieldapp doctor” checks the folder."
@@ -129,12 +143,13 @@ class StoreIOError(StoreError):
     @classmethod
     def from_os_error(cls, exc: OSError, folder: Path) -> StoreIOError:
         """The people's version of *exc*, met while using the data folder *folder*."""
-        code = cls._CODES.get(exc.errno or 0, "os_error")
-        name = exc.filename
-        if isinstance(name, bytes):
-            name = name.decode(errors="replace")
-        path = Path(name) if isinstance(name, str) and name else folder
-        return cls(code, folder, path, exc.strerror or type(exc).__name__, exc)
+        code = "in_use" if isinstance(exc, ReplaceRefused) else cls._CODES.get(exc.errno or 0, "os_error")
+        return cls(code, folder, _path_of(exc, folder), exc.strerror or type(exc).__name__, exc)
+
+    @classmethod
+    def snapshot_refused(cls, exc: ReplaceRefused, folder: Path) -> StoreIOError:
+        """A snapshot of the store in *folder* could not replace a file; the log still holds every change."""
+        return cls("snapshot_in_use", folder, _path_of(exc, folder), exc.strerror or type(exc).__name__, exc)
 
 
 class StoreTooNew(StoreError):
@@ -160,3 +175,10 @@ class StoreReadOnly(StoreError):
 
     def __init__(self, folder: Path):
         super().__init__("read_only", folder, folder=folder)
+
+
+def _path_of(exc: OSError, folder: Path) -> Path:
+    name = exc.filename
+    if isinstance(name, bytes):
+        name = name.decode(errors="replace")
+    return Path(name) if isinstance(name, str) and name else folder

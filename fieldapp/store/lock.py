@@ -1,14 +1,22 @@
 """The writer lock: one process at a time writes a data folder.
 
-An exclusive, non-blocking lock on ``store.lock`` in the folder (``fcntl.flock`` on POSIX, ``msvcrt.locking``
-on Windows). The operating system drops it when the process dies, so a crash never leaves a stale lock.
+An exclusive, non-blocking operating-system lock on ``store.lock`` in the folder, taken with the ``filelock``
+library (``flock`` on POSIX, ``LockFileEx`` on Windows; its maintainers test both). The kernel drops it when the
+process dies, so a crash never leaves a stale lock. Readers take no lock at all.
+
+The library's options are pinned to keep those semantics: never its "soft" lock (a file whose presence is the
+lock, which a crash would leave behind), the lock file kept on release (one inode for everyone), and the hold
+shared by all threads (the TUI may close the store from a worker thread other than the one that opened it).
 """
 
 from __future__ import annotations
 
-import errno
+import contextlib
 import os
+import sys
 from pathlib import Path
+
+from filelock import BaseFileLock, Timeout, UnixFileLock, WindowsFileLock
 
 from fieldapp.files import PRIVATE_FILE
 from fieldapp.store.errors import StoreLocked
@@ -17,10 +25,8 @@ __all__ = ["LOCK_FILE", "FolderLock"]
 
 LOCK_FILE = "store.lock"
 
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
+#: the kernel lock of this platform, never the soft fallback ``filelock.FileLock`` may resolve to
+_OS_LOCK: type[BaseFileLock] = WindowsFileLock if sys.platform == "win32" else UnixFileLock
 
 
 class FolderLock:
@@ -28,29 +34,27 @@ class FolderLock:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._fd: int | None = None
+        self._lock = _OS_LOCK(
+            folder / LOCK_FILE,
+            mode=PRIVATE_FILE,
+            thread_local=False,
+            blocking=False,
+            fallback_to_soft=False,
+            preserve_lock_file=True,
+        )
 
     def acquire(self) -> None:
         """Take the lock or raise StoreLocked naming the folder (OSError when the file cannot be opened)."""
-        fd = os.open(self.folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
         try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, PRIVATE_FILE)  # a lock file made by an older fieldapp was 0644
-            if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            else:  # pragma: no cover - Windows only
-                import msvcrt
-
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise StoreLocked(self.folder) from None
-            raise
-        self._fd = fd
+            self._lock.acquire()
+        except Timeout:
+            raise StoreLocked(self.folder) from None
+        # a lock file made by an older fieldapp was 0644 (filelock sets the mode only on files it creates);
+        # a no-op on Windows, where the folder's ACL decides
+        with contextlib.suppress(OSError):
+            os.chmod(self.folder / LOCK_FILE, PRIVATE_FILE)
 
     def release(self) -> None:
-        """Drop the lock (closing the file releases it)."""
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """Drop the lock (the file stays; only the kernel lock on it goes)."""
+        if self._lock.is_locked:
+            self._lock.release(force=True)

@@ -5,8 +5,12 @@ Files in the data folder:
 - ``store.json``: the snapshot, a plain TinyDB JSON file (any TinyDB can read it) whose first table holds the
   SHA-256 of the rest (``fieldapp.store.snapshot``). Its ``_store`` table holds ``schema_version`` and ``seq``,
   the last log line it contains. It is only ever replaced whole: temp file, fsync, ``os.replace``, fsync of the
-  folder (``fieldapp.files.write_atomic``). A snapshot that fails its checksum is refused (``StoreDamaged``),
-  never silently replaced by an older one: ``fieldapp doctor --repair`` does that, keeping the originals.
+  folder (``fieldapp.files.write_atomic``). Windows refuses the rename while another process has the file open
+  (a reader, an antivirus, a sync tool): ``fieldapp.files.replace`` tries again for about a second, then the
+  snapshot fails and the log, which still holds every change, is replayed on the next open. Readers read the
+  snapshot whole and close it at once, so they never hold it for long. A snapshot that fails its checksum is
+  refused (``StoreDamaged``), never silently replaced by an older one: ``fieldapp doctor --repair`` does that,
+  keeping the originals.
 - ``store.json.prev``: the snapshot before it (a hard link made just before the new one replaces it).
 - ``store.wal``: the write-ahead log (``fieldapp.store.wal``), moved to ``store.wal.prev`` after each snapshot,
   so ``store.json.prev`` + ``store.wal.prev`` + ``store.wal`` always lead to the current state.
@@ -30,7 +34,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from fieldapp.core.records import SCHEMA_VERSION
-from fieldapp.files import sync_dir, write_atomic
+from fieldapp.files import ReplaceRefused, replace, sync_dir, write_atomic
 from fieldapp.store import migrations
 from fieldapp.store.errors import StoreCorrupt, StoreError, StoreIOError, StoreReadOnly, StoreTooNew
 from fieldapp.store.setaside import SetAside, set_aside
@@ -145,6 +149,9 @@ class WalStorage(Storage):
         self._check_writable()
         try:
             self._write_snapshot(self._tables)
+        except ReplaceRefused as exc:
+            # every change is still in the log, replayed on the next open: say so, it is what matters
+            raise StoreIOError.snapshot_refused(exc, self.folder) from exc
         except OSError as exc:
             raise StoreIOError.from_os_error(exc, self.folder) from exc
 
@@ -168,7 +175,7 @@ class WalStorage(Storage):
         if self._wal is not None:
             self._wal.rotate(previous_log)
         elif self.wal_path.exists() and self.wal_path.stat().st_size:
-            os.replace(self.wal_path, previous_log)
+            replace(self.wal_path, previous_log)
             sync_dir(self.folder)
 
     def _remove_temp_files(self) -> None:
@@ -231,7 +238,7 @@ def _keep_previous(current: Path, previous: Path) -> None:
         os.chmod(tmp, 0o600)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-    os.replace(tmp, previous)  # made durable with the new snapshot's fsync of the folder
+    replace(tmp, previous)  # made durable with the new snapshot's fsync of the folder
 
 
 def apply_ops(tables: Tables, ops: Iterable[Any]) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from fieldapp.files import PRIVATE_FILE, sync_dir
+from fieldapp.files import PRIVATE_FILE, replace, sync_dir
 
 __all__ = ["Op", "WalContents", "WriteAheadLog", "decode_lines", "encode_line", "read_wal", "sync_dir"]
 
@@ -170,9 +170,15 @@ class WriteAheadLog:
         """
         if self.size == 0:
             return
-        os.replace(self.path, previous)
+        # closed first: Windows refuses to rename a file that is open, even by the process renaming it
         os.close(self._fd)
         self._fd = -1
+        try:
+            replace(self.path, previous)
+        except OSError:
+            # the log stays whole where it was (its lines are all in the snapshot: replaying skips them)
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            raise
         # a crash here leaves no store.wal: read as an empty log, which is what it is
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
         self.size = 0

@@ -143,3 +143,28 @@ def test_outside_list_shows_check_digit_warnings_by_row(run: Run, make_csv: Call
     by_row = {r["row"]: r["warnings"] for r in rows}
     assert by_row[2] == []
     assert [p["code"] for p in by_row[3]] == ["tax_code_check_digit"] and "0100109107" in by_row[3][0]["vi"]
+
+
+def test_an_output_file_held_open_is_named_as_itself(
+    run: Run, make_csv: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel showing the previous result keeps Windows from replacing it: the message names that file."""
+    import errno
+    import os
+
+    import fieldapp.files
+
+    source = make_csv(LIST, delimiter=";", bom=True)
+    out = tmp_path / "out.csv"
+    out.write_bytes(b"the previous result")
+
+    def refused(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        raise PermissionError(errno.EACCES, "Access is denied", os.fspath(src))
+
+    monkeypatch.setattr(fieldapp.files, "_sleep", lambda _: None)
+    monkeypatch.setattr(fieldapp.files.os, "replace", refused)
+    result = run("classify", str(source), "--output", str(out), lang="en")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert f"cannot replace “{out}”: another program has it open" in result.stderr
+    assert "data folder" not in result.stderr  # the output is not in the data folder
+    assert out.read_bytes() == b"the previous result"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from click.testing import Result
 
 from fieldapp.core.records import Enterprise, Visit
@@ -152,3 +153,20 @@ def test_loose_modes_are_reported_and_tightened(run: Run, data_dir: Path) -> Non
     assert run("doctor", "--repair").exit_code == 0
     assert data_dir.stat().st_mode & 0o777 == 0o700
     assert (data_dir / "store.wal").stat().st_mode & 0o777 == 0o600
+
+
+def test_where_modes_mean_nothing_they_are_neither_reported_nor_tightened(
+    run: Run, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Windows every file reads back 0666 and chmod only sets the read-only flag: the ACL decides."""
+    import fieldapp.store.doctor
+
+    _fill(data_dir)
+    data_dir.chmod(0o755)
+    (data_dir / "store.wal").chmod(0o644)
+    monkeypatch.setattr(fieldapp.store.doctor, "POSIX_MODES", False)
+    checked = run("doctor", lang="en")
+    assert checked.exit_code == 0 and "(mode " not in checked.stdout and "mode 644" not in checked.stdout
+    assert run("doctor", "--repair").exit_code == 0
+    assert data_dir.stat().st_mode & 0o777 == 0o755  # left as it is: nothing claimed that is not done
+    assert (data_dir / "store.wal").stat().st_mode & 0o777 == 0o644

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import errno
+import os
 from datetime import date
 from pathlib import Path
 
 import orjson
+import pytest
 
+import fieldapp.files
 from fieldapp.core.records import Enterprise
 from fieldapp.io.demo import generate_demo
+from fieldapp.io.errors import FileProblem
 from fieldapp.io.export import export_data, visits_path
 from fieldapp.io.importer import plan_import
 from fieldapp.io.readers import read_table
@@ -95,3 +100,49 @@ def test_xlsx_keeps_text_that_looks_like_a_formula(tmp_path: Path) -> None:
     # text, and with the quote that keeps a spreadsheet from running it even once the cell is edited or re-saved
     assert (name_cell.value, name_cell.data_type) == ('\'=HYPERLINK("http://x")', "s")
     assert (note_cell.value, note_cell.data_type) == ("'=1+1 người ký đơn", "s")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_an_export_held_open_by_another_program_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """Windows refuses to replace a file Excel has open (a PermissionError): retried, then named."""
+    rows, visits = _sample()
+    target = tmp_path / f"out.{fmt}"
+    target.write_bytes(b"the previous export")
+    real_replace = os.replace
+
+    def refused(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst) == target:
+            raise PermissionError(errno.EACCES, "Access is denied", os.fspath(src))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(fieldapp.files, "_sleep", lambda _: None)
+    monkeypatch.setattr(fieldapp.files.os, "replace", refused)
+    with pytest.raises(FileProblem) as caught:
+        export_data(fmt, target, rows, visits)
+    assert caught.value.code == "in_use"
+    assert str(target) in caught.value.message(
+        "en"
+    ) and "another program has it open" in caught.value.message("en")
+    assert str(target) in caught.value.message("vi") and "chương trình khác đang mở" in caught.value.message(
+        "vi"
+    )
+    assert target.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]  # no temporary file left
+
+
+def test_an_export_refused_twice_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows, visits = _sample()
+    real_replace = os.replace
+    refusals = iter([PermissionError(errno.EACCES, "Access is denied")] * 2)
+
+    def refused_twice(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if (error := next(refusals, None)) is not None:
+            raise error
+        real_replace(src, dst)
+
+    monkeypatch.setattr(fieldapp.files, "_sleep", lambda _: None)
+    monkeypatch.setattr(fieldapp.files.os, "replace", refused_twice)
+    (path,) = export_data("json", tmp_path / "out.json", rows, visits)
+    assert len(orjson.loads(path.read_bytes())["visits"]) == 20

@@ -5,12 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
 from store_factories import enterprise, visit
 
 from fieldapp.store import Store, StoreLocked
+from fieldapp.store.lock import FolderLock
 
 TRY_OPEN = textwrap.dedent(
     """
@@ -99,3 +101,28 @@ def test_readonly_reads_the_log_of_a_running_writer(folder: Path) -> None:
         with Store.open(folder, readonly=True) as reader:
             assert reader.get_visit(v.id) == v and reader.get_enterprise(e.id) == e
         assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()} == files
+
+
+def test_a_lock_released_from_another_thread_is_released(folder: Path) -> None:
+    """The TUI may open the store on one thread and close it from a worker: the lock is not per thread."""
+    folder.mkdir()
+    lock = FolderLock(folder)
+    lock.acquire()
+    releaser = threading.Thread(target=lock.release)
+    releaser.start()
+    releaser.join(timeout=30)
+    assert _try_open(folder).stdout.strip() == "opened"  # while *lock* still lives here
+    lock.release()  # a second release is harmless
+
+
+def test_the_lock_file_outlives_its_holder_and_never_blocks_alone(folder: Path) -> None:
+    """Only the kernel lock counts: the file a killed writer leaves is no lock (not a pid file)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(folder)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    holder.kill()
+    holder.wait(timeout=30)
+    assert (folder / "store.lock").is_file()
+    assert _try_open(folder).stdout.strip() == "opened"
+    assert (folder / "store.lock").is_file()  # kept on release too: every writer locks the same file
