@@ -512,3 +512,41 @@ def export_cmd(fmt: str, output: Path, database_url: str | None, as_json: bool) 
         _print_json({"format": fmt, "output": str(output), **counts})
     else:
         click.echo(f"exported {counts['enterprises']} enterprises and {counts['visits']} visits to {output}")
+
+
+@main.command("backup")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="the backup file to write (SQLite: a database file; PostgreSQL: pg_dump's custom format)",
+)
+@click.option("--force", is_flag=True, help="replace the output file if it exists")
+@click.option(
+    "--pg-dump",
+    "pg_dump",
+    metavar="PATH",
+    default=None,
+    help="the pg_dump program for a PostgreSQL database (default: the one on PATH)",
+)
+@_database_option
+@_json_option
+def backup_cmd(output: Path, force: bool, pg_dump: str | None, database_url: str | None, as_json: bool) -> None:
+    """Back up the database while the server runs: a consistent copy as of one moment.
+
+    SQLite: SQLite's online backup, checked, as one database file. PostgreSQL: pg_dump (restore with pg_restore).
+    The file appears only once complete. Restoring, and what laptops do then: docs/deploy.md.
+    """
+    from sync.server.backup import BackupError, backup
+
+    try:
+        result = backup(resolve_database_url(database_url), output, force=force, pg_dump=pg_dump)
+    except BackupError as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        click.echo(
+            f"backed up {result.database} (schema {result.revision}, newest change {result.head}) "
+            f"to {result.output} ({result.size} bytes)"
+        )
