@@ -173,7 +173,9 @@ def _sqlite_reader(conn: sqlite3.Connection) -> Callable[[str], Sequence[Any]]:
 
 # --- PostgreSQL ----------------------------------------------------------------------------------------------
 def _backup_postgresql(url: str, part: Path, pg_dump: str | None) -> tuple[str, str | None, int]:
-    program = pg_dump or shutil.which("pg_dump")
+    program = shutil.which(pg_dump or "pg_dump")
+    if program is None and pg_dump is not None:
+        raise BackupError(f"there is no program {pg_dump} (--pg-dump)")
     if program is None:
         raise BackupError(
             "pg_dump is not on PATH: install PostgreSQL's client programs (the server's major version or newer), "

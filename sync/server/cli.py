@@ -550,3 +550,88 @@ def backup_cmd(output: Path, force: bool, pg_dump: str | None, database_url: str
             f"backed up {result.database} (schema {result.revision}, newest change {result.head}) "
             f"to {result.output} ({result.size} bytes)"
         )
+
+
+@main.command("install-service")
+@click.option("--systemd", "systemd", is_flag=True, help="write a systemd unit (Linux)")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="the unit file, or a folder for fieldapp-server.service; - prints it "
+    "(default: /etc/systemd/system/fieldapp-server.service)",
+)
+@click.option("--force", is_flag=True, help="replace the unit file if it exists")
+@click.option(
+    "--user",
+    "user_name",
+    default=None,
+    metavar="ACCOUNT",
+    help="the account the server runs as, never root (default: whoever runs sudo, else you)",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="port to listen on"
+)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="worker processes")
+@click.option("--trust-proxy", is_flag=True, default=False, help="behind a reverse proxy on this machine")
+@_database_option
+@_json_option
+def install_service(
+    systemd: bool,
+    output: Path | None,
+    force: bool,
+    user_name: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    trust_proxy: bool,
+    database_url: str | None,
+    as_json: bool,
+) -> None:
+    """Write a service unit that runs `serve` with this install, restarted on failure and at boot.
+
+    It prints the systemctl commands to run and runs none. Windows: docs/deploy.md (WinSW).
+    """
+    from sync.server.service import (
+        DEFAULT_UNIT_PATH,
+        ServiceError,
+        check_user,
+        default_service_user,
+        next_steps,
+        render_unit,
+        service_database_url,
+        write_unit,
+    )
+
+    if not systemd:
+        raise click.UsageError("say which service manager: --systemd (on Windows: docs/deploy.md, WinSW)")
+    user = user_name or default_service_user()
+    try:
+        check_user(user)
+        url = service_database_url(database_url, user)
+        unit = render_unit(
+            user=user, database_url=url, host=host, port=port, workers=workers, trust_proxy=trust_proxy
+        )
+        if str(output) == "-":
+            click.echo(unit.text, nl=False)
+            return
+        target = write_unit(unit, output or DEFAULT_UNIT_PATH, force=force)
+    except ServiceError as exc:
+        _fail(str(exc))
+    steps = next_steps(target)
+    if as_json:
+        _print_json(
+            {
+                "output": str(target),
+                "user": user,
+                "database": display_url(url),
+                "exec_start": unit.exec_start,
+                "commands": steps,
+            }
+        )
+        return
+    click.echo(f"wrote {target}: {user} runs `{unit.exec_start}` on {display_url(url)}")
+    click.echo("to start it now and at every boot, run:")
+    for step in steps:
+        click.echo(f"  {step}")

@@ -13,6 +13,7 @@ import json
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -199,3 +200,67 @@ def test_a_backup_taken_while_a_cadre_pushes_is_the_database_of_one_moment(
         api.close()
         for cleanup in cleanups:
             cleanup()
+
+
+def test_an_existing_file_is_kept_unless_forced(sqlite_url: str, tmp_path: Path) -> None:
+    output = tmp_path / "backup.sqlite3"
+    output.write_text("last week's backup")
+    refused = run("backup", "--output", str(output), "--database-url", sqlite_url)
+    assert refused.exit_code == 1
+    assert refused.stderr == f"error: {output} exists; give --force to replace it\n"
+    assert output.read_text() == "last week's backup"
+    forced = run("backup", "--output", str(output), "--force", "--database-url", sqlite_url)
+    assert forced.exit_code == 0, forced.output
+    assert f"to {output}" in forced.stdout and "schema " + head_revision() in forced.stdout
+    assert output.read_bytes().startswith(b"SQLite format 3\x00")
+
+
+def test_json_names_what_the_backup_holds(sqlite_url: str, tmp_path: Path) -> None:
+    output = tmp_path / "backup.sqlite3"
+    result = run("backup", "--output", str(output), "--database-url", sqlite_url, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report == {
+        "database": sqlite_url,
+        "backend": "sqlite",
+        "output": str(output),
+        "bytes": output.stat().st_size,
+        "revision": head_revision(),
+        "epoch": report["epoch"],
+        "head": 0,
+    }
+    assert len(report["epoch"]) == 36
+
+
+def test_no_database_no_backup_and_nothing_made(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.sqlite3"
+    result = run("backup", "--output", str(tmp_path / "b"), "--database-url", f"sqlite:///{missing}")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: there is no SQLite database at {missing}\n"
+    assert list(tmp_path.iterdir()) == []  # neither a backup, a leftover part, nor an empty database
+
+
+def test_a_database_without_our_tables_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite3"
+    sqlite3.connect(other).close()
+    result = run("backup", "--output", str(tmp_path / "b"), "--database-url", f"sqlite:///{other}")
+    assert result.exit_code == 1 and "no fieldapp-server tables" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite3"]
+
+
+def test_a_missing_output_folder_or_option_is_refused(sqlite_url: str, tmp_path: Path) -> None:
+    result = run("backup", "--output", str(tmp_path / "no" / "b"), "--database-url", sqlite_url)
+    assert result.exit_code == 1 and f"the folder {tmp_path / 'no'} does not exist" in result.stderr
+    assert run("backup", "--database-url", sqlite_url).exit_code == 2
+
+
+def test_postgresql_without_pg_dump_says_what_to_install(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    result = run("backup", "--output", str(tmp_path / "b"), "--database-url", url, "--pg-dump", "/nowhere/pg_dump")
+    assert result.exit_code == 1
+    assert result.stderr == "error: there is no program /nowhere/pg_dump (--pg-dump)\n"
+    empty_path = CliRunner().invoke(
+        main, ["backup", "--output", str(tmp_path / "b"), "--database-url", url], env={"PATH": str(tmp_path)}
+    )
+    assert empty_path.exit_code == 1 and "pg_dump is not on PATH" in empty_path.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,168 @@
+"""``fieldapp-server install-service --systemd``: the unit file it writes, checked by systemd's own verifier and run.
+
+systemctl is never called: the command only writes the file and prints what to run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+from support.live_server import free_port
+
+from sync.server.cli import main
+from sync.server.config import ENV_DATABASE_URL
+
+#: an account every Debian-like system has, and not one systemd calls unsafe (as it does "nobody")
+ACCOUNT = "daemon"
+PROGRAM = Path(sys.executable).parent / "fieldapp-server"
+
+
+def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), env={ENV_DATABASE_URL: None, "SUDO_USER": None, **(env or {})})
+
+
+def settings(unit: str) -> dict[str, list[str]]:
+    """The unit's ``Key=value`` lines (comments and sections left out), each key's values in order."""
+    found: dict[str, list[str]] = {}
+    for line in unit.splitlines():
+        if line and not line.startswith(("#", "[")):
+            key, _, value = line.partition("=")
+            found.setdefault(key, []).append(value)
+    return found
+
+
+def environment(unit: str) -> dict[str, str]:
+    """The variables the unit's ``Environment="NAME=value"`` lines set, as systemd reads them."""
+    pairs = (shlex.split(value)[0].replace("%%", "%") for value in settings(unit)["Environment"])
+    return dict(pair.split("=", 1) for pair in pairs)
+
+
+def test_the_unit_runs_this_install_as_the_account_on_the_database(sqlite_url: str, tmp_path: Path) -> None:
+    result = run(
+        "install-service", "--systemd", "--user", ACCOUNT, "--database-url", sqlite_url,
+        "--output", str(tmp_path), "--port", "8800", "--trust-proxy",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    unit_path = tmp_path / "fieldapp-server.service"
+    unit = unit_path.read_text(encoding="utf-8")
+    found = settings(unit)
+    assert found["ExecStart"] == [f"{PROGRAM} serve --host 127.0.0.1 --port 8800 --workers 1 --trust-proxy"]
+    assert found["User"] == [ACCOUNT]
+    assert found["Restart"] == ["on-failure"]
+    assert found["WantedBy"] == ["multi-user.target"]
+    assert environment(unit)[ENV_DATABASE_URL] == sqlite_url
+    assert "@" not in "".join(line for line in unit.splitlines() if not line.startswith("#"))
+    assert oct(unit_path.stat().st_mode & 0o777) == "0o644"
+    # nothing was started: the commands are printed
+    assert result.stdout.splitlines()[2:] == [
+        f"  sudo install -m 0644 {unit_path} /etc/systemd/system/",
+        "  sudo systemctl daemon-reload",
+        "  sudo systemctl enable --now fieldapp-server",
+        "  systemctl status fieldapp-server",
+        "  journalctl -u fieldapp-server -f",
+    ]
+    verified = subprocess.run(
+        ["systemd-analyze", "verify", str(unit_path)], capture_output=True, text=True, timeout=60
+    )
+    assert verified.returncode == 0 and verified.stderr == "", verified.stderr
+
+
+def test_the_units_command_serves_the_database(sqlite_url: str, tmp_path: Path) -> None:
+    """The ExecStart and Environment of the unit, run as systemd would run them (as this user), answer."""
+    port = free_port()
+    result = run(
+        "install-service", "--systemd", "--user", ACCOUNT, "--database-url", sqlite_url,
+        "--port", str(port), "--output", "-",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    unit = result.stdout
+    command = shlex.split(settings(unit)["ExecStart"][0].replace("%%", "%").replace("$$", "$"))
+    env = {**os.environ, **environment(unit)}
+    log = (tmp_path / "service.log").open("wb")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        health = None
+        deadline = time.monotonic() + 30
+        while health is None and time.monotonic() < deadline and process.poll() is None:
+            with contextlib.suppress(httpx.HTTPError):
+                health = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).json()
+            time.sleep(0.2)
+        assert health is not None, (tmp_path / "service.log").read_text(errors="replace")
+        from sync.server.db import make_engine
+        from sync.server.identity import epoch
+
+        engine = make_engine(sqlite_url)
+        with engine.connect() as conn:
+            assert health["epoch"] == epoch(conn)
+        engine.dispose()
+        # the unit turns the API documentation off
+        assert httpx.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code == 404
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+
+
+def test_an_existing_unit_is_kept_unless_forced(sqlite_url: str, tmp_path: Path) -> None:
+    unit_path = tmp_path / "office.service"
+    unit_path.write_text("[Unit]\n")
+    args = ["install-service", "--systemd", "--user", ACCOUNT, "--database-url", sqlite_url]
+    refused = run(*args, "--output", str(unit_path))
+    assert refused.exit_code == 1 and refused.stderr == f"error: {unit_path} exists; give --force to replace it\n"
+    assert unit_path.read_text() == "[Unit]\n"
+    forced = run(*args, "--output", str(unit_path), "--force", "--json")
+    assert forced.exit_code == 0, forced.output
+    report = json.loads(forced.stdout)
+    assert report["output"] == str(unit_path) and report["user"] == ACCOUNT
+    assert "sudo systemctl enable --now office" in report["commands"]
+    assert settings(unit_path.read_text())["Restart"] == ["on-failure"]
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--user", "root"], "the server must not run as root"),
+        (["--user", "no-such-account-x"], "there is no user no-such-account-x on this machine"),
+        (
+            ["--user", ACCOUNT, "--database-url", "postgresql://office:secret@db.local/fieldapp"],
+            "the database URL holds a password",
+        ),
+    ],
+)
+def test_refused_settings_write_nothing(args: list[str], message: str, tmp_path: Path) -> None:
+    result = run("install-service", "--systemd", "--output", str(tmp_path), *args)
+    assert result.exit_code == 1 and message in result.stderr, result.output
+    assert "secret" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_root_is_refused_even_through_sudo(tmp_path: Path) -> None:
+    result = run("install-service", "--systemd", "--output", str(tmp_path), env={"SUDO_USER": "root"})
+    assert result.exit_code == 1 and "must not run as root" in result.stderr
+
+
+def test_a_service_manager_must_be_named() -> None:
+    result = run("install-service", "--user", ACCOUNT)
+    assert result.exit_code == 2 and "--systemd" in result.stderr
+
+
+def test_a_relative_sqlite_file_becomes_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("install-service", "--systemd", "--user", ACCOUNT, "--database-url", "sqlite:///office 5%.db",
+                 "--output", "-")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert environment(result.stdout)[ENV_DATABASE_URL] == f"sqlite:///{tmp_path / 'office 5%.db'}"
+    assert f'"FIELDAPP_SERVER_DATABASE_URL=sqlite:///{tmp_path}/office 5%%.db"' in result.stdout
