@@ -77,10 +77,7 @@ def backup(url: str, output: Path, *, force: bool = False, pg_dump: str | None =
         raise BackupError(f"backups of {backend} databases are not supported (SQLite and PostgreSQL are)")
     _check_output(output, force)
     with _temporary_beside(output) as part:
-        if backend == "sqlite":
-            facts = _backup_sqlite(url, part)
-        else:
-            facts = _backup_postgresql(url, part, pg_dump)
+        facts = _backup_sqlite(url, part) if backend == "sqlite" else _backup_postgresql(url, part, pg_dump)
         _flush(part)
         _check_output(output, force)  # it may have appeared meanwhile
         os.replace(part, output)

@@ -531,7 +531,9 @@ def export_cmd(fmt: str, output: Path, database_url: str | None, as_json: bool) 
 )
 @_database_option
 @_json_option
-def backup_cmd(output: Path, force: bool, pg_dump: str | None, database_url: str | None, as_json: bool) -> None:
+def backup_cmd(
+    output: Path, force: bool, pg_dump: str | None, database_url: str | None, as_json: bool
+) -> None:
     """Back up the database while the server runs: a consistent copy as of one moment.
 
     SQLite: SQLite's online backup, checked, as one database file. PostgreSQL: pg_dump (restore with pg_restore).

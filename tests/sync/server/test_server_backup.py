@@ -97,7 +97,9 @@ def records(url: str) -> tuple[Rows, Rows, int]:
         with engine.connect() as conn:
             current = {
                 (r.kind, r.id): (r.version, r.seq, r.content_hash, bool(r.deleted))
-                for r in conn.execute(text("SELECT kind, id, version, seq, content_hash, deleted FROM records"))
+                for r in conn.execute(
+                    text("SELECT kind, id, version, seq, content_hash, deleted FROM records")
+                )
             }
             versions = {
                 (r.kind, r.id, r.version): (r.content_hash,)
@@ -256,7 +258,9 @@ def test_a_missing_output_folder_or_option_is_refused(sqlite_url: str, tmp_path:
 
 def test_postgresql_without_pg_dump_says_what_to_install(tmp_path: Path) -> None:
     url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    result = run("backup", "--output", str(tmp_path / "b"), "--database-url", url, "--pg-dump", "/nowhere/pg_dump")
+    result = run(
+        "backup", "--output", str(tmp_path / "b"), "--database-url", url, "--pg-dump", "/nowhere/pg_dump"
+    )
     assert result.exit_code == 1
     assert result.stderr == "error: there is no program /nowhere/pg_dump (--pg-dump)\n"
     empty_path = CliRunner().invoke(

@@ -29,7 +29,9 @@ PROGRAM = Path(sys.executable).parent / "fieldapp-server"
 
 
 def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), env={ENV_DATABASE_URL: None, "SUDO_USER": None, **(env or {})})
+    return CliRunner().invoke(
+        main, list(args), env={ENV_DATABASE_URL: None, "SUDO_USER": None, **(env or {})}
+    )
 
 
 def settings(unit: str) -> dict[str, list[str]]:
@@ -120,7 +122,10 @@ def test_an_existing_unit_is_kept_unless_forced(sqlite_url: str, tmp_path: Path)
     unit_path.write_text("[Unit]\n")
     args = ["install-service", "--systemd", "--user", ACCOUNT, "--database-url", sqlite_url]
     refused = run(*args, "--output", str(unit_path))
-    assert refused.exit_code == 1 and refused.stderr == f"error: {unit_path} exists; give --force to replace it\n"
+    assert (
+        refused.exit_code == 1
+        and refused.stderr == f"error: {unit_path} exists; give --force to replace it\n"
+    )
     assert unit_path.read_text() == "[Unit]\n"
     forced = run(*args, "--output", str(unit_path), "--force", "--json")
     assert forced.exit_code == 0, forced.output
