@@ -82,6 +82,18 @@ def main() -> None:
     help="behind a reverse proxy on this machine: take the client's address from its X-Forwarded-For "
     "(for the limit on failed logins); never set it when clients connect directly",
 )
+@click.option(
+    "--ssl-certfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="serve HTTPS with this certificate (PEM, the chain after it); needs --ssl-keyfile",
+)
+@click.option(
+    "--ssl-keyfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="the certificate's private key (PEM, unencrypted)",
+)
 @_database_option
 def serve(
     host: str,
@@ -91,14 +103,18 @@ def serve(
     access_log: bool,
     docs: bool,
     trust_proxy: bool,
+    ssl_certfile: Path | None,
+    ssl_keyfile: Path | None,
     database_url: str | None,
 ) -> None:
-    """Serve the HTTP API (uvicorn)."""
+    """Serve the HTTP API (uvicorn); HTTPS with --ssl-certfile and --ssl-keyfile."""
     import uvicorn
 
     from sync.server.db import DatabaseError, check_migrated, make_engine
     from sync.server.db import upgrade as run_upgrade
 
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise click.UsageError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
     url = resolve_database_url(database_url)
     engine = make_engine(url)
     try:
@@ -112,7 +128,8 @@ def serve(
     # every worker process builds its own app and engine from the environment
     os.environ[ENV_DATABASE_URL] = url
     os.environ[ENV_DOCS] = "1" if docs else "0"
-    click.echo(f"fieldapp-server on http://{host}:{port} (database: {display_url(url)}, workers: {workers})")
+    scheme = "http" if ssl_certfile is None else "https"
+    click.echo(f"fieldapp-server on {scheme}://{host}:{port} (database: {display_url(url)}, workers: {workers})")
     uvicorn.run(
         "sync.server.app:create_app_from_env",
         factory=True,
@@ -125,6 +142,8 @@ def serve(
         proxy_headers=trust_proxy,
         log_level="info",
         timeout_graceful_shutdown=5,
+        ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),
+        ssl_keyfile=None if ssl_keyfile is None else str(ssl_keyfile),
     )
 
 
@@ -577,6 +596,18 @@ def backup_cmd(
 )
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="worker processes")
 @click.option("--trust-proxy", is_flag=True, default=False, help="behind a reverse proxy on this machine")
+@click.option(
+    "--ssl-certfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="serve HTTPS with this certificate (readable by the service's account)",
+)
+@click.option(
+    "--ssl-keyfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="the certificate's private key",
+)
 @_database_option
 @_json_option
 def install_service(
@@ -588,6 +619,8 @@ def install_service(
     port: int,
     workers: int,
     trust_proxy: bool,
+    ssl_certfile: Path | None,
+    ssl_keyfile: Path | None,
     database_url: str | None,
     as_json: bool,
 ) -> None:
@@ -608,12 +641,21 @@ def install_service(
 
     if not systemd:
         raise click.UsageError("say which service manager: --systemd (on Windows: docs/deploy.md, WinSW)")
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise click.UsageError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+    certificate = None if ssl_certfile is None or ssl_keyfile is None else (ssl_certfile, ssl_keyfile)
     user = user_name or default_service_user()
     try:
         check_user(user)
         url = service_database_url(database_url, user)
         unit = render_unit(
-            user=user, database_url=url, host=host, port=port, workers=workers, trust_proxy=trust_proxy
+            user=user,
+            database_url=url,
+            host=host,
+            port=port,
+            workers=workers,
+            trust_proxy=trust_proxy,
+            certificate=certificate,
         )
         if str(output) == "-":
             click.echo(unit.text, nl=False)

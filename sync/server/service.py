@@ -125,11 +125,16 @@ def render_unit(
     port: int = 8765,
     workers: int = 1,
     trust_proxy: bool = False,
+    certificate: tuple[Path, Path] | None = None,
     program: list[str] | None = None,
 ) -> Unit:
-    """The unit file's text for these settings (the template shipped in the package, filled in)."""
+    """The unit file's text for these settings (the template shipped in the package, filled in); *certificate*:
+    (certificate file, key file) for HTTPS."""
     command = [*(program or this_program()), "serve", "--host", host, "--port", str(port)]
     command += ["--workers", str(workers), *(["--trust-proxy"] if trust_proxy else [])]
+    if certificate is not None:
+        certfile, keyfile = (path.expanduser().resolve() for path in certificate)
+        command += ["--ssl-certfile", str(certfile), "--ssl-keyfile", str(keyfile)]
     exec_start = " ".join(_command_word(word) for word in command)
     template = files("sync.server").joinpath(*_TEMPLATE).read_text(encoding="utf-8")
     fields = {

@@ -26,6 +26,7 @@ from sync.server.config import ENV_DATABASE_URL
 #: an account every Debian-like system has, and not one systemd calls unsafe (as it does "nobody")
 ACCOUNT = "daemon"
 PROGRAM = Path(sys.executable).parent / "fieldapp-server"
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
@@ -171,3 +172,83 @@ def test_a_relative_sqlite_file_becomes_absolute(tmp_path: Path, monkeypatch: py
     assert result.exit_code == 0, result.output
     assert environment(result.stdout)[ENV_DATABASE_URL] == f"sqlite:///{tmp_path / 'office 5%.db'}"
     assert f'"FIELDAPP_SERVER_DATABASE_URL=sqlite:///{tmp_path}/office 5%%.db"' in result.stdout
+
+
+# --- HTTPS with uvicorn's own certificate ---------------------------------------------------------------------
+def office_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (the office's own, as ``openssl req`` makes it in docs/deploy.md)."""
+    cert, key = folder / "office.pem", folder / "office.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_https_with_the_offices_certificate_and_a_laptop_that_trusts_it(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldapp.core.records import Enterprise
+    from fieldapp.settings import Settings
+    from fieldapp.store import Store
+    from support.areas import give_area
+    from sync.client import SyncClient
+    from sync.server.users import add_user
+
+    cert, key = office_certificate(tmp_path)
+    port = free_port()
+    command = [sys.executable, "-m", "sync.server", "serve", "--port", str(port), "--database-url", sqlite_url,
+               "--ssl-certfile", str(cert), "--ssl-keyfile", str(key)]  # fmt: skip
+    log = (tmp_path / "server.log").open("wb")
+    env = {k: v for k, v in os.environ.items() if k != ENV_DATABASE_URL}
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+                               start_new_session=True)  # fmt: skip
+    url = f"https://127.0.0.1:{port}"
+    store = Store.open(tmp_path / "laptop")
+    try:
+        health = None
+        deadline = time.monotonic() + 30
+        while health is None and time.monotonic() < deadline and process.poll() is None:
+            with contextlib.suppress(httpx.HTTPError):
+                health = httpx.get(f"{url}/api/v1/health", verify=str(cert), timeout=1).json()
+            time.sleep(0.2)
+        assert health is not None and health["status"] == "ok", (tmp_path / "server.log").read_text()
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            httpx.get(f"{url}/api/v1/health")  # the public authorities do not know the office's certificate
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=5)  # no plain HTTP beside it
+
+        token = add_user(sqlite_url, "an", role="cadre")
+        give_area(sqlite_url, "an", ["Phường 1"])
+        firm = store.save_enterprise(Enterprise.create(name="Công ty May Hòa Bình", ward="Phường 1"))
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the laptop trusts the office's certificate
+        summary = SyncClient(store, Settings(server=url, token=token, cadre="an")).run()
+        assert summary.ok and summary.pushed == 1
+        assert store.get_enterprise(firm.id).server_version == 1  # type: ignore[union-attr]
+    finally:
+        store.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+
+
+def test_https_needs_both_files(sqlite_url: str, tmp_path: Path) -> None:
+    cert, _ = office_certificate(tmp_path)
+    result = run("serve", "--ssl-certfile", str(cert), "--database-url", sqlite_url)
+    assert result.exit_code == 2 and "both --ssl-certfile and --ssl-keyfile" in result.stderr
+
+
+def test_the_unit_serves_https_with_absolute_certificate_paths(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office_certificate(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = run("install-service", "--systemd", "--user", ACCOUNT, "--database-url", sqlite_url, "--output", "-",
+                 "--ssl-certfile", "office.pem", "--ssl-keyfile", "office.key")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert settings(result.stdout)["ExecStart"] == [
+        f"{PROGRAM} serve --host 127.0.0.1 --port 8765 --workers 1 "
+        f"--ssl-certfile {tmp_path / 'office.pem'} --ssl-keyfile {tmp_path / 'office.key'}"
+    ]
