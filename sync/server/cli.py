@@ -129,7 +129,9 @@ def serve(
     os.environ[ENV_DATABASE_URL] = url
     os.environ[ENV_DOCS] = "1" if docs else "0"
     scheme = "http" if ssl_certfile is None else "https"
-    click.echo(f"fieldapp-server on {scheme}://{host}:{port} (database: {display_url(url)}, workers: {workers})")
+    click.echo(
+        f"fieldapp-server on {scheme}://{host}:{port} (database: {display_url(url)}, workers: {workers})"
+    )
     uvicorn.run(
         "sync.server.app:create_app_from_env",
         factory=True,

@@ -18,10 +18,18 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner, Result
+from support.areas import give_area
 from support.live_server import free_port
 
+from fieldapp.core.records import Enterprise
+from fieldapp.settings import Settings
+from fieldapp.store import Store
+from sync.client import SyncClient
 from sync.server.cli import main
 from sync.server.config import ENV_DATABASE_URL
+from sync.server.db import make_engine
+from sync.server.identity import epoch
+from sync.server.users import add_user
 
 #: an account every Debian-like system has, and not one systemd calls unsafe (as it does "nobody")
 ACCOUNT = "daemon"
@@ -102,9 +110,6 @@ def test_the_units_command_serves_the_database(sqlite_url: str, tmp_path: Path) 
                 health = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).json()
             time.sleep(0.2)
         assert health is not None, (tmp_path / "service.log").read_text(errors="replace")
-        from sync.server.db import make_engine
-        from sync.server.identity import epoch
-
         engine = make_engine(sqlite_url)
         with engine.connect() as conn:
             assert health["epoch"] == epoch(conn)
@@ -189,13 +194,6 @@ def office_certificate(folder: Path) -> tuple[Path, Path]:
 def test_https_with_the_offices_certificate_and_a_laptop_that_trusts_it(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fieldapp.core.records import Enterprise
-    from fieldapp.settings import Settings
-    from fieldapp.store import Store
-    from support.areas import give_area
-    from sync.client import SyncClient
-    from sync.server.users import add_user
-
     cert, key = office_certificate(tmp_path)
     port = free_port()
     command = [sys.executable, "-m", "sync.server", "serve", "--port", str(port), "--database-url", sqlite_url,
