@@ -250,3 +250,27 @@ def test_the_unit_serves_https_with_absolute_certificate_paths(
         f"{PROGRAM} serve --host 127.0.0.1 --port 8765 --workers 1 "
         f"--ssl-certfile {tmp_path / 'office.pem'} --ssl-keyfile {tmp_path / 'office.key'}"
     ]
+
+
+# --- Windows: the WinSW configuration to copy --------------------------------------------------------------
+def test_the_winsw_configuration_restarts_the_server_as_local_service() -> None:
+    """Nothing runs it here (no Windows): the file parses and says what docs/deploy.md says it says."""
+    import xml.etree.ElementTree as ET
+    from importlib.resources import files
+
+    service = ET.fromstring(
+        files("sync.server").joinpath("deploy", "fieldapp-server-service.xml").read_text(encoding="utf-8")
+    )
+    assert service.findtext("id") == "fieldapp-server"
+    assert service.findtext("executable") == r"C:\fieldapp\venv\Scripts\fieldapp-server.exe"
+    assert (service.findtext("arguments") or "").split()[0] == "serve"
+    env = {e.get("name"): e.get("value") for e in service.findall("env")}
+    assert env[ENV_DATABASE_URL] == "sqlite:///C:/fieldapp/data/fieldapp-server.sqlite3"
+    assert env["FIELDAPP_SERVER_DOCS"] == "0"
+    assert [e.get("action") for e in service.findall("onfailure")] == ["restart"]
+    assert service.findtext("startmode") == "Automatic"
+    assert (service.findtext("serviceaccount/domain"), service.findtext("serviceaccount/user")) == (
+        "NT AUTHORITY",
+        "LocalService",
+    )
+    assert "%" not in "".join(v or "" for v in env.values())  # WinSW would expand it
