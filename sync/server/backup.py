@@ -114,7 +114,7 @@ def _temporary_beside(output: Path) -> Iterator[Path]:
 
 
 def _flush(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, os.O_RDWR)  # Windows flushes only a handle open for writing
     try:
         os.fsync(fd)
     finally:

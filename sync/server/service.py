@@ -97,8 +97,12 @@ def service_database_url(explicit: str | None, user: str) -> str:
 
 
 def _home_of(user: str) -> Path:
-    import pwd  # POSIX only, as systemd is
-
+    try:
+        import pwd  # POSIX only, as systemd is
+    except ImportError:
+        raise ServiceError(
+            "a systemd unit is for Linux; on Windows run the server with WinSW (docs/deploy.md)"
+        ) from None
     try:
         return Path(pwd.getpwnam(user).pw_dir)
     except KeyError:
