@@ -82,6 +82,18 @@ def main() -> None:
     help="behind a reverse proxy on this machine: take the client's address from its X-Forwarded-For "
     "(for the limit on failed logins); never set it when clients connect directly",
 )
+@click.option(
+    "--ssl-certfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="serve HTTPS with this certificate (PEM, the chain after it); needs --ssl-keyfile",
+)
+@click.option(
+    "--ssl-keyfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="the certificate's private key (PEM, unencrypted)",
+)
 @_database_option
 def serve(
     host: str,
@@ -91,14 +103,18 @@ def serve(
     access_log: bool,
     docs: bool,
     trust_proxy: bool,
+    ssl_certfile: Path | None,
+    ssl_keyfile: Path | None,
     database_url: str | None,
 ) -> None:
-    """Serve the HTTP API (uvicorn)."""
+    """Serve the HTTP API (uvicorn); HTTPS with --ssl-certfile and --ssl-keyfile."""
     import uvicorn
 
     from sync.server.db import DatabaseError, check_migrated, make_engine
     from sync.server.db import upgrade as run_upgrade
 
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise click.UsageError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
     url = resolve_database_url(database_url)
     engine = make_engine(url)
     try:
@@ -112,7 +128,10 @@ def serve(
     # every worker process builds its own app and engine from the environment
     os.environ[ENV_DATABASE_URL] = url
     os.environ[ENV_DOCS] = "1" if docs else "0"
-    click.echo(f"fieldapp-server on http://{host}:{port} (database: {display_url(url)}, workers: {workers})")
+    scheme = "http" if ssl_certfile is None else "https"
+    click.echo(
+        f"fieldapp-server on {scheme}://{host}:{port} (database: {display_url(url)}, workers: {workers})"
+    )
     uvicorn.run(
         "sync.server.app:create_app_from_env",
         factory=True,
@@ -125,6 +144,8 @@ def serve(
         proxy_headers=trust_proxy,
         log_level="info",
         timeout_graceful_shutdown=5,
+        ssl_certfile=None if ssl_certfile is None else str(ssl_certfile),
+        ssl_keyfile=None if ssl_keyfile is None else str(ssl_keyfile),
     )
 
 
@@ -512,3 +533,151 @@ def export_cmd(fmt: str, output: Path, database_url: str | None, as_json: bool) 
         _print_json({"format": fmt, "output": str(output), **counts})
     else:
         click.echo(f"exported {counts['enterprises']} enterprises and {counts['visits']} visits to {output}")
+
+
+@main.command("backup")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="the backup file to write (SQLite: a database file; PostgreSQL: pg_dump's custom format)",
+)
+@click.option("--force", is_flag=True, help="replace the output file if it exists")
+@click.option(
+    "--pg-dump",
+    "pg_dump",
+    metavar="PATH",
+    default=None,
+    help="the pg_dump program for a PostgreSQL database (default: the one on PATH)",
+)
+@_database_option
+@_json_option
+def backup_cmd(
+    output: Path, force: bool, pg_dump: str | None, database_url: str | None, as_json: bool
+) -> None:
+    """Back up the database while the server runs: a consistent copy as of one moment.
+
+    SQLite: SQLite's online backup, checked, as one database file. PostgreSQL: pg_dump (restore with pg_restore).
+    The file appears only once complete. Restoring, and what laptops do then: docs/deploy.md.
+    """
+    from sync.server.backup import BackupError, backup
+
+    try:
+        result = backup(resolve_database_url(database_url), output, force=force, pg_dump=pg_dump)
+    except BackupError as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        click.echo(
+            f"backed up {result.database} (schema {result.revision}, newest change {result.head}) "
+            f"to {result.output} ({result.size} bytes)"
+        )
+
+
+@main.command("install-service")
+@click.option("--systemd", "systemd", is_flag=True, help="write a systemd unit (Linux)")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="the unit file, or a folder for fieldapp-server.service; - prints it "
+    "(default: /etc/systemd/system/fieldapp-server.service)",
+)
+@click.option("--force", is_flag=True, help="replace the unit file if it exists")
+@click.option(
+    "--user",
+    "user_name",
+    default=None,
+    metavar="ACCOUNT",
+    help="the account the server runs as, never root (default: whoever runs sudo, else you)",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="port to listen on"
+)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="worker processes")
+@click.option("--trust-proxy", is_flag=True, default=False, help="behind a reverse proxy on this machine")
+@click.option(
+    "--ssl-certfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="serve HTTPS with this certificate (readable by the service's account)",
+)
+@click.option(
+    "--ssl-keyfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="the certificate's private key",
+)
+@_database_option
+@_json_option
+def install_service(
+    systemd: bool,
+    output: Path | None,
+    force: bool,
+    user_name: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    trust_proxy: bool,
+    ssl_certfile: Path | None,
+    ssl_keyfile: Path | None,
+    database_url: str | None,
+    as_json: bool,
+) -> None:
+    """Write a service unit that runs `serve` with this install, restarted on failure and at boot.
+
+    It prints the systemctl commands to run and runs none. Windows: docs/deploy.md (WinSW).
+    """
+    from sync.server.service import (
+        DEFAULT_UNIT_PATH,
+        ServiceError,
+        check_user,
+        default_service_user,
+        next_steps,
+        render_unit,
+        service_database_url,
+        write_unit,
+    )
+
+    if not systemd:
+        raise click.UsageError("say which service manager: --systemd (on Windows: docs/deploy.md, WinSW)")
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise click.UsageError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+    certificate = None if ssl_certfile is None or ssl_keyfile is None else (ssl_certfile, ssl_keyfile)
+    user = user_name or default_service_user()
+    try:
+        check_user(user)
+        url = service_database_url(database_url, user)
+        unit = render_unit(
+            user=user,
+            database_url=url,
+            host=host,
+            port=port,
+            workers=workers,
+            trust_proxy=trust_proxy,
+            certificate=certificate,
+        )
+        if str(output) == "-":
+            click.echo(unit.text, nl=False)
+            return
+        target = write_unit(unit, output or DEFAULT_UNIT_PATH, force=force)
+    except ServiceError as exc:
+        _fail(str(exc))
+    steps = next_steps(target)
+    if as_json:
+        _print_json(
+            {
+                "output": str(target),
+                "user": user,
+                "database": display_url(url),
+                "exec_start": unit.exec_start,
+                "commands": steps,
+            }
+        )
+        return
+    click.echo(f"wrote {target}: {user} runs `{unit.exec_start}` on {display_url(url)}")
+    click.echo("to start it now and at every boot, run:")
+    for step in steps:
+        click.echo(f"  {step}")

@@ -47,6 +47,8 @@ def test_the_module_runs_the_command_line() -> None:
         ["area", "unassign"],
         ["area", "list"],
         ["enterprise", "assign"],
+        ["backup"],
+        ["install-service"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
