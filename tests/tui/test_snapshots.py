@@ -64,8 +64,9 @@ async def _visit_form(pilot: Pilot[Any]) -> None:
     await _detail(pilot)
     await pilot.press("v")
     await pilot.pause()
-    # head count, seasonal larger than it (an error under the field), managers
-    await pilot.press("tab", "tab", *"12", "tab", *"15", "tab", "1")
+    # the cursor starts on the head count (seasonal workers, managers, attitude carried over from the last
+    # visit, said above the form); applications more than the workers who may join: an error under the field
+    await pilot.press(*"12", "tab", *"15", "tab")
     await pilot.pause()
 
 

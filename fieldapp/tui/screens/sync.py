@@ -54,7 +54,7 @@ def _summary_text(summary: dict[str, Any]) -> str:
 
 
 class SyncScreen(BaseScreen[None]):
-    """Send what is waiting to the district server and bring back what others changed."""
+    """Send what is waiting to the federation's server and bring back what others changed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.show_mode('home')", N_("Back"), id="sync.back"),
@@ -87,7 +87,7 @@ class SyncScreen(BaseScreen[None]):
         self.last_progress: SyncProgress | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(_("Sync with the district server"), style="bold"), id="sync-title")
+        yield Static(Text(_("Sync with the federation's server"), style="bold"), id="sync-title")
         yield Static(id="sync-server")
         # how to set a missing server or token: the Settings screen first, the command line for scripts
         yield Static(id="sync-setup", markup=False)
