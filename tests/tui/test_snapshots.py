@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from fieldapp.core.rules import load_rules
 from fieldapp.settings import load_settings
@@ -76,6 +77,17 @@ async def _followups(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def _enterprise_form(pilot: Pilot[Any]) -> None:
+    await _detail(pilot)
+    await pilot.press("e")
+    await pilot.pause()
+    ward = pilot.app.screen.query_one("#input-ward", Input)
+    ward.focus()
+    ward.value = ""
+    await pilot.press(*"bach m")  # completed without accents against the 2025 map: "Bạch Mai"
+    await pilot.pause()
+
+
 async def _ward_picker(pilot: Pilot[Any]) -> None:
     await ready(pilot)
     await pilot.press("w", *"lam")  # "Ngọc Lâm" and others, found without accents
@@ -125,6 +137,7 @@ SCREENS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
     "home": _home,
     "detail": _detail,
     "visit_form": _visit_form,
+    "enterprise_form": _enterprise_form,
     "followups": _followups,
     "ward_picker": _ward_picker,
     "settings": _settings,
