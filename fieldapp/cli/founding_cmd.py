@@ -7,6 +7,7 @@ docs/cli.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -243,34 +244,33 @@ def _state_said(app: AppContext, target: Enterprise, case: FoundingCase, as_json
     )
 
 
-@founding.command("pause")
-@click.argument("enterprise_ref", metavar="ENT")
-@click.option("--reason", type=STOP_REASON, required=True, help="Lý do (code or label).")
-@click.option("--note", help="Ghi chú.")
-@click.option("--json", "as_json", is_flag=True, help="Print the case as JSON.")
-@pass_app
-@guarded
-def pause_cmd(app: AppContext, enterprise_ref: str, reason: str, note: str | None, as_json: bool) -> None:
-    """Pause an open case (the employer obstructs, for example); its deadlines stop counting as overdue."""
-    with app.open_store() as store:
-        target = _enterprise(store, enterprise_ref)
-        case = store.save_founding_case(pause(_case(store, target), reason, note))
-    _state_said(app, target, case, as_json)
+def _stop_command(name: str, stop: Callable[[FoundingCase, str, str | None], FoundingCase], doc: str) -> None:
+    """``founding pause`` and ``founding abandon``: the same options, one core call apart."""
+
+    @founding.command(name, help=doc)
+    @click.argument("enterprise_ref", metavar="ENT")
+    @click.option("--reason", type=STOP_REASON, required=True, help="Lý do (code or label).")
+    @click.option("--note", help="Ghi chú.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the case as JSON.")
+    @pass_app
+    @guarded
+    def command(app: AppContext, enterprise_ref: str, reason: str, note: str | None, as_json: bool) -> None:
+        with app.open_store() as store:
+            target = _enterprise(store, enterprise_ref)
+            case = store.save_founding_case(stop(_case(store, target), reason, note))
+        _state_said(app, target, case, as_json)
 
 
-@founding.command("abandon")
-@click.argument("enterprise_ref", metavar="ENT")
-@click.option("--reason", type=STOP_REASON, required=True, help="Lý do (code or label).")
-@click.option("--note", help="Ghi chú.")
-@click.option("--json", "as_json", is_flag=True, help="Print the case as JSON.")
-@pass_app
-@guarded
-def abandon_cmd(app: AppContext, enterprise_ref: str, reason: str, note: str | None, as_json: bool) -> None:
-    """Abandon an open or paused case. It is kept, with its reason; a new case may then be started."""
-    with app.open_store() as store:
-        target = _enterprise(store, enterprise_ref)
-        case = store.save_founding_case(abandon(_case(store, target), reason, note))
-    _state_said(app, target, case, as_json)
+_stop_command(
+    "pause",
+    pause,
+    "Pause an open case (the employer obstructs, for example); its deadlines stop counting as overdue.",
+)
+_stop_command(
+    "abandon",
+    abandon,
+    "Abandon an open or paused case. It is kept, with its reason; a new case may then be started.",
+)
 
 
 @founding.command("resume")
