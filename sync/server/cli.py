@@ -681,3 +681,174 @@ def install_service(
     click.echo("to start it now and at every boot, run:")
     for step in steps:
         click.echo(f"  {step}")
+
+
+@main.group()
+def target() -> None:
+    """Yearly targets (new CĐCS, new members) for the federation, a ward or a cadre."""
+
+
+def _year_argument(func: F) -> F:
+    from sync.server.targets import MAX_YEAR, MIN_YEAR
+
+    return click.argument("year", type=click.IntRange(MIN_YEAR, MAX_YEAR))(func)
+
+
+def _scope_options(func: F) -> F:
+    func = click.option(
+        "--user", "user_name", default=None, metavar="U", help="a cadre's target (a user by name)"
+    )(func)
+    return click.option(
+        "--ward", default=None, metavar="W", help='a ward\'s target ("thanh nhan" is Phường Thanh Nhàn)'
+    )(func)
+
+
+def _one_scope(ward: str | None, user_name: str | None) -> None:
+    if ward is not None and user_name is not None:
+        raise click.UsageError("give --ward or --user, not both")
+
+
+def _print_target(t: Any) -> None:
+    scope = (
+        f"ward {t.scope.ward}" if t.scope.ward else f"user {t.scope.user}" if t.scope.user else "federation"
+    )
+    unions = "-" if t.new_unions is None else str(t.new_unions)
+    members = "-" if t.new_members is None else str(t.new_members)
+    click.echo(f"{t.year}\t{scope}\tnew unions: {unions}\tnew members: {members}")
+
+
+@target.command("set")
+@_year_argument
+@click.option(
+    "--new-unions", type=click.IntRange(0, 1_000_000), default=None, metavar="N", help="new CĐCS recognised"
+)
+@click.option(
+    "--new-members", type=click.IntRange(0, 1_000_000), default=None, metavar="N", help="new union members"
+)
+@_scope_options
+@_database_option
+@_json_option
+def target_set(
+    year: int,
+    new_unions: int | None,
+    new_members: int | None,
+    ward: str | None,
+    user_name: str | None,
+    database_url: str | None,
+    as_json: bool,
+) -> None:
+    """Set YEAR's targets for the federation (neither --ward nor --user), a ward or a cadre.
+
+    Setting a target again changes the figures given and keeps the others.
+    """
+    from sync.server.targets import TargetError, set_target
+
+    _one_scope(ward, user_name)
+    if new_unions is None and new_members is None:
+        raise click.UsageError("give --new-unions or --new-members (or both)")
+    info = _on_database(
+        database_url,
+        lambda engine: set_target(
+            engine,
+            year,
+            new_unions=new_unions,
+            new_members=new_members,
+            ward=ward,
+            user=user_name,
+            by=CLI_ACTOR,
+        ),
+        (TargetError,),
+    )
+    if as_json:
+        _print_json(info.to_dict())
+    else:
+        _print_target(info)
+
+
+@target.command("list")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, help="only this year's targets")
+@_database_option
+@_json_option
+def target_list(year: int | None, database_url: str | None, as_json: bool) -> None:
+    """List the targets: the federation's, then the wards', then the cadres', year by year."""
+    from sync.server.targets import list_targets
+
+    infos = _on_database(database_url, lambda engine: list_targets(engine, year))
+    if as_json:
+        _print_json([t.to_dict() for t in infos])
+        return
+    for t in infos:
+        _print_target(t)
+
+
+@target.command("delete")
+@_year_argument
+@_scope_options
+@_database_option
+@_json_option
+def target_delete(
+    year: int, ward: str | None, user_name: str | None, database_url: str | None, as_json: bool
+) -> None:
+    """Delete YEAR's target of the federation, a ward (--ward) or a cadre (--user)."""
+    from sync.server.targets import TargetError, delete_target
+
+    _one_scope(ward, user_name)
+    info = _on_database(
+        database_url, lambda engine: delete_target(engine, year, ward=ward, user=user_name), (TargetError,)
+    )
+    if as_json:
+        _print_json(info.to_dict())
+    else:
+        click.echo(f"deleted the target: {year}, {info.scope.ward or info.scope.user or 'federation'}")
+
+
+@main.command("progress")
+@click.option(
+    "--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), required=True, help="first day (YYYY-MM-DD)"
+)
+@click.option(
+    "--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), required=True, help="last day (YYYY-MM-DD)"
+)
+@_scope_options
+@_database_option
+@_json_option
+def progress_cmd(
+    date_from: Any,
+    date_to: Any,
+    ward: str | None,
+    user_name: str | None,
+    database_url: str | None,
+    as_json: bool,
+) -> None:
+    """Progress in a period (both days included): CĐCS recognised, new members, visits, newly eligible, cases.
+
+    The definitions: docs/office.md.
+    """
+    from sync.server.progress import progress
+    from sync.server.targets import TargetError
+
+    _one_scope(ward, user_name)
+    if date_to.date() < date_from.date():
+        raise click.BadParameter(
+            f"{date_to:%Y-%m-%d} is before --from {date_from:%Y-%m-%d}", param_hint="--to"
+        )
+    result = _on_database(
+        database_url,
+        lambda engine: progress(engine, date_from.date(), date_to.date(), ward=ward, user=user_name),
+        (TargetError,),
+    )
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    scope = result.scope
+    who = f"ward {scope.ward}" if scope.ward else f"user {scope.user}" if scope.user else "federation"
+    click.echo(f"{who}, {result.date_from} to {result.date_to}")
+    click.echo(f"CĐCS recognised\t{result.recognized} ({result.members_at_founding} members at founding)")
+    click.echo(f"new members\t{result.new_members}")
+    click.echo(f"visits\t{result.visits} ({result.enterprises_visited} enterprises)")
+    click.echo(f"newly eligible\t{result.newly_eligible}")
+    click.echo("cases by stage\t" + ", ".join(f"{k}: {v}" for k, v in result.cases_by_stage.items()))
+    click.echo("cases by state\t" + ", ".join(f"{k}: {v}" for k, v in result.cases_by_state.items()))
+    click.echo(f"overdue steps\t{len(result.overdue)}")
+    for o in result.overdue:
+        click.echo(f"  {o.due_on}\t{o.step}\t{o.enterprise}")

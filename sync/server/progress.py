@@ -1,0 +1,211 @@
+"""Progress for a period and a scope: what the targets, the monthly report and the dashboard compare (docs/office.md).
+
+Everything a verdict or a deadline needs is the core's, as on the laptop: ``fieldapp.core.classify.classify_all``
+for "newly eligible", ``fieldapp.core.founding`` for stages and ``due_steps``, with the federation's rules. The
+server only picks the records of the scope and the period:
+
+- scope: the federation (every live enterprise), a ward (its live enterprises, by ward key), or a cadre (the live
+  enterprises of their area as it is now; their visits are the visits they made, wherever);
+- ``recognized``: founding cases of the scope whose ``recognized_on`` falls in the period;
+- ``new_members``: the sum of the dated membership changes (``membership_changes``) of the scope's enterprises
+  counted on a day of the period;
+- ``visits`` / ``enterprises_visited``: live visits dated in the period (``visited_on``) and the distinct
+  enterprises they are of;
+- ``newly_eligible``: enterprises "eligible" with the visits dated up to the period's last day, judged on that day,
+  that were not eligible with the visits dated before the period, judged on the day before it;
+- ``cases_by_stage``: the scope's cases started by the period's end and not abandoned, by the last step recorded
+  on or before the end; ``cases_by_state``: the same cases and the abandoned ones by their state now;
+- ``overdue``: the steps ``due_steps`` finds overdue in the open cases, as of the period's last day.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from fieldapp.core.classify import classify_all, group_visits
+from fieldapp.core.founding import STEPS, CaseState, FoundingCase, Step, due_steps
+from fieldapp.core.records import Enterprise, Visit
+from fieldapp.core.wards import ward_key
+from sync.server.areas import area_of
+from sync.server.db import read_session
+from sync.server.models import MembershipChange, Record
+from sync.server.recordstore import chunks
+from sync.server.rules import federation_rules
+from sync.server.targets import Scope, TargetError, resolve_scope
+
+__all__ = ["OverdueStep", "Progress", "compute_progress", "progress"]
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueStep:
+    case_id: str
+    enterprise_id: str
+    enterprise: str
+    step: str
+    due_on: date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "enterprise_id": self.enterprise_id,
+            "enterprise": self.enterprise,
+            "step": self.step,
+            "due_on": self.due_on.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """The figures of one period (both days included) and scope."""
+
+    date_from: date
+    date_to: date
+    scope: Scope
+    recognized: int
+    members_at_founding: int
+    new_members: int
+    visits: int
+    enterprises_visited: int
+    newly_eligible: int
+    newly_eligible_ids: tuple[str, ...]
+    cases_by_stage: dict[str, int]
+    cases_by_state: dict[str, int]
+    overdue: tuple[OverdueStep, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.date_from.isoformat(),
+            "to": self.date_to.isoformat(),
+            **self.scope.to_dict(),
+            "recognized": self.recognized,
+            "members_at_founding": self.members_at_founding,
+            "new_members": self.new_members,
+            "visits": self.visits,
+            "enterprises_visited": self.enterprises_visited,
+            "newly_eligible": self.newly_eligible,
+            "newly_eligible_ids": list(self.newly_eligible_ids),
+            "cases_by_stage": dict(self.cases_by_stage),
+            "cases_by_state": dict(self.cases_by_state),
+            "overdue": [o.to_dict() for o in self.overdue],
+        }
+
+
+def _enterprises(session: Session, scope: Scope) -> list[Enterprise]:
+    stmt = select(Record.content).where(Record.kind == "enterprise", Record.deleted.is_(False))
+    if scope.ward_key is not None:
+        stmt = stmt.where(Record.ward_key == scope.ward_key)
+    enterprises = [Enterprise.model_validate(c) for c in session.scalars(stmt)]
+    if scope.user is not None:
+        area = area_of(session, scope.user)
+        assigned = {e.id for e in area.enterprises}
+        keys = area.ward_keys
+        enterprises = [e for e in enterprises if ward_key(e.ward) in keys or e.id in assigned]
+    return enterprises
+
+
+def _live(session: Session, kind: str) -> list[dict[str, Any]]:
+    return list(session.scalars(select(Record.content).where(Record.kind == kind, Record.deleted.is_(False))))
+
+
+def _stage_on(case: FoundingCase, day: date) -> Step | None:
+    """The last step recorded for a day on or before *day* (None: the case had not started)."""
+    done = [s for s in STEPS if (on := case.done_on(s)) is not None and on <= day]
+    return done[-1] if done else None
+
+
+def compute_progress(session: Session, date_from: date, date_to: date, scope: Scope) -> Progress:
+    """The figures of the period [*date_from*, *date_to*] for *scope*, from the records in *session*."""
+    if date_to < date_from:
+        raise TargetError(f"--to ({date_to}) is before --from ({date_from})")
+    rules = federation_rules(session).rules
+    enterprises = _enterprises(session, scope)
+    by_id = {e.id: e for e in enterprises}
+    all_visits = [Visit.model_validate(c) for c in _live(session, "visit")]
+    scope_visits = [v for v in all_visits if v.enterprise_id in by_id]
+
+    # visits made in the period: the cadre's own for a cadre, the scope's enterprises' otherwise
+    made = all_visits if scope.user is not None else scope_visits
+    in_period = [
+        v
+        for v in made
+        if date_from <= v.visited_on <= date_to and (scope.user is None or v.cadre == scope.user)
+    ]
+
+    # newly eligible: the core's verdicts on the day before the period and on its last day
+    before = date_from - timedelta(days=1)
+    was = classify_all(
+        enterprises, group_visits(v for v in scope_visits if v.visited_on <= before), rules, before
+    )
+    now = classify_all(
+        enterprises, group_visits(v for v in scope_visits if v.visited_on <= date_to), rules, date_to
+    )
+    newly = tuple(
+        sorted(eid for eid, c in now.items() if c.status == "eligible" and was[eid].status != "eligible")
+    )
+
+    cases = [
+        case
+        for case in (FoundingCase.model_validate(c) for c in _live(session, "founding_case"))
+        if case.enterprise_id in by_id
+    ]
+    recognized = [c for c in cases if c.recognized_on is not None and date_from <= c.recognized_on <= date_to]
+    by_stage: Counter[str] = Counter()
+    by_state: Counter[str] = Counter()
+    overdue: list[OverdueStep] = []
+    for case in cases:
+        stage = _stage_on(case, date_to)
+        if stage is None:
+            continue
+        by_state[case.state.value] += 1
+        if case.state is not CaseState.ABANDONED:
+            by_stage[stage.value] += 1
+        for status in due_steps(case, rules, date_to):
+            if status.overdue and status.due_on is not None:
+                name = by_id[case.enterprise_id].name
+                overdue.append(
+                    OverdueStep(case.id, case.enterprise_id, name, status.step.value, status.due_on)
+                )
+    overdue.sort(key=lambda o: (o.due_on, o.enterprise, o.case_id))
+
+    new_members = 0
+    for part in chunks(by_id):
+        new_members += (
+            session.scalar(
+                select(func.coalesce(func.sum(MembershipChange.delta), 0)).where(
+                    MembershipChange.enterprise_id.in_(part),
+                    MembershipChange.counted_on >= date_from,
+                    MembershipChange.counted_on <= date_to,
+                )
+            )
+            or 0
+        )
+
+    return Progress(
+        date_from=date_from,
+        date_to=date_to,
+        scope=scope,
+        recognized=len(recognized),
+        members_at_founding=sum(c.members_at_founding or 0 for c in recognized),
+        new_members=int(new_members),
+        visits=len(in_period),
+        enterprises_visited=len({v.enterprise_id for v in in_period}),
+        newly_eligible=len(newly),
+        newly_eligible_ids=newly,
+        cases_by_stage={s.value: by_stage[s.value] for s in STEPS},
+        cases_by_state={s.value: by_state[s.value] for s in CaseState},
+        overdue=tuple(overdue),
+    )
+
+
+def progress(
+    engine: Engine, date_from: date, date_to: date, *, ward: str | None = None, user: str | None = None
+) -> Progress:
+    """The progress of the period for the federation, a ward (--ward) or a cadre (--user). Raises TargetError."""
+    with read_session(engine) as session:
+        return compute_progress(session, date_from, date_to, resolve_scope(session, ward, user))
