@@ -114,6 +114,13 @@ def seed(server: AppServer) -> tuple[Seeded, Api]:
                     applications=rng.randint(0, min(7, headcount - managers)),
                 )
             )
+    # visited first on a period's first day: newly eligible in that period (the day before it had no data)
+    for first_day in ("2026-03-01", "2026-01-01"):
+        firm = enterprise(name=f"Công ty Thăm {first_day}", ward=WARD_A, registered_workers=None)
+        firms.append(firm)
+        visits.append(
+            visit(firm["id"], CADRE_A, visited_on=first_day, headcount=30, managers=1, applications=2)
+        )
     cases = [_case_content(firms[i]["id"], spec) for i, spec in CASES.items()]
     results = admin.push(
         [item("enterprise", f) for f in firms]
@@ -136,7 +143,9 @@ def seed(server: AppServer) -> tuple[Seeded, Api]:
         deltas.setdefault(firm["id"], []).append(firm["union_members"] - now[firm["id"]]["union_members"])
         now[firm["id"]] = firm
     newcomer = enterprise(name="Công ty Mới Đến", ward=WARD_A, has_union=True, union_members=30)
-    results = admin.push([item("enterprise", f, rev=2, base=1) for f in changed] + [item("enterprise", newcomer)])
+    results = admin.push(
+        [item("enterprise", f, rev=2, base=1) for f in changed] + [item("enterprise", newcomer)]
+    )
     assert [r for r in results if r["status"] != "accepted"] == []
     now[newcomer["id"]] = newcomer
     deltas = {k: [d for d in v if d] for k, v in deltas.items() if any(v)}
@@ -159,7 +168,9 @@ def seed(server: AppServer) -> tuple[Seeded, Api]:
 class Truth:
     """The expected figures, counted from the seeded records."""
 
-    def __init__(self, seeded: Seeded, start: date, end: date, ward: str | None = None, user: str | None = None):
+    def __init__(
+        self, seeded: Seeded, start: date, end: date, ward: str | None = None, user: str | None = None
+    ):
         self.s, self.start, self.end, self.user = seeded, start, end, user
         area = {CADRE_A: WARD_A, CADRE_B: WARD_B}.get(user or "")
         self.ids = {
@@ -175,7 +186,9 @@ class Truth:
         return [
             c
             for c in self.s.cases
-            if c["enterprise_id"] in self.ids and "recognized" in c["dates"] and self._in(c["dates"]["recognized"])
+            if c["enterprise_id"] in self.ids
+            and "recognized" in c["dates"]
+            and self._in(c["dates"]["recognized"])
         ]
 
     def visits(self) -> list[dict[str, Any]]:
@@ -247,8 +260,13 @@ def test_progress_matches_the_seeded_district(district: tuple[AppServer, Seeded]
     for start, end in PERIODS:
         for scope in SCOPES:
             got = progress(server.engine, start, end, **scope)
-            truth = Truth(seeded, start, end, ward=WARD_B if scope.get("ward") == "bach mai" else scope.get("ward"),
-                          user=scope.get("user"))
+            truth = Truth(
+                seeded,
+                start,
+                end,
+                ward=WARD_B if scope.get("ward") == "bach mai" else scope.get("ward"),
+                user=scope.get("user"),
+            )
             where = (start, end, scope)
             recognized = truth.recognized()
             assert got.recognized == len(recognized), where
