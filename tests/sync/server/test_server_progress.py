@@ -97,7 +97,7 @@ def seed(server: AppServer) -> tuple[Seeded, Api]:
             )
         )
     visits: list[dict[str, Any]] = []
-    for i, firm in enumerate(firms):
+    for firm in firms:
         days = rng.sample(range(0, 320), rng.randint(0, 3))
         for offset in days:
             own = CADRE_A if firm["ward"] == WARD_A else CADRE_B

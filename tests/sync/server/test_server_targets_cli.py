@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner, Result
@@ -119,3 +120,19 @@ def test_progress_command(office: AppServer) -> None:
     assert bad_date.exit_code == 2 and "--from" in bad_date.output
     unknown = run(url, "progress", "--from", "2026-01-01", "--to", "2026-12-31", "--ward", "Phường Không Có")
     assert unknown.exit_code == 1 and "--ward" in unknown.output
+
+
+def test_the_registry_import_dates_membership_changes_too(server: AppServer, make_csv) -> None:  # type: ignore[no-untyped-def]
+    url = server.database_url
+    header = ["Tên doanh nghiệp", "Mã số thuế", "Phường/Xã", "Số lao động", "Có CĐCS", "Số đoàn viên"]
+    first = make_csv([header, ["Công ty May Thanh Nhàn", "0100109106", "Thanh Nhàn", "120", "có", "40"]])
+    assert run(url, "import", str(first)).exit_code == 0
+    grown = make_csv(
+        [header, ["Công ty May Thanh Nhàn", "0100109106", "Thanh Nhàn", "120", "có", "55"]], name="grown.csv"
+    )
+    done = run(url, "import", str(grown), "--json")
+    assert done.exit_code == 0 and json.loads(done.stdout)["updated"] == 1, done.output
+    today = (datetime.now(UTC) + timedelta(hours=7)).date().isoformat()
+    result = run(url, "progress", "--from", today, "--to", today, "--json")
+    # the first import is the starting point (40 members already there); the second adds 15
+    assert json.loads(result.stdout)["new_members"] == 15
