@@ -708,13 +708,21 @@ def _one_scope(ward: str | None, user_name: str | None) -> None:
         raise click.UsageError("give --ward or --user, not both")
 
 
-def _print_target(t: Any) -> None:
+def _print_target(t: Any, reached: dict[str, Any] | None = None) -> None:
     scope = (
         f"ward {t.scope.ward}" if t.scope.ward else f"user {t.scope.user}" if t.scope.user else "federation"
     )
-    unions = "-" if t.new_unions is None else str(t.new_unions)
-    members = "-" if t.new_members is None else str(t.new_members)
-    click.echo(f"{t.year}\t{scope}\tnew unions: {unions}\tnew members: {members}")
+
+    def figure(name: str) -> str:
+        goal = getattr(t, name)
+        text = "-" if goal is None else str(goal)
+        if reached is None:
+            return text
+        percent = reached[f"{name}_percent"]
+        return f"{reached[name]}/{text}" + ("" if percent is None else f" ({percent:g}%)")
+
+    line = f"{t.year}\t{scope}\tnew unions: {figure('new_unions')}\tnew members: {figure('new_members')}"
+    click.echo(line + (f"\tto {reached['to']}" if reached else ""))
 
 
 @target.command("set")
@@ -767,18 +775,33 @@ def target_set(
 
 @target.command("list")
 @click.option("--year", type=click.IntRange(2000, 2100), default=None, help="only this year's targets")
+@click.option(
+    "--progress",
+    "with_progress",
+    is_flag=True,
+    help="show each target beside its year's progress to date (CĐCS recognised, new members)",
+)
 @_database_option
 @_json_option
-def target_list(year: int | None, database_url: str | None, as_json: bool) -> None:
+def target_list(year: int | None, with_progress: bool, database_url: str | None, as_json: bool) -> None:
     """List the targets: the federation's, then the wards', then the cadres', year by year."""
+    from sync.server.progress import targets_with_progress
     from sync.server.targets import list_targets
 
-    infos = _on_database(database_url, lambda engine: list_targets(engine, year))
-    if as_json:
-        _print_json([t.to_dict() for t in infos])
+    if not with_progress:
+        infos = _on_database(database_url, lambda engine: list_targets(engine, year))
+        if as_json:
+            _print_json([t.to_dict() for t in infos])
+            return
+        for t in infos:
+            _print_target(t)
         return
-    for t in infos:
-        _print_target(t)
+    rows = _on_database(database_url, lambda engine: targets_with_progress(engine, year))
+    if as_json:
+        _print_json([r.to_dict() for r in rows])
+        return
+    for r in rows:
+        _print_target(r.target, r.to_dict()["progress"])
 
 
 @target.command("delete")

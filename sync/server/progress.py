@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -35,11 +35,18 @@ from fieldapp.core.wards import ward_key
 from sync.server.areas import area_of
 from sync.server.db import read_session
 from sync.server.models import MembershipChange, Record
-from sync.server.recordstore import chunks
+from sync.server.recordstore import chunks, membership_day
 from sync.server.rules import federation_rules
-from sync.server.targets import Scope, TargetError, resolve_scope
+from sync.server.targets import Scope, TargetError, TargetInfo, check_year, resolve_scope, targets_of
 
-__all__ = ["OverdueStep", "Progress", "compute_progress", "progress"]
+__all__ = [
+    "OverdueStep",
+    "Progress",
+    "TargetProgress",
+    "compute_progress",
+    "progress",
+    "targets_with_progress",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,3 +216,47 @@ def progress(
     """The progress of the period for the federation, a ward (--ward) or a cadre (--user). Raises TargetError."""
     with read_session(engine) as session:
         return compute_progress(session, date_from, date_to, resolve_scope(session, ward, user))
+
+
+def _percent(reached: int, target: int | None) -> float | None:
+    return None if not target else round(100 * reached / target, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetProgress:
+    """A target beside its year's progress to date (None for a year not begun)."""
+
+    target: TargetInfo
+    progress: Progress | None
+
+    def to_dict(self) -> dict[str, Any]:
+        t, p = self.target, self.progress
+        reached = None
+        if p is not None:
+            reached = {
+                "from": p.date_from.isoformat(),
+                "to": p.date_to.isoformat(),
+                "new_unions": p.recognized,
+                "new_members": p.new_members,
+                "new_unions_percent": _percent(p.recognized, t.new_unions),
+                "new_members_percent": _percent(p.new_members, t.new_members),
+            }
+        return {**t.to_dict(), "progress": reached}
+
+
+def targets_with_progress(
+    engine: Engine, year: int | None = None, today: date | None = None
+) -> list[TargetProgress]:
+    """Every target (of *year*) with its year's progress from 1 January to *today* (Vietnam's day by default), or
+    to 31 December for a past year."""
+    if year is not None:
+        check_year(year, "--year")
+    today = today or membership_day(datetime.now(UTC))
+    with read_session(engine) as session:
+        done: list[TargetProgress] = []
+        for t in targets_of(session, year):
+            start, end = date(t.year, 1, 1), min(today, date(t.year, 12, 31))
+            done.append(
+                TargetProgress(t, compute_progress(session, start, end, t.scope) if start <= end else None)
+            )
+        return done

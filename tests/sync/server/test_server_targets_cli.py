@@ -136,3 +136,46 @@ def test_the_registry_import_dates_membership_changes_too(server: AppServer, mak
     result = run(url, "progress", "--from", today, "--to", today, "--json")
     # the first import is the starting point (40 members already there); the second adds 15
     assert json.loads(result.stdout)["new_members"] == 15
+
+
+def test_target_list_with_the_years_progress(office: AppServer) -> None:
+    from fieldapp.core.founding import record_step, start_case
+    from fieldapp.core.rules import default_rules
+
+    url, rules = office.database_url, default_rules()
+    today = (datetime.now(UTC) + timedelta(hours=7)).date()
+    admin = office.api("admin")
+    firm = enterprise(ward=WARD)
+    case = start_case(firm["id"], today)
+    for step, fields in (
+        ("applications", {"applications": 9}),
+        ("congress", {"congress_attending": 9, "bch_size": 3, "inspection_size": 1}),
+        ("bch_meeting", {}),
+        ("dossier", {}),
+        ("recognized", {"decision_number": "7/QĐ", "members_at_founding": 9}),
+    ):
+        case = record_step(case, step, rules, **{f"{step}_on": today}, **fields)
+    admin.push([item("enterprise", firm), item("founding_case", case.content())])
+    admin.push([item("enterprise", {**firm, "has_union": True, "union_members": 9}, rev=2, base=1)])
+    year = str(today.year)
+    assert run(url, "target", "set", year, "--new-unions", "4", "--new-members", "36").exit_code == 0
+    assert run(url, "target", "set", year, "--user", "can.bo.a", "--new-unions", "2").exit_code == 0
+    assert run(url, "target", "set", str(today.year - 1), "--new-unions", "3").exit_code == 0
+    result = run(url, "target", "list", "--progress", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {(t["year"], t["scope"]): t["progress"] for t in json.loads(result.stdout)}
+    assert rows[(today.year, "federation")] == {
+        "from": f"{year}-01-01",
+        "to": today.isoformat(),
+        "new_unions": 1,
+        "new_members": 9,
+        "new_unions_percent": 25.0,
+        "new_members_percent": 25.0,
+    }
+    # the cadre's area is Thanh Nhàn, the firm's ward: theirs too; no new-members target, no percentage
+    cadre = rows[(today.year, "user")]
+    assert (cadre["new_unions"], cadre["new_unions_percent"], cadre["new_members_percent"]) == (1, 50.0, None)
+    last_year = rows[(today.year - 1, "federation")]
+    assert (last_year["to"], last_year["new_unions"]) == (f"{today.year - 1}-12-31", 0)
+    text = run(url, "target", "list", "--progress", "--year", year)
+    assert f"{year}\tfederation\tnew unions: 1/4 (25%)\tnew members: 9/36 (25%)" in text.stdout
