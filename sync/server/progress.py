@@ -31,17 +31,19 @@ from sqlalchemy.orm import Session
 from fieldapp.core.classify import classify_all, group_visits
 from fieldapp.core.founding import STEPS, CaseState, FoundingCase, Step, due_steps
 from fieldapp.core.records import Enterprise, Visit
+from fieldapp.core.rules import Rules
 from fieldapp.core.wards import ward_key
 from sync.server.areas import area_of
 from sync.server.db import read_session
 from sync.server.models import MembershipChange, Record
-from sync.server.recordstore import chunks, membership_day
+from sync.server.recordstore import membership_day
 from sync.server.rules import federation_rules
 from sync.server.targets import Scope, TargetError, TargetInfo, check_year, resolve_scope, targets_of
 
 __all__ = [
     "OverdueStep",
     "Progress",
+    "Records",
     "TargetProgress",
     "compute_progress",
     "progress",
@@ -103,21 +105,48 @@ class Progress:
         }
 
 
-def _enterprises(session: Session, scope: Scope) -> list[Enterprise]:
-    stmt = select(Record.content).where(Record.kind == "enterprise", Record.deleted.is_(False))
+@dataclass(frozen=True, slots=True)
+class Records:
+    """The live records progress reads, loaded once for every scope and period asked of one session."""
+
+    rules: Rules
+    enterprises: tuple[Enterprise, ...]
+    visits: tuple[Visit, ...]
+    cases: tuple[FoundingCase, ...]
+
+    @classmethod
+    def load(cls, session: Session) -> Records:
+        def live(kind: str) -> list[dict[str, Any]]:
+            stmt = select(Record.content).where(Record.kind == kind, Record.deleted.is_(False))
+            return list(session.scalars(stmt))
+
+        return cls(
+            federation_rules(session).rules,
+            tuple(Enterprise.model_validate(c) for c in live("enterprise")),
+            tuple(Visit.model_validate(c) for c in live("visit")),
+            tuple(FoundingCase.model_validate(c) for c in live("founding_case")),
+        )
+
+
+def _enterprises(session: Session, records: Records, scope: Scope) -> list[Enterprise]:
     if scope.ward_key is not None:
-        stmt = stmt.where(Record.ward_key == scope.ward_key)
-    enterprises = [Enterprise.model_validate(c) for c in session.scalars(stmt)]
+        return [e for e in records.enterprises if ward_key(e.ward) == scope.ward_key]
     if scope.user is not None:
         area = area_of(session, scope.user)
         assigned = {e.id for e in area.enterprises}
         keys = area.ward_keys
-        enterprises = [e for e in enterprises if ward_key(e.ward) in keys or e.id in assigned]
-    return enterprises
+        return [e for e in records.enterprises if ward_key(e.ward) in keys or e.id in assigned]
+    return list(records.enterprises)
 
 
-def _live(session: Session, kind: str) -> list[dict[str, Any]]:
-    return list(session.scalars(select(Record.content).where(Record.kind == kind, Record.deleted.is_(False))))
+def _members_added(session: Session, date_from: date, date_to: date) -> dict[str, int]:
+    """Each enterprise's membership changes counted in the period, added up (one query)."""
+    stmt = (
+        select(MembershipChange.enterprise_id, func.sum(MembershipChange.delta))
+        .where(MembershipChange.counted_on >= date_from, MembershipChange.counted_on <= date_to)
+        .group_by(MembershipChange.enterprise_id)
+    )
+    return {eid: int(total or 0) for eid, total in session.execute(stmt)}
 
 
 def _stage_on(case: FoundingCase, day: date) -> Step | None:
@@ -126,14 +155,18 @@ def _stage_on(case: FoundingCase, day: date) -> Step | None:
     return done[-1] if done else None
 
 
-def compute_progress(session: Session, date_from: date, date_to: date, scope: Scope) -> Progress:
-    """The figures of the period [*date_from*, *date_to*] for *scope*, from the records in *session*."""
+def compute_progress(
+    session: Session, date_from: date, date_to: date, scope: Scope, records: Records | None = None
+) -> Progress:
+    """The figures of the period [*date_from*, *date_to*] for *scope*, from the records in *session* (or
+    *records*, loaded from it once for many calls)."""
     if date_to < date_from:
         raise TargetError(f"--to ({date_to}) is before --from ({date_from})")
-    rules = federation_rules(session).rules
-    enterprises = _enterprises(session, scope)
+    records = records or Records.load(session)
+    rules = records.rules
+    enterprises = _enterprises(session, records, scope)
     by_id = {e.id: e for e in enterprises}
-    all_visits = [Visit.model_validate(c) for c in _live(session, "visit")]
+    all_visits = records.visits
     scope_visits = [v for v in all_visits if v.enterprise_id in by_id]
 
     # visits made in the period: the cadre's own for a cadre, the scope's enterprises' otherwise
@@ -156,11 +189,7 @@ def compute_progress(session: Session, date_from: date, date_to: date, scope: Sc
         sorted(eid for eid, c in now.items() if c.status == "eligible" and was[eid].status != "eligible")
     )
 
-    cases = [
-        case
-        for case in (FoundingCase.model_validate(c) for c in _live(session, "founding_case"))
-        if case.enterprise_id in by_id
-    ]
+    cases = [case for case in records.cases if case.enterprise_id in by_id]
     recognized = [c for c in cases if c.recognized_on is not None and date_from <= c.recognized_on <= date_to]
     by_stage: Counter[str] = Counter()
     by_state: Counter[str] = Counter()
@@ -180,18 +209,8 @@ def compute_progress(session: Session, date_from: date, date_to: date, scope: Sc
                 )
     overdue.sort(key=lambda o: (o.due_on, o.enterprise, o.case_id))
 
-    new_members = 0
-    for part in chunks(by_id):
-        new_members += (
-            session.scalar(
-                select(func.coalesce(func.sum(MembershipChange.delta), 0)).where(
-                    MembershipChange.enterprise_id.in_(part),
-                    MembershipChange.counted_on >= date_from,
-                    MembershipChange.counted_on <= date_to,
-                )
-            )
-            or 0
-        )
+    added = _members_added(session, date_from, date_to)
+    new_members = sum(added.get(eid, 0) for eid in by_id)
 
     return Progress(
         date_from=date_from,
@@ -254,9 +273,12 @@ def targets_with_progress(
     today = today or membership_day(datetime.now(UTC))
     with read_session(engine) as session:
         done: list[TargetProgress] = []
+        records = Records.load(session)
         for t in targets_of(session, year):
             start, end = date(t.year, 1, 1), min(today, date(t.year, 12, 31))
             done.append(
-                TargetProgress(t, compute_progress(session, start, end, t.scope) if start <= end else None)
+                TargetProgress(
+                    t, compute_progress(session, start, end, t.scope, records) if start <= end else None
+                )
             )
         return done
