@@ -105,7 +105,7 @@ class Progress:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Records:
     """The live records progress reads, loaded once for every scope and period asked of one session."""
 
@@ -113,6 +113,19 @@ class Records:
     enterprises: tuple[Enterprise, ...]
     visits: tuple[Visit, ...]
     cases: tuple[FoundingCase, ...]
+    _statuses: dict[date, dict[str, str]] = field(default_factory=dict)
+
+    def statuses(self, day: date) -> dict[str, str]:
+        """Every live enterprise's status (``classify_all``) with the visits dated up to *day*, judged on *day*.
+
+        A verdict depends only on the enterprise and its own visits, so the whole registry is classified once for
+        each day asked and each scope takes its part: many scopes (a report's wards and cadres) cost one.
+        """
+        if day not in self._statuses:
+            visits = group_visits(v for v in self.visits if v.visited_on <= day)
+            verdicts = classify_all(self.enterprises, visits, self.rules, day)
+            self._statuses[day] = {eid: c.status for eid, c in verdicts.items()}
+        return self._statuses[day]
 
     @classmethod
     def load(cls, session: Session) -> Records:
@@ -179,15 +192,8 @@ def compute_progress(
 
     # newly eligible: the core's verdicts on the day before the period and on its last day
     before = date_from - timedelta(days=1)
-    was = classify_all(
-        enterprises, group_visits(v for v in scope_visits if v.visited_on <= before), rules, before
-    )
-    now = classify_all(
-        enterprises, group_visits(v for v in scope_visits if v.visited_on <= date_to), rules, date_to
-    )
-    newly = tuple(
-        sorted(eid for eid, c in now.items() if c.status == "eligible" and was[eid].status != "eligible")
-    )
+    was, now = records.statuses(before), records.statuses(date_to)
+    newly = tuple(sorted(eid for eid in by_id if now[eid] == "eligible" and was[eid] != "eligible"))
 
     cases = [case for case in records.cases if case.enterprise_id in by_id]
     recognized = [c for c in cases if c.recognized_on is not None and date_from <= c.recognized_on <= date_to]
