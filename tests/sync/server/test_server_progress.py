@@ -21,8 +21,8 @@ from fieldapp.core.founding import abandon, pause, record_step, start_case
 from fieldapp.core.rules import default_rules
 from sync.server.db import read_session
 from sync.server.models import MembershipChange
-from sync.server.progress import progress
-from sync.server.targets import TargetError
+from sync.server.progress import Records, compute_progress, progress
+from sync.server.targets import TargetError, resolve_scope
 
 WARD_A, WARD_B = "Phường Thanh Nhàn", "Phường Bạch Mai"
 CADRE_A, CADRE_B = "can.bo.a", "can.bo.b"
@@ -333,3 +333,16 @@ def test_refusals(district: tuple[AppServer, Seeded]) -> None:
         progress(server.engine, D("2026-01-01"), D("2026-02-01"), user="nobody")
     with pytest.raises(TargetError, match="--to"):
         progress(server.engine, D("2026-02-01"), D("2026-01-01"))
+
+
+def test_records_loaded_once_give_the_same_figures_for_every_scope(
+    district: tuple[AppServer, Seeded],
+) -> None:
+    server, _ = district
+    with read_session(server.engine) as session:
+        shared = Records.load(session)
+        for start, end in PERIODS:
+            for scope in SCOPES:
+                resolved = resolve_scope(session, scope.get("ward"), scope.get("user"))
+                alone = compute_progress(session, start, end, resolved)
+                assert compute_progress(session, start, end, resolved, shared) == alone
