@@ -27,11 +27,12 @@ def test_version_names_the_protocol_and_the_folder_without_creating_it(run: Run,
     assert not data_dir.exists()
 
 
-def test_version_is_said_in_vietnamese_by_default_and_stops_before_a_command(run: Run, data_dir: Path) -> None:
+def test_version_is_in_vietnamese_by_default_and_stops_before_a_command(run: Run, data_dir: Path) -> None:
     result = run("--version", "demo")  # the demo is not made: --version answers and ends the run
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == f"fieldapp {fieldapp.__version__}"  # the same first line in every language, for scripts
+    # the first line is the same in every language, for scripts
+    assert lines[0] == f"fieldapp {fieldapp.__version__}"
     assert lines[1] == f"Giao thức đồng bộ: {PROTOCOL_VERSION}"
     assert lines[2] == f"Thư mục dữ liệu: {data_dir.absolute()} (--data-dir, chưa được tạo)"
     assert not data_dir.exists()
