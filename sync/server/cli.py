@@ -49,8 +49,30 @@ def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """The version, the sync protocol and the database (the server's data folder is its database)."""
+    if not value or ctx.resilient_parsing:
+        return
+    import fieldapp
+    from sync.protocol import PROTOCOL_VERSION
+
+    from_env = os.environ.get(ENV_DATABASE_URL)
+    origin = f"${ENV_DATABASE_URL}" if from_env else "default: SQLite in the user data folder"
+    click.echo(f"fieldapp-server {fieldapp.__version__}")
+    click.echo(f"Sync protocol: {PROTOCOL_VERSION}")
+    click.echo(f"Database: {display_url(resolve_database_url())} ({origin}; a command's --database-url wins)")
+    ctx.exit(0)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="fieldapp", prog_name="fieldapp-server")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Print the version, the sync protocol and the database in use, and exit.",
+)
 def main() -> None:
     """fieldapp's central server: laptops push visits here and pull the enterprise registry."""
 
