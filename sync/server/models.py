@@ -8,6 +8,7 @@
 - ``counters``: the change-sequence counter; its row lock orders writers so seq order is commit order.
 - ``server_identity``: one row, the database's epoch (see sync/server/identity.py).
 - ``area_wards`` and ``enterprise_assignees``: each user's area, wards and single firms (see sync/server/areas.py).
+- ``web_sessions``: the dashboard's signed-in browsers (see sync/server/web/auth.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ __all__ = [
     "RecordVersion",
     "ServerIdentity",
     "User",
+    "WebSession",
 ]
 
 SEQ_COUNTER = "seq"
@@ -70,6 +72,8 @@ class User(Base):
     scope_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the dashboard password (argon2id, PHC string); None: the user cannot sign in to the dashboard
+    password_hash: Mapped[str | None] = mapped_column(String(200))
 
 
 class Record(Base):
@@ -182,3 +186,16 @@ class FederationSetting(Base):
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class WebSession(Base):
+    """A browser signed in to the dashboard (migration 0005); the cookie holds the value whose SHA-256 is ``id``."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: the token every POST form of this session must carry
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
