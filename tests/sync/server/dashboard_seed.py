@@ -1,8 +1,9 @@
-"""A seeded server for the dashboard tests: users with passwords, enterprises and visits pushed over the API."""
+"""A seeded server for the dashboard tests: users with passwords, enterprises and visits pushed over the API.
+
+Fixed names (the module's server has its own fresh database), so the screenshots in docs/ stay the same."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -27,20 +28,30 @@ class Seeded:
 
 def seed(url: str, database_url: str) -> Seeded:
     """Users (an admin and a viewer with PASSWORD, a cadre with a token) and a small registry on the server."""
-    tag = secrets.token_hex(3)
-    admin, viewer, cadre = f"admin-{tag}", f"viewer-{tag}", f"Nguyễn Văn Cán {tag}"
+    admin, viewer, cadre = "quantri", "lanhdao", "Nguyễn Văn Bình"
     admin_token = add_user(database_url, admin, role="admin", full_name="Trần Thị Quản Trị")
     add_user(database_url, viewer, role="viewer", full_name="Lê Văn Lãnh Đạo")
     cadre_token = add_user(database_url, cadre, role="cadre")
     set_password(database_url, admin, PASSWORD)
     set_password(database_url, viewer, PASSWORD)
-    ward = f"Phường Bồ Đề {tag}"
-    hung = enterprise(name=f"Công ty TNHH Dệt May Hưng Thịnh {tag}", ward=ward, registered_workers=120)
+    ward = "Phường Bồ Đề"
+    hung = enterprise(name="Công ty TNHH Dệt May Hưng Thịnh", ward=ward, registered_workers=120,
+                      address="25 Nguyễn Văn Cừ")  # fmt: skip
     others = [
-        enterprise(name=f"Công ty Cổ phần Cơ khí Đông Anh {tag} {i}", ward=ward if i % 2 else f"Xã Gia Lâm {tag}")
-        for i in range(30)
+        enterprise(
+            name=f"Công ty {kind} {trade} {place}",
+            ward=ward if i % 2 else "Xã Gia Lâm",
+            address=f"{10 + i} Ngô Gia Tự",
+            registered_workers=20 + 7 * i,
+        )
+        for i, (kind, trade, place) in enumerate(
+            (kind, trade, place)
+            for kind in ("TNHH", "Cổ phần")
+            for trade in ("Cơ khí", "Bao bì", "Điện tử")
+            for place in ("Đông Anh", "Long Biên", "Việt Hưng", "Gia Thụy", "Thạch Bàn")
+        )
     ]
-    union = enterprise(name=f"Công ty TNHH Thực phẩm Sài Gòn {tag}", ward=ward, has_union=True, union_members=80)
+    union = enterprise(name="Công ty TNHH Thực phẩm Sài Gòn", ward=ward, has_union=True, union_members=80)
     this_month = date.today().replace(day=1)
     visits = [
         visit(hung["id"], cadre, visited_on=this_month.isoformat(), headcount=120, applications=30,
