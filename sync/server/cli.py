@@ -280,7 +280,7 @@ def user_passwd(name: str, password_stdin: bool, database_url: str | None) -> No
     from sync.server.users import MIN_PASSWORD, UserError, set_password
 
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt(
             f"new dashboard password for {name!r} (at least {MIN_PASSWORD} characters)",

@@ -98,18 +98,22 @@ def _render(
         return gettext(msgid, lang, **params)
 
     other = next(code for code in LANGUAGES if code != lang)
-    page = _templates().get_template(template).render(
-        {
-            "_": _,
-            "lang": lang,
-            "other_lang": other,
-            "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-            "prefix": PREFIX,
-            "signed": signed,
-            "status_label": lambda s: status_label(s, lang),
-            "value_label": lambda f, v: value_label(f, v, lang),
-            **context,
-        }
+    page = (
+        _templates()
+        .get_template(template)
+        .render(
+            {
+                "_": _,
+                "lang": lang,
+                "other_lang": other,
+                "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+                "prefix": PREFIX,
+                "signed": signed,
+                "status_label": lambda s: status_label(s, lang),
+                "value_label": lambda f, v: value_label(f, v, lang),
+                **context,
+            }
+        )
     )
     return HTMLResponse(page, status_code=status, headers={**_HEADERS, **(headers or {})})
 
@@ -248,7 +252,14 @@ async def enterprises_page(
         params = {k: v for k, v in {"q": q, "ward": ward, "verdict": verdict}.items() if v}
         return f"{PREFIX}/enterprises?" + urlencode({**params, "page": number})
 
-    context = {"r": result, "q": q, "ward": ward, "verdict": verdict, "statuses": STATUSES, "page_link": page_link}
+    context = {
+        "r": result,
+        "q": q,
+        "ward": ward,
+        "verdict": verdict,
+        "statuses": STATUSES,
+        "page_link": page_link,
+    }
     return _render(request, "enterprises.html", context, signed=signed)
 
 

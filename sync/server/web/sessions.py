@@ -60,7 +60,9 @@ def session_for(engine: Engine, value: str) -> Signed | None:
         return None
     with read_session(engine) as session:
         row = session.execute(
-            select(WebSession, User).join(User, User.id == WebSession.user_id).where(WebSession.id == _key(value))
+            select(WebSession, User)
+            .join(User, User.id == WebSession.user_id)
+            .where(WebSession.id == _key(value))
         ).first()
         if row is None:
             return None

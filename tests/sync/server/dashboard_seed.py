@@ -54,10 +54,22 @@ def seed(url: str, database_url: str) -> Seeded:
     union = enterprise(name="Công ty TNHH Thực phẩm Sài Gòn", ward=ward, has_union=True, union_members=80)
     this_month = date.today().replace(day=1)
     visits = [
-        visit(hung["id"], cadre, visited_on=this_month.isoformat(), headcount=120, applications=30,
-              attitude="supportive", note="Giám đốc đồng ý thành lập ban vận động"),  # fmt: skip
-        visit(hung["id"], cadre, visited_on=(this_month - timedelta(days=40)).isoformat(), headcount=110,
-              note="Lần đầu gặp phòng nhân sự"),  # fmt: skip
+        visit(
+            hung["id"],
+            cadre,
+            visited_on=this_month.isoformat(),
+            headcount=120,
+            applications=30,
+            attitude="supportive",
+            note="Giám đốc đồng ý thành lập ban vận động",
+        ),  # fmt: skip
+        visit(
+            hung["id"],
+            cadre,
+            visited_on=(this_month - timedelta(days=40)).isoformat(),
+            headcount=110,
+            note="Lần đầu gặp phòng nhân sự",
+        ),  # fmt: skip
     ]
     api = Api.live(url, admin_token, admin)
     try:

@@ -62,7 +62,9 @@ def test_passwd_from_stdin_and_its_refusals_change_nothing(sqlite_url: str) -> N
 
     def passwd(name: str, text: str) -> object:
         return runner.invoke(
-            main, ["user", "passwd", name, "--password-stdin", "--database-url", sqlite_url], input=text + "\n"
+            main,
+            ["user", "passwd", name, "--password-stdin", "--database-url", sqlite_url],
+            input=text + "\n",
         )
 
     assert passwd("quantri", PASSWORD).exit_code == 0  # type: ignore[attr-defined]
@@ -115,9 +117,16 @@ def test_under_https_the_session_cookie_is_secure_httponly_and_samesite(sqlite_u
         response = login(https, "quantri")
         assert response.status_code == 303  # type: ignore[attr-defined]
         cookie = next(
-            h for h in response.headers.get_list("set-cookie") if h.startswith("fa_session=")  # type: ignore[attr-defined]
+            h
+            for h in response.headers.get_list("set-cookie")
+            if h.startswith("fa_session=")  # type: ignore[attr-defined]
         )
-        assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" in cookie and "Path=/dashboard" in cookie
+        assert (
+            "HttpOnly" in cookie
+            and "SameSite=lax" in cookie
+            and "Secure" in cookie
+            and "Path=/dashboard" in cookie
+        )
 
 
 def test_revoking_a_user_ends_their_sessions_at_once(sqlite_url: str, client: TestClient) -> None:

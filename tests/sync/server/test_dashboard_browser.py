@@ -24,7 +24,9 @@ PHONE = {"width": 390, "height": 844}
 def chromium_path() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        pytest.fail("Chromium is missing: `apt-get install -y chromium` (Debian's package; .ci/run installs it)")
+        pytest.fail(
+            "Chromium is missing: `apt-get install -y chromium` (Debian's package; .ci/run installs it)"
+        )
     return found
 
 
@@ -82,7 +84,9 @@ def test_sign_in_shows_the_overview_with_the_seeded_figures(
     expect(page.locator("#role-cadre")).to_have_text("1")
     expect(page.get_by_text("Trần Thị Quản Trị")).to_be_visible()
     cookie = next(c for c in page.context.cookies() if c["name"] == "fa_session")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]  # http here: not Secure
+    assert (
+        cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]
+    )  # http here: not Secure
     if db_backend == "sqlite":
         shoot(page, "overview")
 
@@ -115,7 +119,9 @@ def test_a_cadre_token_does_not_open_the_dashboard(
         context.close()
 
 
-def test_a_post_without_the_csrf_token_is_refused(page: Page, module_server: LiveServer, seeded: Seeded) -> None:
+def test_a_post_without_the_csrf_token_is_refused(
+    page: Page, module_server: LiveServer, seeded: Seeded
+) -> None:
     sign_in(page, module_server.url, seeded.viewer)
     expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible()
     # the sign-out form with a wrong token, then without one: refused, still signed in
@@ -167,7 +173,9 @@ def test_enterprises_search_without_accents_filter_and_page(
     expect(page.get_by_text("Sài Gòn")).to_be_visible()
     page.get_by_label("Kết quả").select_option("")
     page.get_by_role("button", name="Lọc").click()
-    expect(page.locator("#found")).to_have_text("Tìm thấy 17 doanh nghiệp.")  # 15 of the 30, Hưng Thịnh, Sài Gòn
+    expect(page.locator("#found")).to_have_text(
+        "Tìm thấy 17 doanh nghiệp."
+    )  # 15 of the 30, Hưng Thịnh, Sài Gòn
 
 
 def test_an_enterprise_page_shows_its_visits_and_verdict_reasons(

@@ -28,7 +28,9 @@ def upgrade() -> None:
     op.create_table(
         "web_sessions",
         sa.Column("id", sa.String(64), primary_key=True),
-        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+        sa.Column(
+            "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("csrf", sa.String(64), nullable=False),
         sa.Column("created_at", _ts, nullable=False),
         sa.Column("expires_at", _ts, nullable=False, index=True),
