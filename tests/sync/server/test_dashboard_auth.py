@@ -155,3 +155,27 @@ def test_the_session_is_kept_as_a_hash_with_its_own_csrf_token(sqlite_url: str, 
 def test_the_dashboard_is_not_in_the_api_schema(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert not [p for p in paths if p.startswith("/dashboard")]
+
+
+def test_the_language_switch_goes_back_only_inside_the_dashboard(client: TestClient) -> None:
+    inside = client.get("/dashboard/lang/en", params={"next": "/dashboard/enterprises?q=may"})
+    assert inside.status_code == 303 and inside.headers["location"] == "/dashboard/enterprises?q=may"
+    assert "fa_lang=en" in inside.headers["set-cookie"]
+    assert "<h1>Sign in</h1>" in client.get("/dashboard/login").text  # the cookie holds: English pages
+    for elsewhere in (
+        "https://evil.example/",
+        "//evil.example/dashboard/",
+        "/dashboard/..\\evil",
+        "/api/v1/me",
+    ):
+        response = client.get("/dashboard/lang/vi", params={"next": elsewhere})
+        assert response.headers["location"] == "/dashboard/", elsewhere
+    assert "<h1>Đăng nhập</h1>" in client.get("/dashboard/login").text  # Vietnamese again
+
+
+def test_an_unknown_enterprise_is_a_404_page(sqlite_url: str, client: TestClient) -> None:
+    add_user(sqlite_url, "quantri", role="admin")
+    set_password(sqlite_url, "quantri", PASSWORD)
+    login(client, "quantri")
+    response = client.get("/dashboard/enterprises/00000000-0000-4000-8000-000000000000")
+    assert response.status_code == 404 and "Không tìm thấy" in response.text
