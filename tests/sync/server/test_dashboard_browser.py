@@ -216,3 +216,17 @@ def test_the_list_is_usable_on_a_phone(browser: Browser, module_server: LiveServ
             page.screenshot(path=str(SCREENSHOTS / "dashboard-phone.png"))
     finally:
         context.close()
+
+
+def test_the_keyboard_reaches_every_field_and_focus_is_drawn(page: Page, module_server: LiveServer) -> None:
+    page.goto(f"{module_server.url}/dashboard/login")
+    expect(page.get_by_label("Tên người dùng")).to_be_focused()  # the form starts where the eyes are
+    page.keyboard.press("Tab")
+    password = page.get_by_label("Mật khẩu")
+    expect(password).to_be_focused()
+    outline = password.evaluate(
+        "e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth"
+    )
+    assert outline == "solid 3px"
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Đăng nhập")).to_be_focused()
