@@ -97,11 +97,14 @@ def enterprise_page(
     keys = search_keys([c.enterprise for c in results])
     hits = search_select([text for text, _name, _ward in keys], query_words(query))
     wanted_ward = ward_key(ward) if ward.strip() else None
-    chosen = [
-        results[i]
+    picked = [
+        i
         for i in hits
         if (wanted_ward is None or keys[i][2] == wanted_ward) and (not status or results[i].status == status)
     ]
+    # by the folded name, as a reader expects: "Đông Anh" between "Bao bì" and "Gia Thụy", not after "Việt Hưng"
+    picked.sort(key=lambda i: (keys[i][1], results[i].enterprise_id))
+    chosen = [results[i] for i in picked]
     pages = max(1, -(-len(chosen) // PAGE_SIZE))
     page = min(max(1, page), pages)
     start = (page - 1) * PAGE_SIZE

@@ -36,12 +36,13 @@ def seed(url: str, database_url: str) -> Seeded:
     set_password(database_url, viewer, PASSWORD)
     ward = "Phường Bồ Đề"
     hung = enterprise(name="Công ty TNHH Dệt May Hưng Thịnh", ward=ward, registered_workers=120,
-                      address="25 Nguyễn Văn Cừ")  # fmt: skip
+                      address="25 Nguyễn Văn Cừ", tax_code="0107654321")  # fmt: skip
     others = [
         enterprise(
             name=f"Công ty {kind} {trade} {place}",
             ward=ward if i % 2 else "Xã Gia Lâm",
             address=f"{10 + i} Ngô Gia Tự",
+            tax_code=f"01088{i:05d}",
             registered_workers=20 + 7 * i,
         )
         for i, (kind, trade, place) in enumerate(
@@ -51,7 +52,8 @@ def seed(url: str, database_url: str) -> Seeded:
             for place in ("Đông Anh", "Long Biên", "Việt Hưng", "Gia Thụy", "Thạch Bàn")
         )
     ]
-    union = enterprise(name="Công ty TNHH Thực phẩm Sài Gòn", ward=ward, has_union=True, union_members=80)
+    union = enterprise(name="Công ty TNHH Thực phẩm Sài Gòn", ward=ward, has_union=True, union_members=80,
+                       tax_code="0301112223")  # fmt: skip
     this_month = date.today().replace(day=1)
     visits = [
         visit(
