@@ -159,6 +159,12 @@ def test_enterprises_search_without_accents_filter_and_page(
     page.get_by_role("link", name="Doanh nghiệp").click()
     expect(page.locator("#found")).to_have_text("Tìm thấy 32 doanh nghiệp.")
     expect(page.get_by_text("Trang 1/2")).to_be_visible()
+    # by name without accents: "Đông Anh" sorts as "dong anh", before "Gia Thụy"
+    expect(page.locator("table.list tbody tr").first).to_contain_text("Công ty Cổ phần Bao bì Đông Anh")
+    page.get_by_role("link", name="Trang sau").click()
+    expect(page.get_by_text("Trang 2/2")).to_be_visible()
+    expect(page.locator("table.list tbody tr")).to_have_count(32 - 25)
+    page.get_by_role("link", name="Trang trước").click()
     if db_backend == "sqlite":
         shoot(page, "enterprises")
     page.get_by_label("Tìm", exact=True).fill("det may hung thinh")  # no accents: "Dệt May Hưng Thịnh"
