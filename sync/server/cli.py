@@ -288,6 +288,36 @@ def user_revoke(name: str, database_url: str | None, as_json: bool) -> None:
         click.echo(f"user {info.name!r} revoked")
 
 
+@user.command("passwd")
+@click.argument("name")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="read the password from the first line of standard input (for scripts), instead of asking twice",
+)
+@_database_option
+def user_passwd(name: str, password_stdin: bool, database_url: str | None) -> None:
+    """Set the dashboard password of NAME, an admin or a viewer (cadres get none: they use their laptops)."""
+    from sync.server.db import DatabaseError
+    from sync.server.users import MIN_PASSWORD, UserError, set_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(
+            f"new dashboard password for {name!r} (at least {MIN_PASSWORD} characters)",
+            hide_input=True,
+            confirmation_prompt="the same password again",
+        )
+    try:
+        info = set_password(resolve_database_url(database_url), name, password)
+    except (UserError, DatabaseError) as exc:
+        _fail(f"cannot set the password: {exc}; nothing was changed")
+    except Exception as exc:  # an un-migrated or unreachable database
+        _fail(f"cannot set the password: {exc}; has `fieldapp-server db upgrade` run?")
+    click.echo(f"the dashboard password of {info.name!r} ({info.role}) is set")
+
+
 #: who the CLI's changes are recorded as (the record versions' ``updated_by``)
 CLI_ACTOR = "fieldapp-server"
 

@@ -10,6 +10,7 @@
 - ``area_wards`` and ``enterprise_assignees``: each user's area, wards and single firms (see sync/server/areas.py).
 - ``targets``: the office's yearly targets (federation, ward or cadre); ``membership_changes``: every accepted change
   of an enterprise's ``union_members``, dated (see sync/server/targets.py, docs/office.md).
+- ``web_sessions``: the dashboard's signed-in browsers (see sync/server/web/auth.py).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
     "RecordVersion",
     "ServerIdentity",
     "User",
+    "WebSession",
 ]
 
 SEQ_COUNTER = "seq"
@@ -75,6 +77,8 @@ class User(Base):
     scope_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the dashboard password (argon2id, PHC string); None: the user cannot sign in to the dashboard
+    password_hash: Mapped[str | None] = mapped_column(String(200))
 
 
 class Record(Base):
@@ -225,3 +229,14 @@ class MembershipChange(Base):
     by: Mapped[str] = mapped_column(String(100))
     #: the enterprise version's place in the change sequence
     seq: Mapped[int] = mapped_column(BigInteger)
+class WebSession(Base):
+    """A browser signed in to the dashboard (migration 0005); the cookie holds the value whose SHA-256 is ``id``."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: the token every POST form of this session must carry
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
