@@ -4,8 +4,8 @@
 gives no usable cookie), the user, the per-session CSRF token, and when it was made and ends. Signing out deletes the
 row; revoking the user ends every session at once (the user is checked on each request).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
