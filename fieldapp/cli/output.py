@@ -7,7 +7,6 @@ Exit codes: 0 ok, 1 invalid data (the message names the field or row; nothing wa
 from __future__ import annotations
 
 import functools
-import io
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fieldapp.cli.context import AppContext
+from fieldapp.cli.streams import utf8_output
 from fieldapp.core.errors import RecordError
 from fieldapp.core.i18n import N_, CodedError, Lang, gettext
 from fieldapp.core.labels import field_label
@@ -106,19 +106,6 @@ def fail(message: str, code: int = 1) -> NoReturn:
     prefix = gettext("Error", current_lang())
     click.echo(f"{prefix}: {displayable(' '.join(message.split()))}", err=True)
     raise click.exceptions.Exit(code)
-
-
-def utf8_output() -> None:
-    """Make stdout and stderr write UTF-8 when they would not (called before anything is written).
-
-    On Windows a redirected or piped stream (``fieldapp enterprise list > list.txt``) is written in the ANSI code
-    page (cp1252), which has no Vietnamese letters: every Vietnamese word would end the command with a
-    UnicodeEncodeError. The console itself is already UTF-8 there, and so is nearly every POSIX locale.
-    """
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-        if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(encoding="utf-8")
 
 
 def guarded(func: F) -> F:

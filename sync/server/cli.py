@@ -11,13 +11,15 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from sqlalchemy import Engine
 
 from sync.server.config import ENV_DATABASE_URL, ENV_DOCS, display_url, resolve_database_url
-from sync.server.users import ROLES
+from sync.server.roles import ROLES
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["main"]
 

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from fieldapp.core.text import nfc
 from sync.server.db import make_engine, read_session, write_session
 from sync.server.models import User, as_utc
+from sync.server.roles import ROLES
 
 __all__ = [
     "ROLES",
@@ -25,10 +25,6 @@ __all__ = [
     "new_token",
     "revoke_user",
 ]
-
-Role = Literal["cadre", "admin", "viewer"]
-#: ``admin``: everything; ``cadre``: field work in their area; ``viewer``: reads everything, writes nothing
-ROLES: tuple[Role, ...] = ("cadre", "admin", "viewer")
 
 
 class UserError(Exception):
