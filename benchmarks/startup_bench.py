@@ -162,7 +162,9 @@ def machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=11, help="fresh processes per command (the median is shown)")
+    parser.add_argument(
+        "--runs", type=int, default=11, help="fresh processes per command (the median is shown)"
+    )
     parser.add_argument("--dir", type=Path, default=None, help="work folder (default: a temporary one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
@@ -174,7 +176,9 @@ def main() -> None:
             laptop(data, live.url, token)
             load_before = os.getloadavg()
             print(f"start-up benchmark, {time.strftime('%Y-%m-%d %H:%M')} UTC, {machine()}")
-            print(f"load average before: {', '.join(f'{x:.2f}' for x in load_before)}; median of {args.runs} runs")
+            print(
+                f"load average before: {', '.join(f'{x:.2f}' for x in load_before)}; median of {args.runs} runs"
+            )
             rows = [
                 ("fieldapp sync, nothing to do", "fieldapp", ["--data-dir", str(data), "sync"]),
                 ("fieldapp --help", "fieldapp", ["--help"]),
@@ -189,7 +193,9 @@ def main() -> None:
                 now = median_seconds([*wrapper(program, eager=False), *argv], args.runs)
                 old = median_seconds([*wrapper(program, eager=True), *argv], args.runs)
                 results[label] = now
-                print(f"| {label:<44} | {now * 1000:>7.0f} ms | {old * 1000:>8.0f} ms | {(old - now) * 1000:>3.0f} ms |")
+                print(
+                    f"| {label:<44} | {now * 1000:>7.0f} ms | {old * 1000:>8.0f} ms | {(old - now) * 1000:>3.0f} ms |"
+                )
             startup_now = median_seconds([sys.executable, "-c", "import fieldapp.cli"], args.runs)
             startup_old = median_seconds(
                 [sys.executable, "-c", f"import fieldapp.cli, {', '.join(EAGER['fieldapp'])}"], args.runs
@@ -197,7 +203,9 @@ def main() -> None:
             bare = median_seconds([sys.executable, "-c", "pass"], args.runs)
             print(f"| {'start-up alone: import fieldapp.cli':<44} | {startup_now * 1000:>7.0f} ms | "
                   f"{startup_old * 1000:>8.0f} ms | {(startup_old - startup_now) * 1000:>3.0f} ms |")  # fmt: skip
-            print(f"| {'the interpreter alone: python -c pass':<44} | {bare * 1000:>7.0f} ms | {'-':>11} | {'-':>5} |")
+            print(
+                f"| {'the interpreter alone: python -c pass':<44} | {bare * 1000:>7.0f} ms | {'-':>11} | {'-':>5} |"
+            )
             sync_argv = ["--data-dir", str(data), "sync"]
             print("\nwhere the time goes: one `fieldapp sync` under python -X importtime, own import time summed by"
                   " top-level package")  # fmt: skip
@@ -208,7 +216,9 @@ def main() -> None:
             load_after = os.getloadavg()
             print(f"\nload average after: {', '.join(f'{x:.2f}' for x in load_after)}")
             met = results["fieldapp sync, nothing to do"] <= TARGET_SYNC
-            print(f"target: fieldapp sync with nothing to do <= {TARGET_SYNC:.1f} s: {'met' if met else 'NOT met'}")
+            print(
+                f"target: fieldapp sync with nothing to do <= {TARGET_SYNC:.1f} s: {'met' if met else 'NOT met'}"
+            )
     if not met:
         sys.exit(1)
 

@@ -15,6 +15,7 @@ from gettext import gettext as click_gettext  # click's own headings, as click w
 from typing import Any, NamedTuple
 
 import click
+from click.exceptions import NoSuchCommand
 from click.utils import make_default_short_help
 
 from fieldapp.cli.usage import LocalisedGroup
@@ -43,6 +44,14 @@ class LazyGroup(LocalisedGroup):
         if cmd_name not in self.commands and cmd_name in self.lazy_commands:
             self.add_command(self.load(cmd_name))
         return self.commands.get(cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except NoSuchCommand as exc:  # click offers only the loaded commands as "did you mean"
+            raise NoSuchCommand(exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx) from None
 
     def load(self, cmd_name: str) -> click.Command:
         """Import the module of *cmd_name* and return the command it defines under that name."""
