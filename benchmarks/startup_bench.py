@@ -87,13 +87,15 @@ def run(cmd: Sequence[str], expect: int = 0) -> subprocess.CompletedProcess[str]
     return done
 
 
-def median_seconds(cmd: Sequence[str], runs: int) -> float:
-    times = []
+def medians(commands: Sequence[Sequence[str]], runs: int) -> list[float]:
+    """The median wall time of each of *commands*, run in turn (so a change of load hits them alike)."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        start = time.perf_counter()
-        run(cmd)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for i, cmd in enumerate(commands):
+            start = time.perf_counter()
+            run(cmd)
+            times[i].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
 
 
 def laptop(folder: Path, server: str, token: str) -> None:
@@ -187,24 +189,29 @@ def main() -> None:
                 ("fieldapp-server --help", "fieldapp-server", ["--help"]),
             ]  # fmt: skip
             print(f"\n| {'command (whole process)':<44} | {'lazy (now)':>10} | {'eager (old)':>11} | saved |")
-            print(f"|{'-' * 46}|{'-' * 12}:|{'-' * 12}:|------:|")
+            print(f"|{'-' * 46}|{'-' * 11}:|{'-' * 12}:|{'-' * 6}:|")
             results: dict[str, float] = {}
             for label, program, argv in rows:
-                now = median_seconds([*wrapper(program, eager=False), *argv], args.runs)
-                old = median_seconds([*wrapper(program, eager=True), *argv], args.runs)
+                now, old = medians(
+                    [[*wrapper(program, eager=False), *argv], [*wrapper(program, eager=True), *argv]],
+                    args.runs,
+                )
                 results[label] = now
                 print(
-                    f"| {label:<44} | {now * 1000:>7.0f} ms | {old * 1000:>8.0f} ms | {(old - now) * 1000:>3.0f} ms |"
+                    f"| {label:<44} | {now * 1000:>7.0f} ms | {old * 1000:>8.0f} ms | {(old - now) * 1000:>4.0f} ms |"
                 )
-            startup_now = median_seconds([sys.executable, "-c", "import fieldapp.cli"], args.runs)
-            startup_old = median_seconds(
-                [sys.executable, "-c", f"import fieldapp.cli, {', '.join(EAGER['fieldapp'])}"], args.runs
+            startup_now, startup_old, bare = medians(
+                [
+                    [sys.executable, "-c", "import fieldapp.cli"],
+                    [sys.executable, "-c", f"import fieldapp.cli, {', '.join(EAGER['fieldapp'])}"],
+                    [sys.executable, "-c", "pass"],
+                ],
+                args.runs,
             )
-            bare = median_seconds([sys.executable, "-c", "pass"], args.runs)
             print(f"| {'start-up alone: import fieldapp.cli':<44} | {startup_now * 1000:>7.0f} ms | "
-                  f"{startup_old * 1000:>8.0f} ms | {(startup_old - startup_now) * 1000:>3.0f} ms |")  # fmt: skip
+                  f"{startup_old * 1000:>8.0f} ms | {(startup_old - startup_now) * 1000:>4.0f} ms |")  # fmt: skip
             print(
-                f"| {'the interpreter alone: python -c pass':<44} | {bare * 1000:>7.0f} ms | {'-':>11} | {'-':>5} |"
+                f"| {'the interpreter alone: python -c pass':<44} | {bare * 1000:>7.0f} ms | {'-':>11} | {'-':>7} |"
             )
             sync_argv = ["--data-dir", str(data), "sync"]
             print("\nwhere the time goes: one `fieldapp sync` under python -X importtime, own import time summed by"

@@ -16,7 +16,6 @@ from typing import Any, NamedTuple
 
 import click
 from click.exceptions import NoSuchCommand
-from click.utils import make_default_short_help
 
 from fieldapp.cli.usage import LocalisedGroup
 
@@ -76,6 +75,7 @@ class LazyGroup(LocalisedGroup):
                     continue
                 rows.append((name, command.get_short_help_str(limit)))
             else:
-                rows.append((name, make_default_short_help(lazy.short_help, limit)))
+                # cut as click cuts a command's own help (a bare Command does it with click's public API)
+                rows.append((name, click.Command(name, help=lazy.short_help).get_short_help_str(limit)))
         with formatter.section(click_gettext("Commands")):
             formatter.write_dl(rows)
