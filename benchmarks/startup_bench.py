@@ -188,8 +188,10 @@ def main() -> None:
                  ["--data-dir", str(data), "classify", "--format", "json"]),
                 ("fieldapp-server --help", "fieldapp-server", ["--help"]),
             ]  # fmt: skip
-            print(f"\n| {'command (whole process)':<44} | {'lazy (now)':>10} | {'eager (old)':>11} | {'saved':>7} |")
-            print(f"|{'-' * 46}|{'-' * 11}:|{'-' * 12}:|{'-' * 6}:|")
+            print(
+                f"\n| {'command (whole process)':<44} | {'lazy (now)':>10} | {'eager (old)':>11} | {'saved':>7} |"
+            )
+            print(f"|{'-' * 46}|{'-' * 11}:|{'-' * 12}:|{'-' * 8}:|")
             results: dict[str, float] = {}
             for label, program, argv in rows:
                 now, old = medians(
