@@ -39,9 +39,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from support.live_server import LiveServer  # noqa: E402
 
-#: what ``import fieldapp.cli`` imported before the commands were lazy: every command module, each with its own
-#: imports (found with ``python -X importtime -m fieldapp sync`` on the old code: the import and export readers,
-#: the sync client and httpx, rich, the classification rules, the store and pydantic came with them)
+#: what the old start-up imported before any work (found with ``python -X importtime -m fieldapp sync`` on the
+#: code before lazy imports): every command module, each with its own imports (the import and export readers, the
+#: sync client and httpx, rich, the classification rules, the store and pydantic came with them), and the packages
+#: that modules every command shares imported at their top
 EAGER: dict[str, tuple[str, ...]] = {
     "fieldapp": (
         "fieldapp.cli.classify_cmd",
@@ -55,6 +56,9 @@ EAGER: dict[str, tuple[str, ...]] = {
         "fieldapp.cli.sync_cmd",
         "fieldapp.cli.visit_cmd",
         "fieldapp.cli.wards_cmd",
+        # imported at the top of fieldapp.core.workdays and fieldapp.core.contact then, on first use now
+        "holidays",
+        "phonenumbers",
     ),
     # the server's command line imported SQLAlchemy (for a type) and the users module (for the roles), which
     # brings the tables, the engines and Alembic
