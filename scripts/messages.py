@@ -4,7 +4,7 @@
     python scripts/messages.py check     # exit 1, listing what is wrong, when the catalog is not in step
 
 Every string the code marks (``_``, ``N_``, ``gettext``, and with a context ``NC_``, ``pgettext``) in ``fieldapp/``
-and ``sync/`` is a message id. ``update`` keeps the translations the catalog already has, adds new ids with an empty
+and ``sync/``, the dashboard's HTML templates included (``_("…")``), is a message id. ``update`` keeps the translations the catalog already has, adds new ids with an empty
 translation (to be filled in by a person: ``check`` fails until they are) and drops ids no code uses any more.
 ``tests/test_messages.py`` runs ``check``.
 """
@@ -49,7 +49,9 @@ def extract() -> Catalog:
     for source in SOURCES:
         found = extract_from_dir(
             ROOT / source,
-            method_map=[("**.py", "python")],
+            # the dashboard's Jinja2 templates mark their text with _("…") too (sync/server/web/templates)
+            method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")],
+            options_map={"**/templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}},
             keywords=KEYWORDS,
             comment_tags=("TRANSLATORS:",),
             strip_comment_tags=True,

@@ -83,13 +83,27 @@ COMMANDS: dict[str, LazyCommand] = {
     default=None,
     help="Language of messages and tables (else the configured one, Vietnamese by default).",
 )
-@click.version_option(package_name="fieldapp")
+@click.option(
+    "--version",
+    "show_version",
+    is_flag=True,
+    help="Print the version, the sync protocol and the data folder, and exit.",
+)
 @click.pass_context
-def main(ctx: click.Context, data_dir: str | None, lang: str | None) -> None:
+def main(ctx: click.Context, data_dir: str | None, lang: str | None, show_version: bool) -> None:
     """fieldapp: enterprises, visits and CĐCS eligibility for trade-union cadres.
 
     With no command, opens the terminal app.
     """
+    if show_version:
+        # not eager, unlike click's own: the data folder it names follows --data-dir wherever it is typed
+        from fieldapp.cli.usage import lang_of
+        from fieldapp.cli.version import version_lines
+
+        for line in version_lines(data_dir, lang_of(lang, data_dir)):
+            click.echo(line)
+        ctx.exit(0)
+
     from fieldapp.cli.context import AppContext
 
     ctx.obj = AppContext(data_dir)

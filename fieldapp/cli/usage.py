@@ -19,7 +19,7 @@ from fieldapp.cli.streams import utf8_output
 from fieldapp.core.i18n import N_, Lang, as_lang, gettext
 from fieldapp.core.text import displayable
 
-__all__ = ["LocalisedGroup", "LocalisedUsageError", "Localised", "context_lang"]
+__all__ = ["LocalisedGroup", "LocalisedUsageError", "Localised", "context_lang", "lang_of"]
 
 _EXTRA_ARGS = re.compile(r"^Got unexpected extra arguments? \((?P<args>.*)\)$", re.DOTALL)
 
@@ -105,7 +105,8 @@ def reword(exc: click.UsageError, lang: Lang) -> str:
     return exc.message
 
 
-def _lang_of(lang: str | None, data_dir: str | None) -> Lang:
+def lang_of(lang: str | None, data_dir: str | None) -> Lang:
+    """The language of a run from its ``--lang`` and ``--data-dir``, read without creating anything."""
     # --lang, else the settings' language if the settings file exists (never created here), else Vietnamese
     if lang is not None:
         return as_lang(lang)
@@ -132,7 +133,7 @@ def context_lang(ctx: click.Context | None) -> Lang:
             return root.obj.lang
         except Exception:  # unreadable settings: their own error comes later
             return root.obj.lang_override or "vi"
-    return _lang_of(root.params.get("lang"), root.params.get("data_dir"))
+    return lang_of(root.params.get("lang"), root.params.get("data_dir"))
 
 
 def _option_value(args: Sequence[str], name: str) -> str | None:
@@ -159,7 +160,7 @@ class LocalisedGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
         except click.UsageError as exc:
             raise _localised(
-                exc, lambda: _lang_of(_option_value(raw, "--lang"), _option_value(raw, "--data-dir"))
+                exc, lambda: lang_of(_option_value(raw, "--lang"), _option_value(raw, "--data-dir"))
             ) from None
 
     def invoke(self, ctx: click.Context) -> Any:

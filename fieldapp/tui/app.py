@@ -70,6 +70,9 @@ class FieldApp(App[None], inherit_bindings=False):
     DEFAULT_MODE: ClassVar[str] = "home"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True, show=False),
+        # a second key where a terminal keeps Ctrl+Q for flow control (XON), as nano's "exit"; not a priority, so a
+        # focused text field keeps it for cut (docs/tui.md, Keys)
+        Binding("ctrl+x", "quit", N_("Quit"), id="app.quit_alt", show=False),
         Binding("f1", "show_mode('home')", N_("Enterprises"), id="app.home", show=False),
         Binding("f2", "show_mode('followups')", N_("Follow-ups"), id="app.followups", show=False),
         Binding("f3", "show_mode('sync')", N_("Sync"), id="app.sync", show=False),

@@ -1,4 +1,5 @@
-"""The FastAPI application: routes under /api/v1, bearer auth, bounded (gzip) bodies, JSON errors.
+"""The FastAPI application: routes under /api/v1, bearer auth, bounded (gzip) bodies, JSON errors; the web
+dashboard under /dashboard (sync/server/web: its own sign-in with a password and a session cookie, never a token).
 
 A request passes, outermost first: ``CrashGuard`` (an unexpected error is a 500, logged without its message), the
 ``AuthGate`` (the token, before any body is read; failures limited per address), the ``BodyLimitMiddleware``
@@ -57,6 +58,7 @@ from sync.server.schemas import (
     VersionPage,
     WardsRequest,
 )
+from sync.server.web import install as install_dashboard
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -319,6 +321,7 @@ def create_app(
     app.state.engine = engine
     install_error_handlers(app)
     app.include_router(router)
+    install_dashboard(app)
     # added innermost first: the last one added runs first
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(AuthGate, engine=engine)

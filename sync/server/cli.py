@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from sync.server.choices import MAX_YEAR, MIN_YEAR, ROLES
 from sync.server.config import ENV_DATABASE_URL, ENV_DOCS, display_url, resolve_database_url
-from sync.server.roles import ROLES
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -51,8 +51,30 @@ def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """The version, the sync protocol and the database (the server's data folder is its database)."""
+    if not value or ctx.resilient_parsing:
+        return
+    import fieldapp
+    from sync.protocol import PROTOCOL_VERSION
+
+    from_env = os.environ.get(ENV_DATABASE_URL)
+    origin = f"${ENV_DATABASE_URL}" if from_env else "default: SQLite in the user data folder"
+    click.echo(f"fieldapp-server {fieldapp.__version__}")
+    click.echo(f"Sync protocol: {PROTOCOL_VERSION}")
+    click.echo(f"Database: {display_url(resolve_database_url())} ({origin}; a command's --database-url wins)")
+    ctx.exit(0)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="fieldapp", prog_name="fieldapp-server")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Print the version, the sync protocol and the database in use, and exit.",
+)
 def main() -> None:
     """fieldapp's central server: laptops push visits here and pull the enterprise registry."""
 
@@ -266,6 +288,36 @@ def user_revoke(name: str, database_url: str | None, as_json: bool) -> None:
         _print_json(info.to_dict())
     else:
         click.echo(f"user {info.name!r} revoked")
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="read the password from the first line of standard input (for scripts), instead of asking twice",
+)
+@_database_option
+def user_passwd(name: str, password_stdin: bool, database_url: str | None) -> None:
+    """Set the dashboard password of NAME, an admin or a viewer (cadres get none: they use their laptops)."""
+    from sync.server.db import DatabaseError
+    from sync.server.users import MIN_PASSWORD, UserError, set_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(
+            f"new dashboard password for {name!r} (at least {MIN_PASSWORD} characters)",
+            hide_input=True,
+            confirmation_prompt="the same password again",
+        )
+    try:
+        info = set_password(resolve_database_url(database_url), name, password)
+    except (UserError, DatabaseError) as exc:
+        _fail(f"cannot set the password: {exc}; nothing was changed")
+    except Exception as exc:  # an un-migrated or unreachable database
+        _fail(f"cannot set the password: {exc}; has `fieldapp-server db upgrade` run?")
+    click.echo(f"the dashboard password of {info.name!r} ({info.role}) is set")
 
 
 #: who the CLI's changes are recorded as (the record versions' ``updated_by``)
@@ -683,3 +735,195 @@ def install_service(
     click.echo("to start it now and at every boot, run:")
     for step in steps:
         click.echo(f"  {step}")
+
+
+@main.group()
+def target() -> None:
+    """Yearly targets (new CĐCS, new members) for the federation, a ward or a cadre."""
+
+
+def _year_argument(func: F) -> F:
+    return click.argument("year", type=click.IntRange(MIN_YEAR, MAX_YEAR))(func)
+
+
+def _scope_options(func: F) -> F:
+    func = click.option(
+        "--user", "user_name", default=None, metavar="U", help="a cadre's target (a user by name)"
+    )(func)
+    return click.option(
+        "--ward", default=None, metavar="W", help='a ward\'s target ("thanh nhan" is Phường Thanh Nhàn)'
+    )(func)
+
+
+def _one_scope(ward: str | None, user_name: str | None) -> None:
+    if ward is not None and user_name is not None:
+        raise click.UsageError("give --ward or --user, not both")
+
+
+def _print_target(t: Any, reached: dict[str, Any] | None = None) -> None:
+    scope = (
+        f"ward {t.scope.ward}" if t.scope.ward else f"user {t.scope.user}" if t.scope.user else "federation"
+    )
+
+    def figure(name: str) -> str:
+        goal = getattr(t, name)
+        text = "-" if goal is None else str(goal)
+        if reached is None:
+            return text
+        percent = reached[f"{name}_percent"]
+        return f"{reached[name]}/{text}" + ("" if percent is None else f" ({percent:g}%)")
+
+    line = f"{t.year}\t{scope}\tnew unions: {figure('new_unions')}\tnew members: {figure('new_members')}"
+    click.echo(line + (f"\tto {reached['to']}" if reached else ""))
+
+
+@target.command("set")
+@_year_argument
+@click.option(
+    "--new-unions", type=click.IntRange(0, 1_000_000), default=None, metavar="N", help="new CĐCS recognised"
+)
+@click.option(
+    "--new-members", type=click.IntRange(0, 1_000_000), default=None, metavar="N", help="new union members"
+)
+@_scope_options
+@_database_option
+@_json_option
+def target_set(
+    year: int,
+    new_unions: int | None,
+    new_members: int | None,
+    ward: str | None,
+    user_name: str | None,
+    database_url: str | None,
+    as_json: bool,
+) -> None:
+    """Set YEAR's targets for the federation (neither --ward nor --user), a ward or a cadre.
+
+    Setting a target again changes the figures given and keeps the others.
+    """
+    from sync.server.targets import TargetError, set_target
+
+    _one_scope(ward, user_name)
+    if new_unions is None and new_members is None:
+        raise click.UsageError("give --new-unions or --new-members (or both)")
+    info = _on_database(
+        database_url,
+        lambda engine: set_target(
+            engine,
+            year,
+            new_unions=new_unions,
+            new_members=new_members,
+            ward=ward,
+            user=user_name,
+            by=CLI_ACTOR,
+        ),
+        (TargetError,),
+    )
+    if as_json:
+        _print_json(info.to_dict())
+    else:
+        _print_target(info)
+
+
+@target.command("list")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, help="only this year's targets")
+@click.option(
+    "--progress",
+    "with_progress",
+    is_flag=True,
+    help="show each target beside its year's progress to date (CĐCS recognised, new members)",
+)
+@_database_option
+@_json_option
+def target_list(year: int | None, with_progress: bool, database_url: str | None, as_json: bool) -> None:
+    """List the targets: the federation's, then the wards', then the cadres', year by year."""
+    from sync.server.progress import targets_with_progress
+    from sync.server.targets import list_targets
+
+    if not with_progress:
+        infos = _on_database(database_url, lambda engine: list_targets(engine, year))
+        if as_json:
+            _print_json([t.to_dict() for t in infos])
+            return
+        for t in infos:
+            _print_target(t)
+        return
+    rows = _on_database(database_url, lambda engine: targets_with_progress(engine, year))
+    if as_json:
+        _print_json([r.to_dict() for r in rows])
+        return
+    for r in rows:
+        _print_target(r.target, r.to_dict()["progress"])
+
+
+@target.command("delete")
+@_year_argument
+@_scope_options
+@_database_option
+@_json_option
+def target_delete(
+    year: int, ward: str | None, user_name: str | None, database_url: str | None, as_json: bool
+) -> None:
+    """Delete YEAR's target of the federation, a ward (--ward) or a cadre (--user)."""
+    from sync.server.targets import TargetError, delete_target
+
+    _one_scope(ward, user_name)
+    info = _on_database(
+        database_url, lambda engine: delete_target(engine, year, ward=ward, user=user_name), (TargetError,)
+    )
+    if as_json:
+        _print_json(info.to_dict())
+    else:
+        click.echo(f"deleted the target: {year}, {info.scope.ward or info.scope.user or 'federation'}")
+
+
+@main.command("progress")
+@click.option(
+    "--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), required=True, help="first day (YYYY-MM-DD)"
+)
+@click.option(
+    "--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), required=True, help="last day (YYYY-MM-DD)"
+)
+@_scope_options
+@_database_option
+@_json_option
+def progress_cmd(
+    date_from: Any,
+    date_to: Any,
+    ward: str | None,
+    user_name: str | None,
+    database_url: str | None,
+    as_json: bool,
+) -> None:
+    """Progress in a period (both days included): CĐCS recognised, new members, visits, newly eligible, cases.
+
+    The definitions: docs/office.md.
+    """
+    from sync.server.progress import progress
+    from sync.server.targets import TargetError
+
+    _one_scope(ward, user_name)
+    if date_to.date() < date_from.date():
+        raise click.BadParameter(
+            f"{date_to:%Y-%m-%d} is before --from {date_from:%Y-%m-%d}", param_hint="--to"
+        )
+    result = _on_database(
+        database_url,
+        lambda engine: progress(engine, date_from.date(), date_to.date(), ward=ward, user=user_name),
+        (TargetError,),
+    )
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    scope = result.scope
+    who = f"ward {scope.ward}" if scope.ward else f"user {scope.user}" if scope.user else "federation"
+    click.echo(f"{who}, {result.date_from} to {result.date_to}")
+    click.echo(f"CĐCS recognised\t{result.recognized} ({result.members_at_founding} members at founding)")
+    click.echo(f"new members\t{result.new_members}")
+    click.echo(f"visits\t{result.visits} ({result.enterprises_visited} enterprises)")
+    click.echo(f"newly eligible\t{result.newly_eligible}")
+    click.echo("cases by stage\t" + ", ".join(f"{k}: {v}" for k, v in result.cases_by_stage.items()))
+    click.echo("cases by state\t" + ", ".join(f"{k}: {v}" for k, v in result.cases_by_state.items()))
+    click.echo(f"overdue steps\t{len(result.overdue)}")
+    for o in result.overdue:
+        click.echo(f"  {o.due_on}\t{o.step}\t{o.enterprise}")

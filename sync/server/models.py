@@ -8,17 +8,21 @@
 - ``counters``: the change-sequence counter; its row lock orders writers so seq order is commit order.
 - ``server_identity``: one row, the database's epoch (see sync/server/identity.py).
 - ``area_wards`` and ``enterprise_assignees``: each user's area, wards and single firms (see sync/server/areas.py).
+- ``targets``: the office's yearly targets (federation, ward or cadre); ``membership_changes``: every accepted change
+  of an enterprise's ``union_members``, dated (see sync/server/targets.py, docs/office.md).
+- ``web_sessions``: the dashboard's signed-in browsers (see sync/server/web/auth.py).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -34,6 +38,8 @@ __all__ = [
     "AreaWard",
     "EnterpriseAssignee",
     "FederationSetting",
+    "MembershipChange",
+    "Target",
     "as_utc",
     "Base",
     "Conflict",
@@ -42,6 +48,7 @@ __all__ = [
     "RecordVersion",
     "ServerIdentity",
     "User",
+    "WebSession",
 ]
 
 SEQ_COUNTER = "seq"
@@ -70,6 +77,8 @@ class User(Base):
     scope_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the dashboard password (argon2id, PHC string); None: the user cannot sign in to the dashboard
+    password_hash: Mapped[str | None] = mapped_column(String(200))
 
 
 class Record(Base):
@@ -182,3 +191,52 @@ class FederationSetting(Base):
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class Target(Base):
+    """A year's targets for the federation, a ward or a cadre (migration 0005): None where none was set."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("year", "scope_key", name="uq_targets_year_scope"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer)
+    #: "federation", "ward:<ward key>" or "user:<user name>": one target row per year and scope
+    scope_key: Mapped[str] = mapped_column(String(120))
+    #: the ward as the admin wrote it first (None unless a ward's target)
+    ward: Mapped[str | None] = mapped_column(String(100))
+    ward_key: Mapped[str | None] = mapped_column(String(100))
+    user_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"))
+    new_unions: Mapped[int | None] = mapped_column(Integer)
+    new_members: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class MembershipChange(Base):
+    """One accepted change of an enterprise's ``union_members``: what "new members" in a period add up."""
+
+    __tablename__ = "membership_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    enterprise_id: Mapped[str] = mapped_column(String(36), index=True)
+    #: the day it counts on: the day the server accepted it, in Vietnam's time (UTC+7)
+    counted_on: Mapped[date] = mapped_column(Date, index=True)
+    #: the moment the server accepted it (UTC)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delta: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    by: Mapped[str] = mapped_column(String(100))
+    #: the enterprise version's place in the change sequence
+    seq: Mapped[int] = mapped_column(BigInteger)
+class WebSession(Base):
+    """A browser signed in to the dashboard (migration 0005); the cookie holds the value whose SHA-256 is ``id``."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: the token every POST form of this session must carry
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, cast
 
 import orjson
@@ -26,7 +26,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from fieldapp.core.wards import ward_key
-from sync.server.models import SEQ_COUNTER, AreaWard, Conflict, Counter, Record, RecordVersion, User
+from sync.server.models import (
+    SEQ_COUNTER,
+    AreaWard,
+    Conflict,
+    Counter,
+    MembershipChange,
+    Record,
+    RecordVersion,
+    User,
+)
 
 __all__ = [
     "Batch",
@@ -38,7 +47,24 @@ __all__ = [
     "load_tax_codes",
     "load_versions",
     "lock_counter",
+    "membership_day",
 ]
+
+#: Vietnam's time (no daylight saving): the day a membership change counts on is the office's day
+VIETNAM = timezone(timedelta(hours=7))
+
+
+def membership_day(moment: datetime) -> date:
+    """The day a change accepted at *moment* counts on: its date in Vietnam's time."""
+    return moment.astimezone(VIETNAM).date()
+
+
+def _members(content: dict[str, Any]) -> int:
+    try:
+        return max(int(content.get("union_members") or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
 
 _CHUNK = 500  # ids per IN (...) list: well under every driver's parameter limit
 
@@ -226,6 +252,8 @@ class Batch:
     #: ward keys an enterprise of the batch left or joined: the areas holding them lost or gained it with its past
     #: visits, so their laptops pull the area again
     moved_wards: set[str] = field(default_factory=set)
+    #: the dated changes of enterprises' ``union_members`` this batch makes (docs/office.md)
+    memberships: list[dict[str, Any]] = field(default_factory=list)
     start_seq: int = 0
 
     def __post_init__(self) -> None:
@@ -266,6 +294,8 @@ class Batch:
             "updated_at": self.now,
             "updated_by": self.user,
         }
+        if kind == "enterprise" and not deleted and prev is not None and not prev.deleted:
+            self._membership(rid, _members(prev.content), _members(content))
         in_db = prev is not None and prev.in_db
         (self.updates if in_db else self.inserts)[key] = row
         self.versions.append(
@@ -281,6 +311,22 @@ class Batch:
             }
         )
         return State(version, content, content_hash, owner, deleted, in_db=in_db)
+
+    def _membership(self, enterprise_id: str, before: int, after: int) -> None:
+        # every write of an enterprise passes here (push, import, admin): the one place membership is dated. A new
+        # enterprise's members are its starting point, not an increase; a deleted one's are not a decrease.
+        if after != before:
+            self.memberships.append(
+                {
+                    "enterprise_id": enterprise_id,
+                    "counted_on": membership_day(self.now),
+                    "at": self.now,
+                    "delta": after - before,
+                    "total": after,
+                    "by": self.user,
+                    "seq": self.seq,
+                }
+            )
 
     def flush(self, session: Session) -> None:
         """Write everything: freed tax codes first, then updates, inserts, versions, conflicts, the counter."""
@@ -298,6 +344,7 @@ class Batch:
             (Record, list(self.inserts.values())),
             (RecordVersion, self.versions),
             (Conflict, self.conflicts),
+            (MembershipChange, self.memberships),
         ):
             if rows:
                 _insert_many(session, cast(Table, table.__table__), rows)

@@ -1,30 +1,52 @@
-"""Accounts and bearer tokens. A token is shown once when made; only its SHA-256 is stored."""
+"""Accounts, bearer tokens and dashboard passwords. A token is shown once when made; only its SHA-256 is stored.
+
+A password (``user passwd``) opens the web dashboard only, and only for the office: admins and viewers. A cadre
+gets no password (``set_password`` refuses): cadres work from their laptops with their token, and a token never opens
+the dashboard. Passwords are kept as argon2id hashes (argon2-cffi's defaults, RFC 9106's low-memory profile).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.core.text import nfc
+from sync.server.choices import ROLES
 from sync.server.db import make_engine, read_session, write_session
 from sync.server.models import User, as_utc
-from sync.server.roles import ROLES
 
 __all__ = [
+    "DASHBOARD_ROLES",
+    "MIN_PASSWORD",
     "ROLES",
     "UserError",
     "UserInfo",
     "add_user",
+    "as_info",
     "hash_token",
     "list_users",
     "new_token",
     "revoke_user",
+    "set_password",
+    "user_for_password",
 ]
+
+#: the roles that may sign in to the web dashboard ("office leaders and admins")
+DASHBOARD_ROLES: frozenset[str] = frozenset({"admin", "viewer"})
+#: the shortest password ``set_password`` accepts (characters)
+MIN_PASSWORD = 10
+_MAX_PASSWORD = 1000
+_HASHER = PasswordHasher()
+#: verified against when the user is unknown, so a wrong name costs as long as a wrong password
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 
 
 class UserError(Exception):
@@ -104,6 +126,11 @@ def _info(user: User) -> UserInfo:
     )
 
 
+def as_info(user: User) -> UserInfo:
+    """The UserInfo of a ``users`` row read in an open session."""
+    return _info(user)
+
+
 def _engine(target: str | Engine) -> tuple[Engine, bool]:
     return (make_engine(target), True) if isinstance(target, str) else (target, False)
 
@@ -172,3 +199,55 @@ def user_for_token(engine: Engine, token: str) -> UserInfo | None:
             select(User).where(User.token_hash == hash_token(token), User.revoked_at.is_(None))
         )
         return _info(user) if user else None
+
+
+def _password_text(password: str) -> str:
+    # NFC, so "ệ" typed precomposed on one keyboard and decomposed on another is one password
+    return unicodedata.normalize("NFC", password)
+
+
+def set_password(target: str | Engine, name: str, password: str) -> UserInfo:
+    """Give an admin or a viewer a dashboard password (replacing any). Raises UserError: unknown or revoked
+    user, a cadre, a password shorter than MIN_PASSWORD characters."""
+    password = _password_text(password)
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+    if len(password) > _MAX_PASSWORD:
+        raise UserError(f"the password must have at most {_MAX_PASSWORD} characters")
+    engine, own = _engine(target)
+    try:
+        with write_session(engine) as session:
+            user = session.scalar(select(User).where(User.name == clean_name(name)))
+            if user is None:
+                raise UserError(f"there is no user named {name!r}")
+            if user.revoked_at is not None:
+                raise UserError(f"the user {user.name!r} is revoked")
+            if user.role not in DASHBOARD_ROLES:
+                raise UserError(
+                    f"{user.name!r} is a {user.role}: only admins and viewers sign in to the dashboard"
+                )
+            user.password_hash = _HASHER.hash(password)
+            session.flush()
+            return _info(user)
+    finally:
+        if own:
+            engine.dispose()
+
+
+def user_for_password(engine: Engine, name: str, password: str) -> UserInfo | None:
+    """The active admin or viewer *name* when *password* is theirs, else None (whatever was wrong)."""
+    try:
+        cleaned = clean_name(name)
+    except UserError:
+        cleaned = ""
+    password = _password_text(password)[:_MAX_PASSWORD]
+    with read_session(engine) as session:
+        user = session.scalar(select(User).where(User.name == cleaned)) if cleaned else None
+        stored = user.password_hash if user is not None else None
+        try:
+            _HASHER.verify(stored or _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if user is None or stored is None or user.revoked_at is not None or user.role not in DASHBOARD_ROLES:
+            return None
+        return _info(user)

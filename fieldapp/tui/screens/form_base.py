@@ -38,6 +38,8 @@ class RecordForm(BaseScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
+        # a second key where a terminal keeps Ctrl+S for flow control (XOFF): nano's "write out" (docs/tui.md, Keys)
+        Binding("ctrl+o", "save", N_("Save"), id="form.save_alt", priority=True, show=False),
         Binding("escape", "leave", N_("Cancel"), id="form.cancel"),
     ]
     #: the field names in display order
