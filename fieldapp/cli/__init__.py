@@ -2,23 +2,74 @@
 
 Exit codes: 0 ok, 1 invalid data (a message names the field or row), 2 usage (worded in the user's language by
 ``LocalisedGroup``, fieldapp/cli/usage.py).
+
+The commands are listed in ``COMMANDS`` with their module and short help, and imported only when one runs
+(``LazyGroup``, fieldapp/cli/lazy.py): ``fieldapp sync`` never imports the terminal app or the import readers.
 """
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.usage import LocalisedGroup
+from fieldapp.cli.lazy import LazyCommand, LazyGroup
 from fieldapp.core.i18n import LANGUAGES, Lang
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from fieldapp.cli.context import AppContext, pass_app
+
+__all__ = ["COMMANDS", "AppContext", "main", "pass_app"]
+
+#: every command of ``fieldapp``: its module (with a ``COMMANDS`` list) and the short help ``--help`` lists, which
+#: must be the command's own (a test compares them)
+COMMANDS: dict[str, LazyCommand] = {
+    "classify": LazyCommand(
+        "fieldapp.cli.classify_cmd",
+        "Classify the stored enterprises, or the enterprises listed in FILE (CSV or XLSX; nothing is imported).",
+    ),
+    "config": LazyCommand(
+        "fieldapp.cli.config_cmd",
+        "Settings: cadre, language, theme, server, token, verify_tls, allow_insecure, sync_deadline, "
+        "request_deadline, province.",
+    ),
+    "demo": LazyCommand(
+        "fieldapp.cli.demo_cmd",
+        "Write demo enterprises, visits and founding cases into the data folder (refused when it already holds "
+        "data).",
+    ),
+    "doctor": LazyCommand(
+        "fieldapp.cli.doctor_cmd",
+        "Check the data folder (modes, lock, snapshots, log); with --repair, fix what it can, keeping the "
+        "originals.",
+    ),
+    "enterprise": LazyCommand("fieldapp.cli.enterprise_cmd", "Enterprises: add, list, show, edit, delete."),
+    "export": LazyCommand(
+        "fieldapp.cli.export_cmd", "Export every enterprise (with its classification) and every visit."
+    ),
+    "founding": LazyCommand(
+        "fieldapp.cli.founding_cmd",
+        "Founding a union (thành lập CĐCS), step by step: start, step, pause, resume, abandon, show, list, due, "
+        "forms.",
+    ),
+    "import": LazyCommand(
+        "fieldapp.cli.import_cmd",
+        "Import enterprises from FILE (CSV or XLSX); update those already stored (matched by tax code, else name "
+        "+ ward).",
+    ),
+    "sync": LazyCommand(
+        "fieldapp.cli.sync_cmd", "Push pending records to the central server and pull its changes."
+    ),
+    "visit": LazyCommand("fieldapp.cli.visit_cmd", "Visits: add, list, edit, delete."),
+    "wards": LazyCommand("fieldapp.cli.wards_cmd", "Wards on the 2025 map: the enterprises not on it yet."),
+}
 
 
 @click.group(
-    cls=LocalisedGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.option(
     "--data-dir",
@@ -52,6 +103,9 @@ def main(ctx: click.Context, data_dir: str | None, lang: str | None, show_versio
         for line in version_lines(data_dir, lang_of(lang, data_dir)):
             click.echo(line)
         ctx.exit(0)
+
+    from fieldapp.cli.context import AppContext
+
     ctx.obj = AppContext(data_dir)
     ctx.obj.lang_override = cast(Lang | None, lang)  # one of LANGUAGES (click checked it), or None
     if ctx.invoked_subcommand is None:
@@ -60,38 +114,10 @@ def main(ctx: click.Context, data_dir: str | None, lang: str | None, show_versio
         open_app(ctx.obj)
 
 
-def _register() -> None:
-    # Each module defines its commands; they are added here so `fieldapp --help` lists them all.
-    from fieldapp.cli import (
-        classify_cmd,
-        config_cmd,
-        demo_cmd,
-        doctor_cmd,
-        enterprise_cmd,
-        export_cmd,
-        founding_cmd,
-        import_cmd,
-        sync_cmd,
-        visit_cmd,
-        wards_cmd,
-    )
+def __getattr__(name: str) -> Any:
+    # AppContext and pass_app are still importable from here, without importing the settings for `--help`
+    if name in ("AppContext", "pass_app"):
+        from fieldapp.cli import context
 
-    for module in (
-        enterprise_cmd,
-        visit_cmd,
-        founding_cmd,
-        classify_cmd,
-        import_cmd,
-        export_cmd,
-        config_cmd,
-        demo_cmd,
-        sync_cmd,
-        doctor_cmd,
-        wards_cmd,
-    ):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
-__all__ += ["AppContext", "pass_app"]
+        return getattr(context, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

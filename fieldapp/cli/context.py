@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fieldapp.core.classify import Classification, classify_all, group_visits
 from fieldapp.core.i18n import Lang
-from fieldapp.core.records import Enterprise, Visit
-from fieldapp.core.rules import Rules, load_rules
 from fieldapp.settings import Settings, load_settings, resolve_data_dir, save_settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rules and the classification are imported by the commands that use them
+    from fieldapp.core.classify import Classification
+    from fieldapp.core.records import Enterprise, Visit
+    from fieldapp.core.rules import Rules
     from fieldapp.store import Store
 
 __all__ = ["AppContext", "pass_app"]
@@ -49,6 +49,8 @@ class AppContext:
     def rules(self) -> Rules:
         """The data folder's classification rules (``rules.toml``, else the defaults); RulesError when bad."""
         if self._rules is None:
+            from fieldapp.core.rules import load_rules
+
             self._rules = load_rules(self.data_dir)
         return self._rules
 
@@ -56,6 +58,8 @@ class AppContext:
         self, enterprises: Sequence[Enterprise], visits: Sequence[Visit]
     ) -> dict[str, Classification]:
         """Each of *enterprises*, by id, classified today with its *visits* under the data folder's rules."""
+        from fieldapp.core.classify import classify_all, group_visits
+
         return classify_all(enterprises, group_visits(visits), self.rules, date.today())
 
     def open_store(self, *, readonly: bool = False) -> Store:

@@ -7,11 +7,10 @@ Exit codes: 0 ok, 1 invalid data (the message names the field or row; nothing wa
 from __future__ import annotations
 
 import functools
-import io
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 import click
 import orjson
@@ -20,17 +19,18 @@ from rich.table import Table
 from rich.text import Text
 
 from fieldapp.cli.context import AppContext
+from fieldapp.cli.streams import utf8_output
 from fieldapp.core.errors import RecordError
 from fieldapp.core.i18n import N_, CodedError, Lang, gettext
 from fieldapp.core.labels import field_label
 from fieldapp.core.records import Record
 from fieldapp.core.text import displayable
-from fieldapp.io.columns import parse_bool
 from fieldapp.io.errors import FileProblem
-from fieldapp.io.importer import InvalidRow, changed_fields
-from fieldapp.io.readers import Table as SheetTable
-from fieldapp.io.report import describe_changes, invalid_lines, sheet_lines, warning_lines
 from fieldapp.store.errors import StoreError, StoreIOError
+
+if TYPE_CHECKING:  # the readers and the importer are imported by the few functions that need them
+    from fieldapp.io.importer import InvalidRow
+    from fieldapp.io.readers import Table as SheetTable
 
 __all__ = [
     "CliError",
@@ -108,19 +108,6 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise click.exceptions.Exit(code)
 
 
-def utf8_output() -> None:
-    """Make stdout and stderr write UTF-8 when they would not (called before anything is written).
-
-    On Windows a redirected or piped stream (``fieldapp enterprise list > list.txt``) is written in the ANSI code
-    page (cp1252), which has no Vietnamese letters: every Vietnamese word would end the command with a
-    UnicodeEncodeError. The console itself is already UTF-8 there, and so is nearly every POSIX locale.
-    """
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-        if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(encoding="utf-8")
-
-
 def guarded(func: F) -> F:
     """Turn the errors a command can meet into a one-line message on stderr and exit code 1.
 
@@ -146,6 +133,8 @@ def guarded(func: F) -> F:
 
 def confirm(question: str, lang: Lang) -> bool:
     """Ask *question* on stderr and read one line: True only for a yes (có, c, yes, y). No answer is no."""
+    from fieldapp.io.columns import parse_bool
+
     choices = gettext("y/N", lang)
     click.echo(f"{displayable(question)} [{choices}] ", nl=False, err=True)
     answer = sys.stdin.readline()
@@ -161,6 +150,9 @@ def declined(lang: Lang) -> NoReturn:
 
 def changes_text(before: Record, after: Record, lang: Lang) -> str:
     """What an edit changes, field by field: ``Phường/Xã: Ngọc Lâm → Ngọc Thụy; ...``."""
+    from fieldapp.io.importer import changed_fields
+    from fieldapp.io.report import describe_changes
+
     return describe_changes(changed_fields(before, after), lang)
 
 
@@ -172,18 +164,24 @@ def say(message: str) -> None:
 
 def report_invalid(invalid: Sequence[InvalidRow], lang: Lang) -> None:
     """One line per invalid row of an outside list on stderr: ``dòng 4: Mã số thuế (tax_code): ...``."""
+    from fieldapp.io.report import invalid_lines
+
     for line in invalid_lines(invalid, lang):
         say(line)
 
 
 def report_warnings(warned: Sequence[InvalidRow], lang: Lang) -> None:
     """One line per row of an outside list read with a warning, on stderr: ``dòng 4 (cảnh báo): Mã số thuế ...``."""
+    from fieldapp.io.report import warning_lines
+
     for line in warning_lines(warned, lang):
         say(line)
 
 
 def report_sheet(table: SheetTable, lang: Lang) -> None:
     """On stderr, for a workbook: the sheet that was read, and a warning when other sheets are visible too."""
+    from fieldapp.io.report import sheet_lines
+
     for line in sheet_lines(table, lang):
         say(line)
 

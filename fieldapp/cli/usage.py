@@ -15,8 +15,7 @@ from typing import IO, Any
 import click
 from click.exceptions import NoArgsIsHelpError, NoSuchCommand
 
-from fieldapp.cli.context import AppContext
-from fieldapp.cli.output import utf8_output
+from fieldapp.cli.streams import utf8_output
 from fieldapp.core.i18n import N_, Lang, as_lang, gettext
 from fieldapp.core.text import displayable
 
@@ -126,6 +125,8 @@ def context_lang(ctx: click.Context | None) -> Lang:
     """The language of the invocation *ctx* belongs to, even before the ``fieldapp`` group's callback ran."""
     if ctx is None:
         return "vi"
+    from fieldapp.cli.context import AppContext  # imported here: `--help` needs no settings
+
     root = ctx.find_root()
     if isinstance(root.obj, AppContext):
         try:

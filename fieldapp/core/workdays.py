@@ -21,8 +21,6 @@ from collections.abc import Collection
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 __all__ = ["add_working_days", "is_working_day", "public_holidays", "working_days_between"]
 
 _SATURDAY = 5
@@ -32,6 +30,8 @@ _ONE_DAY = timedelta(days=1)
 @lru_cache(maxsize=256)
 def _year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     """The year's public holidays and its weekend days worked by a government swap (computed once per year)."""
+    import holidays  # here, not at the top: 20 ms of start-up that only a date computation needs
+
     calendar = holidays.country_holidays("VN", years=year)
     days = frozenset(d for d in calendar if d.year == year)
     worked = frozenset(d for d in calendar.weekend_workdays if d.year == year)
@@ -40,6 +40,8 @@ def _year(year: int) -> tuple[frozenset[date], frozenset[date]]:
 
 def public_holidays(year: int) -> dict[date, str]:
     """Vietnam's public holidays of *year* (date -> Vietnamese name), compensatory days included."""
+    import holidays
+
     calendar = holidays.country_holidays("VN", years=year, language="vi")
     return {d: name for d, name in sorted(calendar.items()) if d.year == year}
 

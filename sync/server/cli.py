@@ -11,13 +11,15 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from sqlalchemy import Engine
 
+from sync.server.choices import MAX_YEAR, MIN_YEAR, ROLES
 from sync.server.config import ENV_DATABASE_URL, ENV_DOCS, display_url, resolve_database_url
-from sync.server.users import ROLES
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["main"]
 
@@ -741,8 +743,6 @@ def target() -> None:
 
 
 def _year_argument(func: F) -> F:
-    from sync.server.targets import MAX_YEAR, MIN_YEAR
-
     return click.argument("year", type=click.IntRange(MIN_YEAR, MAX_YEAR))(func)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 
 import platformdirs
-from sqlalchemy.engine import make_url
 
 __all__ = [
     "ENV_DATABASE_URL",
@@ -50,9 +49,13 @@ def resolve_database_url(explicit: str | None = None) -> str:
 
 def backend_name(url: str) -> str:
     """ "sqlite" or "postgresql" (the dialect, without the driver)."""
+    from sqlalchemy.engine import make_url  # here: `fieldapp-server --help` imports no SQLAlchemy
+
     return make_url(url).get_backend_name()
 
 
 def display_url(url: str) -> str:
     """The URL with any password hidden, for messages and logs."""
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from fieldapp.core.text import control_characters, nfc
 from fieldapp.core.wards import ward_key
 from sync.server.areas import registry_ward_keys
+from sync.server.choices import MAX_YEAR, MIN_YEAR
 from sync.server.db import read_session, write_session
 from sync.server.models import AreaWard, Target, User, as_utc
 from sync.server.users import UserError, clean_name
@@ -34,7 +35,6 @@ __all__ = [
     "set_target",
 ]
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_FIGURE = 1_000_000
 
 

@@ -12,7 +12,6 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,6 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.core.text import nfc
+from sync.server.choices import ROLES
 from sync.server.db import make_engine, read_session, write_session
 from sync.server.models import User, as_utc
 
@@ -39,9 +39,6 @@ __all__ = [
     "user_for_password",
 ]
 
-Role = Literal["cadre", "admin", "viewer"]
-#: ``admin``: everything; ``cadre``: field work in their area; ``viewer``: reads everything, writes nothing
-ROLES: tuple[Role, ...] = ("cadre", "admin", "viewer")
 #: the roles that may sign in to the web dashboard ("office leaders and admins")
 DASHBOARD_ROLES: frozenset[str] = frozenset({"admin", "viewer"})
 #: the shortest password ``set_password`` accepts (characters)
