@@ -229,6 +229,8 @@ class MembershipChange(Base):
     by: Mapped[str] = mapped_column(String(100))
     #: the enterprise version's place in the change sequence
     seq: Mapped[int] = mapped_column(BigInteger)
+
+
 class WebSession(Base):
     """A browser signed in to the dashboard (migration 0005); the cookie holds the value whose SHA-256 is ``id``."""
 
