@@ -213,6 +213,9 @@ def delete(app: AppContext, id_or_tax_code: str, assume_yes: bool) -> None:
         synced = [v for v in visits if v.server_version is not None]
         if synced:
             raise CliError("synced_visits", value=record.name, n=len(synced))
+        cases = store.founding_cases_of(record.id)
+        if any(case.server_version is not None for case in cases):
+            raise CliError("synced_cases", value=record.name)
         question = gettext(
             "Delete enterprise “{name}” (id {id}) and its {n} visit(s)?",
             lang,
@@ -220,6 +223,14 @@ def delete(app: AppContext, id_or_tax_code: str, assume_yes: bool) -> None:
             id=record.id,
             n=len(visits),
         )
+        if cases:  # its founding case goes with it: said, so nobody loses one unknowingly
+            question = gettext(
+                "Delete enterprise “{name}” (id {id}), its {n} visit(s) and its founding case?",
+                lang,
+                name=record.name,
+                id=record.id,
+                n=len(visits),
+            )
         if not assume_yes and not confirm(question, lang):
             declined(lang)
         store.delete_enterprise(record.id)

@@ -72,6 +72,10 @@ class CliError(CodedError):
             "“{value}” has {n} visits on the server already, and this laptop cannot send a deletion: ask the office "
             "to delete them on the server; the next sync then removes them here too"
         ),
+        "synced_cases": N_(
+            "“{value}” has a founding case on the server already, and this laptop cannot send a deletion: ask the "
+            "office to delete the enterprise on the server; the next sync then removes it here too"
+        ),
         "visit_not_found": N_("no visit has id “{value}” (see `fieldapp visit list`)"),
         "not_empty": N_(
             "the data folder {value} already holds data ({e} enterprises, {v} visits); "

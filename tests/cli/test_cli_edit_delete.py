@@ -35,7 +35,11 @@ def visit(run_json: Callable[..., Any], enterprise: dict[str, Any]) -> dict[str,
 def _synced(data_dir: Path, kind: str, record_id: str) -> None:
     """Mark a record as the server has it, as a sync does after a push."""
     with Store.open(data_dir) as store:
-        record = store.get_enterprise(record_id) if kind == "enterprise" else store.get_visit(record_id)
+        record = {
+            "enterprise": store.get_enterprise,
+            "visit": store.get_visit,
+            "founding_case": store.get_founding_case,
+        }[kind](record_id)
         assert record is not None
         assert store.mark_synced(kind, record_id, rev=record.rev, server_version=3)  # type: ignore[arg-type]
 
@@ -173,6 +177,24 @@ def test_an_enterprise_whose_visit_is_synced_is_not_deleted(
     result = run("enterprise", "delete", TAX, "--yes")
     assert result.exit_code == 1 and "có 1 lần thăm đã lên máy chủ" in result.stderr
     assert stored() == before
+
+
+def test_an_enterprise_with_a_founding_case_says_so_and_a_synced_case_stops_the_delete(
+    run: Run, data_dir: Path, enterprise: dict[str, Any], stored: Callable[..., Any]
+) -> None:
+    started = run("founding", "start", TAX, "--date", "2026-11-02", "--committee", "3")
+    assert started.exit_code == 0, started.stderr
+    with Store.open(data_dir) as store:
+        (case,) = store.founding_cases_of(enterprise["id"])
+    declined = run("enterprise", "delete", TAX, input="\n")  # the question names the case that goes with it
+    assert declined.exit_code == 1 and "cùng 0 lần thăm và hồ sơ thành lập CĐCS của nó?" in declined.stderr
+    _synced(data_dir, "founding_case", case.id)
+    before = stored()
+    result = run("enterprise", "delete", TAX, "--yes")
+    assert result.exit_code == 1 and "có hồ sơ thành lập CĐCS đã lên máy chủ" in result.stderr
+    assert stored() == before
+    with Store.open(data_dir) as store:
+        assert [c.id for c in store.founding_cases_of(enterprise["id"])] == [case.id]
 
 
 # --- visits ----------------------------------------------------------------------------------------------------
