@@ -23,7 +23,7 @@ from typing import Any
 
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.text import fold, nfc
-from fieldapp.core.wards import ward_key
+from fieldapp.core.wards import ward_key, ward_words
 
 __all__ = [
     "DEFAULT_PROVINCE",
@@ -174,7 +174,7 @@ def match_ward(text: str, province_code: str) -> tuple[Unit, ...]:
     found = _index().by_key.get((province, key), ())
     if not found:
         # "phuong liet" typed without accents: its first word may be the name's ("Phương Liệt"), not a unit word
-        whole = " ".join(re.sub(r"[.,;:()\-_/\\]+", " ", fold(text)).split())
+        whole = ward_words(text)
         found = _index().by_key.get((province, whole), ())
         key = whole
     if len(found) > 1:

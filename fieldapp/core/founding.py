@@ -28,6 +28,7 @@ after an earlier step, from the rules: ``bch_meeting_days`` and ``dossier_days``
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -43,6 +44,7 @@ from fieldapp.core.rules import Rules
 from fieldapp.core.workdays import add_working_days, working_days_between
 
 __all__ = [
+    "current_case",
     "DUE_SOON_DAYS",
     "STEPS",
     "STEP_FIELDS",
@@ -520,6 +522,14 @@ def due_steps(case: FoundingCase, rules: Rules, today: date) -> list[StepStatus]
 
 
 # --- the enterprise after recognition ------------------------------------------------------------------------
+def current_case(cases: Iterable[FoundingCase]) -> FoundingCase | None:
+    """An enterprise's current case among its *cases*: the one not abandoned (there is at most one), else the newest
+    (by the organising committee's date, then when it was made), else None."""
+    newest_first = sorted(cases, key=lambda c: (c.committee_on, c.created_at, c.id), reverse=True)
+    live = [c for c in newest_first if c.state is not CaseState.ABANDONED]
+    return next(iter(live or newest_first), None)
+
+
 def unionized(case: FoundingCase, enterprise: Enterprise) -> Enterprise:
     """*enterprise* as the recognition makes it: ``has_union`` with the members at founding (an edit, pending
     sync; the same enterprise when it already says so). Raises ValueError when the case is not recognized."""

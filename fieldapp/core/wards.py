@@ -20,21 +20,27 @@ import re
 
 from fieldapp.core.text import fold, nfc
 
-__all__ = ["UNIT_WORDS", "same_ward", "ward_key"]
+__all__ = ["UNIT_WORDS", "same_ward", "ward_key", "ward_words"]
 
 #: unit words a ward's name may start with, folded; the longer ones first so "thi tran" wins over "t"
 UNIT_WORDS: tuple[str, ...] = ("thi tran", "dac khu", "phuong", "xa", "tt", "p", "x")
-_PUNCTUATION = re.compile(r"[.,;:()\-_/\\]+")
+_PUNCTUATION_CHARS = r".,;:()\-_/\\"
+_PUNCTUATION = re.compile(f"[{_PUNCTUATION_CHARS}]+")
 _UNIT = re.compile(r"^(?:" + "|".join(re.escape(word) for word in UNIT_WORDS) + r")\s+(?=\S)")
 #: how a one-word unit is written, with its accents or with none: another accented spelling ("phương", "xà") is a
 #: name that happens to fold like a unit word
 _UNIT_SPELLINGS = frozenset({"phường", "phuong", "xã", "xa", "p", "x", "tt"})
-_FIRST_WORD = re.compile(r"^\s*([^\s.,;:()\-_/\\]+)")
+_FIRST_WORD = re.compile(rf"^\s*([^\s{_PUNCTUATION_CHARS}]+)")
+
+
+def ward_words(text: str) -> str:
+    """*text* folded, punctuation gone, single spaces: the whole name, any unit word kept."""
+    return " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
 
 
 def ward_key(text: str) -> str:
     """The key a ward's name is compared by: folded, unit word and punctuation gone, single spaces."""
-    folded = " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
+    folded = ward_words(text)
     # "P.12" and "P12" are "Phường 12": a unit abbreviation glued to a number
     folded = re.sub(r"^(?:p|x|tt)(?=\d)", "", folded)
     first = _FIRST_WORD.match(text)

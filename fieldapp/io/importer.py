@@ -26,6 +26,7 @@ from fieldapp.core.old_map import Placed, place_ward
 from fieldapp.core.records import Enterprise, Ownership, Record, fields_of_type
 from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.core.text import fold
+from fieldapp.core.wards import ward_key
 from fieldapp.io.columns import choice_labels, parse_bool, parse_choice, parse_int
 from fieldapp.io.readers import SheetRow, Table
 
@@ -194,7 +195,8 @@ def plan_import(
         fields, problems = row_fields(row)
         unplaced = _place(fields, province)
         tax_code = _clean_tax_code(fields.get("tax_code"))
-        key = tax_code or f"{fold(fields.get('name', ''))}|{fold(fields.get('ward', ''))}"
+        # the same enterprise twice in the file: by tax code, else by name and ward as the store matches them
+        key = tax_code or f"{fold(fields.get('name', ''))}|{ward_key(fields.get('ward', ''))}"
         if fields.get("name") and key in first_row_of:
             dup_field = "tax_code" if tax_code else "name"
             shown = tax_code or fields["name"]

@@ -21,7 +21,7 @@ from typing import Any, Literal, Self
 from tinydb import TinyDB
 
 from fieldapp.core.errors import Problem, RecordError
-from fieldapp.core.founding import CaseState, FoundingCase
+from fieldapp.core.founding import FoundingCase, current_case
 from fieldapp.core.issues import SyncIssue
 from fieldapp.core.kinds import Kind
 from fieldapp.core.records import Enterprise, Record, Visit
@@ -79,7 +79,7 @@ class Store:
             self._founding,
             self._documents,
             save=self._save_locked,
-            delete=self._delete,
+            delete=self.delete_record,
             between_check_and_write=between_check_and_write,
         )
 
@@ -349,9 +349,7 @@ class Store:
 
     def current_founding_case(self, enterprise_id: str) -> FoundingCase | None:
         """The enterprise's case that is not abandoned (there is at most one), else its newest, else None."""
-        cases = self.founding_cases_of(enterprise_id)
-        live = [c for c in cases if c.state is not CaseState.ABANDONED]
-        return next(iter(live or cases), None)
+        return current_case(self.founding_cases_of(enterprise_id))
 
     def save_founding_case(self, case: FoundingCase, enterprise: Enterprise | None = None) -> FoundingCase:
         """Insert or replace *case* by id, with *enterprise* (the one recognition unionizes) in the same durable
@@ -388,9 +386,6 @@ class Store:
             self.delete_visit(record_id)
         else:
             self.delete_founding_case(record_id)
-
-    def _delete(self, kind: Kind, record_id: str) -> None:
-        self.delete_record(kind, record_id)
 
     def counts(self) -> dict[str, int]:
         """How many enterprises, visits and founding cases there are, and how many of each wait to be synced."""

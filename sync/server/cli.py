@@ -66,6 +66,51 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     ctx.exit(0)
 
 
+def _listen_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """How `serve` listens, shared with `install-service`, so a unit never carries a flag `serve` lacks."""
+    options = [
+        click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on"),
+        click.option(
+            "--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="port to listen on"
+        ),
+        click.option(
+            "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="worker processes"
+        ),
+        click.option(
+            "--trust-proxy",
+            is_flag=True,
+            default=False,
+            help="behind a reverse proxy on this machine: take the client's address from its X-Forwarded-For "
+            "(for the limit on failed logins); never set it when clients connect directly",
+        ),
+        click.option(
+            "--ssl-certfile",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            default=None,
+            help="serve HTTPS with this certificate (PEM, the chain after it; readable by the server's account); "
+            "needs --ssl-keyfile",
+        ),
+        click.option(
+            "--ssl-keyfile",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            default=None,
+            help="the certificate's private key (PEM, unencrypted)",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _certificate(certfile: Path | None, keyfile: Path | None) -> tuple[Path, Path] | None:
+    """The HTTPS certificate and key, or None for plain HTTP; one without the other is a usage error."""
+    if certfile is None and keyfile is None:
+        return None
+    if certfile is None or keyfile is None:
+        raise click.UsageError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+    return certfile, keyfile
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
@@ -80,11 +125,6 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
-@click.option(
-    "--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="port to listen on"
-)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="worker processes")
 @click.option(
     "--upgrade/--no-upgrade",
     default=True,
@@ -99,25 +139,7 @@ def main() -> None:
     envvar=ENV_DOCS,
     help=f"serve the API documentation at /docs, /redoc and /openapi.json (also ${ENV_DOCS}=0)",
 )
-@click.option(
-    "--trust-proxy",
-    is_flag=True,
-    default=False,
-    help="behind a reverse proxy on this machine: take the client's address from its X-Forwarded-For "
-    "(for the limit on failed logins); never set it when clients connect directly",
-)
-@click.option(
-    "--ssl-certfile",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="serve HTTPS with this certificate (PEM, the chain after it); needs --ssl-keyfile",
-)
-@click.option(
-    "--ssl-keyfile",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="the certificate's private key (PEM, unencrypted)",
-)
+@_listen_options
 @_database_option
 def serve(
     host: str,
@@ -137,8 +159,7 @@ def serve(
     from sync.server.db import DatabaseError, check_migrated, make_engine
     from sync.server.db import upgrade as run_upgrade
 
-    if (ssl_certfile is None) != (ssl_keyfile is None):
-        raise click.UsageError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+    _certificate(ssl_certfile, ssl_keyfile)
     url = resolve_database_url(database_url)
     engine = make_engine(url)
     try:
@@ -494,14 +515,13 @@ def rules_set(file: Path, database_url: str | None, as_json: bool) -> None:
 @_database_option
 def classify_cmd(fmt: str, wards: tuple[str, ...], user_name: str | None, database_url: str | None) -> None:
     """Classify the registry with the federation's rules, as every laptop does (same JSON as `fieldapp classify`)."""
-    from datetime import date
-
     from sync.server.areas import AreaError
+    from sync.server.recordstore import office_today
     from sync.server.rules import classify_records
 
     results = _on_database(
         database_url,
-        lambda engine: classify_records(engine, date.today(), wards=wards, user=user_name),
+        lambda engine: classify_records(engine, office_today(), wards=wards, user=user_name),
         (AreaError,),
     )
     if fmt == "json":
@@ -646,24 +666,7 @@ def backup_cmd(
     metavar="ACCOUNT",
     help="the account the server runs as, never root (default: whoever runs sudo, else you)",
 )
-@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
-@click.option(
-    "--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="port to listen on"
-)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="worker processes")
-@click.option("--trust-proxy", is_flag=True, default=False, help="behind a reverse proxy on this machine")
-@click.option(
-    "--ssl-certfile",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="serve HTTPS with this certificate (readable by the service's account)",
-)
-@click.option(
-    "--ssl-keyfile",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="the certificate's private key",
-)
+@_listen_options
 @_database_option
 @_json_option
 def install_service(
@@ -697,9 +700,7 @@ def install_service(
 
     if not systemd:
         raise click.UsageError("say which service manager: --systemd (on Windows: docs/deploy.md, WinSW)")
-    if (ssl_certfile is None) != (ssl_keyfile is None):
-        raise click.UsageError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
-    certificate = None if ssl_certfile is None or ssl_keyfile is None else (ssl_certfile, ssl_keyfile)
+    certificate = _certificate(ssl_certfile, ssl_keyfile)
     user = user_name or default_service_user()
     try:
         check_user(user)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -36,7 +36,7 @@ from fieldapp.core.wards import ward_key
 from sync.server.areas import area_of
 from sync.server.db import read_session
 from sync.server.models import MembershipChange, Record
-from sync.server.recordstore import membership_day
+from sync.server.recordstore import office_today
 from sync.server.rules import federation_rules
 from sync.server.targets import Scope, TargetError, TargetInfo, check_year, resolve_scope, targets_of
 
@@ -276,7 +276,7 @@ def targets_with_progress(
     to 31 December for a past year."""
     if year is not None:
         check_year(year, "--year")
-    today = today or membership_day(datetime.now(UTC))
+    today = today or office_today()
     with read_session(engine) as session:
         done: list[TargetProgress] = []
         records = Records.load(session)

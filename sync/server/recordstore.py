@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, cast
 
 import orjson
@@ -57,6 +57,11 @@ VIETNAM = timezone(timedelta(hours=7))
 def membership_day(moment: datetime) -> date:
     """The day a change accepted at *moment* counts on: its date in Vietnam's time."""
     return moment.astimezone(VIETNAM).date()
+
+
+def office_today() -> date:
+    """Today in Vietnam, whatever the server's clock zone: the day verdicts, months and progress are judged on."""
+    return membership_day(datetime.now(UTC))
 
 
 def _members(content: dict[str, Any]) -> int:

@@ -134,6 +134,16 @@ def test_two_rows_for_one_stored_enterprise(store: Store, make_csv: Callable[...
     assert _problems(plan, 3) == [("name", "duplicate_in_file")]
 
 
+def test_a_firm_twice_in_the_file_under_two_spellings_of_a_ward_on_no_map(
+    store: Store, make_csv: Callable[..., Path]
+) -> None:
+    # a ward the map does not know is imported as written; the file's own twins are matched as the store matches
+    # them (ward_key), so "P. Đông Xá" and "Đông Xá" are one ward and the second row is not a second firm
+    rows = [["name", "ward"], ["Xưởng gỗ Mới", "P. Đông Xá"], ["xuong go moi", "Đông Xá"]]
+    plan = plan_import(read_table(make_csv(rows)), store)
+    assert _problems(plan, 3) == [("name", "duplicate_in_file")]
+
+
 def test_ambiguous_name_and_ward(store: Store, make_csv: Callable[..., Path]) -> None:
     for _ in range(2):
         store.save_enterprise(Enterprise.create(name="Xưởng may Hòa Bình", ward="Vĩnh Tuy"))

@@ -31,6 +31,7 @@ from fieldapp.core.founding import (
 from fieldapp.core.records import Record
 from fieldapp.tui.i18n import _, field, value
 from fieldapp.tui.screens.form_base import RecordForm, iso_date
+from fieldapp.tui.screens.visit_form import last_visit
 from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.fields import FieldBox, make_input
 from fieldapp.tui.widgets.founding import mark_text, step_details, step_name
@@ -97,8 +98,8 @@ class FoundingStepForm(_CaseForm):
             values["committee_members"] = "3"
         elif self.step is Step.APPLICATIONS:
             counted = [v for v in self.fapp.store.visits_of(self.enterprise_id) if v.applications]
-            if counted:  # what the latest visit counted, to confirm or correct
-                latest = max(counted, key=lambda v: (v.visited_on, v.created_at))
+            latest = last_visit(counted)
+            if latest is not None:  # what the latest visit counted, to confirm or correct
                 values["applications"] = str(latest.applications)
         elif self.step is Step.RECOGNIZED and self.case is not None and self.case.applications is not None:
             values["members_at_founding"] = str(self.case.applications)

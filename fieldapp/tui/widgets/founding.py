@@ -9,7 +9,16 @@ from datetime import date
 
 from rich.text import Text
 
-from fieldapp.core.founding import STEPS, CaseState, FoundingCase, Step, StepStatus, due_steps, schedule
+from fieldapp.core.founding import (
+    STEPS,
+    CaseState,
+    FoundingCase,
+    Step,
+    StepStatus,
+    current_case,
+    due_steps,
+    schedule,
+)
 from fieldapp.core.rules import Rules
 from fieldapp.tui.i18n import _, field, value
 from fieldapp.tui.shown import shown
@@ -132,14 +141,11 @@ def _one_line(text: Text, case: FoundingCase, steps: tuple[StepStatus, ...]) -> 
 
 
 def live_cases(cases: list[FoundingCase]) -> dict[str, FoundingCase]:
-    """Each enterprise's current case (the one not abandoned, else its newest), by enterprise id; *cases* as the
-    store lists them (oldest saved first)."""
-    found: dict[str, FoundingCase] = {}
+    """Each enterprise's current case (``fieldapp.core.founding.current_case``), by enterprise id."""
+    by_enterprise: dict[str, list[FoundingCase]] = {}
     for case in cases:
-        held = found.get(case.enterprise_id)
-        if held is None or held.state is CaseState.ABANDONED or case.state is not CaseState.ABANDONED:
-            found[case.enterprise_id] = case
-    return found
+        by_enterprise.setdefault(case.enterprise_id, []).append(case)
+    return {eid: now for eid, group in by_enterprise.items() if (now := current_case(group)) is not None}
 
 
 @dataclass(frozen=True, slots=True)

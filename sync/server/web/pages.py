@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from datetime import date
 from functools import cache
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -26,6 +25,7 @@ from fieldapp.core.i18n import LANGUAGES, Lang, as_lang, gettext
 from fieldapp.core.labels import value_label
 from fieldapp.core.reasons import status_label
 from sync.server.gate import FailureLimiter
+from sync.server.recordstore import office_today
 from sync.server.users import user_for_password
 from sync.server.web import views
 from sync.server.web.sessions import SESSION_HOURS, Signed, end_session, new_session, session_for
@@ -229,7 +229,7 @@ async def overview_page(request: Request) -> Response:
     signed = await _signed(request)
     if signed is None:
         return _to_login()
-    figures = await run_in_threadpool(views.overview, _engine(request), date.today())
+    figures = await run_in_threadpool(views.overview, _engine(request), office_today())
     return _render(request, "overview.html", {"o": figures, "statuses": STATUSES}, signed=signed)
 
 
@@ -244,7 +244,12 @@ async def enterprises_page(
     verdict = verdict if verdict in STATUSES else ""
     result = await run_in_threadpool(
         lambda: views.enterprise_page(
-            _engine(request), date.today(), query=q, ward=ward, status=verdict, page=max(1, min(page, 10**6))
+            _engine(request),
+            office_today(),
+            query=q,
+            ward=ward,
+            status=verdict,
+            page=max(1, min(page, 10**6)),
         )
     )
 
@@ -269,7 +274,7 @@ async def enterprise_page(request: Request, enterprise_id: str) -> Response:
     if signed is None:
         return _to_login()
     detail = await run_in_threadpool(views.enterprise_detail, _engine(request), enterprise_id[:40].lower(),
-                                     date.today())  # fmt: skip
+                                     office_today())  # fmt: skip
     if detail is None:
         return _render(request, "missing.html", {}, status=404, signed=signed)
     return _render(request, "enterprise.html", {"d": detail}, signed=signed)
