@@ -12,11 +12,9 @@ from dataclasses import dataclass
 
 __all__ = ["WIDTH", "FunnelRow", "ProgressRow", "funnel", "percent", "progress_rows"]
 
-#: the charts' viewBox width; the bars take TRACK of it and the figures the rest
+#: the charts' viewBox width; a target's track takes TRACK of it, its percentage the rest
 WIDTH = 400
-TRACK = 290
-#: a bar past its target is drawn up to this share of the track (the figure says how far past)
-OVERSHOOT = 1.2
+TRACK = 330
 ROW = 46
 _LABEL_CHARS = 40
 
@@ -53,13 +51,13 @@ def _short(label: str) -> str:
 
 
 def progress_rows(rows: Sequence[tuple[str, int, int]]) -> list[ProgressRow]:
-    """(label, reached, target) rows laid out: each target's track is the whole track, its bar the share reached."""
-    track = TRACK * (1 / OVERSHOOT)
+    """(label, reached, target) rows laid out: each target is the whole track, its bar the share reached (a target
+    passed fills the track; the percentage says by how much)."""
     laid = []
     for i, (label, reached, target) in enumerate(rows):
-        share = min(reached / target, OVERSHOOT) if target > 0 else 0.0
-        laid.append(ProgressRow(_short(label), reached, target, percent(reached, target), i * ROW, round(track, 1),
-                                round(track * share, 1)))  # fmt: skip
+        share = min(reached / target, 1.0) if target > 0 else 0.0
+        laid.append(ProgressRow(_short(label), reached, target, percent(reached, target), i * ROW, TRACK,
+                                round(TRACK * share, 1)))  # fmt: skip
     return laid
 
 

@@ -62,8 +62,9 @@ class Overview:
     @property
     def under_way(self) -> int:
         """Founding cases started and not recognised, paused or abandoned."""
-        return sum(n for stage, n in self.this_month.cases_by_stage.items() if stage != "recognized") - (
-            self.this_month.cases_by_state["paused"]
+        return (
+            sum(n for stage, n in self.this_month.cases_by_stage.items() if stage != "recognized")
+            - (self.this_month.cases_by_state["paused"])
         )
 
 

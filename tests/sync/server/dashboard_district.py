@@ -8,7 +8,7 @@ from what is kept here (``District``), never with the server's progress code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from server_helpers import Api, enterprise, item, visit
@@ -116,9 +116,15 @@ def seed(url: str, database_url: str) -> District:
             cadre = CADRE_A if firm["ward"] == WARD_A else CADRE_B
             for back in (1, 35) if i % 3 else (45,):
                 visits.append(
-                    visit(firm["id"], cadre, visited_on=(TODAY - timedelta(days=back)).isoformat(),
-                          headcount=30 + i, applications=i % 7, attitude="supportive" if i % 2 else "neutral",
-                          note=f"Lần thăm {back} ngày trước")  # fmt: skip
+                    visit(
+                        firm["id"],
+                        cadre,
+                        visited_on=(TODAY - timedelta(days=back)).isoformat(),
+                        headcount=30 + i,
+                        applications=i % 7,
+                        attitude="supportive" if i % 2 else "neutral",
+                        note=f"Lần thăm {back} ngày trước",
+                    )
                 )
         cases = [_case(firms[i]["id"], spec) for i, specs in CASES.items() for spec in specs]
         api = Api.live(url, admin_token, ADMIN)
@@ -136,13 +142,18 @@ def seed(url: str, database_url: str) -> District:
             assert [r for r in results if r["status"] != "accepted"] == []
         finally:
             api.close()
-        added = {f["id"]: f["union_members"] - old["union_members"] for f, old in zip(grown, (firms[1], firms[5]))}
+        added = {
+            f["id"]: f["union_members"] - old["union_members"]
+            for f, old in zip(grown, (firms[1], firms[5]), strict=True)
+        }
         firms[1], firms[5] = grown
         targets = [("federation", 22, 1400), (WARD_A, 8, 500), (CADRE_A, 5, 300), (CADRE_B, 4, 20)]
         for scope, unions, members in targets:
             ward = scope if scope in (WARD_A, WARD_B) else None
             user = scope if scope in (CADRE_A, CADRE_B) else None
-            set_target(engine, TODAY.year, new_unions=unions, new_members=members, ward=ward, user=user, by=ADMIN)
+            set_target(
+                engine, TODAY.year, new_unions=unions, new_members=members, ward=ward, user=user, by=ADMIN
+            )
     finally:
         engine.dispose()
     return District(firms, visits, cases, added, targets, {f["id"]: f["name"] for f in firms})

@@ -2,7 +2,7 @@
 seeded with a small district (``dashboard_district``): the figures are counted here from the seeded records.
 
 Writes the screenshots docs/screenshots/dashboard-{overview,enterprises,enterprise}.png (1366×768) and
-dashboard-phone.png (390×844).
+dashboard-phone.png (390 wide, the whole overview).
 """
 
 from __future__ import annotations
@@ -59,10 +59,10 @@ def _in(day: object, start: date) -> bool:
     return isinstance(day, str) and start <= date.fromisoformat(day) <= TODAY
 
 
-def _shoot(page: Page, name: str, db_backend: str) -> None:
+def _shoot(page: Page, name: str, db_backend: str, *, full_page: bool = False) -> None:
     if db_backend == "sqlite":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"dashboard-{name}.png"))
+        page.screenshot(path=str(SCREENSHOTS / f"dashboard-{name}.png"), full_page=full_page)
 
 
 def _no_sideways_scroll(page: Page) -> None:
@@ -83,7 +83,9 @@ def test_the_overview_shows_targets_against_progress_and_the_funnel(
     expect(page.locator("#fig-recognized")).to_have_text(str(len(recognized)))
     expect(page.locator("#fig-members")).to_have_text(str(sum(district.added.values())))
     expect(page.locator("#fig-enterprises")).to_have_text(str(len(district.enterprises)))
-    expect(page.locator("#fig-union")).to_have_text(str(sum(1 for e in district.enterprises if e["has_union"])))
+    expect(page.locator("#fig-union")).to_have_text(
+        str(sum(1 for e in district.enterprises if e["has_union"]))
+    )
     # the congress 60 days ago with no BCH meeting: its BCH meeting and its dossier are overdue, nothing else
     expect(page.locator("#fig-overdue")).to_have_text("2")
     expect(page.locator("#overdue tbody tr")).to_have_count(2)
@@ -94,14 +96,20 @@ def test_the_overview_shows_targets_against_progress_and_the_funnel(
     for scope, unions, members in district.targets:
         ward = area.get(scope, scope if scope != "federation" else None)
         ids = {i for i, w in wards.items() if ward is None or w == ward}
-        got_unions = sum(1 for c in district.cases if c["enterprise_id"] in ids and _in(c.get("recognized_on"), year))
+        got_unions = sum(
+            1 for c in district.cases if c["enterprise_id"] in ids and _in(c.get("recognized_on"), year)
+        )
         got_members = sum(n for i, n in district.added.items() if i in ids)
         label = {"federation": "Toàn Liên đoàn", CADRE_B: "Phạm Thị Cúc (Gia Lâm)"}.get(scope, scope)
         for table, reached, target in (("unions", got_unions, unions), ("members", got_members, members)):
-            row = page.locator(f"#{table}-table tbody tr").filter(has=page.get_by_role("rowheader", name=label))
+            row = page.locator(f"#{table}-table tbody tr").filter(
+                has=page.get_by_role("rowheader", name=label)
+            )
             percent = int(100 * reached / target + 0.5)
             expect(row.locator("td")).to_have_text([str(reached), str(target), f"{percent}%"])
-            expect(page.locator(f"#{table}-desc")).to_contain_text(f"{label}: {reached} / {target} ({percent}%)")
+            expect(page.locator(f"#{table}-desc")).to_contain_text(
+                f"{label}: {reached} / {target} ({percent}%)"
+            )
     chart = page.get_by_role("img", name=re.compile("Số CĐCS mới so với chỉ tiêu năm"))
     expect(chart).to_be_visible()
     assert chart.evaluate("e => e.tagName") == "svg"
@@ -206,8 +214,12 @@ def test_on_a_phone_no_page_scrolls_sideways(
     try:
         _no_sideways_scroll(page)
         expect(page.get_by_role("img", name=re.compile("Số CĐCS mới"))).to_be_visible()
-        _shoot(page, "phone", db_backend)
-        for path in ("enterprises", "enterprises?stage=none&page=2", f"enterprises/{district.enterprises[0]['id']}"):
+        _shoot(page, "phone", db_backend, full_page=True)
+        for path in (
+            "enterprises",
+            "enterprises?stage=none&page=2",
+            f"enterprises/{district.enterprises[0]['id']}",
+        ):
             page.goto(f"{module_server.url}/dashboard/{path}")
             expect(page.locator("h1")).to_be_visible()
             _no_sideways_scroll(page)
