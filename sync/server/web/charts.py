@@ -16,7 +16,7 @@ __all__ = ["WIDTH", "FunnelRow", "ProgressRow", "funnel", "percent", "progress_r
 WIDTH = 400
 TRACK = 330
 ROW = 46
-_LABEL_CHARS = 40
+_LABEL_CHARS = 30
 
 
 @dataclass(frozen=True, slots=True)
