@@ -91,6 +91,10 @@ FIELD_LABELS: dict[str, str] = {
     "state_reason": NC_("field", "Reason"),
     "state_note": NC_("field", "Note on the state"),
     "history": NC_("field", "History"),
+    # derived columns of the exported founding sheet (fieldapp.io.founding_table)
+    "stage": NC_("field", "Stage"),
+    "overdue_step": NC_("field", "Overdue step"),
+    "overdue_due_on": NC_("field", "Overdue step due on"),
 }
 
 #: (field, value) -> label (context: the field)

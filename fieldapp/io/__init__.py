@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from fieldapp.io.demo import generate_demo
     from fieldapp.io.errors import FileProblem
-    from fieldapp.io.export import EXPORT_FORMATS, export_data, visits_path
+    from fieldapp.io.export import EXPORT_FORMATS, export_data, founding_path, visits_path
     from fieldapp.io.importer import ImportPlan, InvalidRow, apply_plan, plan_import
     from fieldapp.io.readers import Limits, SheetRow, Table, read_table
 
@@ -29,6 +29,7 @@ _HOMES = {
     "Table": "readers",
     "apply_plan": "importer",
     "export_data": "export",
+    "founding_path": "export",
     "generate_demo": "demo",
     "plan_import": "importer",
     "read_table": "readers",
@@ -45,6 +46,7 @@ __all__ = [
     "Table",
     "apply_plan",
     "export_data",
+    "founding_path",
     "generate_demo",
     "plan_import",
     "read_table",

@@ -586,19 +586,27 @@ def import_cmd(
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="the file to write (for csv: a folder that receives enterprises.csv and visits.csv)",
+    help="the file to write (for csv: a folder that receives enterprises.csv, visits.csv and founding.csv)",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="language of the founding sheet's header",
 )
 @_database_option
 @_json_option
-def export_cmd(fmt: str, output: Path, database_url: str | None, as_json: bool) -> None:
-    """Export every enterprise and visit with the laptop's field names."""
+def export_cmd(fmt: str, output: Path, lang: str, database_url: str | None, as_json: bool) -> None:
+    """Export every enterprise, visit and founding case with the laptop's field names."""
+    from fieldapp.core.i18n import as_lang
     from sync.server.db import DatabaseError, check_migrated, make_engine
     from sync.server.export import export
 
     engine = make_engine(resolve_database_url(database_url))
     try:
         check_migrated(engine)
-        counts = export(engine, fmt, output)  # type: ignore[arg-type]
+        counts = export(engine, fmt, output, lang=as_lang(lang))  # type: ignore[arg-type]
     except (DatabaseError, OSError) as exc:
         _fail(str(exc))
     finally:
@@ -606,7 +614,10 @@ def export_cmd(fmt: str, output: Path, database_url: str | None, as_json: bool) 
     if as_json:
         _print_json({"format": fmt, "output": str(output), **counts})
     else:
-        click.echo(f"exported {counts['enterprises']} enterprises and {counts['visits']} visits to {output}")
+        click.echo(
+            f"exported {counts['enterprises']} enterprises, {counts['visits']} visits"
+            f" and {counts['founding_cases']} founding cases to {output}"
+        )
 
 
 @main.command("backup")

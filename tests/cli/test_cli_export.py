@@ -61,7 +61,7 @@ def test_xlsx(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "export.xlsx"
     assert run("export", "--format", "xlsx", "--output", str(out)).exit_code == 0
     workbook = load_workbook(out, read_only=True)
-    assert workbook.sheetnames == ["enterprises", "visits"]
+    assert workbook.sheetnames == ["enterprises", "visits", "founding"]
     assert len(list(workbook["enterprises"].iter_rows())) == 11
     workbook.close()
 

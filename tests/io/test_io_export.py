@@ -52,7 +52,7 @@ def test_json(tmp_path: Path) -> None:
 def test_csv_pair_reads_back(tmp_path: Path) -> None:
     rows, visits = _sample()
     files = export_data("csv", tmp_path / "out.csv", rows, visits)
-    assert files == [tmp_path / "out.csv", tmp_path / "out-visits.csv"]
+    assert files == [tmp_path / "out.csv", tmp_path / "out-visits.csv", tmp_path / "out-founding.csv"]
     assert (
         files[0].read_bytes().startswith(b"\xef\xbb\xbf")
     )  # BOM: spreadsheet programs read Vietnamese right
@@ -68,13 +68,13 @@ def test_csv_pair_reads_back(tmp_path: Path) -> None:
     ]
 
 
-def test_xlsx_two_sheets(tmp_path: Path) -> None:
+def test_xlsx_three_sheets(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     rows, visits = _sample()
     (path,) = export_data("xlsx", tmp_path / "out.xlsx", rows, visits)
     workbook = load_workbook(path, read_only=True)
-    assert workbook.sheetnames == ["enterprises", "visits"]
+    assert workbook.sheetnames == ["enterprises", "visits", "founding"]
     visit_rows = list(workbook["visits"].iter_rows(values_only=True))
     assert len(visit_rows) == len(visits) + 1 and visit_rows[1][0] == visits[0].id
     workbook.close()

@@ -106,8 +106,7 @@ def test_user_add_on_an_unmigrated_database_says_to_upgrade(database_url: str) -
 
 @pytest.fixture
 def filled_server(any_server: AppServer) -> tuple[AppServer, dict, dict]:  # type: ignore[type-arg]
-    """A server holding one enterprise (edited once), one visit, one founding case (not exported) and one deleted
-    enterprise."""
+    """A server holding one enterprise (edited once), one visit, one founding case and one deleted enterprise."""
     from fieldapp.core.founding import start_case
 
     admin: Api = any_server.api("admin", "office")
@@ -131,14 +130,18 @@ def test_export_json(filled_server, tmp_path: Path) -> None:  # type: ignore[no-
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["enterprises"] == 1
-    assert json.loads(out.read_text(encoding="utf-8")) == {"enterprises": [e], "visits": [v]}
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert {k: doc[k] for k in ("enterprises", "visits")} == {"enterprises": [e], "visits": [v]}
+    assert [(c["enterprise_id"], c["name"], c["stage"]) for c in doc["founding_cases"]] == [
+        (e["id"], e["name"], "committee")
+    ]
 
 
 def test_export_csv_and_xlsx(filled_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     server, e, v = filled_server
     folder = tmp_path / "csv"
     result = run("export", "--format", "csv", "--output", str(folder), "--database-url", server.database_url)
-    assert result.exit_code == 0 and "exported 1 enterprises and 1 visits" in result.stdout
+    assert result.exit_code == 0 and "exported 1 enterprises, 1 visits and 1 founding cases" in result.stdout
     with (folder / "enterprises.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [
