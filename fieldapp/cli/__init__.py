@@ -45,7 +45,8 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "enterprise": LazyCommand("fieldapp.cli.enterprise_cmd", "Enterprises: add, list, show, edit, delete."),
     "export": LazyCommand(
-        "fieldapp.cli.export_cmd", "Export every enterprise (with its classification) and every visit."
+        "fieldapp.cli.export_cmd",
+        "Export every enterprise (with its classification), every visit and every founding case.",
     ),
     "founding": LazyCommand(
         "fieldapp.cli.founding_cmd",

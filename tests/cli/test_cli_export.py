@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from fieldapp.cli import main
+from fieldapp.core.founding import STEPS
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.store import Store
 
@@ -95,3 +96,58 @@ def test_export_imports_whole_into_a_new_folder(
 
     with Store.open(other, readonly=True) as store:
         assert content(store.enterprises()) == content(stored()[0])
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_every_founding_case_is_exported_as_founding_list_and_due_see_it(
+    run: Run, run_json: Callable[..., Any], tmp_path: Path, fmt: str
+) -> None:
+    """The demo's cases (every stage, paused, abandoned, some overdue) come out whole in each format: stage and
+    state as ``founding list`` says, the overdue step the first one ``founding due`` calls overdue."""
+    assert run("demo", "--enterprises", "120", "--visits", "30", "--seed", "6").exit_code == 0
+    listed = {r["case_id"]: r for r in run_json("founding", "list", "--json")}
+    overdue: dict[str, list[str]] = {}
+    for r in run_json("founding", "due", "--json"):
+        if r["overdue"]:
+            overdue.setdefault(r["case_id"], []).append(r["step"])
+    assert len(listed) >= 8 and overdue, "the demo holds cases at every stage, some overdue"
+    out = tmp_path / f"export.{fmt}"
+    result = run("export", "--format", fmt, "--output", str(out), lang="en")
+    assert result.exit_code == 0, result.output
+    assert f"and {len(listed)} founding cases" in result.stderr
+    rows = _founding_rows(fmt, out)
+    assert {r["id"] for r in rows} == set(listed)
+    for r in rows:
+        case = listed[r["id"]]
+        assert (r["name"], r["tax_code"], r["stage"], r["state"]) == (
+            case["name"],
+            case["tax_code"] or "",
+            case["stage"],
+            case["state"],
+        )
+        assert (r["state_reason"] or "") == (case["state_reason"] or "")
+        first = min(overdue.get(r["id"], ()), key=STEPS.index, default="")  # in the order steps are done
+        assert (r["overdue_step"] or "") == first
+        assert r["committee_on"] == case["started_on"]
+
+
+def _founding_rows(fmt: str, out: Path) -> list[dict[str, Any]]:
+    """The founding table of an export as dicts by column name (JSON: its founding_cases)."""
+    from fieldapp.io.founding_table import FOUNDING_COLUMNS
+
+    if fmt == "json":
+        return [
+            {k: ("" if v is None else v) for k, v in d.items()}
+            for d in orjson.loads(out.read_bytes())["founding_cases"]
+        ]
+    if fmt == "csv":
+        with (out.parent / f"{out.stem}-founding.csv").open(encoding="utf-8-sig", newline="") as fh:
+            header, *body = list(csv.reader(fh))
+    else:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(out, read_only=True)
+        header, *body = [["" if v is None else v for v in row] for row in workbook["founding"].values]
+        workbook.close()
+    assert header[:4] == ["Record id", "Enterprise", "Enterprise name", "Tax code"]  # --lang en
+    return [dict(zip(FOUNDING_COLUMNS, row, strict=True)) for row in body]
