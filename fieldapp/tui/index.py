@@ -149,6 +149,11 @@ class EnterpriseIndex:
         self.rows, self.classes = rows, classes
         self._invalidate()
 
+    def use_rows(self, rows: dict[str, Row]) -> None:
+        """Show *rows* (a trusted view's, ``home_view``) until ``load`` classifies the store itself."""
+        self.rows, self.classes = rows, {}
+        self._invalidate()
+
     def update(self, enterprise: Enterprise, visits: list[Visit]) -> Row:
         """Classify one enterprise again after it or its visits changed; returns its new row.
 
