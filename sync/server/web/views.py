@@ -19,6 +19,7 @@ from fieldapp.core.search import select as search_select
 from fieldapp.core.wards import ward_key
 from sync.server.db import read_session
 from sync.server.models import Record, User
+from sync.server.progress import shared_records
 from sync.server.rules import classify_records, federation_rules
 
 __all__ = ["PAGE_SIZE", "EnterpriseDetail", "EnterprisePage", "Overview", "enterprise_detail", "enterprise_page",
@@ -41,22 +42,13 @@ class Overview:
     month: date
 
 
-def _live_visits(engine: Engine) -> list[Visit]:
-    with read_session(engine) as session:
-        return [
-            Visit.model_validate(c)
-            for c in session.scalars(
-                select(Record.content).where(Record.kind == "visit", Record.deleted.is_(False))
-            )
-        ]
-
-
 def overview(engine: Engine, today: date) -> Overview:
-    """The figures of the overview page, as of *today*."""
-    results = classify_records(engine, today)
-    by_status = Counter(c.status for c in results)
+    """The figures of the overview page, as of *today*: from the records loaded once per change of the database
+    (``shared_records``), each read once, and their verdicts on *today*, computed once per day."""
+    records = shared_records(engine)
+    by_status = Counter(c.status for c in records.verdicts(today).values())
     month = today.replace(day=1)
-    this_month = [v for v in _live_visits(engine) if month <= v.visited_on <= today]
+    this_month = [v for v in records.visits if month <= v.visited_on <= today]
     with read_session(engine) as session:
         roles = dict(
             session.execute(
@@ -64,9 +56,9 @@ def overview(engine: Engine, today: date) -> Overview:
             ).all()
         )
     return Overview(
-        enterprises=len(results),
+        enterprises=len(records.enterprises),
         by_status={s: by_status.get(s, 0) for s in STATUSES},
-        has_union=sum(1 for c in results if c.enterprise.has_union),
+        has_union=sum(1 for e in records.enterprises if e.has_union),
         visits_this_month=len(this_month),
         visited_this_month=len({v.enterprise_id for v in this_month}),
         users_by_role={r: int(n) for r, n in sorted(roles.items())},
