@@ -117,6 +117,24 @@ class Progress:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Index:
+    by_id: dict[str, Enterprise]
+    by_ward: dict[str, list[Enterprise]]
+    visits_by: dict[str, list[Visit]]
+
+    @classmethod
+    def of(cls, records: Records) -> _Index:
+        by_ward: dict[str, list[Enterprise]] = {}
+        for e in records.enterprises:
+            by_ward.setdefault(records.ward_key(e), []).append(e)
+        visits_by: dict[str, list[Visit]] = {}
+        for v in records.visits:
+            visits_by.setdefault(v.cadre, []).append(v)
+        by_id = {e.id: e for e in records.enterprises}
+        return cls(by_id, by_ward, visits_by)
+
+
 #: days whose verdicts a Records keeps (a report asks for four, the dashboard for today)
 _VERDICT_DAYS = 16
 
@@ -134,7 +152,18 @@ class Records:
     memberships: tuple[tuple[str, date, int], ...] = ()
     _verdicts: dict[date, dict[str, Classification]] = field(default_factory=dict)
     _ward_keys: dict[str, str] = field(default_factory=dict)
+    _index: _Index | None = None
+    _added: dict[tuple[date, date], dict[str, int]] = field(default_factory=dict)
+    _periods: dict[tuple[date, date], tuple[list[Visit], frozenset[str]]] = field(default_factory=dict)
+    _overdue: dict[date, dict[str, tuple[tuple[str, date], ...]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    @property
+    def index(self) -> _Index:
+        """The records by ward, enterprise and cadre, built on first use."""
+        if self._index is None:
+            self._index = _Index.of(self)
+        return self._index
 
     def verdicts(self, day: date) -> dict[str, Classification]:
         """Every live enterprise's verdict (``classify_all``) with the visits dated up to *day*, judged on *day*.
@@ -164,12 +193,50 @@ class Records:
         return key
 
     def members_added(self, date_from: date, date_to: date) -> dict[str, int]:
-        """Each enterprise's membership changes counted in the period, added up."""
-        added: dict[str, int] = {}
-        for eid, day, delta in self.memberships:
-            if date_from <= day <= date_to:
-                added[eid] = added.get(eid, 0) + delta
+        """Each enterprise's membership changes counted in the period, added up (once per period)."""
+        added = self._added.get((date_from, date_to))
+        if added is None:
+            added = {}
+            for eid, day, delta in self.memberships:
+                if date_from <= day <= date_to:
+                    added[eid] = added.get(eid, 0) + delta
+            if len(self._added) >= _VERDICT_DAYS:
+                self._added.clear()
+            self._added[(date_from, date_to)] = added
         return added
+
+    def period(self, date_from: date, date_to: date) -> tuple[list[Visit], frozenset[str]]:
+        """The visits dated in the period and the enterprises newly eligible in it (see the module's docstring),
+        over the whole registry, once per period: each scope takes its part."""
+        found = self._periods.get((date_from, date_to))
+        if found is None:
+            visits = [v for v in self.visits if date_from <= v.visited_on <= date_to]
+            was, now = self.verdicts(date_from - timedelta(days=1)), self.verdicts(date_to)
+            newly = frozenset(
+                eid for eid, c in now.items() if c.status == "eligible" and was[eid].status != "eligible"
+            )
+            if len(self._periods) >= _VERDICT_DAYS:
+                self._periods.clear()
+            found = self._periods[(date_from, date_to)] = (visits, newly)
+        return found
+
+    def overdue_steps(self, day: date) -> dict[str, tuple[tuple[str, date], ...]]:
+        """Each case's steps that ``due_steps`` finds overdue on *day*: case id -> ((step, due on), ...)."""
+        found = self._overdue.get(day)
+        if found is None:
+            found = {}
+            for case in self.cases:
+                late = tuple(
+                    (s.step.value, s.due_on)
+                    for s in due_steps(case, self.rules, day)
+                    if s.overdue and s.due_on is not None
+                )
+                if late:
+                    found[case.id] = late
+            if len(self._overdue) >= _VERDICT_DAYS:
+                self._overdue.clear()
+            self._overdue[day] = found
+        return found
 
     @classmethod
     def load(cls, session: Session, *, validate: bool = False) -> Records:
@@ -237,14 +304,16 @@ def shared_records(engine: Engine) -> Records:
 
 
 def _enterprises(session: Session, records: Records, scope: Scope) -> list[Enterprise]:
-    key = records.ward_key
+    index = records.index
     if scope.ward_key is not None:
-        return [e for e in records.enterprises if key(e) == scope.ward_key]
+        return list(index.by_ward.get(scope.ward_key, ()))
     if scope.user is not None:
         area = area_of(session, scope.user)
-        assigned = {e.id for e in area.enterprises}
-        keys = area.ward_keys
-        return [e for e in records.enterprises if key(e) in keys or e.id in assigned]
+        found = {e.id: e for key in sorted(area.ward_keys) for e in index.by_ward.get(key, ())}
+        for e in area.enterprises:
+            if e.id in index.by_id:
+                found.setdefault(e.id, index.by_id[e.id])
+        return list(found.values())
     return list(records.enterprises)
 
 
@@ -262,32 +331,27 @@ def compute_progress(
     if date_to < date_from:
         raise TargetError(f"--to ({date_to}) is before --from ({date_from})")
     records = records or Records.load(session)
-    rules = records.rules
     enterprises = _enterprises(session, records, scope)
     by_id = {e.id: e for e in enterprises}
-    all_visits = records.visits
-    scope_visits = [v for v in all_visits if v.enterprise_id in by_id]
+    index = records.index
 
-    # visits made in the period: the cadre's own for a cadre, the scope's enterprises' otherwise
-    made = all_visits if scope.user is not None else scope_visits
-    in_period = [
-        v
-        for v in made
-        if date_from <= v.visited_on <= date_to and (scope.user is None or v.cadre == scope.user)
-    ]
-
+    # visits made in the period: the cadre's own for a cadre (wherever), the scope's enterprises' otherwise;
     # newly eligible: the core's verdicts on the day before the period and on its last day
-    before = date_from - timedelta(days=1)
-    was, now = records.verdicts(before), records.verdicts(date_to)
-    newly = tuple(
-        sorted(eid for eid in by_id if now[eid].status == "eligible" and was[eid].status != "eligible")
-    )
+    period_visits, newly_eligible = records.period(date_from, date_to)
+    if scope.user is not None:
+        in_period = [v for v in index.visits_by.get(scope.user, ()) if date_from <= v.visited_on <= date_to]
+    elif scope.ward_key is None:
+        in_period = period_visits
+    else:
+        in_period = [v for v in period_visits if v.enterprise_id in by_id]
+    newly = tuple(sorted(eid for eid in newly_eligible if eid in by_id))
 
     cases = [case for case in records.cases if case.enterprise_id in by_id]
     recognized = [c for c in cases if c.recognized_on is not None and date_from <= c.recognized_on <= date_to]
     by_stage: Tally[str] = Tally()
     by_state: Tally[str] = Tally()
     overdue: list[OverdueStep] = []
+    late = records.overdue_steps(date_to)
     for case in cases:
         stage = _stage_on(case, date_to)
         if stage is None:
@@ -295,16 +359,14 @@ def compute_progress(
         by_state[case.state.value] += 1
         if case.state is not CaseState.ABANDONED:
             by_stage[stage.value] += 1
-        for status in due_steps(case, rules, date_to):
-            if status.overdue and status.due_on is not None:
-                name = by_id[case.enterprise_id].name
-                overdue.append(
-                    OverdueStep(case.id, case.enterprise_id, name, status.step.value, status.due_on)
-                )
+        name = by_id[case.enterprise_id].name
+        overdue += (
+            OverdueStep(case.id, case.enterprise_id, name, step, on) for step, on in late.get(case.id, ())
+        )
     overdue.sort(key=lambda o: (o.due_on, o.enterprise, o.case_id))
 
     added = records.members_added(date_from, date_to)
-    new_members = sum(added.get(eid, 0) for eid in by_id)
+    new_members = sum(delta for eid, delta in added.items() if eid in by_id)
 
     return Progress(
         date_from=date_from,
