@@ -258,7 +258,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{len(district.cadres)} cadres", flush=True)  # fmt: skip
             r = measure(url, live.url, district, args.requests, args.full_baseline)
     measured, total = r["report_naive_measured"]
-    naive_note = "" if measured == total else f" ({measured} of {total} timed, x{total / measured:.1f})"
+    naive_note = (
+        "" if measured == total else f"; baseline: {measured} of {total} timed, x{total / measured:.1f}"
+    )
     rows: list[tuple[str, float, float | None, float | None]] = [
         ("overview page, first request (nothing loaded)", r["page_first"], None, None),
         (f"overview page, median of {args.requests}", r["page_median"], None, OVERVIEW_TARGET),
@@ -280,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         met = "-" if target is None else "yes" if ours <= target else "NO"
         missed += met == "NO"
         print(f"{label:<72}{fmt(ours):>10}{fmt(base):>11}{fmt(target):>9}  {met}")
+    print(f"report progress: the month and the year to date of the federation, {r['scopes'] - 1} wards and cadres"
+          f"{naive_note}")  # fmt: skip
     print("load average after: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 1 if missed else 0
 
