@@ -11,7 +11,7 @@ tests' database is never touched), starts a real server process on it (``python 
    warm-up, the median and 95th percentile of ``--requests`` requests; and the first request after a push (the
    records are loaded again);
 2. in this process, on a fresh engine: the overview's figures with nothing loaded, against the baseline of the
-   code before (every enterprise and every visit validated again, the visits read twice: ``naive_overview``);
+   code before (every record read and validated again for each request: ``naive_overview``);
 3. the monthly report's progress: the month and the year to date for the federation, every ward and every cadre,
    with nothing loaded (one load, one classification per day asked) and again; against the baseline of each
    scope's progress computed on its own, reloading and re-validating everything (``naive_progress``). The
@@ -34,7 +34,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,16 +45,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 from office_seed import ADMIN, VIEWER, VIEWER_PASSWORD, District, seed_district  # noqa: E402
-from sqlalchemy import Engine, func, select  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from support.live_server import LiveServer  # noqa: E402
 
-from fieldapp.core.classify import STATUSES  # noqa: E402
 from fieldapp.core.records import Visit  # noqa: E402
 from sync.server.db import make_engine, read_session  # noqa: E402
-from sync.server.models import Record, User  # noqa: E402
 from sync.server.progress import Progress, Records, compute_progress, shared_records  # noqa: E402
-from sync.server.rules import classify_records  # noqa: E402
 from sync.server.targets import Scope, resolve_scope  # noqa: E402
 from sync.server.web import views  # noqa: E402
 
@@ -119,29 +115,11 @@ def percentile(values: list[float], share: float) -> float:
 
 # --- the baselines: the code before, kept callable -------------------------------------------------------------
 def naive_overview(engine: Engine, today: date) -> views.Overview:
-    """The overview as views.overview computed it before (f68af9c): every enterprise and visit validated again by
-    ``classify_records``, then every visit read and validated a second time for the month's figures."""
-    results = classify_records(engine, today)
-    by_status = Counter(c.status for c in results)
-    month = today.replace(day=1)
+    """The overview as it was computed before the records were kept: every enterprise, visit and founding case
+    read and validated again for each request (``Records.load(session, validate=True)``)."""
     with read_session(engine) as session:
-        stmt = select(Record.content).where(Record.kind == "visit", Record.deleted.is_(False))
-        visits = [Visit.model_validate(c) for c in session.scalars(stmt)]
-        roles = dict(
-            session.execute(
-                select(User.role, func.count()).where(User.revoked_at.is_(None)).group_by(User.role)
-            ).all()
-        )
-    this_month = [v for v in visits if month <= v.visited_on <= today]
-    return views.Overview(
-        enterprises=len(results),
-        by_status={s: by_status.get(s, 0) for s in STATUSES},
-        has_union=sum(1 for c in results if c.enterprise.has_union),
-        visits_this_month=len(this_month),
-        visited_this_month=len({v.enterprise_id for v in this_month}),
-        users_by_role={r: int(n) for r, n in sorted(roles.items())},
-        month=month,
-    )
+        records = Records.load(session, validate=True)
+    return views.overview(engine, today, records)
 
 
 def naive_progress(engine: Engine, start: date, end: date, scope: Scope) -> Progress:
