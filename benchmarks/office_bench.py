@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         ("overview figures, nothing loaded (in process)", r["overview_cold"], r["overview_naive"], None),
         ("overview figures, loaded (in process)", r["overview_warm"], None, None),
         (
-            f"report progress, {r['scopes']} scopes x 2 periods), nothing loaded",
+            f"report progress ({r['scopes']} scopes x 2 periods), nothing loaded",
             r["report_cold"],
             r["report_naive"],
             REPORT_TARGET,
