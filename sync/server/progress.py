@@ -47,6 +47,7 @@ __all__ = [
     "TargetProgress",
     "compute_progress",
     "progress",
+    "scope_enterprises",
     "targets_with_progress",
 ]
 
@@ -141,7 +142,8 @@ class Records:
         )
 
 
-def _enterprises(session: Session, records: Records, scope: Scope) -> list[Enterprise]:
+def scope_enterprises(session: Session, records: Records, scope: Scope) -> list[Enterprise]:
+    """The live enterprises of *scope*: every one, a ward's (by ward key), or a cadre's area as it is now."""
     if scope.ward_key is not None:
         return [e for e in records.enterprises if ward_key(e.ward) == scope.ward_key]
     if scope.user is not None:
@@ -177,7 +179,7 @@ def compute_progress(
         raise TargetError(f"--to ({date_to}) is before --from ({date_from})")
     records = records or Records.load(session)
     rules = records.rules
-    enterprises = _enterprises(session, records, scope)
+    enterprises = scope_enterprises(session, records, scope)
     by_id = {e.id: e for e in enterprises}
     all_visits = records.visits
     scope_visits = [v for v in all_visits if v.enterprise_id in by_id]
