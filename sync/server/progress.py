@@ -115,6 +115,22 @@ class Records:
     visits: tuple[Visit, ...]
     cases: tuple[FoundingCase, ...]
     _statuses: dict[date, dict[str, str]] = field(default_factory=dict)
+    _indexes: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def ward_keys(self) -> dict[str, str]:
+        """Each enterprise's ward key, worked out once (``ward_key`` folds text: costly at 20,000 firms a scope)."""
+        if "ward" not in self._indexes:
+            self._indexes["ward"] = {e.id: ward_key(e.ward) for e in self.enterprises}
+        return self._indexes["ward"]
+
+    def visits_by(self, what: str) -> dict[str, list[Visit]]:
+        """The visits by enterprise id (*what* "enterprise") or by cadre ("cadre"), grouped once."""
+        if what not in self._indexes:
+            grouped: dict[str, list[Visit]] = {}
+            for v in self.visits:
+                grouped.setdefault(v.enterprise_id if what == "enterprise" else v.cadre, []).append(v)
+            self._indexes[what] = grouped
+        return self._indexes[what]
 
     def statuses(self, day: date) -> dict[str, str]:
         """Every live enterprise's status (``classify_all``) with the visits dated up to *day*, judged on *day*.
@@ -144,13 +160,14 @@ class Records:
 
 def scope_enterprises(session: Session, records: Records, scope: Scope) -> list[Enterprise]:
     """The live enterprises of *scope*: every one, a ward's (by ward key), or a cadre's area as it is now."""
+    wards = records.ward_keys()
     if scope.ward_key is not None:
-        return [e for e in records.enterprises if ward_key(e.ward) == scope.ward_key]
+        return [e for e in records.enterprises if wards[e.id] == scope.ward_key]
     if scope.user is not None:
         area = area_of(session, scope.user)
         assigned = {e.id for e in area.enterprises}
         keys = area.ward_keys
-        return [e for e in records.enterprises if ward_key(e.ward) in keys or e.id in assigned]
+        return [e for e in records.enterprises if wards[e.id] in keys or e.id in assigned]
     return list(records.enterprises)
 
 
@@ -181,16 +198,13 @@ def compute_progress(
     rules = records.rules
     enterprises = scope_enterprises(session, records, scope)
     by_id = {e.id: e for e in enterprises}
-    all_visits = records.visits
-    scope_visits = [v for v in all_visits if v.enterprise_id in by_id]
-
     # visits made in the period: the cadre's own for a cadre, the scope's enterprises' otherwise
-    made = all_visits if scope.user is not None else scope_visits
-    in_period = [
-        v
-        for v in made
-        if date_from <= v.visited_on <= date_to and (scope.user is None or v.cadre == scope.user)
-    ]
+    if scope.user is not None:
+        made = records.visits_by("cadre").get(scope.user, [])
+    else:
+        of = records.visits_by("enterprise")
+        made = [v for eid in by_id for v in of.get(eid, ())]
+    in_period = [v for v in made if date_from <= v.visited_on <= date_to]
 
     # newly eligible: the core's verdicts on the day before the period and on its last day
     before = date_from - timedelta(days=1)

@@ -96,6 +96,9 @@ def _table(view: View) -> Flowable:
         ("ALIGN", (0, heads), (-1, -1), "RIGHT"),
         ("ROWBACKGROUNDS", (0, heads), (-1, -1), [colors.white, colors.HexColor("#f4f6f8")]),
     ]
+    starts = [i for i, c in enumerate(view.columns) if c.group] + [len(view.columns)]
+    for start, end in zip(starts, starts[1:], strict=False):
+        style.append(("SPAN", (start, 0), (end - 1, 0)))
     for i, c in enumerate(view.columns):
         if c.kind == "text":
             style.append(("ALIGN", (i, heads), (i, -1), "LEFT"))
