@@ -970,13 +970,15 @@ def report_cmd(
             return build_report(engine, month, ward=ward, user=user_name)
         except ReportError as exc:
             option, _, words = str(exc).partition(": ")
-            raise click.BadParameter(words or str(exc), param_hint=option if option.startswith("--") else None)
+            hint = option if option.startswith("--") else None
+            raise click.BadParameter(words or str(exc), param_hint=hint) from None
 
     report = _on_database(database_url, make)
     try:
         size = write_report(report, fmt, output)  # type: ignore[arg-type]
     except OSError as exc:
-        raise click.BadParameter(f"cannot write {str(output)!r}: {exc.strerror or exc}", param_hint="--output")
+        reason = exc.strerror or exc
+        raise click.BadParameter(f"cannot write {str(output)!r}: {reason}", param_hint="--output") from None
     if as_json:
         _print_json({"format": fmt, "output": str(output), "bytes": size, "month": report.month,
                      **report.scope.to_dict()})  # fmt: skip

@@ -41,7 +41,14 @@ __all__ = [
 ]
 
 #: the figures of a period a line shows, in this order (Progress attributes)
-FIGURES = ("recognized", "members_at_founding", "new_members", "visits", "enterprises_visited", "newly_eligible")
+FIGURES = (
+    "recognized",
+    "members_at_founding",
+    "new_members",
+    "visits",
+    "enterprises_visited",
+    "newly_eligible",
+)
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -203,8 +210,8 @@ def _ready(records: Records, day: date) -> dict[str, ReadyEnterprise]:
     for e in records.enterprises:
         if statuses.get(e.id) != "eligible":
             continue
-        case = current_case(cases.get(e.id, ()))
-        if case is not None and case.state is not CaseState.ABANDONED:
+        current = current_case(cases.get(e.id, ()))
+        if current is not None and current.state is not CaseState.ABANDONED:
             continue
         seen = last.get(e.id)
         ready[e.id] = ReadyEnterprise(
@@ -225,13 +232,17 @@ def _ward_scopes(records: Records, chosen: list[str], targets: list[TargetInfo])
     for t in targets:
         if t.scope.ward_key is not None and t.scope.ward is not None:
             labels[t.scope.ward_key] = t.scope.ward
-    return [Scope(ward_key=k, ward=v) for k, v in sorted(labels.items(), key=lambda kv: (ward_key(kv[1]), kv[0]))]
+    return [
+        Scope(ward_key=k, ward=v) for k, v in sorted(labels.items(), key=lambda kv: (ward_key(kv[1]), kv[0]))
+    ]
 
 
 def _cadres(session: Session) -> list[tuple[str, str]]:
     """Active cadres: (name, label)."""
     rows = session.execute(
-        select(User.name, User.full_name).where(User.role == "cadre", User.revoked_at.is_(None)).order_by(User.name)
+        select(User.name, User.full_name)
+        .where(User.role == "cadre", User.revoked_at.is_(None))
+        .order_by(User.name)
     )
     return [(name, f"{full} ({name})" if full and full != name else name) for name, full in rows]
 
@@ -279,7 +290,8 @@ def _build(session: Session, first: date, last: date, month: str, ward: str | No
     by_id = {e.id: e for e in records.enterprises}
     overdue = tuple(Overdue(o, by_id[o.enterprise_id].ward) for o in total.month.overdue)
     ready_here = sorted(
-        (r for eid, r in ready.items() if eid in chosen_set), key=lambda r: (ward_key(r.ward), r.name, r.enterprise_id)
+        (r for eid, r in ready.items() if eid in chosen_set),
+        key=lambda r: (ward_key(r.ward), r.name, r.enterprise_id),
     )
     return Report(
         federation=federation,

@@ -139,7 +139,12 @@ def tables(report: Report, lang: Lang = "vi") -> list[Table]:
     """The report's views, in order: summary, by ward, by cadre, pipeline, overdue steps, ready to found."""
     stages = [value_label("step", s.value, lang) for s in STEPS]
     pipeline_rows = [
-        (gettext("Total", lang), report.total.label, *report.total.pipeline.values(), sum(report.total.pipeline.values()))
+        (
+            gettext("Total", lang),
+            report.total.label,
+            *report.total.pipeline.values(),
+            sum(report.total.pipeline.values()),
+        )
     ]
     for kind, lines in ((gettext("Ward", lang), report.wards), (gettext("Cadre", lang), report.cadres)):
         pipeline_rows += [(kind, ln.label, *ln.pipeline.values(), sum(ln.pipeline.values())) for ln in lines]
@@ -185,8 +190,13 @@ def tables(report: Report, lang: Lang = "vi") -> list[Table]:
                 Column(gettext("Days late", lang)),
             ),
             tuple(
-                (o.step.enterprise, o.ward, value_label("step", o.step.step, lang), o.step.due_on,
-                 (report.date_to - o.step.due_on).days)  # fmt: skip
+                (
+                    o.step.enterprise,
+                    o.ward,
+                    value_label("step", o.step.step, lang),
+                    o.step.due_on,
+                    (report.date_to - o.step.due_on).days,
+                )
                 for o in report.overdue
             ),
             empty=gettext("No step is overdue.", lang),
@@ -205,4 +215,3 @@ def tables(report: Report, lang: Lang = "vi") -> list[Table]:
             empty=gettext("No eligible enterprise is without a founding case.", lang),
         ),
     ]
-

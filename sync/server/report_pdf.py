@@ -50,7 +50,9 @@ def _fonts() -> None:
 
 
 def _style(size: float, bold: bool = False, **kw: Any) -> ParagraphStyle:
-    return ParagraphStyle(f"s{size}{bold}", fontName=_BOLD if bold else _FONT, fontSize=size, leading=size * 1.25, **kw)
+    return ParagraphStyle(
+        f"s{size}{bold}", fontName=_BOLD if bold else _FONT, fontSize=size, leading=size * 1.25, **kw
+    )
 
 
 def _esc(text: str) -> str:
@@ -131,7 +133,10 @@ def _progress_chart(view: View, lang: Lang) -> Drawing | None:
     legend = Legend()
     legend.x, legend.y = _WIDTH - 45 * mm, height
     legend.fontName, legend.fontSize = _FONT, 7
-    legend.colorNamePairs = [(_BLUE, view.columns[percents[0]].header), (_ORANGE, view.columns[percents[1]].header)]
+    legend.colorNamePairs = [
+        (_BLUE, view.columns[percents[0]].header),
+        (_ORANGE, view.columns[percents[1]].header),
+    ]
     legend.alignment = "right"
     drawing.add(legend)
     title = gettext("Year to date against the target (%)", lang)

@@ -96,7 +96,9 @@ def _pipeline_chart(ws: Worksheet, table: Table) -> None:
     stage_cols = [i for i, c in enumerate(table.columns, start=1) if c.kind == "int"][:-1]  # not the total
     row = HEADER_ROW + 1
     chart.add_data(
-        Reference(ws, min_col=stage_cols[0], max_col=stage_cols[-1], min_row=row), from_rows=True, titles_from_data=False
+        Reference(ws, min_col=stage_cols[0], max_col=stage_cols[-1], min_row=row),
+        from_rows=True,
+        titles_from_data=False,
     )
     chart.set_categories(Reference(ws, min_col=stage_cols[0], max_col=stage_cols[-1], min_row=HEADER_ROW))
     chart.legend = None

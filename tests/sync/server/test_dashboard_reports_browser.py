@@ -78,8 +78,12 @@ def test_a_bad_month_is_refused_on_the_page_and_nothing_downloads(
     page.goto(f"{module_server.url}/dashboard/reports/download?month={next_month}&format=pdf")
     expect(page.get_by_role("alert")).to_contain_text("Tháng: hãy chọn một tháng đã bắt đầu")
     expect(page.get_by_label("Tệp")).to_have_value("pdf")  # the choices kept
-    page.goto(f"{module_server.url}/dashboard/reports/download?month={date.today():%Y-%m}&ward=Phường Không Có")
+    page.goto(
+        f"{module_server.url}/dashboard/reports/download?month={date.today():%Y-%m}&ward=Phường Không Có"
+    )
     expect(page.get_by_role("alert")).to_contain_text("Phường:")
     # without a session: the sign-in page, no report
-    answer = httpx.get(f"{module_server.url}/dashboard/reports/download?month=2026-01", follow_redirects=False)
+    answer = httpx.get(
+        f"{module_server.url}/dashboard/reports/download?month=2026-01", follow_redirects=False
+    )
     assert answer.status_code == 303 and answer.headers["location"] == "/dashboard/login"

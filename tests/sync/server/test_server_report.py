@@ -132,7 +132,9 @@ def test_a_ward_or_a_cadre_report_keeps_to_it(district: tuple[AppServer, Seeded]
     _check_line(ward["total"], seeded, month, ward=WARD_A)
     assert {r["ward"] for r in ward["ready"]} <= {WARD_A}
     cadre = build_report(server.engine, "2026-03", user=CADRE_B, today=TODAY_VN).to_dict()
-    assert [c["user"] for c in cadre["cadres"]] == [CADRE_B] and [w["label"] for w in cadre["wards"]] == [WARD_B]
+    assert [c["user"] for c in cadre["cadres"]] == [CADRE_B] and [w["label"] for w in cadre["wards"]] == [
+        WARD_B
+    ]
     _check_line(cadre["total"], seeded, month, user=CADRE_B)
 
 
@@ -191,7 +193,9 @@ def test_the_xlsx_has_a_sheet_per_view_vietnamese_headers_charts_and_the_json_fi
     assert rows == [_line_cells(w) for w in data["wards"]]
     assert wards.cell(HEADER_ROW + 1, 9).number_format == "0.0%"
     cadres = book["Theo cán bộ"]
-    rows = [[c.value for c in row] for row in cadres.iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 2)]
+    rows = [
+        [c.value for c in row] for row in cadres.iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 2)
+    ]
     assert rows == [_line_cells(c) for c in data["cadres"]]
     for name in ("Theo phường", "Theo cán bộ", "Tiến độ thành lập"):
         assert len(book[name]._charts) == 1, name
@@ -216,7 +220,9 @@ def test_the_xlsx_has_a_sheet_per_view_vietnamese_headers_charts_and_the_json_fi
 def _soffice() -> str:
     found = shutil.which("soffice")
     if found is None:
-        pytest.fail("LibreOffice is missing: apt-get install libreoffice-calc libreoffice-writer (.ci/run does)")
+        pytest.fail(
+            "LibreOffice is missing: apt-get install libreoffice-calc libreoffice-writer (.ci/run does)"
+        )
     return found
 
 
@@ -318,7 +324,9 @@ def test_an_unwritable_output_is_refused_and_an_old_file_kept(district: tuple[Ap
                                                               tmp_path: Path) -> None:  # fmt: skip
     server, _ = district
     missing = tmp_path / "no such folder" / "r.xlsx"
-    result = run(server.database_url, "report", "--month", "2026-05", "--format", "xlsx", "--output", str(missing))
+    result = run(
+        server.database_url, "report", "--month", "2026-05", "--format", "xlsx", "--output", str(missing)
+    )
     assert result.exit_code == 2 and "--output" in result.output, result.output
     assert not missing.parent.exists()
     old = tmp_path / "r.pdf"
