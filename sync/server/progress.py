@@ -58,6 +58,7 @@ __all__ = [
     "TargetProgress",
     "compute_progress",
     "progress",
+    "scope_enterprises",
     "shared_records",
     "targets_with_progress",
 ]
@@ -303,7 +304,8 @@ def shared_records(engine: Engine) -> Records:
         return shared.records
 
 
-def _enterprises(session: Session, records: Records, scope: Scope) -> list[Enterprise]:
+def scope_enterprises(session: Session, records: Records, scope: Scope) -> list[Enterprise]:
+    """The live enterprises of *scope*: every one, a ward's (by ward key), or a cadre's area as it is now."""
     index = records.index
     if scope.ward_key is not None:
         return list(index.by_ward.get(scope.ward_key, ()))
@@ -331,7 +333,7 @@ def compute_progress(
     if date_to < date_from:
         raise TargetError(f"--to ({date_to}) is before --from ({date_from})")
     records = records or Records.load(session)
-    enterprises = _enterprises(session, records, scope)
+    enterprises = scope_enterprises(session, records, scope)
     by_id = {e.id: e for e in enterprises}
     index = records.index
 
