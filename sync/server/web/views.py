@@ -22,7 +22,7 @@ from fieldapp.core.wards import ward_key
 from sync.server.areas import in_area
 from sync.server.db import read_session
 from sync.server.models import Record, User
-from sync.server.progress import Progress, Records, TargetProgress, compute_progress
+from sync.server.progress import Progress, Records, TargetProgress, compute_progress, shared_records
 from sync.server.rules import classify_records, federation_rules
 from sync.server.targets import Scope, targets_of
 
@@ -72,13 +72,14 @@ def _people(session: Session) -> dict[str, str]:
     return {name: full or name for name, full in session.execute(select(User.name, User.full_name))}
 
 
-def overview(engine: Engine, today: date) -> Overview:
-    """The figures of the overview page, as of *today*: every record is read once, and everything is computed by
-    ``sync.server.progress`` (the monthly report's figures) and the core's classification."""
+def overview(engine: Engine, today: date, records: Records | None = None) -> Overview:
+    """The figures of the overview page, as of *today*: everything is computed by ``sync.server.progress`` (the
+    monthly report's figures) and the core's classification, on the records kept while the database does not
+    change (``shared_records``; or *records*, e.g. loaded afresh for the office benchmark's baseline)."""
     month = today.replace(day=1)
     year_start = date(today.year, 1, 1)
+    records = records or shared_records(engine)
     with read_session(engine) as session:
-        records = Records.load(session)
         this_month = compute_progress(session, month, today, Scope(), records)
         targets = [
             TargetProgress(t, compute_progress(session, year_start, today, t.scope, records))
