@@ -3,26 +3,24 @@ the founding steps overdue or due within 3 working days."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from fieldapp.core.classify import Classification
 from fieldapp.core.text import fold
 from fieldapp.tui.i18n import N_, _, field
 from fieldapp.tui.index import Row
-from fieldapp.tui.messages import DataChanged
-from fieldapp.tui.screens.base import BaseScreen
+from fieldapp.tui.screens.table_screen import TableScreen
 from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.badges import status_badge
 from fieldapp.tui.widgets.founding import DueStep, due_founding_steps, mark_text, step_name
 
-__all__ = ["FollowUpsScreen", "by_due_date", "is_mine", "place", "week_end"]
+__all__ = ["Due", "FollowUpsScreen", "by_due_date", "is_mine", "place", "week_end"]
 
 #: the key of a founding step's row starts with this
 _FOUNDING_KEY = "founding:"
@@ -55,7 +53,18 @@ def place(row: Row) -> str:
     return ", ".join(part for part in (address, row.ward) if part)
 
 
-class FollowUpsScreen(BaseScreen[None]):
+@dataclass(frozen=True, slots=True)
+class Due:
+    """What the follow-ups screen fetched: every enterprise due by the end of the week and every founding step
+    overdue or due within 3 working days, everyone's ("mine" is applied when they are laid out); nothing before
+    the index is loaded (a follow-up is the cadre's: that needs the enterprises themselves)."""
+
+    loaded: bool
+    rows: list[Row]
+    steps: list[DueStep]
+
+
+class FollowUpsScreen(TableScreen[Due]):
     """Who to visit this week, soonest first, with the address."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -65,64 +74,52 @@ class FollowUpsScreen(BaseScreen[None]):
     ]
 
     AUTO_FOCUS = "#followups"
+    TABLE_ID = "followups"
+    COUNT_ID = "followups-count"
 
     def __init__(self) -> None:
         super().__init__()
         #: only the cadre's own enterprises; None until the screen first fills (then on when the cadre is known)
         self.mine: bool | None = None
 
-    def compose(self) -> ComposeResult:
-        today = self.fapp.today
-        until = week_end(today)
-        yield Static(
-            Text(_("Follow-ups due by {day} (this week) and overdue", day=until.isoformat()), style="bold"),
-            id="followups-title",
-        )
-        yield Static(id="followups-count")
-        table: DataTable[str | Text] = DataTable(id="followups", cursor_type="row", zebra_stripes=True)
-        yield table
-        yield Footer(compact=True)
+    def title_text(self) -> Text:
+        until = week_end(self.fapp.today)
+        return Text(_("Follow-ups due by {day} (this week) and overdue", day=until.isoformat()), style="bold")
 
-    def on_mount(self) -> None:
-        self.fill()
+    def fetch(self) -> Due:
+        app = self.fapp
+        if not app.loaded or app.previewing:
+            return Due(False, [], [])
+        today = app.today
+        rows = by_due_date(app.index.due(week_end(today)), today)
+        return Due(True, rows, due_founding_steps(app.store.founding_cases(), app.rules, today))
 
-    def on_resize(self) -> None:
-        self.fill()
-
-    def after_rebuild(self) -> None:
-        self.fill()
-
-    def listed(self) -> list[Row]:
+    def listed(self, due: Due) -> list[Row]:
         """The rows shown: due by the end of the week, only the cadre's own when "mine" is on, soonest first."""
         app = self.fapp
-        today = app.today
-        rows = app.index.due(week_end(today))
         cadre = app.settings.cadre
         if self.mine is None:
             self.mine = bool(cadre)
         if self.mine and cadre:
-            rows = [r for r in rows if is_mine(r, app.index.classes.get(r.id), cadre)]
-        return by_due_date(rows, today)
+            return [r for r in due.rows if is_mine(r, app.index.classes.get(r.id), cadre)]
+        return due.rows
 
-    def founding_due(self) -> list[DueStep]:
+    def founding_due(self, due: Due) -> list[DueStep]:
         """The founding steps overdue or due within 3 working days, soonest first (only the cadre's own
         enterprises when "mine" is on, as for the visits)."""
         app = self.fapp
-        due = due_founding_steps(app.store.founding_cases(), app.rules, app.today)
         cadre = app.settings.cadre
-        if self.mine and cadre:
-            rows = app.index.rows
-            due = [
-                d
-                for d in due
-                if d.case.enterprise_id in rows
-                and is_mine(rows[d.case.enterprise_id], app.index.classes.get(d.case.enterprise_id), cadre)
-            ]
-        return due
+        if not (self.mine and cadre):
+            return due.steps
+        rows = app.index.rows
+        return [
+            d
+            for d in due.steps
+            if d.case.enterprise_id in rows
+            and is_mine(rows[d.case.enterprise_id], app.index.classes.get(d.case.enterprise_id), cadre)
+        ]
 
-    def fill(self) -> None:
-        app = self.fapp
-        table = self.query_one("#followups", DataTable)
+    def draw(self, table: DataTable[str | Text], data: Due) -> None:
         table.clear(columns=True)
         # the name and the address share what the date and the badge leave (cell padding and the scrollbar
         # included); the address is what a route is planned with, so it keeps a fair share on a narrow screen
@@ -132,12 +129,10 @@ class FollowUpsScreen(BaseScreen[None]):
         table.add_column(field("name"), key="name", width=name_width)
         table.add_column(field("address"), key="address", width=rest - name_width)
         table.add_column(_("Verdict"), key="status", width=19)
-        if (
-            not app.loaded or app.previewing
-        ):  # a follow-up is the cadre's: that needs the enterprises themselves
+        if not data.loaded:
             return
-        today = app.today
-        rows = self.listed()
+        today = self.fapp.today
+        rows = self.listed(data)
         for row in rows:
             due = row.next_due or today
             late = due < today
@@ -147,7 +142,7 @@ class FollowUpsScreen(BaseScreen[None]):
             table.add_row(
                 label, shown(row.name), shown(place(row)), status_badge(self.app, row.status, 19), key=row.id
             )
-        steps = self.founding_due()
+        steps = self.founding_due(data)
         if not rows and not steps:
             table.add_row("", Text(_("Nothing due this week."), style="dim"), "", "", key="none")
         if steps:
@@ -182,7 +177,7 @@ class FollowUpsScreen(BaseScreen[None]):
             line = _("{count} due — everyone's (set your name in Settings to see only yours)", count=total)
         if founding:
             line += " · " + _("{n} founding steps", n=founding)
-        self.query_one("#followups-count", Static).update(shown(line))
+        self.query_one(f"#{self.COUNT_ID}", Static).update(shown(line))
 
     def action_toggle_mine(self) -> None:
         if not self.fapp.settings.cadre:
@@ -191,30 +186,16 @@ class FollowUpsScreen(BaseScreen[None]):
             )
             return
         self.mine = not self.mine
-        self.fill()
+        self.lay_out()  # the same rows, filtered the other way: nothing to read again
 
-    @on(DataChanged)
-    def _data_changed(self) -> None:
-        self.fill()
-
-    def _selected(self) -> str | None:
-        table = self.query_one("#followups", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if key is None or key.startswith("none"):
+    def enterprise_of(self, key: str) -> str | None:
+        if key.startswith("none"):
             return None
         if key.startswith(_FOUNDING_KEY):  # a founding step: the enterprise's id, then the step
             return key.removeprefix(_FOUNDING_KEY).split(":")[0]
-        return str(key)
-
-    @on(DataTable.RowSelected)
-    def _open(self) -> None:
-        selected = self._selected()
-        if selected is not None:
-            self.fapp.open_enterprise(selected)
+        return key
 
     def action_new_visit(self) -> None:
-        selected = self._selected()
+        selected = self.selected()
         if selected is not None:
             self.fapp.new_visit(selected)

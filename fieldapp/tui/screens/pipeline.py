@@ -8,16 +8,13 @@ from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from fieldapp.core.founding import STEPS, CaseState, FoundingCase, Step, StepStatus, schedule
 from fieldapp.core.rules import Rules
 from fieldapp.tui.i18n import N_, _, field
-from fieldapp.tui.messages import DataChanged
-from fieldapp.tui.screens.base import BaseScreen
+from fieldapp.tui.screens.table_screen import TableScreen
 from fieldapp.tui.shown import shown
 from fieldapp.tui.widgets.founding import live_cases, mark_text, step_name
 
@@ -81,7 +78,7 @@ def _heading(stage: Step, count: int, width: int) -> Text:
     return name
 
 
-class PipelineScreen(BaseScreen[None]):
+class PipelineScreen(TableScreen[tuple[list[PipelineRow], int]]):
     """The founding cases under way, by stage."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -89,34 +86,21 @@ class PipelineScreen(BaseScreen[None]):
     ]
 
     AUTO_FOCUS = "#pipeline"
+    TABLE_ID = "pipeline"
+    COUNT_ID = "pipeline-counts"
 
-    def compose(self) -> ComposeResult:
-        yield Static(
-            Text(_("Founding pipeline: open cases by stage, oldest first"), style="bold"), id="pipeline-title"
-        )
-        yield Static(id="pipeline-counts")
-        table: DataTable[str | Text] = DataTable(id="pipeline", cursor_type="row", zebra_stripes=True)
-        yield table
-        yield Footer(compact=True)
+    def title_text(self) -> Text:
+        return Text(_("Founding pipeline: open cases by stage, oldest first"), style="bold")
 
-    def on_mount(self) -> None:
-        self.fill()
-
-    def on_resize(self) -> None:
-        self.fill()
-
-    def after_rebuild(self) -> None:
-        self.fill()
-
-    def rows(self) -> tuple[list[PipelineRow], int]:
+    def fetch(self) -> tuple[list[PipelineRow], int]:
         """What the table shows, and the number of paused cases."""
         app = self.fapp
         names = {row.id: row.name for row in app.index.rows.values()} if app.loaded else {}
         return pipeline_rows(app.store.founding_cases(), names, app.rules, app.today)
 
-    def fill(self) -> None:
-        table = self.query_one("#pipeline", DataTable)
-        keep = self._selected()
+    def draw(self, table: DataTable[str | Text], data: tuple[list[PipelineRow], int]) -> None:
+        rows, paused = data
+        keep = self.selected()
         table.clear(columns=True)
         # the name and the next step share what the dates and the mark leave (cell padding and the scrollbar
         # included); below 100 columns the stage's date goes (the order still says which case is oldest)
@@ -129,7 +113,6 @@ class PipelineScreen(BaseScreen[None]):
         table.add_column(_("Next step"), key="next", width=rest - name_width)
         table.add_column(_("Due"), key="due", width=10)
         table.add_column("", key="mark", width=_MARK)
-        rows, paused = self.rows()
         for stage in STAGES:
             at_stage = [r for r in rows if r.stage is stage]
             if not at_stage:
@@ -180,21 +163,7 @@ class PipelineScreen(BaseScreen[None]):
         text.append(_("{n} with a step overdue", n=overdue), style="bold red" if overdue else "")
         text.append(" · " + _("{n} due within 3 working days", n=due_soon))
         text.append(" · " + _("{n} paused", n=paused))
-        self.query_one("#pipeline-counts", Static).update(text)
+        self.query_one(f"#{self.COUNT_ID}", Static).update(text)
 
-    @on(DataChanged)
-    def _data_changed(self) -> None:
-        self.fill()
-
-    def _selected(self) -> str | None:
-        table = self.query_one("#pipeline", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return None if key is None or key.startswith(_STAGE_KEY) else str(key)
-
-    @on(DataTable.RowSelected)
-    def _open(self) -> None:
-        selected = self._selected()
-        if selected is not None:
-            self.fapp.open_enterprise(selected)
+    def enterprise_of(self, key: str) -> str | None:
+        return None if key.startswith(_STAGE_KEY) else key
