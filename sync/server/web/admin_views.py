@@ -78,8 +78,9 @@ class ConflictRow:
     """A conflict as the page shows it: what it is about, the clashing fields, and who last changed the server's."""
 
     conflict: ConflictOut
-    #: the enterprise's name (of the record, or of the visit's or case's enterprise)
+    #: the enterprise's name and id (the record's, or the visit's or case's enterprise)
     title: str
+    enterprise_id: str
     clashes: list[Clash]
     server_by: str | None
     server_at: datetime | None
@@ -116,12 +117,9 @@ def conflict_rows(engine: Engine, user: UserInfo) -> list[ConflictRow]:
     for c in page.items:
         server = c.server_record or {}
         record = c.server_record or c.client_record
-        title = (
-            str(record.get("name", ""))
-            if c.kind == "enterprise"
-            else names.get(str(record.get("enterprise_id")), "")
-        )
+        firm = c.record_id if c.kind == "enterprise" else str(record.get("enterprise_id"))
+        title = str(record.get("name", "")) if c.kind == "enterprise" else names.get(firm, "")
         by, at = changed.get((c.kind, c.record_id), (None, None))
         clashes = [Clash(f, server.get(f), c.client_record.get(f)) for f in c.fields]
-        rows.append(ConflictRow(c, title, clashes, by, as_utc(at)))
+        rows.append(ConflictRow(c, title, firm, clashes, by, as_utc(at)))
     return rows
