@@ -9,12 +9,27 @@ from pathlib import Path
 
 from client.laptop import client_for
 from dashboard_seed import Seeded
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from server_helpers import Api, enterprise, item
 from support.live_server import LiveServer
-from test_dashboard_browser import browser, page, seeded, shoot, sign_in  # noqa: F401 (fixtures)
+from test_dashboard_browser import PHONE, browser, page, seeded, shoot, sign_in  # noqa: F401 (fixtures)
 
 from fieldapp.store import Store
+
+
+def _file_conflict(
+    server: LiveServer, names: tuple[str, str], firm_name: str
+) -> tuple[Api, dict[str, object]]:
+    """Two cadres of Thạch Bàn change a firm's address and head count: the second push is a hard conflict.
+    Returns the second cadre's client (to close) and the firm."""
+    a, b = (Api.live(server.url, server.add_user(n, wards=["Thạch Bàn"]), n) for n in names)
+    firm = enterprise(name=firm_name, ward="Thạch Bàn", registered_workers=40, address="12 Thạch Bàn")
+    a.push([item("enterprise", firm)])
+    b.push([item("enterprise", {**firm, "registered_workers": 55, "address": "14 Thạch Bàn"}, rev=2, base=1)])
+    mine = {**firm, "registered_workers": 61, "address": "12A Thạch Bàn"}
+    assert a.push([item("enterprise", mine, rev=2, base=1)])[0]["conflict"] == "hard"
+    b.close()
+    return a, firm
 
 
 def test_a_ward_assigned_in_the_browser_reaches_the_cadres_next_pull(
@@ -74,16 +89,8 @@ def test_a_conflict_is_resolved_in_the_browser_with_both_values_in_view(
 ) -> None:
     # this module's server has its own database: fixed names keep the screenshot the same
     names = ("Trần Văn Hùng", "Lê Thị Mai")
-    a, b = (Api.live(module_server.url, module_server.add_user(n, wards=["Thạch Bàn"]), n) for n in names)
+    a, firm = _file_conflict(module_server, names, "Công ty Dệt Thạch Bàn")
     try:
-        firm = enterprise(name="Công ty Dệt Thạch Bàn", ward="Thạch Bàn", registered_workers=40,
-                          address="12 Thạch Bàn")  # fmt: skip
-        a.push([item("enterprise", firm)])
-        theirs = {**firm, "registered_workers": 55, "address": "14 Thạch Bàn"}
-        b.push([item("enterprise", theirs, rev=2, base=1)])
-        mine = {**firm, "registered_workers": 61, "address": "12A Thạch Bàn"}
-        assert a.push([item("enterprise", mine, rev=2, base=1)])[0]["conflict"] == "hard"
-
         sign_in(page, module_server.url, seeded.admin)
         page.get_by_role("link", name="Xung đột").click()
         card = page.locator("section.conflict", has_text="Công ty Dệt Thạch Bàn")
@@ -105,7 +112,6 @@ def test_a_conflict_is_resolved_in_the_browser_with_both_values_in_view(
         assert stored["record"]["address"] == "12A Thạch Bàn"
     finally:
         a.close()
-        b.close()
 
 
 def _tab_through(web: Page, limit: int = 80) -> list[str]:
@@ -148,3 +154,21 @@ def test_every_control_of_the_admin_pages_has_a_label_and_is_reached_with_tab(
         )
         met = _tab_through(page, limit=controls + 5)
         assert len(set(met) - {""}) == controls, (path, controls, met)
+
+
+def test_the_admin_pages_fit_a_phone(browser: Browser, module_server: LiveServer, seeded: Seeded) -> None:  # noqa: F811
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    try:
+        a, _firm = _file_conflict(module_server, ("Đỗ Văn Nam", "Vũ Thị Lan"), "Công ty Cơ khí Thạch Bàn")
+        a.close()
+        phone = context.new_page()
+        sign_in(phone, module_server.url, seeded.admin)
+        for path, heading in (("cadres", "Cán bộ và địa bàn"), ("conflicts", "Xung đột chờ người xử lý")):
+            phone.goto(f"{module_server.url}/dashboard/{path}")
+            expect(phone.get_by_role("heading", name=heading)).to_be_visible()
+            if path == "conflicts":
+                expect(phone.get_by_role("button", name="Lấy giá trị của máy cán bộ").first).to_be_visible()
+            # nothing wider than the screen: no sideways scrolling
+            assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+    finally:
+        context.close()
