@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from server_helpers import Api, AppServer, enterprise, item
+from server_helpers import Api, AppServer, enterprise, item, visit
 from sqlalchemy import select
 
 from sync.server.areas import list_areas
@@ -236,3 +236,22 @@ def test_keeping_the_servers_value_and_what_is_refused(office: Office) -> None:
     kept = web.post(path, data={"csrf": csrf, "resolution": "server"})
     assert kept.status_code == 200 and "đã giữ giá trị của máy chủ" in text_of(kept)
     assert office.admin.record("enterprise", firm["id"])["record"]["registered_workers"] == 55  # type: ignore[index]
+
+
+def test_a_visits_conflict_is_titled_by_its_enterprise_and_shows_choices_as_labels(office: Office) -> None:
+    """One cadre's two laptops change the same visit: the page names the enterprise and words the attitude."""
+    first = office.server.api("cadre", name="cadre-c")
+    second = office.server.client(None, "cadre-c")
+    second.http.headers.update(first.http.headers)
+    second.device = "laptop-2"
+    firm = office.firms[0]
+    seen = visit(str(firm["id"]), "cadre-c", attitude="neutral")
+    first.push([item("visit", seen)])
+    second.push([item("visit", {**seen, "attitude": "supportive"}, rev=2, base=1)])
+    assert (
+        first.push([item("visit", {**seen, "attitude": "hostile"}, rev=2, base=1)])[0]["conflict"] == "hard"
+    )
+    page = office.browser("quantri").get("/dashboard/conflicts")
+    text = text_of(page)
+    assert "Lần thăm: Công ty May Bồ Đề" in text
+    assert re.search(r'class="server">Ủng hộ</td>\s*<td [^>]*class="laptop">Phản đối</td>', page.text), text
