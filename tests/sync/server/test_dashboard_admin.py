@@ -194,6 +194,11 @@ def _hard_conflict(office: Office) -> tuple[dict[str, Any], int]:
 def test_a_conflict_shows_both_values_and_an_admin_takes_the_laptops(office: Office) -> None:
     firm, conflict_id = _hard_conflict(office)
     web = office.browser("quantri")
+    # the cadres who pushed have a "last data sent" time (Vietnam's); the one who never did, a dash
+    cadres = web.get("/dashboard/cadres").text
+    rows = dict(re.findall(r'<tr id="cadre-\d+">\s*<th scope="row"[^>]*>([^<]+)<(.*?)</tr>', cadres, re.S))
+    assert re.search(r"<td[^>]*>\d\d/\d\d/\d{4} \d\d:\d\d</td>", rows["cadre-a"])
+    assert re.search(r"<td[^>]*>—</td>", rows[CADRE])
     page = web.get("/dashboard/conflicts")
     assert page.status_code == 200
     card = re.search(
