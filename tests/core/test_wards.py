@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fieldapp.core.text import fold
-from fieldapp.core.wards import same_ward, ward_key
+from fieldapp.core.wards import closest_wards, same_ward, typed_keys, ward_key
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,18 @@ def test_the_store_open_keys_a_ward_as_a_save_does() -> None:
     ]
     assert [key for _text, _name, key in search_keys(firms)] == [ward_key(f.ward) for f in firms]
     assert search_keys(firms)[0][2] == "phuong liet"
+
+
+def test_a_typed_ward_is_looked_up_by_its_key_then_by_its_whole_words() -> None:
+    assert typed_keys("Bồ Đề") == ("bo de",)
+    # without accents "phuong liet" may be "Phương Liệt", whose first word is a name
+    assert typed_keys("phuong liet") == ("liet", "phuong liet")
+    assert typed_keys("Phường") == ("phuong",) and typed_keys("  ") == ()
+
+
+def test_the_closest_wards_begin_with_the_text_first_then_are_spelled_alike() -> None:
+    known = ["Phường Bồ Đề", "Xã Gia Lâm", "Phường Bạch Mai", "Phường Bách Khoa", "Phường Long Biên"]
+    assert closest_wards("bo dei", known) == ["Phường Bồ Đề"]
+    assert closest_wards("bach", known) == ["Phường Bạch Mai", "Phường Bách Khoa"]
+    assert closest_wards("gia lamm", known, n=1) == ["Xã Gia Lâm"]
+    assert closest_wards("zzz", known) == []
