@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from fieldapp.core.text import fold
@@ -71,10 +71,15 @@ def test_different_wards_differ() -> None:
 
 
 @given(st.text(max_size=40))
+@example("Xà 0").via("the case that broke the old claim: 'xa 0' keys again as '0'")
+@example("Phường Phường 1")
 def test_the_key_is_the_folded_text_of_the_name(text: str) -> None:
     key = ward_key(text)
     assert key == fold(key)  # already folded: matching never depends on accents or case
-    assert ward_key(key) == key or ward_key(key) == ward_key(text)  # idempotent up to a second unit word
+    # keying a key again changes it at most by one leading word: a key has lost the accents that told a name
+    # ("Xà 0", "Phương Liệt") from a unit word, or it began with a second unit word ("Phường Phường 1")
+    again = ward_key(key)
+    assert again == key or again == key.partition(" ")[2], (text, key, again)
 
 
 def test_the_store_open_keys_a_ward_as_a_save_does() -> None:
