@@ -15,7 +15,6 @@ Codes are text, as the statistics office writes them: a province "01" (2 digits)
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +22,7 @@ from typing import Any
 
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.text import fold, nfc
-from fieldapp.core.wards import ward_key, ward_words
+from fieldapp.core.wards import closest_wards, typed_keys, ward_key
 
 __all__ = [
     "DEFAULT_PROVINCE",
@@ -167,16 +166,15 @@ def match_ward(text: str, province_code: str) -> tuple[Unit, ...]:
     Accents and the unit word are optional ("thanh nhan" finds "Phường Thanh Nhàn" where there is one); when
     several wards share the unaccented name, the accents typed choose among them.
     """
-    key = ward_key(text)
+    province = normal_province_code(province_code)
+    found: tuple[Unit, ...] = ()
+    key = ""
+    for key in typed_keys(text):
+        found = _index().by_key.get((province, key), ())
+        if found:
+            break
     if not key:
         return ()
-    province = normal_province_code(province_code)
-    found = _index().by_key.get((province, key), ())
-    if not found:
-        # "phuong liet" typed without accents: its first word may be the name's ("Phương Liệt"), not a unit word
-        whole = ward_words(text)
-        found = _index().by_key.get((province, whole), ())
-        key = whole
     if len(found) > 1:
         words = len(key.split())
         exact = tuple(u for u in found if _tail(u.name, words) == _tail(text, words))
@@ -196,20 +194,11 @@ def provinces_with_ward(text: str) -> set[str]:
 def suggest_wards(text: str, province_code: str, n: int = 3) -> list[Unit]:
     """The *n* wards of the province whose names are closest to *text* (no accents): those the text begins
     first, then the closest by spelling (difflib)."""
-    key = ward_key(text)
     wards = wards_of(province_code)
-    if not key or not wards:
-        return list(wards[:n])
-    chosen: list[Unit] = [u for u in wards if u.key.startswith(key)][:n]
-    by_key: dict[str, Unit] = {}
+    by_name: dict[str, Unit] = {}
     for unit in wards:
-        by_key.setdefault(unit.key, unit)
-    for close in difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.5):
-        if len(chosen) >= n:
-            break
-        if by_key[close] not in chosen:
-            chosen.append(by_key[close])
-    return chosen[:n]
+        by_name.setdefault(unit.name, unit)
+    return [by_name[name] for name in closest_wards(text, [u.name for u in wards], n)]
 
 
 def completion(text: str, province_code: str) -> str | None:

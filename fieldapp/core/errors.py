@@ -112,6 +112,14 @@ MESSAGES: dict[str, str] = {
         "to assign it to you"
     ),
     "assigned_by_office": N_("only the office assigns enterprises to cadres (it is assigned to “{value}”)"),
+    # areas (sync.server.areas): the office assigning wards to cadres
+    "unknown_area_ward": N_(
+        "“{value}” is no ward of the registry or of anyone's area; the closest: {choices}"
+    ),
+    "unknown_area_ward_no_suggestion": N_("“{value}” is no ward of the registry or of anyone's area"),
+    "not_in_area": N_("“{value}” is not in {other}'s area"),
+    "unknown_user": N_("there is no user named “{value}”"),
+    "viewer_area": N_("{value} is a viewer (read-only): a viewer has no area, and sees everything"),
 }
 
 

@@ -16,7 +16,7 @@ from fieldapp.core.kinds import Kind
 from fieldapp.core.labels import field_label
 from fieldapp.core.records import utcnow
 
-__all__ = ["ISSUE_STATUSES", "FieldError", "IssueStatus", "SyncIssue"]
+__all__ = ["ISSUE_STATUSES", "FieldError", "IssueStatus", "SyncIssue", "kind_name"]
 
 IssueStatus = Literal["conflict", "rejected", "deleted", "unappliable"]
 #: status -> its name (context "sync issue")
@@ -36,6 +36,12 @@ _KIND_NAMES: dict[str, str] = {
     "visit": NC_("record kind", "visit"),
     "founding_case": NC_("record kind", "founding case"),
 }
+
+
+def kind_name(kind: str, lang: Lang) -> str:
+    """The name of a kind of record, e.g. ``lần thăm`` / ``visit`` (the kind itself when it has none)."""
+    msgid = _KIND_NAMES.get(kind)
+    return kind if msgid is None else translate(msgid, lang, "record kind")
 
 
 class FieldError(BaseModel):
@@ -84,7 +90,7 @@ class SyncIssue(BaseModel):
 
     def kind_label(self, lang: Lang) -> str:
         """The kind of record, e.g. ``lần thăm`` / ``visit``."""
-        return translate(_KIND_NAMES[self.kind], lang, "record kind")
+        return kind_name(self.kind, lang)
 
     def describe(self, lang: Lang) -> str:
         """What is wrong, field by field, in *lang* (empty when nothing more than the status is known)."""

@@ -16,11 +16,13 @@ The official 2025 names and codes are in ``fieldapp.core.admin_units``.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 
 from fieldapp.core.text import fold, nfc
 
-__all__ = ["UNIT_WORDS", "same_ward", "ward_key", "ward_words"]
+__all__ = ["UNIT_WORDS", "closest_wards", "same_ward", "typed_keys", "ward_key", "ward_words"]
 
 #: unit words a ward's name may start with, folded; the longer ones first so "thi tran" wins over "t"
 UNIT_WORDS: tuple[str, ...] = ("thi tran", "dac khu", "phuong", "xa", "tt", "p", "x")
@@ -57,3 +59,32 @@ def same_ward(a: str, b: str) -> bool:
     """Do *a* and *b* name the same ward (both non-empty)."""
     key = ward_key(a)
     return bool(key) and key == ward_key(b)
+
+
+def typed_keys(text: str) -> tuple[str, ...]:
+    """The keys a typed ward is looked up by, in order: its ``ward_key``, then its whole folded words (typed
+    without accents, "phuong liet" may be "Phương Liệt", whose first word is a name, not a unit word). Empty when
+    the text names no ward."""
+    key = ward_key(text)
+    if not key:
+        return ()
+    whole = ward_words(text)
+    return (key,) if whole == key else (key, whole)
+
+
+def closest_wards(text: str, names: Sequence[str], n: int = 3) -> list[str]:
+    """The *n* of *names* closest to the ward *text* (both compared by ``ward_key``): those whose key the text's
+    begins first, then the closest by spelling (difflib); the first *n* names when the text names no ward."""
+    key = ward_key(text)
+    if not key or not names:
+        return list(names[:n])
+    chosen = [name for name in names if ward_key(name).startswith(key)][:n]
+    by_key: dict[str, str] = {}
+    for name in names:
+        by_key.setdefault(ward_key(name), name)
+    for close in difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.5):
+        if len(chosen) >= n:
+            break
+        if by_key[close] not in chosen:
+            chosen.append(by_key[close])
+    return chosen[:n]

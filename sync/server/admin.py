@@ -73,11 +73,11 @@ def _conflict_out(row: Conflict, current: State | None) -> ConflictOut:
 
 
 def list_conflicts(session: Session, user: UserInfo, include_resolved: bool = False) -> ConflictPage:
-    """Open conflicts (all for admins; a cadre's own for a cadre), oldest first."""
+    """Open conflicts (all for admins and viewers, who read everything; a cadre's own for a cadre), oldest first."""
     stmt = select(Conflict).order_by(Conflict.id)
     if not include_resolved:
         stmt = stmt.where(Conflict.resolved_at.is_(None))
-    if not user.is_admin:
+    if not user.sees_everything:
         stmt = stmt.where(Conflict.submitted_by == user.name)
     rows = list(session.scalars(stmt.limit(1000)))
     states = {}

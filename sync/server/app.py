@@ -191,7 +191,7 @@ def delete_enterprise(
 
 @router.get("/conflicts", tags=["conflicts"])
 def conflicts(user: CurrentUser, session: SessionDep, resolved: bool = False) -> ConflictPage:
-    """Hard conflicts waiting for a person (all for admins, a cadre's own for a cadre)."""
+    """Hard conflicts waiting for a person (all for admins and viewers, a cadre's own for a cadre)."""
     return admin.list_conflicts(session, user, include_resolved=resolved)
 
 

@@ -6,7 +6,10 @@ several users' areas. Wards are compared by ``fieldapp.core.wards.ward_key`` (fo
 ``assigned_to`` as a new version, so every laptop sees who has it on its next pull.
 
 Each change is all or nothing: a ward that cannot be assigned (empty, too long, control characters) or removed (not
-in the area) refuses the whole command, naming it, and nothing changes.
+in the area) refuses the whole command, naming it, and nothing changes. The dashboard assigns only wards the
+server knows (``known_only``: a ward of the registry or of an area, typed as the laptop folds text); the CLI may
+assign a ward before its enterprises arrive, and warns. Each refusal carries a ``Problem`` (field and code) so the
+dashboard can word it in the reader's language.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, delete, or_, select
+from sqlalchemy import ColumnElement, Engine, delete, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from fieldapp.core.errors import Problem
 from fieldapp.core.records import Enterprise
 from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.core.text import control_characters, nfc
-from fieldapp.core.wards import ward_key
+from fieldapp.core.wards import closest_wards, typed_keys, ward_key
 from sync.server.db import read_session, write_session
 from sync.server.models import AreaWard, EnterpriseAssignee, Record, User
 from sync.server.recordstore import Batch, bump_scopes, load_states, lock_counter
@@ -39,6 +43,7 @@ __all__ = [
     "area_of",
     "load_area",
     "in_area",
+    "known_wards",
     "visible_to",
     "assign_enterprise",
     "assign_wards",
@@ -51,7 +56,13 @@ MAX_WARD = 100
 
 
 class AreaError(Exception):
-    """An area command cannot be done: a ward that is not valid or not assigned, a viewer given an area."""
+    """An area command cannot be done: a ward that is not valid or not assigned, a viewer given an area.
+
+    ``problem``: the same refusal as a field problem (field ``ward`` or ``user``), worded by the catalog."""
+
+    def __init__(self, message: str, problem: Problem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 class AreaNotFound(AreaError):
@@ -96,19 +107,34 @@ class Area:
 def _clean_ward(ward: str) -> tuple[str, str]:
     label = " ".join(nfc(ward).split())
     if control_characters(label):
-        raise AreaError(f"ward {ward!r}: control characters are not allowed")
+        raise AreaError(
+            f"ward {ward!r}: control characters are not allowed",
+            Problem(
+                "ward",
+                "control_character",
+                {"value": ", ".join(f"U+{ord(c):04X}" for c in control_characters(label))},
+            ),
+        )
     if not label or len(label) > MAX_WARD:
-        raise AreaError(f"ward {ward!r}: a ward must have 1 to {MAX_WARD} characters")
+        raise AreaError(
+            f"ward {ward!r}: a ward must have 1 to {MAX_WARD} characters",
+            Problem("ward", "too_long", {"limit": MAX_WARD}) if label else Problem("ward", "blank", {}),
+        )
     key = ward_key(label)
     if not key:
-        raise AreaError(f"ward {ward!r}: only a unit word, no ward name")
+        raise AreaError(
+            f"ward {ward!r}: only a unit word, no ward name",
+            Problem("ward", "unknown_area_ward_no_suggestion", {"value": label}),
+        )
     return key, label
 
 
 def _user(session: Session, name: str) -> User:
     user = session.scalar(select(User).where(User.name == clean_name(name)))
     if user is None:
-        raise AreaNotFound(f"there is no user named {name!r}")
+        raise AreaNotFound(
+            f"there is no user named {name!r}", Problem("user", "unknown_user", {"value": name})
+        )
     return user
 
 
@@ -140,17 +166,72 @@ def _area(session: Session, user: User, unknown: Sequence[str] = ()) -> Area:
 
 def _refuse_viewer(user: User) -> None:
     if user.role == "viewer":
-        raise AreaError(f"{user.name!r} is a viewer (read-only): a viewer has no area, and sees everything")
+        raise AreaError(
+            f"{user.name!r} is a viewer (read-only): a viewer has no area, and sees everything",
+            Problem("user", "viewer_area", {"value": user.name}),
+        )
 
 
-def assign_wards(engine: Engine, name: str, wards: Iterable[str], *, by: str) -> Area:
-    """Add *wards* to *name*'s area (those already there are kept as they are)."""
-    cleaned = [_clean_ward(w) for w in wards]
+def known_wards(session: Session) -> dict[str, str]:
+    """Every ward the server knows, key -> label: the wards of the registry's enterprises (as one of them writes
+    it) and of everyone's areas."""
+    first = dict(
+        session.execute(
+            select(Record.ward_key, func.min(Record.id))
+            .where(Record.kind == "enterprise", Record.deleted.is_(False), Record.ward_key.is_not(None))
+            .group_by(Record.ward_key)
+        )
+        .tuples()
+        .all()
+    )
+    labels: dict[str, str] = {}
+    for content in session.scalars(
+        select(Record.content).where(Record.kind == "enterprise", Record.id.in_(sorted(first.values())))
+    ):
+        label = str(content.get("ward") or "")
+        if ward_key(label):
+            labels.setdefault(ward_key(label), label)
+    for key, label in session.execute(
+        select(AreaWard.ward_key, AreaWard.ward).order_by(AreaWard.id)
+    ).tuples():
+        labels.setdefault(key, label)
+    return labels
+
+
+def _known(session: Session, ward: str, cleaned: tuple[str, str]) -> tuple[str, str]:
+    """The known ward *ward* names (its key and label); AreaError naming the closest known wards if none."""
+    labels = known_wards(session)
+    for key in typed_keys(cleaned[1]):
+        if key in labels:
+            return key, labels[key]
+    close = closest_wards(ward, sorted(labels.values(), key=ward_key))
+    code = "unknown_area_ward" if close else "unknown_area_ward_no_suggestion"
+    choices = ", ".join(close)
+    raise AreaError(
+        f"ward {ward!r} is no ward of the registry or of anyone's area"
+        + (f"; the closest: {choices}" if close else "")
+        + "; nothing was changed",
+        Problem("ward", code, {"value": cleaned[1], "choices": choices}),
+    )
+
+
+def assign_wards(
+    engine: Engine, name: str, wards: Iterable[str], *, by: str, known_only: bool = False
+) -> Area:
+    """Add *wards* to *name*'s area (those already there are kept as they are).
+
+    *known_only* (the dashboard): each ward must be one the server knows (``known_wards``), typed as the laptop
+    folds text, and is stored as the server writes it; a ward matching none refuses the whole change, naming the
+    closest."""
+    typed = list(wards)
+    cleaned = [_clean_ward(w) for w in typed]
     if not cleaned:
-        raise AreaError("name at least one ward")
+        raise AreaError("name at least one ward", Problem("ward", "missing", {}))
     with write_session(engine) as session:
         user = _user(session, name)
         _refuse_viewer(user)
+        if known_only:
+            cleaned = [_known(session, w, c) for w, c in zip(typed, cleaned, strict=True)]
         have = set(session.scalars(select(AreaWard.ward_key).where(AreaWard.user_id == user.id)))
         now = datetime.now(UTC)
         added = False
@@ -178,7 +259,10 @@ def unassign_wards(engine: Engine, name: str, wards: Iterable[str]) -> Area:
         have = set(session.scalars(select(AreaWard.ward_key).where(AreaWard.user_id == user.id)))
         missing = [label for key, label in cleaned if key not in have]
         if missing:
-            raise AreaError(f"not in {user.name!r}'s area: {', '.join(missing)}; nothing was changed")
+            raise AreaError(
+                f"not in {user.name!r}'s area: {', '.join(missing)}; nothing was changed",
+                Problem("ward", "not_in_area", {"value": ", ".join(missing), "other": user.name}),
+            )
         session.execute(
             delete(AreaWard).where(
                 AreaWard.user_id == user.id, AreaWard.ward_key.in_([k for k, _ in cleaned])

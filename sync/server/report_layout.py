@@ -71,7 +71,7 @@ def period_text(report: Report, lang: Lang) -> str:
 
 
 def _line_columns(first: str, lang: Lang) -> tuple[Column, ...]:
-    month = gettext("This month", lang)
+    month = gettext("In the month", lang)
     year = gettext("Year to date", lang)
     return (
         Column(first, "text"),
@@ -127,7 +127,7 @@ def _summary(report: Report, lang: Lang) -> Table:
     )
     columns = (
         Column(gettext("Figure", lang), "text"),
-        Column(gettext("This month", lang)),
+        Column(gettext("In the month", lang)),
         Column(gettext("Year to date", lang)),
         Column(gettext("Target for the year", lang)),
         Column(gettext("% reached", lang), "percent"),
