@@ -1,4 +1,4 @@
-"""The monthly report written to a file in one of its formats, whole or not at all (temp file, then os.replace)."""
+"""The monthly report written to a file in one of its formats, whole or not at all (temp file, then a rename, retried as the laptop's are)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Literal
 import orjson
 
 from fieldapp.core.i18n import Lang
+from fieldapp.files import replace, sync_dir
 from sync.server.report import Report
 
 __all__ = ["Format", "MEDIA_TYPES", "report_bytes", "write_report"]
@@ -46,9 +47,10 @@ def write_report(report: Report, fmt: Format, output: Path, lang: Lang = "vi") -
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, output)
+        replace(tmp, output)  # retried while Windows refuses it: last month's report may be open in Excel
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    sync_dir(output.parent)
     return len(data)

@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
@@ -334,3 +335,41 @@ def test_an_unwritable_output_is_refused_and_an_old_file_kept(district: tuple[Ap
     result = run(server.database_url, "report", "--month", "2026-13", "--format", "pdf", "--output", str(old))
     assert result.exit_code == 2
     assert old.read_bytes() == b"the old report"
+
+
+def test_a_report_open_in_another_program_is_retried_then_named(
+    may: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows refuses to replace a file Excel holds open: the rename is retried, then refused naming the file."""
+    import errno
+    import os
+
+    import fieldapp.files
+    from fieldapp.files import ReplaceRefused
+    from sync.server.report_files import write_report
+
+    target = tmp_path / "bao_cao.json"
+    target.write_bytes(b"last month's report")
+    real_replace = os.replace
+    refusals = iter([PermissionError(errno.EACCES, "Access is denied")] * 2)
+
+    def refused_twice(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if (error := next(refusals, None)) is not None:
+            raise error
+        real_replace(src, dst)
+
+    pauses: list[float] = []
+    monkeypatch.setattr(fieldapp.files, "_sleep", pauses.append)
+    monkeypatch.setattr(fieldapp.files.os, "replace", refused_twice)
+    write_report(may, "json", target)
+    assert len(pauses) == 2 and orjson.loads(target.read_bytes())["month"] == "2026-05"
+
+    def refused(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        raise PermissionError(errno.EACCES, "Access is denied", os.fspath(dst))
+
+    monkeypatch.setattr(fieldapp.files.os, "replace", refused)
+    written = target.read_bytes()
+    with pytest.raises(ReplaceRefused) as refusal:
+        write_report(may, "xlsx", target)
+    assert str(target) in str(refusal.value) and target.read_bytes() == written
+    assert not list(tmp_path.glob("*.tmp"))
