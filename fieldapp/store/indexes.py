@@ -100,8 +100,10 @@ class Indexes:
                 eid, tax_code, pending_since = doc["id"], doc["tax_code"], doc["pending_since"]
             except KeyError:  # not a document of this version: built, and so validated, now
                 model = self.enterprises.build(doc)
-                eid, tax_code, pending_since, doc = model.id, model.tax_code, model.pending_since, model
-            items[eid] = doc
+                eid, tax_code, pending_since = model.id, model.tax_code, model.pending_since
+                items[eid] = model
+            else:
+                items[eid] = doc
             if tax_code:
                 by_tax_code[tax_code] = eid
             if pending_since is not None:

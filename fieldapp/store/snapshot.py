@@ -61,7 +61,9 @@ _PREFIX = b'{"%s":{"1":{"sha256":"' % CHECKSUM_TABLE.encode()
 _SUFFIX = b'"}},'
 _HEX = 64
 _FORMAT = 1
-_LAYOUT = re.compile(rb'"%s":\{"1":\{"format":%d,"tail":([0-9]{1,15})\}\},' % (LAYOUT_TABLE.encode(), _FORMAT))
+_LAYOUT = re.compile(
+    rb'"%s":\{"1":\{"format":%d,"tail":([0-9]{1,15})\}\},' % (LAYOUT_TABLE.encode(), _FORMAT)
+)
 # below this size the checksum is computed in line: a thread costs more than it saves
 _THREAD_AT = 1 << 20
 
@@ -111,11 +113,17 @@ def encode_snapshot(doc: dict[str, Any], lazy: Lazy | None = None) -> bytes:
         value = orjson.dumps(table)
         values = [[d.get(f) for d in table.values()] for f in lazy.fields]
         values += [[d.get(f) is not None for d in table.values()] for f in lazy.flags]
-        columns: dict[str, Any] = {"table": lazy.table, "fields": list(lazy.fields), "flags": list(lazy.flags)}
+        columns: dict[str, Any] = {
+            "table": lazy.table,
+            "fields": list(lazy.fields),
+            "flags": list(lazy.flags),
+        }
         columns["doc_ids"] = list(table)
         columns["values"] = values
         columns["crc"] = _columns_crc(columns, value)
-        head = orjson.dumps({COLUMNS_TABLE: {"1": columns}, **{k: v for k, v in doc.items() if k != lazy.table}})
+        head = orjson.dumps(
+            {COLUMNS_TABLE: {"1": columns}, **{k: v for k, v in doc.items() if k != lazy.table}}
+        )
         tail = b"%s:%s}" % (orjson.dumps(lazy.table), value)
         layout = b'"%s":{"1":{"format":%d,"tail":%d}},' % (LAYOUT_TABLE.encode(), _FORMAT, len(tail))
         body = b"".join((b"{", layout, memoryview(head)[1:-1], b",", tail))

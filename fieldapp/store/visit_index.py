@@ -33,7 +33,9 @@ class VisitIndex:
         self._after_bulk = after_bulk
         self.owner: dict[str, str] = {}  # visit id -> enterprise id, for every visit, in first-saved order
         self._models: dict[str, Visit] = {}
-        self._groups: dict[str, set[str]] | None = {}  # enterprise id -> its visit ids (None: not grouped yet)
+        self._groups: (
+            dict[str, set[str]] | None
+        ) = {}  # enterprise id -> its visit ids (None: not grouped yet)
         self._sorted: dict[str, list[Visit]] = {}  # enterprise id -> its visits OLDEST first, once asked for
         self.pending: set[str] = set()
 
@@ -146,10 +148,10 @@ class VisitIndex:
         self.pending.discard(vid)
         groups = self._groups
         group = None if groups is None else groups.get(eid)
-        if group is not None:
+        if groups is not None and group is not None:
             group.discard(vid)
             if not group:
-                del groups[eid]  # type: ignore[index]
+                del groups[eid]
         ordered = self._sorted.get(eid)
         if ordered is not None:
             ordered[:] = [v for v in ordered if v.id != vid]

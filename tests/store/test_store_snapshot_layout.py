@@ -31,7 +31,9 @@ def _district(folder: Path) -> tuple[list[str], list[Visit]]:
         for v in visits[:5]:
             store.mark_synced("visit", v.id, rev=v.rev, server_version=1)
         store.snapshot()
-    with Store.open(folder, readonly=True) as store:  # in the table's order (a session puts a changed visit last)
+    with Store.open(
+        folder, readonly=True
+    ) as store:  # in the table's order (a session puts a changed visit last)
         return [e.id for e in firms], store.visits()
 
 
@@ -84,7 +86,9 @@ def test_stock_tinydb_reads_the_same_documents(folder: Path) -> None:
 
 def test_visits_are_read_on_first_use_and_equal_those_read_in_full(folder: Path, tmp_path: Path) -> None:
     firms, _ = _district(folder)
-    with Store.open(folder) as store:  # changes after the snapshot: replayed from the log over the unread table
+    with Store.open(
+        folder
+    ) as store:  # changes after the snapshot: replayed from the log over the unread table
         first = store.visits()[0]
         store.save_visit(first.edit(headcount=99))
         store.delete_visit(store.visits()[1].id)
@@ -135,7 +139,9 @@ def test_a_layout_that_does_not_hold_up_is_read_in_full(folder: Path, what: str)
     assert flags is not None and flags.group().count(b"false") == 5
     if what == "offset":
         _tamper(folder, tail.group(), b'"tail":%d' % (int(tail.group(1)) + 1))
-    elif what == "pending flag":  # the columns say a synced visit waits (checksum recomputed: only the CRC sees)
+    elif (
+        what == "pending flag"
+    ):  # the columns say a synced visit waits (checksum recomputed: only the CRC sees)
         _tamper(folder, flags.group(), flags.group().replace(b"false", b"true", 1))
     elif what == "owner":
         columns_at = raw.index(b'"_columns"')
