@@ -149,18 +149,23 @@ def read_snapshot(raw: bytes, path: Path, lazy: Lazy | None) -> Snapshot:
     if checked and raw[body_at - len(_SUFFIX) : body_at] != _SUFFIX:
         raise StoreDamaged(path, "checksum header")
     check = _Checksum(raw, body_at) if checked else None
-    try:
-        split = _split(raw, body_at, lazy) if checked and lazy is not None else None
-        tables = _tables(raw if split is None else split[0], path)
-        part = None if split is None else _lazy_part(tables, split[1], lazy)  # type: ignore[arg-type]
-    except StoreDamaged:
-        if check is not None:
-            check.verify(path)  # a checksum mismatch is the better name for damage
-        raise
+    split = _split(raw, body_at, lazy) if checked and lazy is not None else None
+    part = None
+    if split is not None:
+        try:
+            tables = _tables(split[0], path)
+            part = _lazy_part(tables, split[1], lazy)  # type: ignore[arg-type]
+        except StoreDamaged:
+            pass  # the layout does not hold up: the whole file, as an earlier one
+    if part is None:
+        try:
+            tables = _tables(raw, path)
+        except StoreDamaged:
+            if check is not None:
+                check.verify(path)  # a checksum mismatch is the better name for damage
+            raise
     if check is not None:
         check.verify(path)
-    if split is not None and part is None:  # the layout does not hold up: the whole file, as an earlier one
-        tables = _tables(raw, path)
     for name in _DERIVED:
         tables.pop(name, None)
     return Snapshot(tables, checked, part)
