@@ -113,12 +113,19 @@ def median_of(calls: list[Callable[[], Any]]) -> float:
 
 # Opening is timed in a new process, as the app does it on start (imports excluded), not in this one, whose
 # heap already holds both copies of the synthetic district.
+# Then, in the same process, what the open leaves for later (the snapshot's layout): every enterprise model
+# with the folded keys (the first enterprises() or search), and every visit (parsed and built on first use).
 OPEN_OURS = """
 import sys, time
 from fieldapp.store import Store
 start = time.perf_counter()
-Store.open(sys.argv[1]).close()
-print(time.perf_counter() - start)
+store = Store.open(sys.argv[1])
+opened = time.perf_counter()
+store.enterprises()
+listed = time.perf_counter()
+store.visits()
+print(opened - start, listed - opened, time.perf_counter() - listed)
+store.close()
 """
 VIEW_OURS = """
 import sys, time
@@ -142,15 +149,23 @@ print(time.perf_counter() - start)
 """
 
 
+OPEN_RUNS = 5  # the machines are shared: the median of a few new processes
+
+
 def open_in_fresh_process(script: str, path: Path, runs: int = 3) -> float:
     """Median seconds *script* reports for opening *path*, each run in a new Python process."""
-    times = []
+    return open_phases(script, path, runs)[0]
+
+
+def open_phases(script: str, path: Path, runs: int = 3) -> list[float]:
+    """Median of each figure *script* prints for *path* (seconds), each run in a new Python process."""
+    runs_seen: list[list[float]] = []
     for _ in range(runs):
         out = subprocess.run(
             [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
         )
-        times.append(float(out.stdout.strip()))
-    return statistics.median(times)
+        runs_seen.append([float(x) for x in out.stdout.split()])
+    return [statistics.median(column) for column in zip(*runs_seen, strict=True)]
 
 
 def bench_ours(
@@ -161,7 +176,8 @@ def bench_ours(
         store.save_enterprises(enterprises)
         store.save_visits(visits)
         store.snapshot()
-    result: dict[str, float] = {"open": open_in_fresh_process(OPEN_OURS, folder)}
+    opened, listed, visited = open_phases(OPEN_OURS, folder, OPEN_RUNS)
+    result: dict[str, float] = {"open": opened, "open_enterprises": listed, "open_visits": visited}
     result["snapshot_mb"] = (folder / "store.json").stat().st_size / 1e6
     rules = load_rules(None)
     today = date(2025, 7, 1)
@@ -211,7 +227,7 @@ def bench_stock(path: Path, enterprises: list[Enterprise], visits: list[Visit]) 
     path.write_bytes(orjson.dumps(tables))
     result: dict[str, float] = {}
 
-    result["open"] = open_in_fresh_process(OPEN_STOCK, path)
+    result["open"] = open_in_fresh_process(OPEN_STOCK, path, OPEN_RUNS)
     with TinyDB(path) as db:
         table = db.table("visits")
         result["save"] = median_of([lambda: table.insert(to_doc(make_visit(rng, enterprises[0].id)))] * 3)
@@ -254,6 +270,8 @@ ROWS = [  # key, label, target in seconds (None: reported only), has a stock fig
     ("save_p95", "durable visit save (95th percentile)", None, False),
     ("snapshot", "snapshot (once per ~8 MB of log)", None, False),
     ("open", "open the store (writer, with lock)", 0.25, True),
+    ("open_enterprises", "... then every enterprise (models, keys)", None, False),
+    ("open_visits", "... then every visit (parsed, built)", None, False),
     ("home_view", "first screen's rows from the home view", 0.25, False),
     ("by_id", "lookup by id (median)", 0.001, True),
     ("by_tax", "lookup by tax code (median)", 0.001, True),

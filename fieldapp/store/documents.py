@@ -19,15 +19,30 @@ from fieldapp.core.founding import FoundingCase
 from fieldapp.core.records import Enterprise, Record, Visit
 from fieldapp.store.codec import to_doc
 from fieldapp.store.errors import StoreCorrupt
+from fieldapp.store.snapshot import Lazy
 from fieldapp.store.storage import WalStorage
 from fieldapp.store.wal import Op
 
-__all__ = ["ENTERPRISES", "FOUNDING", "ISSUES", "META", "VISITS", "Delete", "Documents", "Put", "record_puts"]
+__all__ = [
+    "ENTERPRISES",
+    "FOUNDING",
+    "ISSUES",
+    "LAZY_VISITS",
+    "META",
+    "VISITS",
+    "Delete",
+    "Documents",
+    "Put",
+    "record_puts",
+]
 
 ENTERPRISES, VISITS, META, ISSUES = "enterprises", "visits", "meta", "sync_issues"
 #: founding cases: a table added after schema version 1 without a migration (an absent table reads as empty,
 #: and an older fieldapp ignores a table it does not know)
 FOUNDING = "founding_cases"
+#: visits are most of a store and most commands need few of them: the snapshot keeps them for last and keeps
+#: apart what the indexes need of each (its id first: its key here), so that opening does not parse them
+LAZY_VISITS = Lazy(VISITS, ("id", "enterprise_id"), flags=("pending_since",))
 
 Doc = dict[str, Any]
 #: write *doc* under *key* in a table: (table, key, doc)
@@ -56,6 +71,16 @@ class _DocIds:
             # a document without its key (an id) cannot be told apart from a new record: refuse the file
             raise StoreCorrupt(source, f"a document lacks {exc}") from None
 
+    @classmethod
+    def of_column(cls, doc_ids: list[str], keys: list[Any], source: Path) -> _DocIds:
+        """From what is kept of a table not parsed yet: its document ids and their keys (``LAZY_VISITS``)."""
+        ids = cls.__new__(cls)
+        ids.of = dict(zip(keys, doc_ids, strict=True))
+        if None in ids.of:
+            raise StoreCorrupt(source, "a document lacks 'id'")
+        ids.next = max(map(int, doc_ids), default=0) + 1
+        return ids
+
 
 class Documents:
     """The documents of one store by table and key, over its storage (and the TinyDB reading it)."""
@@ -63,10 +88,14 @@ class Documents:
     def __init__(self, storage: WalStorage, db: TinyDB):
         self._storage = storage
         self._db = db
-        tables = storage.read()
-        self._ids = {
-            name: _DocIds(tables.get(name, {}), key, storage.snapshot_path) for name, key in _KEYS.items()
-        }
+        self._ids = {name: self._doc_ids(storage, name, key) for name, key in _KEYS.items()}
+
+    @staticmethod
+    def _doc_ids(storage: WalStorage, name: str, key: Callable[[Doc], Hashable]) -> _DocIds:
+        kept = storage.columns(name)
+        if kept is not None:  # the lazy table: its key is its first kept field
+            return _DocIds.of_column(kept[0], kept[1][0], storage.snapshot_path)
+        return _DocIds(storage.table(name), key, storage.snapshot_path)
 
     @property
     def source(self) -> Path:
@@ -76,7 +105,7 @@ class Documents:
     def get(self, table: str, key: Hashable) -> Doc | None:
         """The stored document of *key* (never mutate it), or None."""
         doc_id = self._ids[table].of.get(key)
-        return None if doc_id is None else self._storage.read()[table][doc_id]
+        return None if doc_id is None else self._storage.table(table)[doc_id]
 
     def has(self, table: str, key: Hashable) -> bool:
         """True when *table* holds a document for *key*."""
@@ -84,7 +113,7 @@ class Documents:
 
     def all(self, table: str) -> list[Doc]:
         """Every document of *table*, in the order their keys were first stored."""
-        docs = self._storage.read().get(table, {})
+        docs = self._storage.table(table)
         return [docs[doc_id] for doc_id in sorted(docs, key=int)]
 
     def commit(self, puts: Iterable[Put] = (), deletes: Iterable[Delete] = ()) -> None:

@@ -28,7 +28,16 @@ from fieldapp.core.records import Enterprise, Record, Visit
 from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.files import make_private_dir
 from fieldapp.store.codec import collector_paused, from_doc
-from fieldapp.store.documents import ENTERPRISES, FOUNDING, ISSUES, VISITS, Delete, Documents, record_puts
+from fieldapp.store.documents import (
+    ENTERPRISES,
+    FOUNDING,
+    ISSUES,
+    LAZY_VISITS,
+    VISITS,
+    Delete,
+    Documents,
+    record_puts,
+)
 from fieldapp.store.errors import StoreIOError, StoreReadOnly
 from fieldapp.store.founding_index import FoundingIndex
 from fieldapp.store.indexes import Indexes
@@ -65,15 +74,17 @@ class Store:
         self._frozen = False
         self.db = TinyDB(storage=lambda: storage)  # read-only use: queries, debugging
         self._documents = Documents(storage, self.db)
-        tables = storage.read()
         source = storage.snapshot_path
-        self._index = Indexes(self._load_visit)
-        self._index.load(
-            (from_doc(Enterprise, doc, source) for doc in tables.get(ENTERPRISES, {}).values()),
-            tables.get(VISITS, {}).values(),
-        )
+        self._index = Indexes(self._load_visit, self._build_enterprise, self._after_bulk)
+        kept = storage.columns(VISITS)
+        if kept is None:  # an earlier snapshot, or one no checksum vouched for: every record checked now
+            self._index.load(from_doc(Enterprise, doc, source) for doc in storage.table(ENTERPRISES).values())
+            self._index.visits.load_docs(storage.table(VISITS).values())
+        else:  # the snapshot's visits are not parsed yet: what the index needs of them was kept apart
+            self._index.load_docs(storage.table(ENTERPRISES).values())
+            self._index.visits.load_columns(*kept[1])
         self._founding = FoundingIndex()
-        self._founding.load(from_doc(FoundingCase, doc, source) for doc in tables.get(FOUNDING, {}).values())
+        self._founding.load(from_doc(FoundingCase, doc, source) for doc in storage.table(FOUNDING).values())
         self._sync = SyncBookkeeping(
             self._mutex,
             self._index,
@@ -83,6 +94,15 @@ class Store:
             delete=self.delete_record,
             between_check_and_write=between_check_and_write,
         )
+
+    def _build_enterprise(self, doc: dict[str, Any]) -> Enterprise:
+        return from_doc(Enterprise, doc, self._storage.snapshot_path)
+
+    def _after_bulk(self) -> None:
+        # records built in bulk after the open live as long as those built during it: out of the collector's
+        # sight too (see _open_frozen)
+        if self._frozen:
+            gc.freeze()
 
     def _load_visit(self, visit_id: str) -> Visit:
         # the stored document of a visit whose model nobody has asked for yet (see visit_index)
@@ -142,6 +162,7 @@ class Store:
                 # the ones a later save replaces. Small stores (tests) skip it.
                 gc.freeze()
                 store._frozen = True
+                store._storage.freeze_when_parsed = True
             return store
 
     @classmethod
@@ -159,7 +180,7 @@ class Store:
                 make_private_dir(folder)
                 lock = FolderLock(folder)
                 lock.acquire()
-            storage = WalStorage(folder, readonly=readonly, snapshot_bytes=snapshot_bytes)
+            storage = WalStorage(folder, readonly=readonly, snapshot_bytes=snapshot_bytes, lazy=LAZY_VISITS)
             try:
                 return cls(folder, storage, lock, between_check_and_write=hook)
             except BaseException:
@@ -189,6 +210,7 @@ class Store:
             if self._frozen:
                 gc.unfreeze()
                 self._frozen = False
+                self._storage.freeze_when_parsed = False
 
     def state_stamp(self) -> str | None:
         """What identifies the stored state right now (``fieldapp.store.views``): equal stamps taken before and after

@@ -1,16 +1,19 @@
 """The visits of a store, indexed by id and by enterprise, with their models built on first use.
 
 Visits are most of a store (50,000 of 70,000 records in the benchmark) and most commands touch a few of them,
-so opening reads only what the indexes need from each stored document (id, enterprise, pending or not) and
-builds a Visit model the first time someone asks for it (``loader``). A document that does not have exactly
-the fields of a Visit (hand-edited, older) is built, and so validated, at once, so damage is still reported
-when the store opens.
+so opening reads only what the indexes need of each stored visit (id, enterprise, pending or not) and builds a
+Visit model the first time someone asks for it (``loader``). From a snapshot whose checksum vouched for it, that
+much was kept apart by the snapshot itself (``load_columns``): the visits' documents are not even parsed until one
+is needed. Otherwise (``load_docs``) a document that does not have exactly the fields of a Visit (hand-edited,
+older) is built, and so validated, at once, so damage is still reported when the store opens. The visits of each
+enterprise are grouped the first time a group is asked for.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
+from itertools import compress
 from operator import attrgetter
 from typing import Any
 
@@ -25,17 +28,20 @@ _order = attrgetter("visited_on", "created_at", "id")
 class VisitIndex:
     """Visits by id and by enterprise; ``loader(id)`` builds the model of a visit not built yet."""
 
-    def __init__(self, loader: Callable[[str], Visit]):
+    def __init__(self, loader: Callable[[str], Visit], after_bulk: Callable[[], None] = lambda: None):
         self._loader = loader
+        self._after_bulk = after_bulk
         self.owner: dict[str, str] = {}  # visit id -> enterprise id, for every visit, in first-saved order
         self._models: dict[str, Visit] = {}
-        self._groups: dict[str, set[str]] = {}  # enterprise id -> its visit ids
+        self._groups: (
+            dict[str, set[str]] | None
+        ) = {}  # enterprise id -> its visit ids (None: not grouped yet)
         self._sorted: dict[str, list[Visit]] = {}  # enterprise id -> its visits OLDEST first, once asked for
         self.pending: set[str] = set()
 
     def load_docs(self, docs: Iterable[dict[str, Any]]) -> None:
         """Index stored visit documents (models come later, except for documents that need validating)."""
-        owner, groups, pending = self.owner, self._groups, self.pending
+        owner, groups, pending = self.owner, self._grouped(), self.pending
         for doc in docs:
             if not fits(Visit, doc):
                 model = self._loader(doc["id"])  # validates it (StoreCorrupt when it is not a visit)
@@ -53,6 +59,24 @@ class VisitIndex:
                 groups[eid] = {vid}
             if doc["pending_since"] is not None:
                 pending.add(vid)
+
+    def load_columns(self, ids: list[str], owners: list[str], pending: list[bool]) -> None:
+        """Index visits from what the snapshot kept of them (ids, enterprise ids, pending or not), in the table's
+        order, into an empty index: their documents are parsed, and their models built, on first use."""
+        self.owner = dict(zip(ids, owners, strict=True))
+        self.pending = set(compress(ids, pending))
+        self._groups = None
+
+    def _grouped(self) -> dict[str, set[str]]:
+        groups = self._groups
+        if groups is None:
+            groups = self._groups = {}
+            for vid, eid in self.owner.items():
+                if eid in groups:
+                    groups[eid].add(vid)
+                else:
+                    groups[eid] = {vid}
+        return groups
 
     def __len__(self) -> int:
         return len(self.owner)
@@ -76,16 +100,18 @@ class VisitIndex:
         if len(self._models) == len(self.owner):
             return [self._models[vid] for vid in self.owner]
         with collector_paused():  # building them all at once: see codec.collector_paused
-            return [self.model(vid) for vid in self.owner]
+            models = [self.model(vid) for vid in self.owner]
+        self._after_bulk()
+        return models
 
     def ids_of(self, eid: str) -> list[str]:
         """Ids of the enterprise's visits (any order)."""
-        return list(self._groups.get(eid, ()))
+        return list(self._grouped().get(eid, ()))
 
     def _group(self, eid: str) -> list[Visit]:
         group = self._sorted.get(eid)
         if group is None:
-            group = sorted((self.model(vid) for vid in self._groups.get(eid, ())), key=_order)
+            group = sorted((self.model(vid) for vid in self._grouped().get(eid, ())), key=_order)
             if group:
                 self._sorted[eid] = group
         return group
@@ -106,7 +132,8 @@ class VisitIndex:
         vid, eid = visit.id, visit.enterprise_id
         self.owner[vid] = eid
         self._models[vid] = visit
-        self._groups.setdefault(eid, set()).add(vid)
+        if self._groups is not None:
+            self._groups.setdefault(eid, set()).add(vid)
         if eid in self._sorted:
             bisect.insort(self._sorted[eid], visit, key=_order)
         if visit.pending_since is not None:
@@ -119,11 +146,12 @@ class VisitIndex:
             return
         self._models.pop(vid, None)
         self.pending.discard(vid)
-        group = self._groups.get(eid)
-        if group is not None:
+        groups = self._groups
+        group = None if groups is None else groups.get(eid)
+        if groups is not None and group is not None:
             group.discard(vid)
             if not group:
-                del self._groups[eid]
+                del groups[eid]
         ordered = self._sorted.get(eid)
         if ordered is not None:
             ordered[:] = [v for v in ordered if v.id != vid]
