@@ -74,7 +74,7 @@ def cli_help() -> Iterator[tuple[str, tuple[str, None]]]:
     fieldapp/cli/helptext.py: each with the file of the command that shows it."""
     sys.path.insert(0, str(ROOT))
     from fieldapp.cli import COMMANDS, main
-    from fieldapp.cli.helptext import help_texts
+    from fieldapp.clihelp.pages import help_texts
 
     for name, lazy in COMMANDS.items():
         yield lazy.short_help, ("fieldapp/cli/__init__.py", None)  # what `fieldapp --help` lists, unimported
