@@ -228,12 +228,12 @@ def serve(
     # every worker process builds its own app and engine from the environment
     os.environ[ENV_DATABASE_URL] = url
     os.environ[ENV_DOCS] = "1" if docs else "0"
-    scheme = "http" if ssl_certfile is None else "https"
+    address = ("http" if ssl_certfile is None else "https") + f"://{host}:{port}"
     click.echo(
         gettext(
             "fieldapp-server on {address} (database: {url}, workers: {workers})",
             _lang(),
-            address=f"{scheme}://{host}:{port}",
+            address=address,
             url=display_url(url),
             workers=workers,
         )
@@ -1059,14 +1059,9 @@ def progress_cmd(
     _one_scope(ward, user_name)
     lang = _lang()
     if date_to.date() < date_from.date():
+        to, start = date_to.date().isoformat(), date_from.date().isoformat()
         raise click.BadParameter(
-            gettext(
-                "{to} is before --from {start}",
-                lang,
-                to=f"{date_to:%Y-%m-%d}",
-                start=f"{date_from:%Y-%m-%d}",
-            ),
-            param_hint="--to",
+            gettext("{to} is before --from {start}", lang, to=to, start=start), param_hint="--to"
         )
     result = _on_database(
         database_url,
@@ -1162,13 +1157,14 @@ def report_cmd(
         _print_json({"format": fmt, "output": str(output), "bytes": size, "month": report.month,
                      **report.scope.to_dict()})  # fmt: skip
     else:
+        size_text = f"{size:,}"
         click.echo(
             gettext(
                 "Wrote the report of {month} ({format}, {size} bytes) to {output}.",
                 lang,
                 month=report.month,
                 format=fmt,
-                size=f"{size:,}",
+                size=size_text,
                 output=output,
             )
         )
