@@ -44,7 +44,7 @@ Rows = dict[tuple[str, str], tuple[Any, ...]]
 
 def run(*args: str) -> Result:
     """``fieldapp-server ARGS`` in-process, without the ambient database URL."""
-    return CliRunner().invoke(main, list(args), env={ENV_DATABASE_URL: None})
+    return CliRunner().invoke(main, ["--lang", "en", *args], env={ENV_DATABASE_URL: None})
 
 
 class Writer(threading.Thread):
@@ -264,7 +264,9 @@ def test_postgresql_without_pg_dump_says_what_to_install(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert result.stderr == "error: there is no program /nowhere/pg_dump (--pg-dump)\n"
     empty_path = CliRunner().invoke(
-        main, ["backup", "--output", str(tmp_path / "b"), "--database-url", url], env={"PATH": str(tmp_path)}
+        main,
+        ["--lang", "en", "backup", "--output", str(tmp_path / "b"), "--database-url", url],
+        env={"PATH": str(tmp_path)},
     )
     assert empty_path.exit_code == 1 and "pg_dump is not on PATH" in empty_path.stderr
     assert list(tmp_path.iterdir()) == []

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
     return CliRunner().invoke(
-        main, list(args), env={ENV_DATABASE_URL: None, "SUDO_USER": None, **(env or {})}
+        main, ["--lang", "en", *args], env={ENV_DATABASE_URL: None, "SUDO_USER": None, **(env or {})}
     )
 
 
