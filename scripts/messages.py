@@ -5,7 +5,8 @@
 
 Every string the code marks (``_``, ``N_``, ``gettext``, and with a context ``NC_``, ``pgettext``) in ``fieldapp/``
 and ``sync/``, the dashboard's HTML templates included (``_("…")``), is a message id, and so is every text of
-``fieldapp``'s ``--help`` pages (found by walking the click commands: fieldapp/cli/helptext.py). ``update`` keeps the translations the catalog already has, adds new ids with an empty
+``fieldapp``'s and ``fieldapp-server``'s ``--help`` pages (found by walking the click commands:
+fieldapp/clihelp/pages.py). ``update`` keeps the translations the catalog already has, adds new ids with an empty
 translation (to be filled in by a person: ``check`` fails until they are) and drops ids no code uses any more.
 ``tests/test_messages.py`` runs ``check``.
 """
@@ -70,18 +71,21 @@ def extract() -> Catalog:
 
 
 def cli_help() -> Iterator[tuple[str, tuple[str, None]]]:
-    """The English texts of ``fieldapp``'s ``--help`` pages (docstrings and ``help=``), drawn translated by
-    fieldapp/cli/helptext.py: each with the file of the command that shows it."""
+    """The English texts of ``fieldapp``'s and ``fieldapp-server``'s ``--help`` pages (docstrings and ``help=``),
+    drawn translated by fieldapp/clihelp/pages.py: each with the file of the command that shows it."""
     sys.path.insert(0, str(ROOT))
     from fieldapp.cli import COMMANDS, main
-    from fieldapp.cli.helptext import help_texts
+    from fieldapp.clihelp.pages import help_texts
+    from sync.server.cli import main as server_main
 
     for name, lazy in COMMANDS.items():
         yield lazy.short_help, ("fieldapp/cli/__init__.py", None)  # what `fieldapp --help` lists, unimported
         main.get_command(click.Context(main), name)  # the lazy group imports its commands on first use
-    for _path, text, command in help_texts(main):
-        where = Path(inspect.getfile(inspect.unwrap(command.callback))) if command.callback else ROOT / "fieldapp"
-        yield text, (where.resolve().relative_to(ROOT).as_posix(), None)
+    for program in (main, server_main):
+        for _path, text, command in help_texts(program):
+            callback = command.callback
+            where = Path(inspect.getfile(inspect.unwrap(callback))) if callback else ROOT / "fieldapp"
+            yield text, (where.resolve().relative_to(ROOT).as_posix(), None)
 
 
 def _placeholders(text: str) -> set[str]:

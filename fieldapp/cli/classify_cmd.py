@@ -10,7 +10,6 @@ from typing import Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.helptext import HelpCommand
 from fieldapp.cli.output import (
     guarded,
     print_json,
@@ -21,6 +20,7 @@ from fieldapp.cli.output import (
     say,
 )
 from fieldapp.cli.params import CLASS_STATUS
+from fieldapp.clihelp.pages import HelpCommand
 from fieldapp.core.classify import Classification
 from fieldapp.core.errors import Problem
 from fieldapp.core.i18n import Lang, gettext

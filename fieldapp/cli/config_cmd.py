@@ -7,8 +7,8 @@ from typing import Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import CliError, guarded, print_json, print_table, say, yes_no
+from fieldapp.clihelp.pages import HelpGroup
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.labels import field_label

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.helptext import HelpCommand
 from fieldapp.cli.output import CliError, guarded
+from fieldapp.clihelp.pages import HelpCommand
 from fieldapp.core.i18n import gettext
 from fieldapp.io.demo import generate_demo
 from fieldapp.io.demo_founding import demo_founding_cases

@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.helptext import HelpCommand
 from fieldapp.cli.output import guarded, print_json, say
+from fieldapp.clihelp.pages import HelpCommand
 from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.text import displayable
 from fieldapp.settings import SETTINGS_FILE

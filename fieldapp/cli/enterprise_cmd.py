@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import (
     CliError,
     changes_text,
@@ -23,6 +22,7 @@ from fieldapp.cli.output import (
 )
 from fieldapp.cli.params import CLASS_OR_RECORD_STATUS, OWNERSHIP, STATUS
 from fieldapp.cli.visit_table import visit_rows
+from fieldapp.clihelp.pages import HelpGroup
 from fieldapp.core.admin_units import resolve_ward
 from fieldapp.core.classify import STATUSES, Classification
 from fieldapp.core.contact import phone_display

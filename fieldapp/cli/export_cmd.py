@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.helptext import HelpCommand
 from fieldapp.cli.output import guarded, say
+from fieldapp.clihelp.pages import HelpCommand
 from fieldapp.core.i18n import gettext
 from fieldapp.io.export import EXPORT_FORMATS, export_data
 from fieldapp.io.founding_table import case_summary

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import CliError, guarded, print_json, print_table, say
 from fieldapp.cli.params import CASE_STATE, STEP, STOP_REASON
+from fieldapp.clihelp.pages import HelpGroup
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.founding import (
     STEP_FIELDS,

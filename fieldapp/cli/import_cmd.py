@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.helptext import HelpCommand
 from fieldapp.cli.output import guarded, print_json, say
+from fieldapp.clihelp.pages import HelpCommand
 from fieldapp.io.importer import apply_plan, plan_import
 from fieldapp.io.readers import read_table
 from fieldapp.io.report import import_json, import_lines

@@ -16,8 +16,9 @@ from typing import Any, NamedTuple
 import click
 from click.exceptions import NoSuchCommand
 
-from fieldapp.cli.helptext import COMMANDS_HEADING, short_help
-from fieldapp.cli.usage import LocalisedGroup, context_lang
+from fieldapp.cli.usage import LocalisedGroup
+from fieldapp.clihelp.pages import COMMANDS_HEADING, short_help
+from fieldapp.clihelp.usage import context_lang
 from fieldapp.core.i18n import translate
 
 __all__ = ["LazyCommand", "LazyGroup"]

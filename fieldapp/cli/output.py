@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fieldapp.cli.context import AppContext
-from fieldapp.cli.streams import utf8_output
+from fieldapp.clihelp.streams import utf8_output
 from fieldapp.core.errors import RecordError
 from fieldapp.core.i18n import N_, CodedError, Lang, gettext
 from fieldapp.core.labels import field_label

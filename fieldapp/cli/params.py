@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from fieldapp.cli.usage import Localised, context_lang
+from fieldapp.clihelp.usage import Localised, context_lang
 from fieldapp.core.i18n import gettext
 from fieldapp.core.reasons import status_label
 from fieldapp.io.columns import choice_labels, choices, parse_choice

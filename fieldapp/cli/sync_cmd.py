@@ -28,8 +28,8 @@ from rich.progress import (
 from rich.table import Table
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import CliError, guarded, print_json, say
+from fieldapp.clihelp.pages import HelpGroup
 from fieldapp.core.i18n import N_, Lang, gettext, pgettext
 from fieldapp.core.issues import SyncIssue
 from fieldapp.core.kinds import Kind

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import (
     CliError,
     changes_text,
@@ -22,6 +21,7 @@ from fieldapp.cli.output import (
 )
 from fieldapp.cli.params import ATTITUDE
 from fieldapp.cli.visit_table import visit_rows
+from fieldapp.clihelp.pages import HelpGroup
 from fieldapp.core.i18n import gettext
 from fieldapp.core.records import Visit
 from fieldapp.core.text import displayable

@@ -10,8 +10,8 @@ from __future__ import annotations
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
-from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import guarded, print_json, print_table, say
+from fieldapp.clihelp.pages import HelpGroup
 from fieldapp.core.i18n import gettext
 from fieldapp.core.old_map import Placed, place_ward
 

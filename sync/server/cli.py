@@ -2,6 +2,11 @@
 
 Exit codes: 0 done, 1 could not be done (database unreachable, name taken, ...), 2 bad usage. Every command takes
 ``--database-url`` (else FIELDAPP_SERVER_DATABASE_URL, else SQLite in the user data folder).
+
+Vietnamese first: the run's language is ``--lang``, else ``$FIELDAPP_SERVER_LANG``, else Vietnamese
+(``ServerGroup``). ``--help`` pages and click's usage errors are drawn in it by ``fieldapp.clihelp`` (the laptop's
+command line does the same); the commands word their messages with ``gettext(…, _lang())``. ``--json`` output is
+the same in every language.
 """
 
 from __future__ import annotations
@@ -9,14 +14,23 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from fieldapp.clihelp.usage import LocalisedRoot, context_lang
+from fieldapp.core.i18n import LANGUAGES, Lang, Message, gettext
 from sync.server.choices import MAX_YEAR, MIN_YEAR, ROLES
-from sync.server.config import ENV_DATABASE_URL, ENV_DOCS, display_url, resolve_database_url
+from sync.server.config import (
+    ENV_DATABASE_URL,
+    ENV_DOCS,
+    ENV_LANG,
+    cli_language,
+    display_url,
+    resolve_database_url,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -42,9 +56,35 @@ def _json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="print the result as JSON")(func)
 
 
+class ServerGroup(LocalisedRoot):
+    """The ``fieldapp-server`` group: the run's language is ``--lang``, else ``$FIELDAPP_SERVER_LANG``, else
+    Vietnamese; its ``--help`` pages and click's usage errors are drawn in it."""
+
+    def language(self, values: Sequence[str | None]) -> Lang:
+        (lang,) = values
+        return cli_language(lang)
+
+
+def _lang() -> Lang:
+    """The language of the run under way."""
+    return context_lang(click.get_current_context(silent=True))
+
+
+def _words(exc: BaseException, lang: Lang) -> str:
+    """What *exc* says, in *lang* when it carries a ``Message`` (else its own words, English)."""
+    said = exc.args[0] if len(exc.args) == 1 else None
+    return said.render(lang) if isinstance(said, Message) else str(exc)
+
+
 def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    """``Lỗi: message`` (``Error:`` in English) on stderr, exit 1; *message* is already in the run's language."""
+    prefix = gettext("Error", _lang())
+    click.echo(f"{prefix}: {message}", err=True)
     sys.exit(1)
+
+
+def _fail_with(exc: BaseException) -> NoReturn:
+    _fail(_words(exc, _lang()))
 
 
 def _print_json(data: Any) -> None:
@@ -58,11 +98,19 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     import fieldapp
     from sync.protocol import PROTOCOL_VERSION
 
+    lang = context_lang(ctx)
     from_env = os.environ.get(ENV_DATABASE_URL)
-    origin = f"${ENV_DATABASE_URL}" if from_env else "default: SQLite in the user data folder"
+    origin = f"${ENV_DATABASE_URL}" if from_env else gettext("default: SQLite in the user data folder", lang)
     click.echo(f"fieldapp-server {fieldapp.__version__}")
-    click.echo(f"Sync protocol: {PROTOCOL_VERSION}")
-    click.echo(f"Database: {display_url(resolve_database_url())} ({origin}; a command's --database-url wins)")
+    click.echo(gettext("Sync protocol: {version}", lang, version=PROTOCOL_VERSION))
+    click.echo(
+        gettext(
+            "Database: {url} ({origin}; a command's --database-url wins)",
+            lang,
+            url=display_url(resolve_database_url()),
+            origin=origin,
+        )
+    )
     ctx.exit(0)
 
 
@@ -107,11 +155,18 @@ def _certificate(certfile: Path | None, keyfile: Path | None) -> tuple[Path, Pat
     if certfile is None and keyfile is None:
         return None
     if certfile is None or keyfile is None:
-        raise click.UsageError("HTTPS needs both --ssl-certfile and --ssl-keyfile")
+        raise click.UsageError(gettext("HTTPS needs both --ssl-certfile and --ssl-keyfile", _lang()))
     return certfile, keyfile
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ServerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    envvar=ENV_LANG,
+    default=None,
+    help="Language of messages, tables and --help (else Vietnamese). JSON output does not change.",
+)
 @click.option(
     "--version",
     is_flag=True,
@@ -120,7 +175,7 @@ def _certificate(certfile: Path | None, keyfile: Path | None) -> tuple[Path, Pat
     callback=_show_version,
     help="Print the version, the sync protocol and the database in use, and exit.",
 )
-def main() -> None:
+def main(lang: str | None) -> None:
     """fieldapp's central server: laptops push visits here and pull the enterprise registry."""
 
 
@@ -167,15 +222,21 @@ def serve(
             run_upgrade(url)
         check_migrated(engine)
     except DatabaseError as exc:
-        _fail(str(exc))
+        _fail_with(exc)
     finally:
         engine.dispose()
     # every worker process builds its own app and engine from the environment
     os.environ[ENV_DATABASE_URL] = url
     os.environ[ENV_DOCS] = "1" if docs else "0"
-    scheme = "http" if ssl_certfile is None else "https"
+    address = ("http" if ssl_certfile is None else "https") + f"://{host}:{port}"
     click.echo(
-        f"fieldapp-server on {scheme}://{host}:{port} (database: {display_url(url)}, workers: {workers})"
+        gettext(
+            "fieldapp-server on {address} (database: {url}, workers: {workers})",
+            _lang(),
+            address=address,
+            url=display_url(url),
+            workers=workers,
+        )
     )
     uvicorn.run(
         "sync.server.app:create_app_from_env",
@@ -210,11 +271,12 @@ def db_upgrade(database_url: str | None, as_json: bool) -> None:
     try:
         revision = upgrade(url)
     except DatabaseError as exc:
-        _fail(str(exc))
+        _fail_with(exc)
     if as_json:
         _print_json({"database": display_url(url), "revision": revision})
     else:
-        click.echo(f"database {display_url(url)} is at schema {revision}")
+        click.echo(gettext("The database {url} is at schema {revision}.", _lang(), url=display_url(url),
+                           revision=revision))  # fmt: skip
 
 
 @db.command("new-epoch")
@@ -232,11 +294,12 @@ def db_new_epoch(database_url: str | None, as_json: bool) -> None:
     try:
         epoch = renew_database(url)
     except DatabaseError as exc:
-        _fail(str(exc))
+        _fail_with(exc)
     if as_json:
         _print_json({"database": display_url(url), "epoch": epoch})
     else:
-        click.echo(f"database {display_url(url)} has the new epoch {epoch}")
+        click.echo(gettext("The database {url} has the new epoch {epoch}.", _lang(), url=display_url(url),
+                           epoch=epoch))  # fmt: skip
 
 
 @main.group()
@@ -264,13 +327,24 @@ def user_add(name: str, role: str, full_name: str | None, database_url: str | No
     try:
         token = add_user(resolve_database_url(database_url), name, role=role, full_name=full_name)
     except (UserError, DatabaseError) as exc:
-        _fail(str(exc))
+        _fail_with(exc)
     except Exception as exc:  # an un-migrated or unreachable database
-        _fail(f"cannot add the user: {exc}; has `fieldapp-server db upgrade` run?")
+        _fail(
+            gettext(
+                "cannot add the user: {reason}; has `fieldapp-server db upgrade` run?", _lang(), reason=exc
+            )
+        )
     if as_json:
         _print_json({"name": name, "role": role, "token": token})
         return
-    click.echo(f"user {name!r} ({role}) added; give them this token (it is not shown again):")
+    click.echo(
+        gettext(
+            "User {name} ({role}) added; give them this token (it is not shown again):",
+            _lang(),
+            name=repr(name),
+            role=role,
+        )
+    )
     click.echo(token)
 
 
@@ -284,12 +358,14 @@ def user_list(database_url: str | None, as_json: bool) -> None:
     try:
         users = list_users(resolve_database_url(database_url))
     except Exception as exc:
-        _fail(f"cannot list users: {exc}")
+        _fail(gettext("cannot list users: {reason}", _lang(), reason=exc))
     if as_json:
         _print_json([u.to_dict() for u in users])
         return
+    lang = _lang()
     for u in users:
-        state = f"revoked {u.revoked_at:%Y-%m-%d %H:%M}" if u.revoked_at else "active"
+        when = f"{u.revoked_at:%Y-%m-%d %H:%M}" if u.revoked_at else ""
+        state = gettext("revoked {when}", lang, when=when) if u.revoked_at else gettext("active", lang)
         click.echo(f"{u.name}\t{u.role}\t{state}\t{u.full_name or ''}")
 
 
@@ -304,11 +380,11 @@ def user_revoke(name: str, database_url: str | None, as_json: bool) -> None:
     try:
         info = revoke_user(resolve_database_url(database_url), name)
     except UserError as exc:
-        _fail(str(exc))
+        _fail_with(exc)
     if as_json:
         _print_json(info.to_dict())
     else:
-        click.echo(f"user {info.name!r} revoked")
+        click.echo(gettext("User {name} revoked.", _lang(), name=repr(info.name)))
 
 
 @user.command("passwd")
@@ -324,21 +400,36 @@ def user_passwd(name: str, password_stdin: bool, database_url: str | None) -> No
     from sync.server.db import DatabaseError
     from sync.server.users import MIN_PASSWORD, UserError, set_password
 
+    lang = _lang()
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt(
-            f"new dashboard password for {name!r} (at least {MIN_PASSWORD} characters)",
+            gettext(
+                "New dashboard password for {name} (at least {count} characters)",
+                lang,
+                name=repr(name),
+                count=MIN_PASSWORD,
+            ),
             hide_input=True,
-            confirmation_prompt="the same password again",
+            confirmation_prompt=gettext("The same password again", lang),
         )
     try:
         info = set_password(resolve_database_url(database_url), name, password)
     except (UserError, DatabaseError) as exc:
-        _fail(f"cannot set the password: {exc}; nothing was changed")
+        reason = _words(exc, lang)
+        _fail(gettext("cannot set the password: {reason}; nothing was changed", lang, reason=reason))
     except Exception as exc:  # an un-migrated or unreachable database
-        _fail(f"cannot set the password: {exc}; has `fieldapp-server db upgrade` run?")
-    click.echo(f"the dashboard password of {info.name!r} ({info.role}) is set")
+        _fail(
+            gettext(
+                "cannot set the password: {reason}; has `fieldapp-server db upgrade` run?", lang, reason=exc
+            )
+        )
+    click.echo(
+        gettext(
+            "The dashboard password of {name} ({role}) is set.", lang, name=repr(info.name), role=info.role
+        )
+    )
 
 
 #: who the CLI's changes are recorded as (the record versions' ``updated_by``)
@@ -346,25 +437,36 @@ CLI_ACTOR = "fieldapp-server"
 
 
 def _print_area(area: Any, as_json: bool) -> None:
+    lang = _lang()
     for ward in area.unknown_wards:
-        click.echo(
-            f"warning: no enterprise of the registry is in ward {ward!r} (yet); check the spelling", err=True
+        warning = gettext(
+            "no enterprise of the registry is in ward {ward} (yet); check the spelling", lang, ward=repr(ward)
         )
+        prefix = gettext("Warning", lang)
+        click.echo(f"{prefix}: {warning}", err=True)
     if as_json:
         _print_json(area.to_dict())
         return
     wards = ", ".join(area.wards) or "-"
-    click.echo(f"{area.user}: wards {wards}; {len(area.enterprises)} enterprises assigned directly")
+    click.echo(
+        gettext(
+            "{user}: wards {wards}; {count} enterprises assigned directly",
+            lang,
+            user=area.user,
+            wards=wards,
+            count=len(area.enterprises),
+        )
+    )
 
 
 def _on_database(
     database_url: str | None,
     work: Callable[[Engine], T],
     refused: tuple[type[Exception], ...] = (),
-    words: Callable[[Any], str] = str,
+    words: Callable[[Any], str] | None = None,
 ) -> T:
     """*work* on the database, checked to be at the newest schema first; a database error, or one of *refused*
-    (worded by *words*), ends the command with its message (exit 1)."""
+    (worded by *words*, else in the run's language), ends the command with its message (exit 1)."""
     from sync.server.db import DatabaseError, check_migrated, make_engine
 
     engine = make_engine(resolve_database_url(database_url))
@@ -372,9 +474,9 @@ def _on_database(
         check_migrated(engine)
         return work(engine)
     except DatabaseError as exc:
-        _fail(str(exc))
+        _fail_with(exc)
     except refused as exc:
-        _fail(words(exc))
+        _fail(words(exc) if words is not None else _words(exc, _lang()))
     finally:
         engine.dispose()
 
@@ -425,9 +527,12 @@ def area_list(database_url: str | None, as_json: bool) -> None:
     if as_json:
         _print_json([a.to_dict() for a in areas])
         return
+    lang = _lang()
     for a in areas:
         firms = ", ".join(e.tax_code or e.id for e in a.enterprises) or "-"
-        click.echo(f"{a.user}\t{a.full_name or ''}\twards: {', '.join(a.wards) or '-'}\tenterprises: {firms}")
+        wards = gettext("wards: {wards}", lang, wards=", ".join(a.wards) or "-")
+        firms = gettext("enterprises: {ids}", lang, ids=firms)
+        click.echo(f"{a.user}\t{a.full_name or ''}\t{wards}\t{firms}")
 
 
 @main.group()
@@ -470,10 +575,12 @@ def rules_show(database_url: str | None, as_json: bool) -> None:
     if as_json:
         _print_json(current.to_dict())
         return
+    lang = _lang()
     if not current.text.strip():
-        click.echo("# no federation rules set: the package's defaults apply")
+        click.echo("# " + gettext("no federation rules set: the package's defaults apply", lang))
     click.echo(current.text.rstrip("\n") if current.text.strip() else "")
-    click.echo("# in effect: " + ", ".join(f"{k} = {v}" for k, v in current.rules.values().items()))
+    in_effect = ", ".join(f"{k} = {v}" for k, v in current.rules.values().items())
+    click.echo("# " + gettext("in effect: {rules}", lang, rules=in_effect))
 
 
 @rules.command("set")
@@ -485,23 +592,27 @@ def rules_set(file: Path, database_url: str | None, as_json: bool) -> None:
     from fieldapp.core.rules import RulesError
     from sync.server.rules import set_rules
 
+    lang = _lang()
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"cannot read {file}: {exc}")
+        _fail(gettext("cannot read {file}: {reason}", lang, file=file, reason=exc))
     current = _on_database(
         database_url,
         lambda engine: set_rules(engine, text, by=CLI_ACTOR),
         (RulesError,),
-        lambda exc: f"{file}: " + "; ".join(p.describe("en") for p in exc.problems) + "; nothing was changed",
+        lambda exc: gettext(
+            "{file}: {problems}; nothing was changed",
+            lang,
+            file=file,
+            problems="; ".join(p.describe(lang) for p in exc.problems),
+        ),
     )
     if as_json:
         _print_json(current.to_dict())
     else:
-        click.echo(
-            "the federation's rules are now: "
-            + ", ".join(f"{k} = {v}" for k, v in current.rules.values().items())
-        )
+        rules_now = ", ".join(f"{k} = {v}" for k, v in current.rules.values().items())
+        click.echo(gettext("The federation's rules are now: {rules}", lang, rules=rules_now))
 
 
 @main.command("classify")
@@ -540,12 +651,15 @@ def classify_cmd(fmt: str, wards: tuple[str, ...], user_name: str | None, databa
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would change; write nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows even when some rows are invalid.")
 @click.option(
-    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="language of the report"
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="language of the report (default: the run's, as fieldapp-server --lang)",
 )
 @_database_option
 @_json_option
 def import_cmd(
-    file: Path, dry_run: bool, skip_invalid: bool, lang: str, database_url: str | None, as_json: bool
+    file: Path, dry_run: bool, skip_invalid: bool, lang: str | None, database_url: str | None, as_json: bool
 ) -> None:
     """Import the registry from FILE (CSV or XLSX, the same columns as `fieldapp import`); update what is stored.
 
@@ -558,7 +672,7 @@ def import_cmd(
     from fieldapp.io.report import import_json, import_lines
     from sync.server.registry import ImportAborted, import_registry
 
-    language = as_lang(lang)
+    language = as_lang(lang) if lang is not None else _lang()
     try:
         table = read_table(file)
     except FileProblem as exc:
@@ -590,14 +704,13 @@ def import_cmd(
 )
 @click.option(
     "--lang",
-    type=click.Choice(["vi", "en"]),
-    default="vi",
-    show_default=True,
-    help="language of the founding sheet's header",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="language of the founding sheet's header (default: the run's, as fieldapp-server --lang)",
 )
 @_database_option
 @_json_option
-def export_cmd(fmt: str, output: Path, lang: str, database_url: str | None, as_json: bool) -> None:
+def export_cmd(fmt: str, output: Path, lang: str | None, database_url: str | None, as_json: bool) -> None:
     """Export every enterprise, visit and founding case with the laptop's field names."""
     from fieldapp.core.i18n import as_lang
     from sync.server.db import DatabaseError, check_migrated, make_engine
@@ -606,17 +719,23 @@ def export_cmd(fmt: str, output: Path, lang: str, database_url: str | None, as_j
     engine = make_engine(resolve_database_url(database_url))
     try:
         check_migrated(engine)
-        counts = export(engine, fmt, output, lang=as_lang(lang))  # type: ignore[arg-type]
+        counts = export(engine, fmt, output, lang=as_lang(lang) if lang else _lang())  # type: ignore[arg-type]
     except (DatabaseError, OSError) as exc:
-        _fail(str(exc))
+        _fail_with(exc)
     finally:
         engine.dispose()
     if as_json:
         _print_json({"format": fmt, "output": str(output), **counts})
     else:
         click.echo(
-            f"exported {counts['enterprises']} enterprises, {counts['visits']} visits"
-            f" and {counts['founding_cases']} founding cases to {output}"
+            gettext(
+                "Exported {enterprises} enterprises, {visits} visits and {cases} founding cases to {output}.",
+                _lang(),
+                enterprises=counts["enterprises"],
+                visits=counts["visits"],
+                cases=counts["founding_cases"],
+                output=output,
+            )
         )
 
 
@@ -650,13 +769,20 @@ def backup_cmd(
     try:
         result = backup(resolve_database_url(database_url), output, force=force, pg_dump=pg_dump)
     except BackupError as exc:
-        _fail(str(exc))
+        _fail_with(exc)
     if as_json:
         _print_json(result.to_dict())
     else:
         click.echo(
-            f"backed up {result.database} (schema {result.revision}, newest change {result.head}) "
-            f"to {result.output} ({result.size} bytes)"
+            gettext(
+                "Backed up {database} (schema {revision}, newest change {head}) to {output} ({size} bytes).",
+                _lang(),
+                database=result.database,
+                revision=result.revision,
+                head=result.head,
+                output=result.output,
+                size=result.size,
+            )
         )
 
 
@@ -709,8 +835,11 @@ def install_service(
         write_unit,
     )
 
+    lang = _lang()
     if not systemd:
-        raise click.UsageError("say which service manager: --systemd (on Windows: docs/deploy.md, WinSW)")
+        raise click.UsageError(
+            gettext("say which service manager: --systemd (on Windows: docs/deploy.md, WinSW)", lang)
+        )
     certificate = _certificate(ssl_certfile, ssl_keyfile)
     user = user_name or default_service_user()
     try:
@@ -730,7 +859,7 @@ def install_service(
             return
         target = write_unit(unit, output or DEFAULT_UNIT_PATH, force=force)
     except ServiceError as exc:
-        _fail(str(exc))
+        _fail_with(exc)
     steps = next_steps(target)
     if as_json:
         _print_json(
@@ -743,8 +872,17 @@ def install_service(
             }
         )
         return
-    click.echo(f"wrote {target}: {user} runs `{unit.exec_start}` on {display_url(url)}")
-    click.echo("to start it now and at every boot, run:")
+    click.echo(
+        gettext(
+            "Wrote {file}: {user} runs `{command}` on {url}.",
+            lang,
+            file=target,
+            user=user,
+            command=unit.exec_start,
+            url=display_url(url),
+        )
+    )
+    click.echo(gettext("To start it now and at every boot, run:", lang))
     for step in steps:
         click.echo(f"  {step}")
 
@@ -769,13 +907,21 @@ def _scope_options(func: F) -> F:
 
 def _one_scope(ward: str | None, user_name: str | None) -> None:
     if ward is not None and user_name is not None:
-        raise click.UsageError("give --ward or --user, not both")
+        raise click.UsageError(gettext("give --ward or --user, not both", _lang()))
+
+
+def _scope_words(scope: Any, lang: Lang) -> str:
+    """A target's or a period's scope: "ward W", "user U" or "federation", in *lang*."""
+    if scope.ward:
+        return gettext("ward {ward}", lang, ward=scope.ward)
+    if scope.user:
+        return gettext("user {user}", lang, user=scope.user)
+    return gettext("federation", lang)
 
 
 def _print_target(t: Any, reached: dict[str, Any] | None = None) -> None:
-    scope = (
-        f"ward {t.scope.ward}" if t.scope.ward else f"user {t.scope.user}" if t.scope.user else "federation"
-    )
+    lang = _lang()
+    scope = _scope_words(t.scope, lang)
 
     def figure(name: str) -> str:
         goal = getattr(t, name)
@@ -785,8 +931,10 @@ def _print_target(t: Any, reached: dict[str, Any] | None = None) -> None:
         percent = reached[f"{name}_percent"]
         return f"{reached[name]}/{text}" + ("" if percent is None else f" ({percent:g}%)")
 
-    line = f"{t.year}\t{scope}\tnew unions: {figure('new_unions')}\tnew members: {figure('new_members')}"
-    click.echo(line + (f"\tto {reached['to']}" if reached else ""))
+    unions = gettext("new unions: {figure}", lang, figure=figure("new_unions"))
+    members = gettext("new members: {figure}", lang, figure=figure("new_members"))
+    line = f"{t.year}\t{scope}\t{unions}\t{members}"
+    click.echo(line + ("\t" + gettext("to {date}", lang, date=reached["to"]) if reached else ""))
 
 
 @target.command("set")
@@ -817,7 +965,7 @@ def target_set(
 
     _one_scope(ward, user_name)
     if new_unions is None and new_members is None:
-        raise click.UsageError("give --new-unions or --new-members (or both)")
+        raise click.UsageError(gettext("give --new-unions or --new-members (or both)", _lang()))
     info = _on_database(
         database_url,
         lambda engine: set_target(
@@ -886,7 +1034,9 @@ def target_delete(
     if as_json:
         _print_json(info.to_dict())
     else:
-        click.echo(f"deleted the target: {year}, {info.scope.ward or info.scope.user or 'federation'}")
+        lang = _lang()
+        scope = info.scope.ward or info.scope.user or gettext("federation", lang)
+        click.echo(gettext("Deleted the target: {year}, {scope}.", lang, year=year, scope=scope))
 
 
 @main.command("progress")
@@ -915,9 +1065,11 @@ def progress_cmd(
     from sync.server.targets import TargetError
 
     _one_scope(ward, user_name)
+    lang = _lang()
     if date_to.date() < date_from.date():
+        to, start = date_to.date().isoformat(), date_from.date().isoformat()
         raise click.BadParameter(
-            f"{date_to:%Y-%m-%d} is before --from {date_from:%Y-%m-%d}", param_hint="--to"
+            gettext("{to} is before --from {start}", lang, to=to, start=start), param_hint="--to"
         )
     result = _on_database(
         database_url,
@@ -927,16 +1079,29 @@ def progress_cmd(
     if as_json:
         _print_json(result.to_dict())
         return
-    scope = result.scope
-    who = f"ward {scope.ward}" if scope.ward else f"user {scope.user}" if scope.user else "federation"
-    click.echo(f"{who}, {result.date_from} to {result.date_to}")
-    click.echo(f"CĐCS recognised\t{result.recognized} ({result.members_at_founding} members at founding)")
-    click.echo(f"new members\t{result.new_members}")
-    click.echo(f"visits\t{result.visits} ({result.enterprises_visited} enterprises)")
-    click.echo(f"newly eligible\t{result.newly_eligible}")
-    click.echo("cases by stage\t" + ", ".join(f"{k}: {v}" for k, v in result.cases_by_stage.items()))
-    click.echo("cases by state\t" + ", ".join(f"{k}: {v}" for k, v in result.cases_by_state.items()))
-    click.echo(f"overdue steps\t{len(result.overdue)}")
+    who = _scope_words(result.scope, lang)
+    click.echo(
+        gettext("{scope}, {start} to {end}", lang, scope=who, start=result.date_from, end=result.date_to)
+    )
+    recognised = gettext(
+        "{count} ({members} members at founding)",
+        lang,
+        count=result.recognized,
+        members=result.members_at_founding,
+    )
+    visits = gettext("{count} ({enterprises} enterprises)", lang, count=result.visits,
+                     enterprises=result.enterprises_visited)  # fmt: skip
+    rows = [
+        (gettext("CĐCS recognised", lang), recognised),
+        (gettext("new members", lang), str(result.new_members)),
+        (gettext("visits", lang), visits),
+        (gettext("newly eligible", lang), str(result.newly_eligible)),
+        (gettext("cases by stage", lang), ", ".join(f"{k}: {v}" for k, v in result.cases_by_stage.items())),
+        (gettext("cases by state", lang), ", ".join(f"{k}: {v}" for k, v in result.cases_by_state.items())),
+        (gettext("overdue steps", lang), str(len(result.overdue))),
+    ]
+    for name, value in rows:
+        click.echo(f"{name}\t{value}")
     for o in result.overdue:
         click.echo(f"  {o.due_on}\t{o.step}\t{o.enterprise}")
 
@@ -966,32 +1131,56 @@ def report_cmd(
     from sync.server.report_files import write_report
 
     _one_scope(ward, user_name)
+    lang = _lang()
     try:
         parse_month(month)
     except ReportError as exc:
-        raise click.BadParameter(str(exc).removeprefix("--month: "), param_hint="--month") from None
+        raise click.BadParameter(_option_words(exc, lang)[1], param_hint="--month") from None
     folder = output.parent
     if output.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
         raise click.BadParameter(
-            f"{str(output)!r}: the folder does not exist or cannot be written to", param_hint="--output"
+            gettext(
+                "{file}: the folder does not exist or cannot be written to", lang, file=repr(str(output))
+            ),
+            param_hint="--output",
         )
 
     def make(engine: Engine) -> Any:
         try:
             return build_report(engine, month, ward=ward, user=user_name)
         except ReportError as exc:
-            option, _, words = str(exc).partition(": ")
-            hint = option if option.startswith("--") else None
-            raise click.BadParameter(words or str(exc), param_hint=hint) from None
+            hint, words = _option_words(exc, lang)
+            raise click.BadParameter(words, param_hint=hint) from None
 
     report = _on_database(database_url, make)
     try:
         size = write_report(report, fmt, output)  # type: ignore[arg-type]
     except OSError as exc:
         reason = exc.strerror or exc
-        raise click.BadParameter(f"cannot write {str(output)!r}: {reason}", param_hint="--output") from None
+        raise click.BadParameter(
+            gettext("cannot write {file}: {reason}", lang, file=repr(str(output)), reason=reason),
+            param_hint="--output",
+        ) from None
     if as_json:
         _print_json({"format": fmt, "output": str(output), "bytes": size, "month": report.month,
                      **report.scope.to_dict()})  # fmt: skip
     else:
-        click.echo(f"wrote the report of {report.month} ({fmt}, {size:,} bytes) to {output}")
+        size_text = f"{size:,}"
+        click.echo(
+            gettext(
+                "Wrote the report of {month} ({format}, {size} bytes) to {output}.",
+                lang,
+                month=report.month,
+                format=fmt,
+                size=size_text,
+                output=output,
+            )
+        )
+
+
+def _option_words(exc: Exception, lang: Lang) -> tuple[str | None, str]:
+    """The option a report's refusal names (``--month: …``), and the refusal without it, in *lang*."""
+    option, _, words = _words(exc, lang).partition(": ")
+    if option.startswith("--") and words:
+        return option, words
+    return None, _words(exc, lang)

@@ -4,7 +4,9 @@
 - the API documentation (/docs, /redoc, /openapi.json): served unless ``serve --no-docs`` or
   ``FIELDAPP_SERVER_DOCS=0`` (for a production server nobody browses);
 - the federation's name on the monthly report's title block: ``$FIELDAPP_SERVER_FEDERATION_NAME`` (else
-  "Liên đoàn Lao động", the generic name).
+  "Liên đoàn Lao động", the generic name);
+- the language of the command line's messages and ``--help``: ``--lang``, else ``$FIELDAPP_SERVER_LANG``, else
+  Vietnamese (``cli_language``).
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ import os
 
 import platformdirs
 
+from fieldapp.core.i18n import Lang, as_lang
+
 __all__ = [
     "ENV_DATABASE_URL",
     "ENV_DOCS",
     "ENV_FEDERATION_NAME",
+    "ENV_LANG",
     "backend_name",
+    "cli_language",
     "default_database_url",
     "display_url",
     "docs_enabled",
@@ -28,9 +34,16 @@ __all__ = [
 ENV_DATABASE_URL = "FIELDAPP_SERVER_DATABASE_URL"
 ENV_DOCS = "FIELDAPP_SERVER_DOCS"
 ENV_FEDERATION_NAME = "FIELDAPP_SERVER_FEDERATION_NAME"
+ENV_LANG = "FIELDAPP_SERVER_LANG"
 #: the name when none is set: what every federation is (Liên đoàn Lao động, the trade-union federation)
 DEFAULT_FEDERATION_NAME = "Liên đoàn Lao động"
 _OFF = {"0", "false", "no", "off"}
+
+
+def cli_language(lang: str | None = None) -> Lang:
+    """The language of a ``fieldapp-server`` run: *lang* (``--lang``), else ``$FIELDAPP_SERVER_LANG``, else
+    Vietnamese (a value that is not a language counts as none: click refuses it where it is an option)."""
+    return as_lang(lang if lang is not None else os.environ.get(ENV_LANG) or None)
 
 
 def federation_name() -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from fieldapp.core.founding import STEPS, CaseState, FoundingCase, current_case
+from fieldapp.core.i18n import N_, Message
 from fieldapp.core.wards import ward_key
 from sync.server.choices import MAX_YEAR, MIN_YEAR
 from sync.server.config import federation_name
@@ -68,13 +69,23 @@ def parse_month(text: str, today: date | None = None) -> tuple[date, date]:
     ReportError naming --month for anything else, or a month not begun."""
     found = _MONTH.fullmatch(text.strip())
     if found is None or not 1 <= int(found[2]) <= 12 or not MIN_YEAR <= int(found[1]) <= MAX_YEAR:
-        raise ReportError(f"--month: {text!r} is not a month YYYY-MM from {MIN_YEAR}-01 to {MAX_YEAR}-12")
+        raise ReportError(
+            Message(
+                N_("--month: {month} is not a month YYYY-MM from {first} to {last}"),
+                {"month": repr(text), "first": f"{MIN_YEAR}-01", "last": f"{MAX_YEAR}-12"},
+            )
+        )
     year, month = int(found[1]), int(found[2])
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
     today = today or office_today()
     if first > today:
-        raise ReportError(f"--month: {text} has not begun (today is {today.isoformat()})")
+        raise ReportError(
+            Message(
+                N_("--month: {month} has not begun (today is {today})"),
+                {"month": text, "today": today.isoformat()},
+            )
+        )
     return first, min(last, today)
 
 
@@ -259,7 +270,7 @@ def _build(session: Session, first: date, last: date, month: str, ward: str | No
     try:
         scope = resolve_scope(session, ward, user)
     except TargetError as exc:
-        raise ReportError(str(exc)) from None
+        raise ReportError(*exc.args) from None
     records = records or Records.load(session)  # once: every line below reads it
     year_from = date(first.year, 1, 1)
     targets = targets_of(session, first.year)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from fieldapp.core.i18n import N_, Message
 from fieldapp.core.text import control_characters, nfc
 from fieldapp.core.wards import ward_key
 from sync.server.areas import registry_ward_keys
@@ -88,13 +89,23 @@ class TargetInfo:
 
 def check_year(year: int, option: str = "YEAR") -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise TargetError(f"{option} must be a year from {MIN_YEAR} to {MAX_YEAR}, not {year}")
+        raise TargetError(
+            Message(
+                N_("{option} must be a year from {first} to {last}, not {year}"),
+                {"option": option, "first": MIN_YEAR, "last": MAX_YEAR, "year": year},
+            )
+        )
     return year
 
 
 def _check_figure(value: int | None, option: str) -> int | None:
     if value is not None and not 0 <= value <= MAX_FIGURE:
-        raise TargetError(f"{option} must be a whole number from 0 to {MAX_FIGURE:,}, not {value}")
+        raise TargetError(
+            Message(
+                N_("{option} must be a whole number from 0 to {last}, not {value}"),
+                {"option": option, "last": f"{MAX_FIGURE:,}", "value": value},
+            )
+        )
     return value
 
 
@@ -102,16 +113,21 @@ def resolve_scope(session: Session, ward: str | None, user: str | None) -> Scope
     """The scope named by --ward or --user (neither: the federation). Raises TargetError for both, an empty or
     unknown ward, or an unknown user."""
     if ward is not None and user is not None:
-        raise TargetError("give --ward or --user, not both")
+        raise TargetError(Message(N_("give --ward or --user, not both")))
     if ward is not None:
         label = " ".join(nfc(ward).split())
         key = ward_key(label)
         if not key or len(label) > 100 or control_characters(label):
-            raise TargetError(f"--ward: {ward!r} is not a ward name")
+            raise TargetError(Message(N_("--ward: {ward} is not a ward name"), {"ward": repr(ward)}))
         known = registry_ward_keys(session) | set(session.scalars(select(AreaWard.ward_key).distinct()))
         if key not in known:
             raise TargetError(
-                f"--ward: no enterprise of the registry and no area is in ward {ward!r}; check the spelling"
+                Message(
+                    N_(
+                        "--ward: no enterprise of the registry and no area is in ward {ward}; check the spelling"
+                    ),
+                    {"ward": repr(ward)},
+                )
             )
         stored = session.scalar(select(Target.ward).where(Target.ward_key == key).limit(1))
         return Scope(ward_key=key, ward=stored or label)
@@ -119,9 +135,9 @@ def resolve_scope(session: Session, ward: str | None, user: str | None) -> Scope
         try:
             name = clean_name(user)
         except UserError as exc:
-            raise TargetError(f"--user: {exc}") from None
+            raise TargetError(Message(N_("--user: {reason}"), {"reason": exc.args[0]})) from None
         if session.scalar(select(User.id).where(User.name == name)) is None:
-            raise TargetError(f"--user: there is no user named {user!r}")
+            raise TargetError(Message(N_("--user: there is no user named {name}"), {"name": repr(user)}))
         return Scope(user=name)
     return Scope()
 
@@ -154,7 +170,7 @@ def set_target(
     _check_figure(new_unions, "--new-unions")
     _check_figure(new_members, "--new-members")
     if new_unions is None and new_members is None:
-        raise TargetError("give --new-unions or --new-members (or both)")
+        raise TargetError(Message(N_("give --new-unions or --new-members (or both)")))
     with write_session(engine) as session:
         scope = resolve_scope(session, ward, user)
         row = session.scalar(select(Target).where(Target.year == year, Target.scope_key == scope.key))
@@ -210,15 +226,19 @@ def delete_target(
         scope = resolve_scope(session, ward, user)
         row = session.scalar(select(Target).where(Target.year == year, Target.scope_key == scope.key))
         if row is None:
-            raise TargetError(f"there is no target for {year} for {_describe(scope)}")
+            raise TargetError(
+                Message(
+                    N_("there is no target for {year} for {scope}"), {"year": year, "scope": _describe(scope)}
+                )
+            )
         info = _info(row)
         session.execute(delete(Target).where(Target.id == row.id))
         return info
 
 
-def _describe(scope: Scope) -> str:
+def _describe(scope: Scope) -> Message:
     if scope.ward is not None:
-        return f"ward {scope.ward!r}"
+        return Message(N_("ward {ward}"), {"ward": repr(scope.ward)})
     if scope.user is not None:
-        return f"user {scope.user!r}"
-    return "the federation"
+        return Message(N_("user {user}"), {"user": repr(scope.user)})
+    return Message(N_("the federation"))

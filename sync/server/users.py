@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
+from fieldapp.core.i18n import N_, Message
 from fieldapp.core.text import nfc
 from sync.server.choices import ROLES
 from sync.server.db import make_engine, read_session, write_session
@@ -50,7 +51,8 @@ _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 
 
 class UserError(Exception):
-    """A user command cannot be done (name taken, unknown user, bad name)."""
+    """A user command cannot be done (name taken, unknown user, bad name); its argument is a ``Message`` (``str``
+    of the error: English; the command line words it in the run's language)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ def clean_name(name: str) -> str:
     """A user name as stored: NFC, trimmed; it must equal the ``cadre`` of the visits the user logs."""
     cleaned = " ".join(nfc(name).split())
     if not cleaned or len(cleaned) > 100:
-        raise UserError("a user name must have 1 to 100 characters")
+        raise UserError(Message(N_("a user name must have 1 to 100 characters")))
     return cleaned
 
 
@@ -138,14 +140,18 @@ def _engine(target: str | Engine) -> tuple[Engine, bool]:
 def add_user(target: str | Engine, name: str, *, role: str = "cadre", full_name: str | None = None) -> str:
     """Create a user; returns the new token (the only time it exists in clear). Raises UserError."""
     if role not in ROLES:
-        raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise UserError(
+            Message(
+                N_("role must be one of {roles}, not {role}"), {"roles": ", ".join(ROLES), "role": repr(role)}
+            )
+        )
     name = clean_name(name)
     token = new_token()
     engine, own = _engine(target)
     try:
         with write_session(engine) as session:
             if session.scalar(select(User.id).where(User.name == name)) is not None:
-                raise UserError(f"a user named {name!r} already exists")
+                raise UserError(Message(N_("a user named {name} already exists"), {"name": repr(name)}))
             session.add(
                 User(
                     name=name,
@@ -157,7 +163,7 @@ def add_user(target: str | Engine, name: str, *, role: str = "cadre", full_name:
                 )
             )
     except IntegrityError as exc:  # a concurrent add of the same name
-        raise UserError(f"a user named {name!r} already exists") from exc
+        raise UserError(Message(N_("a user named {name} already exists"), {"name": repr(name)})) from exc
     finally:
         if own:
             engine.dispose()
@@ -182,7 +188,7 @@ def revoke_user(target: str | Engine, name: str) -> UserInfo:
         with write_session(engine) as session:
             user = session.scalar(select(User).where(User.name == clean_name(name)))
             if user is None:
-                raise UserError(f"there is no user named {name!r}")
+                raise UserError(Message(N_("there is no user named {name}"), {"name": repr(name)}))
             if user.revoked_at is None:
                 user.revoked_at = datetime.now(UTC)
             session.flush()
@@ -211,20 +217,27 @@ def set_password(target: str | Engine, name: str, password: str) -> UserInfo:
     user, a cadre, a password shorter than MIN_PASSWORD characters."""
     password = _password_text(password)
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise UserError(
+            Message(N_("the password must have at least {count} characters"), {"count": MIN_PASSWORD})
+        )
     if len(password) > _MAX_PASSWORD:
-        raise UserError(f"the password must have at most {_MAX_PASSWORD} characters")
+        raise UserError(
+            Message(N_("the password must have at most {count} characters"), {"count": _MAX_PASSWORD})
+        )
     engine, own = _engine(target)
     try:
         with write_session(engine) as session:
             user = session.scalar(select(User).where(User.name == clean_name(name)))
             if user is None:
-                raise UserError(f"there is no user named {name!r}")
+                raise UserError(Message(N_("there is no user named {name}"), {"name": repr(name)}))
             if user.revoked_at is not None:
-                raise UserError(f"the user {user.name!r} is revoked")
+                raise UserError(Message(N_("the user {name} is revoked"), {"name": repr(user.name)}))
             if user.role not in DASHBOARD_ROLES:
                 raise UserError(
-                    f"{user.name!r} is a {user.role}: only admins and viewers sign in to the dashboard"
+                    Message(
+                        N_("{name} is a {role}: only admins and viewers sign in to the dashboard"),
+                        {"name": repr(user.name), "role": user.role},
+                    )
                 )
             user.password_hash = _HASHER.hash(password)
             session.flush()

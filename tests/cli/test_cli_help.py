@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from fieldapp.cli import COMMANDS, main
-from fieldapp.cli.helptext import help_text, help_texts, short_help
+from fieldapp.clihelp.pages import help_text, help_texts, short_help
 from fieldapp.core.i18n import Lang, translate
 
 

@@ -41,7 +41,9 @@ def test_passwd_asks_twice_and_the_password_then_signs_in(sqlite_url: str) -> No
     add_user(sqlite_url, "lanhdao", role="viewer")
     runner = CliRunner()
     result = runner.invoke(
-        main, ["user", "passwd", "lanhdao", "--database-url", sqlite_url], input=f"{PASSWORD}\n{PASSWORD}\n"
+        main,
+        ["--lang", "en", "user", "passwd", "lanhdao", "--database-url", sqlite_url],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
     )
     assert result.exit_code == 0, result.output
     assert "is set" in result.output
@@ -63,7 +65,7 @@ def test_passwd_from_stdin_and_its_refusals_change_nothing(sqlite_url: str) -> N
     def passwd(name: str, text: str) -> object:
         return runner.invoke(
             main,
-            ["user", "passwd", name, "--password-stdin", "--database-url", sqlite_url],
+            ["--lang", "en", "user", "passwd", name, "--password-stdin", "--database-url", sqlite_url],
             input=text + "\n",
         )
 

@@ -15,7 +15,7 @@ from sync.server.users import add_user
 
 def run(server: AppServer, *args: str) -> Result:
     return CliRunner().invoke(
-        main, [*args, "--database-url", server.database_url], env={ENV_DATABASE_URL: None}
+        main, ["--lang", "en", *args, "--database-url", server.database_url], env={ENV_DATABASE_URL: None}
     )
 
 

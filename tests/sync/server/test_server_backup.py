@@ -44,7 +44,7 @@ Rows = dict[tuple[str, str], tuple[Any, ...]]
 
 def run(*args: str) -> Result:
     """``fieldapp-server ARGS`` in-process, without the ambient database URL."""
-    return CliRunner().invoke(main, list(args), env={ENV_DATABASE_URL: None})
+    return CliRunner().invoke(main, ["--lang", "en", *args], env={ENV_DATABASE_URL: None})
 
 
 class Writer(threading.Thread):
@@ -209,7 +209,7 @@ def test_an_existing_file_is_kept_unless_forced(sqlite_url: str, tmp_path: Path)
     output.write_text("last week's backup")
     refused = run("backup", "--output", str(output), "--database-url", sqlite_url)
     assert refused.exit_code == 1
-    assert refused.stderr == f"error: {output} exists; give --force to replace it\n"
+    assert refused.stderr == f"Error: {output} exists; give --force to replace it\n"
     assert output.read_text() == "last week's backup"
     forced = run("backup", "--output", str(output), "--force", "--database-url", sqlite_url)
     assert forced.exit_code == 0, forced.output
@@ -238,7 +238,7 @@ def test_no_database_no_backup_and_nothing_made(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.sqlite3"
     result = run("backup", "--output", str(tmp_path / "b"), "--database-url", f"sqlite:///{missing}")
     assert result.exit_code == 1
-    assert result.stderr == f"error: there is no SQLite database at {missing}\n"
+    assert result.stderr == f"Error: there is no SQLite database at {missing}\n"
     assert list(tmp_path.iterdir()) == []  # neither a backup, a leftover part, nor an empty database
 
 
@@ -262,9 +262,11 @@ def test_postgresql_without_pg_dump_says_what_to_install(tmp_path: Path) -> None
         "backup", "--output", str(tmp_path / "b"), "--database-url", url, "--pg-dump", "/nowhere/pg_dump"
     )
     assert result.exit_code == 1
-    assert result.stderr == "error: there is no program /nowhere/pg_dump (--pg-dump)\n"
+    assert result.stderr == "Error: there is no program /nowhere/pg_dump (--pg-dump)\n"
     empty_path = CliRunner().invoke(
-        main, ["backup", "--output", str(tmp_path / "b"), "--database-url", url], env={"PATH": str(tmp_path)}
+        main,
+        ["--lang", "en", "backup", "--output", str(tmp_path / "b"), "--database-url", url],
+        env={"PATH": str(tmp_path)},
     )
     assert empty_path.exit_code == 1 and "pg_dump is not on PATH" in empty_path.stderr
     assert list(tmp_path.iterdir()) == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,20 +18,23 @@ from openpyxl import load_workbook
 from server_helpers import Api, AppServer, enterprise, item, visit
 
 from sync.server.cli import main
-from sync.server.config import ENV_DATABASE_URL
+from sync.server.config import ENV_DATABASE_URL, ENV_LANG
 from sync.server.db import head_revision
 
 
 def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
     """``fieldapp-server ARGS`` in-process, without the ambient database URL."""
-    return CliRunner().invoke(main, list(args), env={ENV_DATABASE_URL: None, **(env or {})})
+    return CliRunner().invoke(main, ["--lang", "en", *args], env={ENV_DATABASE_URL: None, **(env or {})})
 
 
 def test_the_module_runs_the_command_line() -> None:
+    env = {k: v for k, v in os.environ.items() if k != ENV_LANG}
     result = subprocess.run(
-        [sys.executable, "-m", "sync.server", "--help"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "sync.server", "--help"], capture_output=True, text=True, timeout=60, env=env
     )
-    assert result.returncode == 0 and "Usage:" in result.stdout and "serve" in result.stdout
+    assert (
+        result.returncode == 0 and "Cách dùng:" in result.stdout and "serve" in result.stdout
+    )  # Vietnamese first
 
 
 @pytest.mark.parametrize(
@@ -141,7 +145,7 @@ def test_export_csv_and_xlsx(filled_server, tmp_path: Path) -> None:  # type: ig
     server, e, v = filled_server
     folder = tmp_path / "csv"
     result = run("export", "--format", "csv", "--output", str(folder), "--database-url", server.database_url)
-    assert result.exit_code == 0 and "exported 1 enterprises, 1 visits and 1 founding cases" in result.stdout
+    assert result.exit_code == 0 and "Exported 1 enterprises, 1 visits and 1 founding cases" in result.stdout
     with (folder / "enterprises.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
     return CliRunner().invoke(
-        main, list(args), env={ENV_DATABASE_URL: None, "SUDO_USER": None, **(env or {})}
+        main, ["--lang", "en", *args], env={ENV_DATABASE_URL: None, "SUDO_USER": None, **(env or {})}
     )
 
 
@@ -130,7 +130,7 @@ def test_an_existing_unit_is_kept_unless_forced(sqlite_url: str, tmp_path: Path)
     refused = run(*args, "--output", str(unit_path))
     assert (
         refused.exit_code == 1
-        and refused.stderr == f"error: {unit_path} exists; give --force to replace it\n"
+        and refused.stderr == f"Error: {unit_path} exists; give --force to replace it\n"
     )
     assert unit_path.read_text() == "[Unit]\n"
     forced = run(*args, "--output", str(unit_path), "--force", "--json")

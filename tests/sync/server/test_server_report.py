@@ -270,7 +270,9 @@ def test_the_pdf_is_a4_with_the_vietnamese_text(may: Report, tmp_path: Path) -> 
 # --- the command line -----------------------------------------------------------------------------------------
 def run(url: str, *args: str) -> Result:
     return CliRunner().invoke(
-        main, [*args, "--database-url", url], env={ENV_DATABASE_URL: None, ENV_FEDERATION_NAME: FEDERATION}
+        main,
+        ["--lang", "en", *args, "--database-url", url],
+        env={ENV_DATABASE_URL: None, ENV_FEDERATION_NAME: FEDERATION},
     )
 
 

@@ -14,7 +14,7 @@ from sync.server.config import ENV_DATABASE_URL
 
 def run(server: AppServer, *args: str) -> Result:
     return CliRunner().invoke(
-        main, [*args, "--database-url", server.database_url], env={ENV_DATABASE_URL: None}
+        main, ["--lang", "en", *args, "--database-url", server.database_url], env={ENV_DATABASE_URL: None}
     )
 
 

@@ -16,7 +16,9 @@ WARD = "Phường Thanh Nhàn"
 
 
 def run(url: str, *args: str) -> Result:
-    return CliRunner().invoke(main, [*args, "--database-url", url], env={ENV_DATABASE_URL: None})
+    return CliRunner().invoke(
+        main, ["--lang", "en", *args, "--database-url", url], env={ENV_DATABASE_URL: None}
+    )
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sync.server.config import ENV_DATABASE_URL, default_database_url
 
 
 def test_version_names_the_default_database() -> None:
-    result = CliRunner().invoke(main, ["--version"], env={ENV_DATABASE_URL: None})
+    result = CliRunner().invoke(main, ["--lang", "en", "--version"], env={ENV_DATABASE_URL: None})
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"fieldapp-server {fieldapp.__version__}",
@@ -23,7 +23,7 @@ def test_version_names_the_default_database() -> None:
 
 def test_version_names_the_configured_database_without_its_password() -> None:
     url = "postgresql://fieldapp:bi-mat@db.office.vn/fieldapp"
-    result = CliRunner().invoke(main, ["--version"], env={ENV_DATABASE_URL: url})
+    result = CliRunner().invoke(main, ["--lang", "en", "--version"], env={ENV_DATABASE_URL: url})
     assert result.exit_code == 0, result.output
     line = result.stdout.splitlines()[2]
     assert line.startswith("Database: postgresql+psycopg://fieldapp:***@db.office.vn/fieldapp ")

@@ -2,12 +2,13 @@
 
 The commands keep English help, as click wants it (docstrings and ``help=``); ``scripts/messages.py`` walks the
 command tree and puts each of those texts in the catalog, and the classes here translate them when the help is
-drawn, in the language of the run (``--lang``, else the settings', else Vietnamese: ``context_lang``). Click's own
+drawn, in the language of the run (``--lang``, else the program's default, else Vietnamese). Click's own
 words on the page (``Usage:``, ``Options``, ``Commands``, ``[required]``, ``[default: …]``, the ``--help`` line) are
 drawn here too, from the catalog, since click takes them from the process-wide ``gettext`` domain.
 
 Every module-level command is made with ``cls=HelpCommand`` or ``cls=HelpGroup``; the subcommands of a
-``HelpGroup`` get the same classes (``command_class``, ``group_class``).
+``HelpGroup`` get the same classes (``command_class``, ``group_class``). The language is the run's, as the program's
+root group (a ``fieldapp.clihelp.usage.LocalisedRoot``) finds it: ``context_lang``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ _CLICK_HELP_OPTION = "Show this message and exit."
 
 
 def _lang(ctx: click.Context) -> Lang:
-    from fieldapp.cli.usage import context_lang  # usage imports this module's classes
+    from fieldapp.clihelp.usage import context_lang  # usage imports this module's classes
 
     return context_lang(ctx)
 
