@@ -15,6 +15,7 @@ Every record carries, besides its content:
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -47,6 +48,7 @@ __all__ = [
     "Ownership",
     "Record",
     "Visit",
+    "canonical_id",
     "content_hash",
     "field_type",
     "fields_of_type",
@@ -90,6 +92,17 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def canonical_id(value: str) -> str:
+    """*value* as a UUID's canonical text (lower case, dashed); ValueError (or TypeError, AttributeError) if it is
+    no UUID. Every id a device makes is already canonical: that case is one match, without building a UUID."""
+    if isinstance(value, str) and _CANONICAL_UUID.fullmatch(value):
+        return value
+    return str(uuid.UUID(value))
+
+
 #: content fields added after records were first synced, with the value every record from before them has. A field
 #: at that value is left out of the content hash, so adding the field changes no record's hash: the server, which
 #: stored the hashes of the older content, and a laptop not yet updated still recognise the same content as the
@@ -130,7 +143,7 @@ def _refuse_controls(value: str, *, newlines: bool) -> str:
 
 def _clean_text(value: Any) -> Any:
     # multi-line text (notes): every line separator made "\n", tabs made spaces; any other control is refused
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value:  # "" (most optional text) is clean as it is
         return value
     text = "\n".join(nfc(value).replace("\t", " ").splitlines()).strip()
     return _refuse_controls(text, newlines=True)
@@ -139,7 +152,9 @@ def _clean_text(value: Any) -> Any:
 def _clean_line(value: Any) -> Any:
     # single-line fields: also collapse runs of white space typed or pasted in
     # (tabs, line ends and other white-space controls become one space; any other control character is refused)
-    return _refuse_controls(" ".join(nfc(value).split()), newlines=False) if isinstance(value, str) else value
+    if not isinstance(value, str) or not value:  # "" (most optional fields) is clean as it is
+        return value
+    return _refuse_controls(" ".join(nfc(value).split()), newlines=False)
 
 
 class Record(BaseModel):
@@ -179,7 +194,7 @@ class Record(BaseModel):
     @classmethod
     def _check_id(cls, value: str) -> str:
         try:
-            return str(uuid.UUID(value))
+            return canonical_id(value)
         except (ValueError, AttributeError, TypeError):
             raise custom_error("not_a_uuid") from None
 
@@ -480,7 +495,7 @@ class Visit(Record):
     @classmethod
     def _enterprise_id(cls, value: str) -> str:
         try:
-            return str(uuid.UUID(value))
+            return canonical_id(value)
         except (ValueError, AttributeError, TypeError):
             raise custom_error("not_a_uuid") from None
 
