@@ -164,6 +164,8 @@ class Record(BaseModel):
 
     #: the fields whose values make up the record's content (hashed, synced, compared for conflicts)
     CONTENT_FIELDS: ClassVar[tuple[str, ...]] = ()
+    _CONTENT_SET: ClassVar[set[str]] = set()
+    _CONTENT_IN_FIELD_ORDER: ClassVar[bool] = False
     #: the bookkeeping fields: everything that is not content
     META_FIELDS: ClassVar[tuple[str, ...]] = (
         "schema_version",
@@ -215,8 +217,19 @@ class Record(BaseModel):
     # --- derived -------------------------------------------------------------------------------------
     def content(self) -> dict[str, Any]:
         """The content fields as JSON-ready values (what is hashed and synced)."""
-        dumped = self.model_dump(mode="json", include=set(self.CONTENT_FIELDS))
+        cls = type(self)
+        dumped = self.model_dump(mode="json", include=cls._CONTENT_SET)
+        if cls._CONTENT_IN_FIELD_ORDER:  # pydantic dumps in field order: already the content's order
+            return dumped
         return {name: dumped[name] for name in self.CONTENT_FIELDS}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        # content() is called for every record pushed, saved and hashed: its include set is made once per class
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._CONTENT_SET = set(cls.CONTENT_FIELDS)
+        in_order = [name for name in cls.model_fields if name in cls._CONTENT_SET]
+        cls._CONTENT_IN_FIELD_ORDER = in_order == list(cls.CONTENT_FIELDS)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
