@@ -141,11 +141,20 @@ def _refuse_controls(value: str, *, newlines: bool) -> str:
     return value
 
 
+#: what str.splitlines() breaks lines at, "\n" aside, and the tab _clean_text makes a space
+_BREAKS_BUT_NEWLINE = re.compile("[\t\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _clean_text(value: Any) -> Any:
     # multi-line text (notes): every line separator made "\n", tabs made spaces; any other control is refused
     if not isinstance(value, str) or not value:  # "" (most optional text) is clean as it is
         return value
-    text = "\n".join(nfc(value).replace("\t", " ").splitlines()).strip()
+    text = nfc(value)
+    if _BREAKS_BUT_NEWLINE.search(text) is None:
+        # only "\n" breaks lines: splitting and joining on it would give the text back (less one final "\n",
+        # which strip() drops anyway)
+        return _refuse_controls(text.strip(), newlines=True)
+    text = "\n".join(text.replace("\t", " ").splitlines()).strip()
     return _refuse_controls(text, newlines=True)
 
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fieldapp.core.errors import RecordError
-from fieldapp.core.records import Enterprise, Visit, canonical_id, input_fields
+from fieldapp.core.records import Enterprise, Visit, _clean_text, canonical_id, input_fields
 from fieldapp.core.taxcode import normalise_tax_code, tax_code_check_digit_ok
 from fieldapp.core.text import CONTROL, control_characters, displayable
 
@@ -172,3 +172,24 @@ def test_canonical_id_refuses_what_is_not_text() -> None:
     for value in (None, 12, b"0" * 32):
         with pytest.raises((ValueError, TypeError, AttributeError)):
             canonical_id(value)  # type: ignore[arg-type]
+
+
+_BREAKS = ["\n", "\t", "\r", "\r\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+#: lines joined by one kind of break (each kind alone must be found), or any mix of them
+_NOTES = st.one_of(
+    st.builds(
+        lambda lines, sep: sep.join(lines),
+        st.lists(st.sampled_from(["ab", "ệ", " ", "", "\n", "c d "]), max_size=6),
+        st.sampled_from(_BREAKS),
+    ),
+    st.text(alphabet=st.sampled_from(["a", " ", "ệ", *(b for b in _BREAKS if len(b) == 1)])),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_NOTES)
+def test_multi_line_text_is_tidied_as_its_definition_says(text: str) -> None:
+    # every line break made "\n", tabs made spaces, the ends stripped: the shortcut for text whose only breaks
+    # are "\n" must give the same
+    expected = "\n".join(unicodedata.normalize("NFC", text).replace("\t", " ").splitlines()).strip()
+    assert _clean_text(text) == expected
