@@ -30,6 +30,7 @@ __all__ = [
     "WARD_COUNT",
     "Unit",
     "completion",
+    "load",
     "match_ward",
     "normal_province_code",
     "normal_ward_code",
@@ -74,6 +75,11 @@ class _Index:
     wards: dict[str, Unit]
     by_province: dict[str, tuple[Unit, ...]]
     by_key: dict[tuple[str, str], tuple[Unit, ...]]
+
+
+def load() -> None:
+    """Load the map now rather than on the first question (a server does it at start: no request waits for it)."""
+    _index()
 
 
 @cache

@@ -27,7 +27,6 @@ after an earlier step, from the rules: ``bch_meeting_days`` and ``dossier_days``
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from fieldapp.core.errors import Problem, RecordError, custom_error
 from fieldapp.core.i18n import Message
 from fieldapp.core.labels import VALUE_LABELS
-from fieldapp.core.records import Enterprise, Record, _clean_line, _clean_text, utcnow
+from fieldapp.core.records import Enterprise, Record, _clean_line, _clean_text, canonical_id, utcnow
 from fieldapp.core.rules import Rules
 from fieldapp.core.workdays import add_working_days, working_days_between
 
@@ -167,7 +166,7 @@ class FoundingCase(Record):
     @classmethod
     def _enterprise_id(cls, value: str) -> str:
         try:
-            return str(uuid.UUID(value))
+            return canonical_id(value)
         except (ValueError, AttributeError, TypeError):
             raise custom_error("not_a_uuid") from None
 

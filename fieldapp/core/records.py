@@ -15,6 +15,7 @@ Every record carries, besides its content:
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -47,6 +48,7 @@ __all__ = [
     "Ownership",
     "Record",
     "Visit",
+    "canonical_id",
     "content_hash",
     "field_type",
     "fields_of_type",
@@ -90,6 +92,17 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def canonical_id(value: str) -> str:
+    """*value* as a UUID's canonical text (lower case, dashed); ValueError (or TypeError, AttributeError) if it is
+    no UUID. Every id a device makes is already canonical: that case is one match, without building a UUID."""
+    if isinstance(value, str) and _CANONICAL_UUID.fullmatch(value):
+        return value
+    return str(uuid.UUID(value))
+
+
 #: content fields added after records were first synced, with the value every record from before them has. A field
 #: at that value is left out of the content hash, so adding the field changes no record's hash: the server, which
 #: stored the hashes of the older content, and a laptop not yet updated still recognise the same content as the
@@ -128,18 +141,29 @@ def _refuse_controls(value: str, *, newlines: bool) -> str:
     return value
 
 
+#: what str.splitlines() breaks lines at, "\n" aside, and the tab _clean_text makes a space
+_BREAKS_BUT_NEWLINE = re.compile("[\t\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _clean_text(value: Any) -> Any:
     # multi-line text (notes): every line separator made "\n", tabs made spaces; any other control is refused
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value:  # "" (most optional text) is clean as it is
         return value
-    text = "\n".join(nfc(value).replace("\t", " ").splitlines()).strip()
+    text = nfc(value)
+    if _BREAKS_BUT_NEWLINE.search(text) is None:
+        # only "\n" breaks lines: splitting and joining on it would give the text back (less one final "\n",
+        # which strip() drops anyway)
+        return _refuse_controls(text.strip(), newlines=True)
+    text = "\n".join(text.replace("\t", " ").splitlines()).strip()
     return _refuse_controls(text, newlines=True)
 
 
 def _clean_line(value: Any) -> Any:
     # single-line fields: also collapse runs of white space typed or pasted in
     # (tabs, line ends and other white-space controls become one space; any other control character is refused)
-    return _refuse_controls(" ".join(nfc(value).split()), newlines=False) if isinstance(value, str) else value
+    if not isinstance(value, str) or not value:  # "" (most optional fields) is clean as it is
+        return value
+    return _refuse_controls(" ".join(nfc(value).split()), newlines=False)
 
 
 class Record(BaseModel):
@@ -149,6 +173,8 @@ class Record(BaseModel):
 
     #: the fields whose values make up the record's content (hashed, synced, compared for conflicts)
     CONTENT_FIELDS: ClassVar[tuple[str, ...]] = ()
+    _CONTENT_SET: ClassVar[set[str]] = set()
+    _CONTENT_IN_FIELD_ORDER: ClassVar[bool] = False
     #: the bookkeeping fields: everything that is not content
     META_FIELDS: ClassVar[tuple[str, ...]] = (
         "schema_version",
@@ -179,7 +205,7 @@ class Record(BaseModel):
     @classmethod
     def _check_id(cls, value: str) -> str:
         try:
-            return str(uuid.UUID(value))
+            return canonical_id(value)
         except (ValueError, AttributeError, TypeError):
             raise custom_error("not_a_uuid") from None
 
@@ -200,8 +226,19 @@ class Record(BaseModel):
     # --- derived -------------------------------------------------------------------------------------
     def content(self) -> dict[str, Any]:
         """The content fields as JSON-ready values (what is hashed and synced)."""
-        dumped = self.model_dump(mode="json", include=set(self.CONTENT_FIELDS))
+        cls = type(self)
+        dumped = self.model_dump(mode="json", include=cls._CONTENT_SET)
+        if cls._CONTENT_IN_FIELD_ORDER:  # pydantic dumps in field order: already the content's order
+            return dumped
         return {name: dumped[name] for name in self.CONTENT_FIELDS}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        # content() is called for every record pushed, saved and hashed: its include set is made once per class
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._CONTENT_SET = set(cls.CONTENT_FIELDS)
+        in_order = [name for name in cls.model_fields if name in cls._CONTENT_SET]
+        cls._CONTENT_IN_FIELD_ORDER = in_order == list(cls.CONTENT_FIELDS)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -480,7 +517,7 @@ class Visit(Record):
     @classmethod
     def _enterprise_id(cls, value: str) -> str:
         try:
-            return str(uuid.UUID(value))
+            return canonical_id(value)
         except (ValueError, AttributeError, TypeError):
             raise custom_error("not_a_uuid") from None
 

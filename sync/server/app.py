@@ -22,6 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import SQLAlchemyError
 
 import fieldapp
+from fieldapp.core import admin_units
 from fieldapp.core.kinds import KINDS
 from sync.protocol import (
     API_PREFIX,
@@ -300,6 +301,10 @@ def create_app(
         if check:
             await run_in_threadpool(check_migrated, engine)
         if freeze_gc:
+            # a server process: load the 2025 map (the first enterprise with a ward code needs it) before the first
+            # request rather than in it: its import and index cost the sync benchmark's first push 0.4-0.6 s (at
+            # load 12, 2026-12-02), more than the whole rest of that 1,000-record batch
+            await run_in_threadpool(admin_units.load)
             # The code and data loaded at start live as long as the process: keep them out of the cyclic garbage
             # collector's full passes, which otherwise rescan them again and again while a push of 1,000 records
             # allocates (~15% of the time a push took).

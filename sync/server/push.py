@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.kinds import MODELS
-from fieldapp.core.records import content_hash
+from fieldapp.core.records import canonical_id, content_hash
 from fieldapp.core.text import control_characters
 from fieldapp.core.wards import ward_key
 from sync.protocol import FieldProblem, ItemResult, PushItem, PushRequest, PushResponse, ResultStatus
@@ -73,7 +72,7 @@ class _Prepared:
 
 def _prepare(index: int, item: PushItem, today: date) -> _Prepared:
     try:
-        rid = str(uuid.UUID(item.id))
+        rid = canonical_id(item.id)
     except ValueError:
         prepared = _Prepared(index, item, (item.kind, item.id))
         prepared.errors = [problem(Problem("id", "not_a_uuid", {}))]

@@ -4,14 +4,17 @@ digit, and text made safe to print."""
 from __future__ import annotations
 
 import unicodedata
+import uuid
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fieldapp.core.errors import RecordError
-from fieldapp.core.records import Enterprise, Visit, input_fields
+from fieldapp.core.records import Enterprise, Visit, _clean_text, canonical_id, input_fields
 from fieldapp.core.taxcode import normalise_tax_code, tax_code_check_digit_ok
-from fieldapp.core.text import displayable
+from fieldapp.core.text import CONTROL, control_characters, displayable
 
 HOSTILE = [
     "a\x00b",
@@ -120,3 +123,73 @@ def test_displayable_text_never_holds_a_control_character() -> None:
     assert displayable("dòng 1\ndòng 2") == "dòng 1 dòng 2"
     assert displayable("dòng 1\ndòng 2", newlines=True) == "dòng 1\ndòng 2"
     assert displayable("Công ty Hoa Sen") == "Công ty Hoa Sen"
+
+
+# --- the fast paths agree with their definitions -----------------------------------------------------------------
+_TEXTISH = st.text(
+    alphabet=st.sampled_from(
+        list("aĐ ệ\n\t\r-0f") + ["\x00", "\x1b", "\x85", "\x9f", "\u202e", "\u2069", "\u2028"]
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXTISH, newlines=st.booleans())
+def test_control_characters_is_its_definition(text: str, newlines: bool) -> None:
+    # the one search that answers "none" must agree with the full scan it short-cuts
+    found = list(dict.fromkeys(CONTROL.findall(text)))
+    if newlines:
+        found = [ch for ch in found if ch != "\n"]
+    assert control_characters(text, newlines=newlines) == found
+
+
+_HEXISH = st.text(alphabet=st.sampled_from(list("0123456789abcdefABCDEF-{}urn:idg ")), max_size=45)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.one_of(
+        _HEXISH,
+        st.uuids().map(str),
+        st.uuids().map(lambda u: str(u).upper()),
+        st.uuids().map(lambda u: u.hex),
+    )
+)
+def test_canonical_id_is_uuid_text(value: str) -> None:
+    # the one match that takes a canonical id as it is must give what uuid.UUID gives, and refuse what it refuses
+    try:
+        expected: str | None = str(uuid.UUID(value))
+    except ValueError:
+        expected = None
+    if expected is None:
+        with pytest.raises(ValueError):
+            canonical_id(value)
+    else:
+        assert canonical_id(value) == expected
+
+
+def test_canonical_id_refuses_what_is_not_text() -> None:
+    for value in (None, 12, b"0" * 32):
+        with pytest.raises((ValueError, TypeError, AttributeError)):
+            canonical_id(value)  # type: ignore[arg-type]
+
+
+_BREAKS = ["\n", "\t", "\r", "\r\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+#: lines joined by one kind of break (each kind alone must be found), or any mix of them
+_NOTES = st.one_of(
+    st.builds(
+        lambda lines, sep: sep.join(lines),
+        st.lists(st.sampled_from(["ab", "ệ", " ", "", "\n", "c d "]), max_size=6),
+        st.sampled_from(_BREAKS),
+    ),
+    st.text(alphabet=st.sampled_from(["a", " ", "ệ", *(b for b in _BREAKS if len(b) == 1)])),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_NOTES)
+def test_multi_line_text_is_tidied_as_its_definition_says(text: str) -> None:
+    # every line break made "\n", tabs made spaces, the ends stripped: the shortcut for text whose only breaks
+    # are "\n" must give the same
+    expected = "\n".join(unicodedata.normalize("NFC", text).replace("\t", " ").splitlines()).strip()
+    assert _clean_text(text) == expected
