@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -34,7 +35,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from fieldapp.core.classify import Classification, classify_all, group_visits
+from fieldapp.core.classify import Classification, classify_all, group_visits, stale_cutoff
 from fieldapp.core.founding import FoundingCase, due_steps
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.rules import Rules
@@ -95,8 +96,10 @@ class Records:
     _verdicts: dict[date, dict[str, Classification]] = field(default_factory=dict, compare=False)
     _ward_keys: dict[str, str] = field(default_factory=dict, compare=False)
     _index: _Index | None = field(default=None, compare=False)
+    #: each enterprise's visits in ``latest_visit``'s order, with their days (see ``_latest``)
+    _visit_days: dict[str, tuple[list[date], list[Visit]]] | None = field(default=None, compare=False)
     _added: dict[tuple[date, date], dict[str, int]] = field(default_factory=dict, compare=False)
-    _periods: dict[tuple[date, date], tuple[list[Visit], frozenset[str]]] = field(
+    _periods: dict[tuple[date, date], tuple[list[Visit], frozenset[str], dict[str, int]]] = field(
         default_factory=dict, compare=False
     )
     _overdue: dict[date, dict[str, tuple[tuple[str, date], ...]]] = field(default_factory=dict, compare=False)
@@ -118,10 +121,48 @@ class Records:
         with self._lock:  # shared by the server's request threads: one classification per day
             done = self._verdicts.get(day)
             if done is None:
-                visits = group_visits(v for v in self.visits if v.visited_on <= day)
-                done = classify_all(self.enterprises, visits, self.rules, day)
+                done = self._judge(day)
                 self._keep_verdicts(day, done)
             return done
+
+    def _judge(self, day: date) -> dict[str, Classification]:
+        """``classify_all`` on *day*, taking from the nearest day already judged the verdicts that cannot differ.
+
+        The core's verdict rests on the enterprise, its latest visit up to the day and, of the day, only whether
+        that visit is older than the stale cutoff (``stale_cutoff``); an enterprise whose latest visit and its
+        staleness are the same on both days has the same verdict, the others are classified on *day*.
+        """
+        latest = self._latest(day)
+        months = self.rules.stale_months
+        cutoff = stale_cutoff(day, months)
+        near = min(self._verdicts, key=lambda d: abs(d.toordinal() - day.toordinal()), default=None)
+        before = self._verdicts[near] if near is not None else {}
+        near_cutoff = stale_cutoff(near, months) if near is not None else cutoff
+        done: dict[str, Classification | None] = {}
+        again: list[Enterprise] = []
+        for e in self.enterprises:
+            visit, kept = latest.get(e.id), before.get(e.id)
+            same = kept is not None and kept.visit is visit and kept.enterprise is e
+            if same and (visit is None or (visit.visited_on < cutoff) == (visit.visited_on < near_cutoff)):
+                done[e.id] = kept
+            else:
+                done[e.id] = None
+                again.append(e)
+        judged = classify_all(again, {e.id: [latest[e.id]] for e in again if e.id in latest}, self.rules, day)
+        return {eid: judged[eid] if c is None else c for eid, c in done.items()}
+
+    def _latest(self, day: date) -> dict[str, Visit]:
+        """Each enterprise's latest visit up to *day*, as ``latest_visit`` picks it (by date, then when it was
+        recorded, then id)."""
+        if self._visit_days is None:
+            grouped = group_visits(sorted(self.visits, key=lambda v: (v.visited_on, v.created_at, v.id)))
+            self._visit_days = {eid: ([v.visited_on for v in vs], vs) for eid, vs in grouped.items()}
+        found: dict[str, Visit] = {}
+        for eid, (days, visits) in self._visit_days.items():
+            at = bisect_right(days, day)
+            if at:
+                found[eid] = visits[at - 1]
+        return found
 
     def _keep_verdicts(self, day: date, done: dict[str, Classification]) -> None:
         if len(self._verdicts) >= _VERDICT_DAYS:
@@ -155,6 +196,14 @@ class Records:
     def period(self, date_from: date, date_to: date) -> tuple[list[Visit], frozenset[str]]:
         """The visits dated in the period and the enterprises newly eligible in it (see ``sync.server.progress``),
         over the whole registry, once per period: each scope takes its part."""
+        visits, newly, _ = self._period(date_from, date_to)
+        return visits, newly
+
+    def visited(self, date_from: date, date_to: date) -> dict[str, int]:
+        """Each enterprise's number of visits dated in the period (those visited only), once per period."""
+        return self._period(date_from, date_to)[2]
+
+    def _period(self, date_from: date, date_to: date) -> tuple[list[Visit], frozenset[str], dict[str, int]]:
         found = self._periods.get((date_from, date_to))
         if found is None:
             visits = [v for v in self.visits if date_from <= v.visited_on <= date_to]
@@ -162,9 +211,12 @@ class Records:
             newly = frozenset(
                 eid for eid, c in now.items() if c.status == "eligible" and was[eid].status != "eligible"
             )
+            counts: dict[str, int] = {}
+            for v in visits:
+                counts[v.enterprise_id] = counts.get(v.enterprise_id, 0) + 1
             if len(self._periods) >= _VERDICT_DAYS:
                 self._periods.clear()
-            found = self._periods[(date_from, date_to)] = (visits, newly)
+            found = self._periods[(date_from, date_to)] = (visits, newly, counts)
         return found
 
     def overdue_steps(self, day: date) -> dict[str, tuple[tuple[str, date], ...]]:
@@ -277,6 +329,7 @@ class Records:
             _verdicts={},
             _ward_keys=dict(self._ward_keys),
             _index=None,
+            _visit_days=None,
             _added={},
             _periods={},
             _overdue={},

@@ -126,26 +126,35 @@ def _stage_on(case: FoundingCase, day: date) -> Step | None:
 
 
 def compute_progress(
-    session: Session, date_from: date, date_to: date, scope: Scope, records: Records | None = None
+    session: Session,
+    date_from: date,
+    date_to: date,
+    scope: Scope,
+    records: Records | None = None,
+    members: dict[str, Enterprise] | None = None,
 ) -> Progress:
     """The figures of the period [*date_from*, *date_to*] for *scope*, from the records in *session* (or
-    *records*, loaded from it once for many calls)."""
+    *records*, loaded from it once for many calls; *members*: the scope's enterprises by id, from
+    ``scope_enterprises`` on them, for many periods)."""
     if date_to < date_from:
         raise TargetError(f"--to ({date_to}) is before --from ({date_from})")
     records = records or Records.load(session)
-    enterprises = scope_enterprises(session, records, scope)
-    by_id = {e.id: e for e in enterprises}
+    by_id = members if members is not None else {e.id: e for e in scope_enterprises(session, records, scope)}
     index = records.index
 
-    # visits made in the period: the cadre's own for a cadre (wherever), the scope's enterprises' otherwise;
-    # newly eligible: the core's verdicts on the day before the period and on its last day
+    # visits made in the period: the cadre's own for a cadre (wherever), the scope's enterprises' otherwise
+    # (counted per enterprise once per period for every scope); newly eligible: the core's verdicts on the day
+    # before the period and on its last day
     period_visits, newly_eligible = records.period(date_from, date_to)
     if scope.user is not None:
-        in_period = [v for v in index.visits_by.get(scope.user, ()) if date_from <= v.visited_on <= date_to]
+        mine = [v for v in index.visits_by.get(scope.user, ()) if date_from <= v.visited_on <= date_to]
+        visits, visited = len(mine), len({v.enterprise_id for v in mine})
     elif scope.ward_key is None:
-        in_period = period_visits
+        visits, visited = len(period_visits), len(records.visited(date_from, date_to))
     else:
-        in_period = [v for v in period_visits if v.enterprise_id in by_id]
+        counts = records.visited(date_from, date_to)
+        hits = [counts[eid] for eid in by_id if eid in counts]
+        visits, visited = sum(hits), len(hits)
     newly = tuple(sorted(eid for eid in newly_eligible if eid in by_id))
 
     cases = [case for case in records.cases if case.enterprise_id in by_id]
@@ -177,8 +186,8 @@ def compute_progress(
         recognized=len(recognized),
         members_at_founding=sum(c.members_at_founding or 0 for c in recognized),
         new_members=int(new_members),
-        visits=len(in_period),
-        enterprises_visited=len({v.enterprise_id for v in in_period}),
+        visits=visits,
+        enterprises_visited=visited,
         newly_eligible=len(newly),
         newly_eligible_ids=newly,
         cases_by_stage={s.value: by_stage[s.value] for s in STEPS},

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from server_helpers import Api, AppServer, enterprise, item, visit
 from support.live_server import LiveServer
 
+from fieldapp.core.classify import classify_all, group_visits
 from fieldapp.core.founding import Step, record_step, start_case
 from fieldapp.core.records import Visit
 from fieldapp.core.rules import default_rules
@@ -245,3 +246,27 @@ def test_the_next_overview_of_a_real_server_shows_each_write(module_server: Live
         assert _figure(third, "enterprises") == _figure(second, "enterprises")
         assert _figure(third, "members") == _figure(second, "members") + 12
         assert _figure(third, "visits") == _figure(second, "visits") + 1
+
+
+def test_each_days_verdicts_are_the_cores_on_that_day(any_server: AppServer) -> None:
+    """Verdicts taken from a day already judged (same latest visit, same staleness) equal ``classify_all``'s."""
+    admin = any_server.api("admin", "office")
+    seeded = _district(admin)
+    today = office_today()
+    stale = default_rules().stale_months * 31
+    # visits that turn stale between the days asked, and one the day before a period begins
+    old = [
+        visit(f["id"], "office", visited_on=(today - timedelta(days=stale + shift)).isoformat(), headcount=30,
+              seasonal=0, managers=1, applications=9)
+        for f, shift in zip(seeded["firms"][6:11], (-40, -10, 0, 10, 40), strict=True)
+    ]  # fmt: skip
+    admin.push([item("visit", v) for v in old])
+    with snapshot_session(any_server.engine) as session:
+        records = Records.load(session)
+    days = [today, today - timedelta(days=1), today - timedelta(days=20), today - timedelta(days=45),
+            today.replace(month=1, day=1) - timedelta(days=1), today - timedelta(days=70), today]  # fmt: skip
+    for day in days:
+        visits = group_visits(v for v in records.visits if v.visited_on <= day)
+        expected = classify_all(records.enterprises, visits, records.rules, day)
+        assert _judged(records, day) == {eid: c.to_dict() for eid, c in expected.items()}, day
+    assert len({str(_judged(records, day)) for day in days}) > 3  # the days differ
