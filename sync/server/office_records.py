@@ -40,7 +40,7 @@ from fieldapp.core.founding import FoundingCase, due_steps
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.rules import Rules
 from fieldapp.core.wards import ward_key
-from sync.server.db import snapshot_session
+from sync.server.db import read_session, snapshot_session
 from sync.server.loading import rebuilt, validated
 from sync.server.models import FederationSetting, MembershipChange, Record, ServerIdentity
 from sync.server.queries import head
@@ -414,9 +414,13 @@ def shared_records(engine: Engine) -> Records:
     with _SHARED_LOCK:
         shared = _SHARED.setdefault(engine, _Shared())
     with shared.lock:  # one load at a time; the requests that wait get its result
+        kept, known = shared.records, shared.version
+        if kept is not None:  # the common case, unchanged: a plain read (no snapshot to set up and reset)
+            with read_session(engine) as session:
+                if database_version(session) == known:
+                    return kept
         with snapshot_session(engine) as session:  # the version and the records: one snapshot
             version = database_version(session)
-            kept, known = shared.records, shared.version
             if kept is not None and known == version:
                 return kept
             fresh = None
