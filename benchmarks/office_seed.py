@@ -52,6 +52,8 @@ class District:
     today: date = field(default_factory=date.today)
     #: the admin's API token (pushes)
     token: str = ""
+    #: the server's address
+    url: str = ""
     #: an enterprise of the district (the benchmark pushes visits to it)
     first_enterprise: str = ""
 
@@ -166,5 +168,6 @@ def seed_district(
         cadres=list(CADRES),
         today=today,
         token=token,
+        url=base_url,
         first_enterprise=firms[0].id,
     )

@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 
 from sync.server.config import display_url
 
-__all__ = ["DatabaseError", "check_migrated", "make_engine", "read_session", "upgrade", "write_session"]
+__all__ = [
+    "DatabaseError",
+    "check_migrated",
+    "make_engine",
+    "read_session",
+    "snapshot_session",
+    "upgrade",
+    "write_session",
+]
 
 SQLITE_BUSY_MS = 30_000
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -108,6 +116,17 @@ def write_session(engine: Engine) -> Iterator[Session]:
 def read_session(engine: Engine) -> Iterator[Session]:
     """A session for reads (a deferred transaction on SQLite, so it never blocks writers)."""
     with Session(engine) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def snapshot_session(engine: Engine) -> Iterator[Session]:
+    """A session for reads that all see one snapshot of the database: REPEATABLE READ on PostgreSQL (its default,
+    READ COMMITTED, gives each statement its own); SQLite's deferred read transaction already reads one."""
+    conn = engine.connect()
+    if conn.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    with conn, Session(bind=conn) as session, session.begin():
         yield session
 
 

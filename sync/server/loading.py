@@ -57,18 +57,19 @@ def validated(model: type[R], contents: Iterable[dict[str, Any]]) -> tuple[R, ..
     return tuple(model.model_validate(c) for c in contents)
 
 
-def rebuilt(model: type[R], contents: Iterable[dict[str, Any]]) -> tuple[R, ...]:
+def rebuilt(model: type[R], contents: Iterable[dict[str, Any]], at: datetime | None = None) -> tuple[R, ...]:
     """The records of *model* (Enterprise or Visit) whose stored content is *contents*, without validating again.
 
     The bookkeeping fields, which the server does not keep, are as a validation would leave them, with one moment
-    for all (so same-day visits are told apart by id, as ``latest_visit`` does on ties, whatever the read order).
+    for all (so same-day visits are told apart by id, as ``latest_visit`` does on ties, whatever the read order):
+    *at*, or now. Records added to ones read before pass the earlier moment, so they tie as if read together.
     """
     convert = _CONVERT[model]
     keys = frozenset(model.CONTENT_FIELDS)
     fields_set = set(
         keys
     )  # as validating the content sets it; one set for all: frozen models never change it
-    now = datetime.now(UTC)
+    now = at or datetime.now(UTC)
     meta = {
         "schema_version": SCHEMA_VERSION,
         "created_at": now,
@@ -80,13 +81,13 @@ def rebuilt(model: type[R], contents: Iterable[dict[str, Any]]) -> tuple[R, ...]
     made: list[R] = []
     for content in contents:
         if content.keys() != keys:
-            made.append(model.model_validate(content))
+            made.append(model.model_validate({"created_at": now, "updated_at": now, **content}))
             continue
         values = {**content, **meta}
         try:
             convert(values)
         except (KeyError, ValueError, TypeError):
-            made.append(model.model_validate(content))
+            made.append(model.model_validate({"created_at": now, "updated_at": now, **content}))
             continue
         record: R = _new(model)
         _set(record, "__dict__", values)

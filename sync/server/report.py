@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.core.founding import STEPS, CaseState, FoundingCase, current_case
 from fieldapp.core.i18n import N_, Message
+from fieldapp.core.records import Enterprise
 from fieldapp.core.wards import ward_key
 from sync.server.choices import MAX_YEAR, MIN_YEAR
 from sync.server.config import federation_name
@@ -244,7 +245,7 @@ def _ward_scopes(records: Records, chosen: list[str], targets: list[TargetInfo])
     spellings: dict[str, Counter[str]] = {}
     wanted = set(chosen)
     for e in records.enterprises:
-        if e.id in wanted and (key := ward_key(e.ward)):
+        if e.id in wanted and (key := records.ward_key(e)):
             spellings.setdefault(key, Counter())[e.ward] += 1
     labels = {key: c.most_common(1)[0][0] for key, c in spellings.items()}
     for t in targets:
@@ -277,17 +278,18 @@ def _build(session: Session, first: date, last: date, month: str, ward: str | No
     target_of = {t.scope.key: t for t in targets}
     ready = _ready(records, last)
 
-    def line(s: Scope, label: str, ids: set[str] | None = None) -> Line:
-        month_p = compute_progress(session, first, last, s, records)
-        year_p = compute_progress(session, year_from, last, s, records)
-        if ids is None:
-            ids = {e.id for e in scope_enterprises(session, records, s)}
-        return Line(s, label, month_p, year_p, target_of.get(s.key), sum(1 for i in ids if i in ready))
+    def line(s: Scope, label: str, members: dict[str, Enterprise] | None = None) -> Line:
+        if members is None:  # the scope's enterprises, once for both periods
+            members = {e.id: e for e in scope_enterprises(session, records, s)}
+        month_p = compute_progress(session, first, last, s, records, members)
+        year_p = compute_progress(session, year_from, last, s, records, members)
+        return Line(s, label, month_p, year_p, target_of.get(s.key), sum(1 for i in members if i in ready))
 
-    chosen = [e.id for e in scope_enterprises(session, records, scope)]
+    chosen_members = {e.id: e for e in scope_enterprises(session, records, scope)}
+    chosen = list(chosen_members)
     chosen_set = set(chosen)
     label = scope.ward or scope.user or federation
-    total = line(scope, label, chosen_set)
+    total = line(scope, label, chosen_members)
 
     if scope.kind == "federation":
         ward_targets = targets
@@ -300,16 +302,16 @@ def _build(session: Session, first: date, last: date, month: str, ward: str | No
         if scope.user is not None and name != scope.user:
             continue
         s = Scope(user=name)
-        ids = {e.id for e in scope_enterprises(session, records, s)}
-        if scope.ward_key is not None and not ids & chosen_set:
+        members = {e.id: e for e in scope_enterprises(session, records, s)}
+        if scope.ward_key is not None and not members.keys() & chosen_set:
             continue  # a ward's report: the cadres who work in it
-        cadres.append(line(s, cadre_label, ids))
+        cadres.append(line(s, cadre_label, members))
 
     by_id = {e.id: e for e in records.enterprises}
     overdue = tuple(Overdue(o, by_id[o.enterprise_id].ward) for o in total.month.overdue)
     ready_here = sorted(
         (r for eid, r in ready.items() if eid in chosen_set),
-        key=lambda r: (ward_key(r.ward), r.name, r.enterprise_id),
+        key=lambda r: (records.ward_key(by_id[r.enterprise_id]), r.name, r.enterprise_id),
     )
     return Report(
         federation=federation,
