@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from sync.protocol import CURSOR_AHEAD, PROTOCOL_3_KINDS, Change, Kind, PullResponse
 from sync.server.areas import visible_to
+from sync.server.changeseq import horizon
 from sync.server.errors import ApiError
 from sync.server.identity import epoch
 from sync.server.models import SEQ_COUNTER, Counter, Record, RecordVersion, User, as_utc
@@ -33,27 +34,50 @@ def _visible(user: UserInfo) -> ColumnElement[bool]:
     return visible_to(user.id)
 
 
-def head(session: Session) -> int:
-    """The newest sequence number handed out (and committed): the counter, which moves with its records."""
-    return int(session.execute(select(Counter.value).where(Counter.name == SEQ_COUNTER)).scalar_one())
+def _served(below: int | None) -> list[ColumnElement[bool]]:
+    """The rows a pull may hand out: on PostgreSQL those written by transactions older than *below*, the oldest
+    one in flight (rows from before migration 0007 have no xid: long committed). See sync/server/changeseq.py."""
+    return [] if below is None else [or_(Record.xid.is_(None), Record.xid < below)]
+
+
+def head(session: Session, below: int | None = None) -> int:
+    """The newest sequence number a pull may serve: the counter on SQLite (one writer at a time, it moves with its
+    records); on PostgreSQL the newest row's written by a transaction older than *below* (default: the oldest one in
+    flight now)."""
+    if session.connection().dialect.name != "postgresql":
+        return int(session.execute(select(Counter.value).where(Counter.name == SEQ_COUNTER)).scalar_one())
+    if below is None:
+        below = horizon(session)
+    return int(session.scalar(select(func.max(Record.seq)).where(*_served(below))) or 0)
 
 
 def changes(
-    session: Session, user: UserInfo, since: int, limit: int, kinds: Sequence[Kind] = PROTOCOL_3_KINDS
+    session: Session,
+    user: UserInfo,
+    since: int,
+    limit: int,
+    kinds: Sequence[Kind] = PROTOCOL_3_KINDS,
+    *,
+    naive: bool = False,
 ) -> PullResponse:
     """The changes after *since* to records of *kinds*, in seq order: each record once, at its latest change
-    (deletions included).
+    (deletions included). On PostgreSQL only changes below the horizon of the oldest writer in flight, so a change
+    still to commit is never passed over; ``naive`` drops that horizon (the race's baseline in the tests).
 
     Raises ApiError 409 ``cursor_ahead`` when *since* is beyond the newest sequence number: the laptop's cursor
     comes from another database, or from this one before it was restored from a backup.
     """
+    # taken before the rows: a transaction older than it had ended before the rows' (later) snapshot, so all its
+    # rows are read; the head is read after the rows with the same horizon, so it is never below a change served
+    below = None if naive else horizon(session)
     cols = (Record.seq, Record.kind, Record.id, Record.version, Record.deleted, Record.content)
-    where = [Record.seq > since, _visible(user), Record.kind.in_(sorted(set(kinds)))]
+    where = [Record.seq > since, _visible(user), Record.kind.in_(sorted(set(kinds))), *_served(below)]
     stmt = select(*cols).where(*where).order_by(Record.seq).limit(limit + 1)
     rows = session.execute(stmt).all()
-    # read after the rows: on PostgreSQL (read committed) each statement sees at least what the one before saw,
-    # so the head is never below a change of this page
-    newest = head(session)
+    if naive:
+        newest = int(session.scalar(select(func.max(Record.seq))) or 0)
+    else:
+        newest = head(session, below)
     if since > newest:
         raise ApiError(
             409,
