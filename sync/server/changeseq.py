@@ -108,9 +108,16 @@ def take(session: Session, count: int) -> Numbers:
         value = int(session.execute(select(Counter.value).where(Counter.name == SEQ_COUNTER)).scalar_one())
         session.execute(update(Counter).where(Counter.name == SEQ_COUNTER).values(value=value + count))
         return Numbers(None, list(range(value + 1, value + count + 1)))
-    if counter_baseline():
+    alone = bool(session.info.get(_ALONE))
+    if counter_baseline() and not alone:
+        # the old order: writers take turns on the counter row until commit (its lock gives the transaction its id
+        # first, which is safe here: no other writer takes numbers until this one has committed)
+        session.execute(
+            text("SELECT pg_advisory_xact_lock_shared(:c, :k)"), {"c": LOCK_CLASS, "k": WRITERS_LOCK}
+        )
         session.execute(select(Counter.value).where(Counter.name == SEQ_COUNTER).with_for_update())
-    statement = _TAKE_ALONE if session.info.get(_ALONE) else _TAKE
+        alone = True
+    statement = _TAKE_ALONE if alone else _TAKE
     xid, seqs = session.execute(statement, {"n": count}).one()
     return Numbers(int(xid), [int(s) for s in seqs])
 
