@@ -87,9 +87,7 @@ def _postgresql(session: Session) -> bool:
 def write_alone(session: Session) -> None:
     """Make this write transaction the only writer of records until it ends (office writes). Call it first."""
     if _postgresql(session):
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:c, :k)"), {"c": LOCK_CLASS, "k": WRITERS_LOCK}
-        )
+        session.execute(text("SELECT pg_advisory_xact_lock(:c, :k)"), {"c": LOCK_CLASS, "k": WRITERS_LOCK})
         session.info[_ALONE] = True
 
 

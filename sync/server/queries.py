@@ -74,10 +74,7 @@ def changes(
     where = [Record.seq > since, _visible(user), Record.kind.in_(sorted(set(kinds))), *_served(below)]
     stmt = select(*cols).where(*where).order_by(Record.seq).limit(limit + 1)
     rows = session.execute(stmt).all()
-    if naive:
-        newest = int(session.scalar(select(func.max(Record.seq))) or 0)
-    else:
-        newest = head(session, below)
+    newest = int(session.scalar(select(func.max(Record.seq))) or 0) if naive else head(session, below)
     if since > newest:
         raise ApiError(
             409,

@@ -18,7 +18,7 @@ from server_helpers import enterprise
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
-from sync.protocol import PushItem, PullResponse
+from sync.protocol import PullResponse, PushItem
 from sync.server.changeseq import ENV_CHANGE_ORDER
 from sync.server.db import make_engine, read_session, write_session
 from sync.server.push import apply_in_session
