@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import orjson
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from fieldapp.core.admin_units import DEFAULT_PROVINCE, normal_province_code, province_name
 from fieldapp.core.errors import Problem, RecordError, custom_error, problems_from_validation
 from fieldapp.core.i18n import N_, Lang, gettext
 from fieldapp.core.records import new_id
+from fieldapp.datafolder import ENV_DATA_DIR, SETTINGS_FILE, resolve_data_dir
 from fieldapp.files import make_private_dir, write_atomic
 from fieldapp.store.errors import StoreIOError
 
@@ -29,19 +28,6 @@ __all__ = [
     "save_settings",
     "sends_in_clear",
 ]
-
-ENV_DATA_DIR = "FIELDAPP_DATA_DIR"
-SETTINGS_FILE = "settings.json"
-
-
-def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The data folder: *explicit* (``--data-dir``), else ``$FIELDAPP_DATA_DIR``, else the platform's user data folder."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return Path(env).expanduser()
-    return platformdirs.user_data_path("fieldapp", appauthor=False)
 
 
 class Settings(BaseModel):

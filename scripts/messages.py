@@ -4,7 +4,8 @@
     python scripts/messages.py check     # exit 1, listing what is wrong, when the catalog is not in step
 
 Every string the code marks (``_``, ``N_``, ``gettext``, and with a context ``NC_``, ``pgettext``) in ``fieldapp/``
-and ``sync/``, the dashboard's HTML templates included (``_("…")``), is a message id. ``update`` keeps the translations the catalog already has, adds new ids with an empty
+and ``sync/``, the dashboard's HTML templates included (``_("…")``), is a message id, and so is every text of
+``fieldapp``'s ``--help`` pages (found by walking the click commands: fieldapp/cli/helptext.py). ``update`` keeps the translations the catalog already has, adds new ids with an empty
 translation (to be filled in by a person: ``check`` fails until they are) and drops ids no code uses any more.
 ``tests/test_messages.py`` runs ``check``.
 """
@@ -12,12 +13,14 @@ translation (to be filled in by a person: ``check`` fails until they are) and dr
 from __future__ import annotations
 
 import ast
+import inspect
 import io
 import string
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -61,7 +64,24 @@ def extract() -> Catalog:
                 continue
             location = (f"{source}/{filename}", lineno)
             template.add(message, locations=[location], auto_comments=comments, context=context)
+    for message, location in cli_help():
+        template.add(message, locations=[location], auto_comments=["--help"])
     return template
+
+
+def cli_help() -> Iterator[tuple[str, tuple[str, None]]]:
+    """The English texts of ``fieldapp``'s ``--help`` pages (docstrings and ``help=``), drawn translated by
+    fieldapp/cli/helptext.py: each with the file of the command that shows it."""
+    sys.path.insert(0, str(ROOT))
+    from fieldapp.cli import COMMANDS, main
+    from fieldapp.cli.helptext import help_texts
+
+    for name, lazy in COMMANDS.items():
+        yield lazy.short_help, ("fieldapp/cli/__init__.py", None)  # what `fieldapp --help` lists, unimported
+        main.get_command(click.Context(main), name)  # the lazy group imports its commands on first use
+    for _path, text, command in help_texts(main):
+        where = Path(inspect.getfile(inspect.unwrap(command.callback))) if command.callback else ROOT / "fieldapp"
+        yield text, (where.resolve().relative_to(ROOT).as_posix(), None)
 
 
 def _placeholders(text: str) -> set[str]:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.helptext import HelpCommand
 from fieldapp.cli.output import (
     guarded,
     print_json,
@@ -48,7 +49,7 @@ CSV_COLUMNS = (
 )
 
 
-@click.command("classify")
+@click.command("classify", cls=HelpCommand)
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--status", type=CLASS_STATUS, help="Keep only this status.")
 @click.option(

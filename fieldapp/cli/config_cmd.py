@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import CliError, guarded, print_json, print_table, say, yes_no
 from fieldapp.core.errors import Problem, RecordError
 from fieldapp.core.i18n import Lang, gettext
@@ -32,7 +33,7 @@ def _human(value: Any, lang: Lang) -> str:
     return str(value)
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def config() -> None:
     """Settings: cadre, language, theme, server, token, verify_tls, allow_insecure, sync_deadline,
     request_deadline, province."""

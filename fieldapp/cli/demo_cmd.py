@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.helptext import HelpCommand
 from fieldapp.cli.output import CliError, guarded
 from fieldapp.core.i18n import gettext
 from fieldapp.io.demo import generate_demo
@@ -14,7 +15,7 @@ from sync.client import DEMO_KEY
 __all__ = ["COMMANDS", "demo"]
 
 
-@click.command("demo")
+@click.command("demo", cls=HelpCommand)
 @click.option("--enterprises", type=click.IntRange(0, 200_000), default=300, show_default=True)
 @click.option("--visits", type=click.IntRange(0, 1_000_000), default=700, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same district.")

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.helptext import HelpCommand
 from fieldapp.cli.output import guarded, print_json, say
 from fieldapp.core.i18n import Lang, gettext
 from fieldapp.core.text import displayable
@@ -38,7 +39,7 @@ def _print(findings: list[Finding], lang: Lang) -> None:
         click.echo(f"{mark} {displayable(finding.message(lang))}")
 
 
-@click.command("doctor")
+@click.command("doctor", cls=HelpCommand)
 @click.option(
     "--repair",
     "do_repair",

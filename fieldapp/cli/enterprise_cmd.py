@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import (
     CliError,
     changes_text,
@@ -37,7 +38,7 @@ _CHOICES = fields_of_type(Enterprise, StrEnum)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def enterprise() -> None:
     """Enterprises: add, list, show, edit, delete."""
 
@@ -47,24 +48,26 @@ def _field_options(*, for_edit: bool) -> Callable[[F], F]:
     an empty text clears an optional field)."""
     clear = " An empty value clears it." if for_edit else ""
     options = [
-        click.option("--name", required=not for_edit, help="Tên doanh nghiệp / enterprise name."),
-        click.option("--tax-code", help="Mã số thuế: 10 digits, or 10 + '-' + 3 for a branch." + clear),
-        click.option("--address", help="Địa chỉ."),
+        click.option("--name", required=not for_edit, help="Enterprise name."),
+        click.option("--tax-code", help="Tax code: 10 digits, or 10 + '-' + 3 for a branch." + clear),
+        click.option("--address", help="Address."),
         click.option(
             "--ward",
-            help="Phường/Xã on the 2025 map, accents and unit word optional (stored as the official name)."
+            help="Ward or commune on the 2025 map, accents and unit word optional (stored as the official name)."
             + clear,
         ),
         click.option(
             "--province",
             help="With --ward: the province code on the 2025 map (default: the `province` setting, 01 Hà Nội).",
         ),
-        click.option("--district", help="Quận/Huyện."),
-        click.option("--ownership", type=OWNERSHIP, help="Loại hình (code or label in either language)."),
+        click.option("--district", help="District (old address)."),
+        click.option(
+            "--ownership", type=OWNERSHIP, help="Kind of enterprise (code or label in either language)."
+        ),
         click.option(
             "--household", is_flag=True, help="A household business (hộ kinh doanh): no legal entity."
         ),
-        click.option("--status", type=STATUS, help="Trạng thái: active, suspended, dissolved."),
+        click.option("--status", type=STATUS, help="Status: active, suspended, dissolved."),
         click.option(
             "--legal-entity/--no-legal-entity", default=None, help="Has legal-entity status (default yes)."
         ),
@@ -72,22 +75,19 @@ def _field_options(*, for_edit: bool) -> Callable[[F], F]:
         click.option(
             "--has-union/--no-has-union", default=None, help="Already has a grassroots union (CĐCS)."
         ),
-        click.option("--union-members", type=int, help="Số đoàn viên."),
+        click.option("--union-members", type=int, help="Union members."),
         click.option(
             "--registered-workers", type=int, help="Head count on the list the enterprise came from."
         ),
-        click.option("--assigned-to", help="Cán bộ phụ trách." + clear),
-        click.option("--contact-name", help="Người liên hệ: the person the cadre deals with." + clear),
-        click.option("--contact-role", help="Chức vụ of the contact person." + clear),
+        click.option("--assigned-to", help="Cadre in charge." + clear),
+        click.option("--contact-name", help="Contact person: the person the cadre deals with." + clear),
+        click.option("--contact-role", help="Role of the contact person." + clear),
         click.option(
             "--contact-phone",
-            help="Điện thoại: a Vietnamese number (0912 345 678, 024 3825 3456, +84...); stored as +84..."
-            + clear,
+            help="Phone: a Vietnamese number (0912 345 678, 024 3825 3456, +84...); stored as +84..." + clear,
         ),
         click.option("--contact-email", help="Email of the contact person." + clear),
-        click.option(
-            "--representative", help="Người đại diện theo pháp luật (legal representative)." + clear
-        ),
+        click.option("--representative", help="Legal representative." + clear),
     ]
 
     def decorate(func: F) -> F:

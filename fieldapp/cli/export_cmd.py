@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.helptext import HelpCommand
 from fieldapp.cli.output import guarded, say
 from fieldapp.core.i18n import gettext
 from fieldapp.io.export import EXPORT_FORMATS, export_data
@@ -14,7 +15,7 @@ from fieldapp.io.export import EXPORT_FORMATS, export_data
 __all__ = ["COMMANDS", "export"]
 
 
-@click.command("export")
+@click.command("export", cls=HelpCommand)
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="File format.")
 @click.option(
     "--output",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import CliError, guarded, print_json, print_table, say
 from fieldapp.cli.params import CASE_STATE, STEP, STOP_REASON
 from fieldapp.core.errors import Problem, RecordError
@@ -48,7 +49,7 @@ __all__ = ["COMMANDS", "founding"]
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def founding() -> None:
     """Founding a union (thành lập CĐCS), step by step: start, step, pause, resume, abandon, show, list, due,
     forms."""
@@ -96,16 +97,22 @@ def _next_line(case: FoundingCase, rules: Rules, today: date, lang: Lang) -> str
 # --- start and step ------------------------------------------------------------------------------------
 @founding.command("start")
 @click.argument("enterprise_ref", metavar="ENT")
-@click.option("--date", "committee_on", type=_DATE, required=True, help="Ngày lập ban vận động (YYYY-MM-DD).")
+@click.option(
+    "--date",
+    "committee_on",
+    type=_DATE,
+    required=True,
+    help="Date the organising committee (ban vận động) was formed (YYYY-MM-DD).",
+)
 @click.option(
     "--committee",
     "committee_members",
     type=int,
     default=3,
     show_default=True,
-    help="Thành viên ban vận động.",
+    help="A member of the organising committee.",
 )
-@click.option("--head", "committee_head", help="Trưởng ban vận động (optional).")
+@click.option("--head", "committee_head", help="Head of the organising committee (optional).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new case as JSON.")
 @pass_app
 @guarded
@@ -148,13 +155,17 @@ def start(
 @founding.command("step")
 @click.argument("enterprise_ref", metavar="ENT")
 @click.argument("step", type=STEP, metavar="STEP")
-@click.option("--date", "day", type=_DATE, help="Ngày của bước (YYYY-MM-DD); a correction may leave it out.")
-@click.option("--count", "applications", type=int, help="applications: đơn gia nhập collected so far.")
-@click.option("--attending", "congress_attending", type=int, help="congress: số người dự đại hội.")
+@click.option(
+    "--date", "day", type=_DATE, help="Date of the step (YYYY-MM-DD); a correction may leave it out."
+)
+@click.option(
+    "--count", "applications", type=int, help="applications: applications to join collected so far."
+)
+@click.option("--attending", "congress_attending", type=int, help="congress: how many attended the congress.")
 @click.option("--bch-size", type=int, help="congress: BCH elected (executive committee).")
-@click.option("--inspection-size", type=int, help="congress: Ủy ban kiểm tra elected.")
-@click.option("--decision", "decision_number", help="recognized: số quyết định công nhận.")
-@click.option("--members", "members_at_founding", type=int, help="recognized: đoàn viên khi thành lập.")
+@click.option("--inspection-size", type=int, help="congress: inspection committee (Ủy ban kiểm tra) elected.")
+@click.option("--decision", "decision_number", help="recognized: the number of the recognition decision.")
+@click.option("--members", "members_at_founding", type=int, help="recognized: union members at founding.")
 @click.option("--committee", "committee_members", type=int, help="committee (a correction): members.")
 @click.option("--head", "committee_head", help="committee (a correction): the head's name.")
 @click.option("--json", "as_json", is_flag=True, help="Print the case as JSON.")
@@ -249,8 +260,8 @@ def _stop_command(name: str, stop: Callable[[FoundingCase, str, str | None], Fou
 
     @founding.command(name, help=doc)
     @click.argument("enterprise_ref", metavar="ENT")
-    @click.option("--reason", type=STOP_REASON, required=True, help="Lý do (code or label).")
-    @click.option("--note", help="Ghi chú.")
+    @click.option("--reason", type=STOP_REASON, required=True, help="Reason (code or label).")
+    @click.option("--note", help="Note.")
     @click.option("--json", "as_json", is_flag=True, help="Print the case as JSON.")
     @pass_app
     @guarded
@@ -275,7 +286,7 @@ _stop_command(
 
 @founding.command("resume")
 @click.argument("enterprise_ref", metavar="ENT")
-@click.option("--note", help="Ghi chú.")
+@click.option("--note", help="Note.")
 @click.option("--json", "as_json", is_flag=True, help="Print the case as JSON.")
 @pass_app
 @guarded

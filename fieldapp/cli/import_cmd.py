@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.helptext import HelpCommand
 from fieldapp.cli.output import guarded, print_json, say
 from fieldapp.io.importer import apply_plan, plan_import
 from fieldapp.io.readers import read_table
@@ -21,7 +22,7 @@ __all__ = ["COMMANDS", "PROGRESS_MIN_ROWS", "import_"]
 PROGRESS_MIN_ROWS = 500
 
 
-@click.command("import")
+@click.command("import", cls=HelpCommand)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would change; write nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows even when some rows are invalid.")

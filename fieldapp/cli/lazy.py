@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from gettext import gettext as click_gettext  # click's own headings, as click words them
 from typing import Any, NamedTuple
 
 import click
 from click.exceptions import NoSuchCommand
 
-from fieldapp.cli.usage import LocalisedGroup
+from fieldapp.cli.helptext import COMMANDS_HEADING, short_help
+from fieldapp.cli.usage import LocalisedGroup, context_lang
+from fieldapp.core.i18n import translate
 
 __all__ = ["LazyCommand", "LazyGroup"]
 
@@ -65,6 +66,7 @@ class LazyGroup(LocalisedGroup):
         names = self.list_commands(ctx)
         if not names:
             return
+        lang = context_lang(ctx)
         limit = formatter.width - 6 - max(map(len, names))
         rows = []
         for name in names:
@@ -73,9 +75,10 @@ class LazyGroup(LocalisedGroup):
                 command = self.commands[name]
                 if command.hidden:
                     continue
-                rows.append((name, command.get_short_help_str(limit)))
+                rows.append((name, short_help(command, lang, limit)))
             else:
                 # cut as click cuts a command's own help (a bare Command does it with click's public API)
-                rows.append((name, click.Command(name, help=lazy.short_help).get_short_help_str(limit)))
-        with formatter.section(click_gettext("Commands")):
+                text = translate(lazy.short_help, lang)
+                rows.append((name, click.Command(name, help=text).get_short_help_str(limit)))
+        with formatter.section(translate(COMMANDS_HEADING, lang)):
             formatter.write_dl(rows)

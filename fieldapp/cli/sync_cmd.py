@@ -28,6 +28,7 @@ from rich.progress import (
 from rich.table import Table
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import CliError, guarded, print_json, say
 from fieldapp.core.i18n import N_, Lang, gettext, pgettext
 from fieldapp.core.issues import SyncIssue
@@ -58,7 +59,7 @@ _PHASES: dict[str, str] = {"push": N_("Pushing"), "pull": N_("Pulling")}
 _SHOWN_ISSUES = 10
 
 
-@click.group("sync", invoke_without_command=True)
+@click.group("sync", cls=HelpGroup, invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (no progress bar).")
 @click.option(
     "--insecure",

@@ -13,20 +13,31 @@ __all__ = ["open_app"]
 
 
 def open_app(ctx: AppContext) -> None:
-    """Open the store and run the app; a store it cannot open (another process holds it, say) is reported in
-    the cadre's language and exits 1."""
+    """Take the store's writer lock and run the app, which paints its first screen and then reads the store; a
+    store it cannot open (another process holds it, say) is reported in the cadre's language and exits 1."""
     from fieldapp.core.errors import RecordError
-    from fieldapp.store import StoreError
+    from fieldapp.store import Store, StoreError
     from fieldapp.tui import create_app
 
     try:
         settings = ctx.settings
         rules = ctx.rules
-        store = ctx.open_store()
+        pending = Store.open_later(ctx.data_dir)
     except (StoreError, RecordError) as exc:
         click.echo(exc.message(current_lang()), err=True)
         sys.exit(1)
+    app = create_app(pending, settings, ctx.data_dir, rules)
     try:
-        create_app(store, settings, ctx.data_dir, rules).run()
+        app.run()
     finally:
-        store.close()
+        store = app.opened_store()
+        if store is not None:
+            try:
+                app.keep_home_view()
+            finally:
+                store.close()
+    if app.open_error is not None:
+        error = app.open_error
+        message = getattr(error, "message", None)
+        click.echo(message(current_lang()) if callable(message) else str(error), err=True)
+        sys.exit(1)

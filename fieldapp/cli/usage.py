@@ -15,6 +15,7 @@ from typing import IO, Any
 import click
 from click.exceptions import NoArgsIsHelpError, NoSuchCommand
 
+from fieldapp.cli.helptext import HelpCommand, HelpGroup, LocalisedHelp
 from fieldapp.cli.streams import utf8_output
 from fieldapp.core.i18n import N_, Lang, as_lang, gettext
 from fieldapp.core.text import displayable
@@ -110,30 +111,28 @@ def lang_of(lang: str | None, data_dir: str | None) -> Lang:
     # --lang, else the settings' language if the settings file exists (never created here), else Vietnamese
     if lang is not None:
         return as_lang(lang)
-    try:
-        from fieldapp.settings import SETTINGS_FILE, load_settings, resolve_data_dir
+    from fieldapp.datafolder import resolve_data_dir, stored_language
 
-        folder = resolve_data_dir(data_dir)
-        if (folder / SETTINGS_FILE).is_file():
-            return load_settings(folder).language
-    except Exception:  # unreadable settings have their own error; a usage error is said in the default
-        pass
-    return "vi"
+    return stored_language(resolve_data_dir(data_dir)) or "vi"
 
 
 def context_lang(ctx: click.Context | None) -> Lang:
     """The language of the invocation *ctx* belongs to, even before the ``fieldapp`` group's callback ran."""
     if ctx is None:
         return "vi"
-    from fieldapp.cli.context import AppContext  # imported here: `--help` needs no settings
-
     root = ctx.find_root()
-    if isinstance(root.obj, AppContext):
-        try:
-            return root.obj.lang
-        except Exception:  # unreadable settings: their own error comes later
-            return root.obj.lang_override or "vi"
-    return lang_of(root.params.get("lang"), root.params.get("data_dir"))
+    if root.obj is not None:  # the group's callback ran (`--help` comes before it, and needs no settings)
+        from fieldapp.cli.context import AppContext
+
+        if isinstance(root.obj, AppContext):
+            try:
+                return root.obj.lang
+            except Exception:  # unreadable settings: their own error comes later
+                return root.obj.lang_override or "vi"
+    if "lang" in root.params or _TYPED not in root.meta:
+        return lang_of(root.params.get("lang"), root.params.get("data_dir"))
+    # `fieldapp --help` is drawn while the options are parsed, before --lang is processed: take it as typed
+    return lang_of(*root.meta[_TYPED])
 
 
 def _option_value(args: Sequence[str], name: str) -> str | None:
@@ -145,8 +144,20 @@ def _option_value(args: Sequence[str], name: str) -> str | None:
     return None
 
 
-class LocalisedGroup(click.Group):
-    """The ``fieldapp`` group: every usage error raised below it is worded in the user's language."""
+#: ``Context.meta`` key: the root's --lang and --data-dir as typed (meta is shared by every context of a run)
+_TYPED = "fieldapp.typed_lang_and_folder"
+
+
+class LocalisedGroup(LocalisedHelp, click.Group):
+    """The ``fieldapp`` group: every usage error raised below it, and its help, in the user's language."""
+
+    command_class = HelpCommand
+    group_class = HelpGroup
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            ctx.meta[_TYPED] = (_option_value(args, "--lang"), _option_value(args, "--data-dir"))
+        return super().parse_args(ctx, args)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         utf8_output()  # before anything is written, --help included (Windows: a redirected stream is cp1252)

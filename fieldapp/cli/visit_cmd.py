@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import (
     CliError,
     changes_text,
@@ -33,7 +34,7 @@ __all__ = ["COMMANDS", "visit"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def visit() -> None:
     """Visits: add, list, edit, delete."""
 
@@ -46,7 +47,7 @@ def _field_options(*, for_edit: bool) -> Callable[[F], F]:
         return {} if for_edit else {"default": value, "show_default": True}
 
     clear = " An empty value clears it." if for_edit else ""
-    date_help = "Ngày thăm (not in the future)." + (
+    date_help = "Visit date (not in the future)." + (
         "" if for_edit else " Default: today, as in the terminal app."
     )
     options = [
@@ -58,7 +59,7 @@ def _field_options(*, for_edit: bool) -> Callable[[F], F]:
             help="The enterprise visited.",
         ),
         click.option("--date", "visited_on", metavar="YYYY-MM-DD", help=date_help),
-        click.option("--headcount", type=int, required=not for_edit, help="Tổng số lao động."),
+        click.option("--headcount", type=int, required=not for_edit, help="Head count (every worker)."),
         click.option(
             "--seasonal", type=int, **default(0), help="Seasonal, temporary or short-contract workers."
         ),
@@ -70,17 +71,17 @@ def _field_options(*, for_edit: bool) -> Callable[[F], F]:
             help="Employer attitude (code or label: ủng hộ, ...).",
         ),
         click.option("--applications", type=int, **default(0), help="Signed applications or members."),
-        click.option("--note", default=None if for_edit else "", help="Ghi chú."),
+        click.option("--note", default=None if for_edit else "", help="Note."),
         click.option(
             "--next-visit",
             "next_visit_on",
             metavar="YYYY-MM-DD",
-            help="Ngày thăm tiếp theo." + (" An empty value clears it." if for_edit else ""),
+            help="Next visit date." + (" An empty value clears it." if for_edit else ""),
         ),
-        click.option("--cadre", help="Cán bộ (default: `fieldapp config get cadre`)."),
-        click.option("--met-name", help="Người đã gặp: who the cadre met." + clear),
-        click.option("--met-role", help="Chức vụ of the person met." + clear),
-        click.option("--next-step", help="Bước tiếp theo đã thống nhất: the next step agreed." + clear),
+        click.option("--cadre", help="Cadre (default: `fieldapp config get cadre`)."),
+        click.option("--met-name", help="Who the cadre met." + clear),
+        click.option("--met-role", help="Role of the person met." + clear),
+        click.option("--next-step", help="The next step agreed." + clear),
     ]
 
     def decorate(func: F) -> F:

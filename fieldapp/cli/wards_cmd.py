@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from fieldapp.cli.context import AppContext, pass_app
+from fieldapp.cli.helptext import HelpGroup
 from fieldapp.cli.output import guarded, print_json, print_table, say
 from fieldapp.core.i18n import gettext
 from fieldapp.core.old_map import Placed, place_ward
@@ -17,7 +18,7 @@ from fieldapp.core.old_map import Placed, place_ward
 __all__ = ["COMMANDS", "wards"]
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def wards() -> None:
     """Wards on the 2025 map: the enterprises not on it yet."""
 

@@ -42,7 +42,7 @@ def search_keys(enterprises: Sequence[Enterprise]) -> list[tuple[str, str, str]]
     wards = fold_many([e.ward for e in enterprises])
     # a few hundred wards among thousands of records; keyed from the text as written: ward_key needs its accents
     # to tell the name "Phương Liệt" from the unit word "phường"
-    keys = {e.ward: ward_key(e.ward) for e in enterprises}
+    keys = {ward: ward_key(ward) for ward in {e.ward for e in enterprises}}
     return [
         (_SEP.join((name, _tax(e), address, ward)), name, keys[e.ward])
         for e, name, address, ward in zip(enterprises, names, addresses, wards, strict=True)

@@ -17,10 +17,12 @@ from fieldapp.store.errors import (
     StoreTooNew,
 )
 from fieldapp.store.setaside import SetAside
-from fieldapp.store.store import Kind, Store
+from fieldapp.store.store import Kind, PendingOpen, Store
+from fieldapp.store.views import read_view
 
 __all__ = [
     "Kind",
+    "PendingOpen",
     "SetAside",
     "Store",
     "StoreCorrupt",
@@ -30,4 +32,5 @@ __all__ = [
     "StoreLocked",
     "StoreReadOnly",
     "StoreTooNew",
+    "read_view",
 ]

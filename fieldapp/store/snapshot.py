@@ -17,7 +17,7 @@ import orjson
 
 from fieldapp.store.errors import StoreDamaged
 
-__all__ = ["CHECKSUM_TABLE", "decode_snapshot", "encode_snapshot"]
+__all__ = ["CHECKSUM_TABLE", "decode_snapshot", "declared_digest", "encode_snapshot"]
 
 CHECKSUM_TABLE = "_checksum"
 _PREFIX = b'{"%s":{"1":{"sha256":"' % CHECKSUM_TABLE.encode()
@@ -56,3 +56,16 @@ def decode_snapshot(raw: bytes, path: Path) -> tuple[dict[str, Any], bool]:
         raise StoreDamaged(path, "not a TinyDB file")
     data.pop(CHECKSUM_TABLE, None)
     return data, checked
+
+
+def declared_digest(path: Path) -> str | None:
+    """The checksum the snapshot at *path* declares in its first bytes (the rest is not read, nor checked);
+    None when the file is missing or has no checksum header."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_PREFIX) + _HEX)
+    except FileNotFoundError:
+        return None
+    if not head.startswith(_PREFIX) or len(head) != len(_PREFIX) + _HEX:
+        return None
+    return head[len(_PREFIX) :].decode("ascii", "replace")

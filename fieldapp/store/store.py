@@ -36,8 +36,9 @@ from fieldapp.store.lock import FolderLock
 from fieldapp.store.setaside import SetAside
 from fieldapp.store.storage import DEFAULT_SNAPSHOT_BYTES, WalStorage
 from fieldapp.store.syncing import SyncBookkeeping
+from fieldapp.store.views import state_stamp, write_view
 
-__all__ = ["Kind", "Store"]
+__all__ = ["Kind", "PendingOpen", "Store"]
 
 _FREEZE_AT = 20_000  # records; see Store.open
 
@@ -108,8 +109,32 @@ class Store:
         ``compare_and_save`` and ``delete_if_synced``, the lock held, to force a concurrent edit into that gap.
         """
         folder = Path(data_dir).expanduser().absolute()
+        return cls._open_frozen(folder, readonly, snapshot_bytes, between_check_and_write, None)
+
+    @classmethod
+    def open_later(cls, data_dir: str | Path) -> PendingOpen:
+        """Take the writer lock of *data_dir* now (StoreLocked, StoreIOError at once) and read the files only when
+        the answer's ``open()`` is called: the terminal app paints its first screen in between."""
+        folder = Path(data_dir).expanduser().absolute()
+        try:
+            make_private_dir(folder)
+            lock = FolderLock(folder)
+            lock.acquire()
+        except OSError as exc:
+            raise StoreIOError.from_os_error(exc, folder) from exc
+        return PendingOpen(folder, lock)
+
+    @classmethod
+    def _open_frozen(
+        cls,
+        folder: Path,
+        readonly: bool,
+        snapshot_bytes: int,
+        between_check_and_write: Callable[[], None] | None,
+        held: FolderLock | None,
+    ) -> Store:
         with collector_paused():
-            store = cls._open(folder, readonly, snapshot_bytes, between_check_and_write)
+            store = cls._open(folder, readonly, snapshot_bytes, between_check_and_write, held)
             if len(store._index.enterprises) + len(store._index.visits) >= _FREEZE_AT:
                 # A big store's records live as long as it does: moved out of the collector's sight
                 # (gc.freeze), the next collections need not rescan them all (measured: 0.5 s of stalls
@@ -121,11 +146,16 @@ class Store:
 
     @classmethod
     def _open(
-        cls, folder: Path, readonly: bool, snapshot_bytes: int, hook: Callable[[], None] | None
+        cls,
+        folder: Path,
+        readonly: bool,
+        snapshot_bytes: int,
+        hook: Callable[[], None] | None,
+        held: FolderLock | None = None,
     ) -> Store:
-        lock: FolderLock | None = None
+        lock: FolderLock | None = held
         try:
-            if not readonly:
+            if not readonly and lock is None:
                 make_private_dir(folder)
                 lock = FolderLock(folder)
                 lock.acquire()
@@ -159,6 +189,22 @@ class Store:
             if self._frozen:
                 gc.unfreeze()
                 self._frozen = False
+
+    def state_stamp(self) -> str | None:
+        """What identifies the stored state right now (``fieldapp.store.views``): equal stamps taken before and after
+        reading something mean nothing changed in between. None for a store without a checksummed snapshot."""
+        with self._mutex:  # no change is half made while the files are read
+            return state_stamp(self.folder)
+
+    def write_view(self, name: str, stamp: str, payload: Any) -> None:
+        """Keep *payload* (JSON-ready) as view *name* of the state *stamp* (``fieldapp.store.views.read_view``
+        gives it back while the store is still in that state); a writer's only."""
+        if self.readonly:
+            raise StoreReadOnly(self.folder)
+        try:
+            write_view(self.folder, name, stamp, payload)
+        except OSError as exc:
+            raise StoreIOError.from_os_error(exc, self.folder) from exc
 
     def __enter__(self) -> Self:
         return self
@@ -465,6 +511,28 @@ class Store:
     def set_meta(self, key: str, value: Any) -> None:
         """Store a small JSON-ready value under *key*, durably."""
         self._sync.set_meta(key, value)
+
+
+class PendingOpen:
+    """A data folder whose writer lock is held and whose store is not read yet (``Store.open_later``)."""
+
+    def __init__(self, folder: Path, lock: FolderLock):
+        self.folder = folder
+        self._lock: FolderLock | None = lock
+
+    def open(self, *, snapshot_bytes: int = DEFAULT_SNAPSHOT_BYTES) -> Store:
+        """Read the store under the lock already held (the errors of ``Store.open``; the lock is released when
+        it fails). Once only."""
+        lock, self._lock = self._lock, None
+        if lock is None:
+            raise RuntimeError("opened already")
+        return Store._open_frozen(self.folder, False, snapshot_bytes, None, lock)
+
+    def release(self) -> None:
+        """Give the lock back without opening (the app quit first)."""
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
 
 
 def _check_type(record: Any, model: type[Record]) -> Any:

@@ -7,6 +7,7 @@ Sync (F3), Settings (F4) and the founding Pipeline (F5). The detail and the form
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path, PurePath
@@ -24,7 +25,9 @@ from fieldapp.core.labels import Lang
 from fieldapp.core.rules import Rules, load_rules
 from fieldapp.core.text import displayable
 from fieldapp.settings import Settings, save_settings
+from fieldapp.store import PendingOpen, StoreError
 from fieldapp.tui.commands import FieldCommands
+from fieldapp.tui.home_view import load_home_view, save_home_view
 from fieldapp.tui.i18n import N_, _, language, set_language
 from fieldapp.tui.index import EnterpriseIndex
 from fieldapp.tui.localise import localise_bindings
@@ -48,6 +51,8 @@ if TYPE_CHECKING:
 __all__ = ["FieldApp", "create_app"]
 
 _HERE = Path(__file__).parent
+#: seconds a key pressed before the store is read waits for it (it takes about one at 70,000 records)
+_OPEN_WAIT = 300.0
 
 
 class FieldApp(App[None], inherit_bindings=False):
@@ -85,7 +90,7 @@ class FieldApp(App[None], inherit_bindings=False):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | PendingOpen,
         settings: Settings,
         data_dir: Path,
         rules: Rules,
@@ -95,7 +100,13 @@ class FieldApp(App[None], inherit_bindings=False):
         sync_client_factory: SyncClientFactory | None = None,
     ) -> None:
         super().__init__()
-        self.store = store
+        self._store: Store | None = None
+        self._pending_open: PendingOpen | None = None
+        self._store_ready = threading.Event()
+        self._open_state = threading.Lock()
+        self._opening: bool | None = False  # True once the worker reads the store; None: given up before that
+        #: why the store could not be read (the app exits with status 1; the CLI says it)
+        self.open_error: BaseException | None = None
         self.settings = settings
         self.data_dir = Path(data_dir)
         self.rules = rules
@@ -104,14 +115,77 @@ class FieldApp(App[None], inherit_bindings=False):
         self.sync_client_factory: SyncClientFactory = sync_client_factory or default_sync_client
         self.index = EnterpriseIndex(rules, self.today)
         self.loaded = False
+        self.previewing = False
         self.pending_records = 0
+        if isinstance(store, PendingOpen):
+            # read after the first paint, in a worker; meanwhile the rows kept at the last run, if still true
+            self._pending_open = store
+            view = load_home_view(self.data_dir, rules, self.today)
+            if view is not None:
+                self.index.use_rows(view.rows)
+                self.loaded = self.previewing = True
+                self.pending_records = view.pending
+        else:
+            self.store = store
         set_language(settings.language)
         localise_bindings(self)
         self.theme = settings.theme if settings.theme in self.available_themes else THEMES[0]
 
+    # --- the store -------------------------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The open store; while it is still being read (just after start), waits for it."""
+        store = self._store
+        if store is None:
+            self._store_ready.wait(_OPEN_WAIT)
+            store = self._store
+            if store is None:
+                raise self.open_error or StoreError("closed", self.data_dir, folder=self.data_dir)
+        return store
+
+    @store.setter
+    def store(self, store: Store) -> None:
+        self._store = store
+        self._store_ready.set()
+
+    def opened_store(self) -> Store | None:
+        """The store this app read, once its worker is done (None when it failed or never started)."""
+        if self._pending_open is not None:
+            with self._open_state:
+                if self._opening is False:  # the app stopped before its worker began: give the lock back
+                    self._opening = None
+                    self._pending_open.release()
+                    return None
+            self._store_ready.wait(_OPEN_WAIT)
+        return self._store
+
     # --- start -----------------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        if self._pending_open is not None:
+            self.call_after_refresh(self._open_store)  # the first screen is painted first
+            return
         self.load_index()  # the home screen is the default mode's: Textual has built it already
+        self._tell_set_aside()
+
+    @work(thread=True, exit_on_error=False, group="load")
+    def _open_store(self) -> None:
+        """Read the store (its writer lock is already held), then classify everything."""
+        assert self._pending_open is not None
+        with self._open_state:
+            if self._opening is None:
+                return
+            self._opening = True
+        try:
+            self.store = self._pending_open.open()
+        except BaseException as exc:
+            self.open_error = exc
+            self._store_ready.set()
+            self.call_from_thread(self.exit, None, 1)
+            return
+        self.call_from_thread(self._tell_set_aside)
+        self.reload_index()
+
+    def _tell_set_aside(self) -> None:
         for notice in self.store.set_aside:  # an unreadable log tail the store kept aside: never in silence
             self.notify(
                 displayable(notice.message(language())),
@@ -135,13 +209,34 @@ class FieldApp(App[None], inherit_bindings=False):
         self.index.rules = rules
 
     def reload_index(self) -> None:
-        """Read and classify everything again, then tell the screens (call from a worker thread)."""
-        self.index.load(self.store.enterprises(), self.store.visits())
-        self.post_message(IndexLoaded(self._count_pending()))
+        """Read and classify everything again, then tell the screens (call from a worker thread); the rows are
+        kept as the home view for the next start (``home_view``)."""
+        store = self.store
+        stamp = store.state_stamp() if not store.readonly else None
+        self.index.load(store.enterprises(), store.visits())
+        pending = self._count_pending()
+        self.post_message(IndexLoaded(pending))
+        self._keep_home_view(stamp, pending)
+
+    def _keep_home_view(self, stamp: str | None, pending: int) -> None:
+        # only a shortcut for the next start: without it, that start loads everything
+        with contextlib.suppress(StoreError, OSError):
+            save_home_view(self.store, stamp, list(self.index.rows.values()), pending, self.rules, self.today)
+
+    def keep_home_view(self) -> None:
+        """At the end: when the home view kept is no longer the store's state (saves since), classify everything
+        again and keep it, so the next start paints at once. Call once the app has stopped."""
+        store = self._store
+        if store is None or store.readonly or load_home_view(self.data_dir, self.rules, self.today):
+            return
+        stamp = store.state_stamp()
+        self.index.load(store.enterprises(), store.visits())
+        self._keep_home_view(stamp, self._count_pending())
 
     @on(IndexLoaded)
     def _loaded(self, message: IndexLoaded) -> None:
         self.loaded = True
+        self.previewing = False
         self.pending_records = message.pending
         self.data_changed(None)
         # once the table is on screen, get the search text ready before the first keystroke
@@ -332,12 +427,13 @@ if TYPE_CHECKING:
 
 
 def create_app(
-    store: Store,
+    store: Store | PendingOpen,
     settings: Settings,
     data_dir: Path,
     rules: Rules,
     today: date | None = None,
     **options: Any,
 ) -> FieldApp:
-    """Build the app on an open *store* (tests pass a tmp folder and a fixed *today*)."""
+    """Build the app on an open *store*, or on one whose lock is held and that the app reads after its first paint
+    (``Store.open_later``: the CLI's way); tests pass a tmp folder and a fixed *today*."""
     return FieldApp(store, settings, data_dir, rules, today, **options)

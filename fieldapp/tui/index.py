@@ -16,7 +16,7 @@ from typing import Any
 from fieldapp.core.classify import PRIORITIES, STATUSES, Classification, classify, classify_all, group_visits
 from fieldapp.core.records import Enterprise, Visit
 from fieldapp.core.rules import Rules
-from fieldapp.core.search import matches, query_words, search_text
+from fieldapp.core.search import query_words, search_text, select
 from fieldapp.core.text import fold, fold_many
 
 __all__ = ["COLUMNS", "PRIORITIES", "STATUSES", "EnterpriseIndex", "Query", "Row"]
@@ -134,7 +134,11 @@ class EnterpriseIndex:
     classes: dict[str, Classification] = field(default_factory=dict)
     _by_name: list[Row] | None = None
     _sorted: dict[tuple[str, bool], list[Row]] = field(default_factory=dict)
-    _last: tuple[Query, list[Row]] | None = None
+    #: the searched texts of a cached order, position for position (a keystroke scans them at C speed)
+    _texts: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
+    #: the last query, its rows and their texts: one more letter filters these
+    _last: tuple[Query, list[Row], list[str]] | None = None
+    _counts: Counter[str] | None = None
 
     # --- building --------------------------------------------------------------------------------------
     def load(self, enterprises: Iterable[Enterprise], visits: Iterable[Visit]) -> None:
@@ -149,6 +153,11 @@ class EnterpriseIndex:
         self.rows, self.classes = rows, classes
         self._invalidate()
 
+    def use_rows(self, rows: dict[str, Row]) -> None:
+        """Show *rows* (a trusted view's, ``home_view``) until ``load`` classifies the store itself."""
+        self.rows, self.classes = rows, {}
+        self._invalidate()
+
     def update(self, enterprise: Enterprise, visits: list[Visit]) -> Row:
         """Classify one enterprise again after it or its visits changed; returns its new row.
 
@@ -160,6 +169,8 @@ class EnterpriseIndex:
         new = _row(enterprise, c, pending)
         old = self.rows.get(enterprise.id)
         self._last = None
+        self._texts.clear()  # this row's searched text may have changed
+        self._counts = None
         if old is None:
             self.rows[enterprise.id] = new
             self._invalidate()
@@ -184,7 +195,9 @@ class EnterpriseIndex:
     def _invalidate(self) -> None:
         self._by_name = None
         self._sorted.clear()
+        self._texts.clear()
         self._last = None
+        self._counts = None
 
     # --- asking ----------------------------------------------------------------------------------------
     def prepare_search(self) -> None:
@@ -211,18 +224,39 @@ class EnterpriseIndex:
         """The rows matching *q*, in its order."""
         last = self._last
         words = query_words(q.text)
-        # typing one more letter only narrows the previous answer: filter that instead of everything
+        if last is not None and _narrows(last[0], q):
+            # typing one more letter only narrows the previous answer: filter that instead of everything
+            source, texts = last[1], last[2]
+        else:
+            source = self.ordered(q.sort, q.descending)
+            texts = self._ordered_texts(q.sort, q.descending) if words else []
         if words:
-            self.prepare_search()  # a no-op once done
-        narrows = last is not None and _narrows(last[0], q)
-        source = last[1] if last is not None and narrows else self.ordered(q.sort, q.descending)
-        result = [r for r in source if _matches(r, q, words, self.today)]
-        self._last = (q, result)
+            # one C-speed substring test per text and word (core.search.select), not a Python call per row
+            hits = select(texts, words)
+            result, texts = [source[i] for i in hits], [texts[i] for i in hits]
+        else:
+            result = list(source)
+        if q.status or q.priority or q.ward or q.due_only:
+            kept = [i for i, r in enumerate(result) if _passes(r, q, self.today)]
+            result = [result[i] for i in kept]
+            texts = [texts[i] for i in kept] if words else []
+        self._last = (q, result, texts) if words else None
         return result
 
+    def _ordered_texts(self, column: str, descending: bool) -> list[str]:
+        key = (column, descending)
+        texts = self._texts.get(key)
+        if texts is None:
+            self.prepare_search()
+            texts = self._texts[key] = [r.haystack for r in self.ordered(column, descending)]
+        return texts
+
     def counts(self) -> Counter[str]:
-        """How many enterprises have each status (all of them, whatever the filters)."""
-        return Counter(r.status for r in self.rows.values())
+        """How many enterprises have each status (all of them, whatever the filters), cached until the data
+        changes."""
+        if self._counts is None:
+            self._counts = Counter(r.status for r in self.rows.values())
+        return Counter(self._counts)
 
     def wards(self) -> list[str]:
         """Every ward named by an enterprise, in folded alphabetical order."""
@@ -239,13 +273,12 @@ def _narrows(old: Query, new: Query) -> bool:
     return same_rest and bool(old_text) and fold(new.text).startswith(old_text)
 
 
-def _matches(r: Row, q: Query, words: list[str], today: date) -> bool:
+def _passes(r: Row, q: Query, today: date) -> bool:
+    """The quick filters (the search words are tested apart)."""
     if q.status is not None and r.status != q.status:
         return False
     if q.priority is not None and r.priority != q.priority:
         return False
     if q.ward is not None and r.ward != q.ward:
         return False
-    if q.due_only and (r.next_due is None or r.next_due > today):
-        return False
-    return matches(r.haystack, words)
+    return not (q.due_only and (r.next_due is None or r.next_due > today))

@@ -63,8 +63,11 @@ class AppContext(Protocol):
     today: date
     #: every enterprise with its verdict, for the tables and the palette
     index: EnterpriseIndex
-    #: True once the index was loaded the first time
+    #: True once the index has rows to show: the first full load's, or a trusted view's (``previewing``)
     loaded: bool
+    #: True while the rows shown come from the view kept at the last run and the store is still being read
+    #: (``fieldapp/tui/home_view.py``): the enterprise models and the verdicts' reasons are not there yet
+    previewing: bool
     #: records waiting to be synced
     pending_records: int
     cursor_blink: bool

@@ -928,3 +928,59 @@ def progress_cmd(
     click.echo(f"overdue steps\t{len(result.overdue)}")
     for o in result.overdue:
         click.echo(f"  {o.due_on}\t{o.step}\t{o.enterprise}")
+
+
+@main.command("report")
+@click.option("--month", required=True, metavar="YYYY-MM", help="the month (the month under way: to today)")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "json"]), required=True)
+@click.option("--output", type=click.Path(path_type=Path), required=True, help="the file to write")
+@_scope_options
+@_database_option
+@_json_option
+def report_cmd(
+    month: str,
+    fmt: str,
+    output: Path,
+    ward: str | None,
+    user_name: str | None,
+    database_url: str | None,
+    as_json: bool,
+) -> None:
+    """The monthly briefing report: by ward and by cadre, the month and the year to date against the targets, the
+    founding pipeline, overdue steps, and the enterprises ready to found with no case.
+
+    The federation's name on it: $FIELDAPP_SERVER_FEDERATION_NAME. The JSON shape: docs/office.md.
+    """
+    from sync.server.report import ReportError, build_report, parse_month
+    from sync.server.report_files import write_report
+
+    _one_scope(ward, user_name)
+    try:
+        parse_month(month)
+    except ReportError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--month: "), param_hint="--month") from None
+    folder = output.parent
+    if output.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise click.BadParameter(
+            f"{str(output)!r}: the folder does not exist or cannot be written to", param_hint="--output"
+        )
+
+    def make(engine: Engine) -> Any:
+        try:
+            return build_report(engine, month, ward=ward, user=user_name)
+        except ReportError as exc:
+            option, _, words = str(exc).partition(": ")
+            hint = option if option.startswith("--") else None
+            raise click.BadParameter(words or str(exc), param_hint=hint) from None
+
+    report = _on_database(database_url, make)
+    try:
+        size = write_report(report, fmt, output)  # type: ignore[arg-type]
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise click.BadParameter(f"cannot write {str(output)!r}: {reason}", param_hint="--output") from None
+    if as_json:
+        _print_json({"format": fmt, "output": str(output), "bytes": size, "month": report.month,
+                     **report.scope.to_dict()})  # fmt: skip
+    else:
+        click.echo(f"wrote the report of {report.month} ({fmt}, {size:,} bytes) to {output}")

@@ -2,7 +2,9 @@
 
 - the database: ``--database-url``, else ``$FIELDAPP_SERVER_DATABASE_URL``, else SQLite;
 - the API documentation (/docs, /redoc, /openapi.json): served unless ``serve --no-docs`` or
-  ``FIELDAPP_SERVER_DOCS=0`` (for a production server nobody browses).
+  ``FIELDAPP_SERVER_DOCS=0`` (for a production server nobody browses);
+- the federation's name on the monthly report's title block: ``$FIELDAPP_SERVER_FEDERATION_NAME`` (else
+  "Liên đoàn Lao động", the generic name).
 """
 
 from __future__ import annotations
@@ -14,16 +16,29 @@ import platformdirs
 __all__ = [
     "ENV_DATABASE_URL",
     "ENV_DOCS",
+    "ENV_FEDERATION_NAME",
     "backend_name",
     "default_database_url",
     "display_url",
     "docs_enabled",
+    "federation_name",
     "resolve_database_url",
 ]
 
 ENV_DATABASE_URL = "FIELDAPP_SERVER_DATABASE_URL"
 ENV_DOCS = "FIELDAPP_SERVER_DOCS"
+ENV_FEDERATION_NAME = "FIELDAPP_SERVER_FEDERATION_NAME"
+#: the name when none is set: what every federation is (Liên đoàn Lao động, the trade-union federation)
+DEFAULT_FEDERATION_NAME = "Liên đoàn Lao động"
 _OFF = {"0", "false", "no", "off"}
+
+
+def federation_name() -> str:
+    """The federation's name for the report's title block ($FIELDAPP_SERVER_FEDERATION_NAME, NFC, one line)."""
+    import unicodedata
+
+    name = " ".join(unicodedata.normalize("NFC", os.environ.get(ENV_FEDERATION_NAME, "")).split())
+    return name[:200] or DEFAULT_FEDERATION_NAME
 
 
 def docs_enabled() -> bool:

@@ -105,7 +105,7 @@ def test_the_table_short_help_is_each_command_s_own() -> None:
 def test_help_lists_every_command_with_its_short_help() -> None:
     from click.testing import CliRunner
 
-    result = CliRunner().invoke(main, ["--help"], terminal_width=200)
+    result = CliRunner().invoke(main, ["--lang", "en", "--help"], terminal_width=200)
     assert result.exit_code == 0
     for name, spec in COMMANDS.items():
         assert any(line.split() == [name, *spec.short_help.split()] for line in result.output.splitlines()), (

@@ -154,8 +154,11 @@ def test_add_defaults_date_to_today_and_seasonal_to_zero(
 
 
 def test_help_says_the_defaults(run: Run) -> None:
-    result = run("visit", "add", "--help")
+    result = run("--lang", "en", "visit", "add", "--help")
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())
     assert "Default: today" in text
     assert "--seasonal INTEGER" in text and "[default: 0]" in text.split("--seasonal", 1)[1].split("--", 1)[0]
+    vi = " ".join(run("visit", "add", "--help").stdout.split())  # Vietnamese, the default
+    assert "Mặc định: hôm nay" in vi
+    assert "[mặc định: 0]" in vi.split("--seasonal", 1)[1].split("--", 1)[0]

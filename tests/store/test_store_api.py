@@ -22,6 +22,7 @@ def test_public_api_is_complete() -> None:
     assert sorted(store_pkg.__all__) == sorted(
         [
             "Kind",
+            "PendingOpen",
             "SetAside",
             "Store",
             "StoreCorrupt",
@@ -31,6 +32,7 @@ def test_public_api_is_complete() -> None:
             "StoreLocked",
             "StoreReadOnly",
             "StoreTooNew",
+            "read_view",
         ]
     )
     for name in store_pkg.__all__:

@@ -20,7 +20,7 @@ from fieldapp.store import Store
 
 CHILD = Path(__file__).with_name("crash_child.py")
 TRIALS = 50
-BUDGET_S = 75  # a hard bound on the whole loop (it takes about 30 s on two cores)
+BUDGET_S = 600  # a guard against a hung child, not a speed check (the loop takes about 30 s on two quiet cores)
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
 
@@ -125,7 +125,7 @@ def test_sigkill_at_random_instants_loses_nothing_that_returned(folder: Path) ->
     started = time.monotonic()
     kills_after_ready = 0
     for trial in range(TRIALS):
-        assert time.monotonic() - started < BUDGET_S, f"only {trial} trials within the time budget"
+        assert time.monotonic() - started < BUDGET_S, f"the children hung: only {trial} trials in {BUDGET_S} s"
         # small snapshot thresholds in most trials, so kills land during snapshots too
         snapshot_bytes = rng.choice([1_500, 4_000, 16_000, 8 * 1024 * 1024])
         proc = _spawn(folder, owner.id, snapshot_bytes)

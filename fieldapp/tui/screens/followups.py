@@ -132,7 +132,9 @@ class FollowUpsScreen(BaseScreen[None]):
         table.add_column(field("name"), key="name", width=name_width)
         table.add_column(field("address"), key="address", width=rest - name_width)
         table.add_column(_("Verdict"), key="status", width=19)
-        if not app.loaded:
+        if (
+            not app.loaded or app.previewing
+        ):  # a follow-up is the cadre's: that needs the enterprises themselves
             return
         today = app.today
         rows = self.listed()

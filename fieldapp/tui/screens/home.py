@@ -20,6 +20,7 @@ from fieldapp.tui.screens.ward_picker import WardPicker
 from fieldapp.tui.shown import VisibleControls, shown
 from fieldapp.tui.widgets.badges import priority_label, status_badge, status_label
 from fieldapp.tui.widgets.enterprise_table import WIDE, EnterpriseTable, column_title
+from fieldapp.tui.widgets.search_box import SearchBox
 
 __all__ = ["HomeScreen"]
 
@@ -54,10 +55,13 @@ class HomeScreen(BaseScreen[None]):
         super().__init__()
         self.query_state = Query()
         self.matches: list[Row] = []
+        #: the text each status line shows now, by widget (a recompose makes new ones)
+        self._lines: dict[str, tuple[Static, Text]] = {}
 
     # --- layout ----------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield SearchBox(
+            self._search_text,
             value=self.query_state.text,
             placeholder=_("Search name, tax code, address or ward (accents optional)"),
             id="search",
@@ -106,6 +110,16 @@ class HomeScreen(BaseScreen[None]):
         self.show_counts()
         self.show_filters()
 
+    def _put(self, selector: str, text: Text) -> None:
+        """Show *text* in the line *selector*, if it changed; the screen is laid out again only when its width
+        changed (a keystroke changes the count of matches, rarely the number of its digits)."""
+        static = self.query_one(selector, Static)
+        old = self._lines.get(selector)
+        if old is not None and old[0] is static and old[1] == text:
+            return
+        static.update(text, layout=old is None or old[0] is not static or old[1].cell_len != text.cell_len)
+        self._lines[selector] = (static, text)
+
     def _show_pager(self, first: int, last: int, total: int) -> None:
         if total:
             pager = _("rows {first}–{last} of {total}", first=first, last=last, total=total)
@@ -115,8 +129,9 @@ class HomeScreen(BaseScreen[None]):
         else:
             pager = _("no enterprise matches")
         pending = self.fapp.pending_records
-        self.query_one("#pager", Static).update(
-            Text(pager + "  ").append(_("⟳ {n} to sync", n=pending), style="bold" if pending else "dim")
+        self._put(
+            "#pager",
+            Text(pager + "  ").append(_("⟳ {n} to sync", n=pending), style="bold" if pending else "dim"),
         )
 
     @on(EnterpriseTable.Viewed)
@@ -129,7 +144,7 @@ class HomeScreen(BaseScreen[None]):
         for status in STATUSES:
             line.append_text(status_badge(self.app, status))
             line.append(f" {counts.get(status, 0)}  ")
-        self.query_one("#counts", Static).update(line)
+        self._put("#counts", line)
 
     def show_filters(self) -> None:
         q = self.query_state
@@ -146,7 +161,7 @@ class HomeScreen(BaseScreen[None]):
         line = _("Filter") + f": {listed}"
         if q.sort not in self.table.shown_columns:  # its title, which carries the mark, is scrolled away
             line += "  " + _("Sort") + f": {column_title(q.sort)} {'▼' if q.descending else '▲'}"
-        self.query_one("#filters", Static).update(shown(line))  # a ward is data
+        self._put("#filters", shown(line))  # a ward is data
 
     def on_resize(self) -> None:
         if self.fapp.loaded:
@@ -167,8 +182,7 @@ class HomeScreen(BaseScreen[None]):
         if not any(row.id == enterprise_id for row in self.fapp.index.query(q)):
             self.query_state = Query(sort=q.sort, descending=q.descending)
             search = self.query_one("#search", Input)
-            with search.prevent(Input.Changed):  # its handler would put the cursor back on the first row
-                search.value = ""
+            search.value = ""  # the query has no text already: the box does not refill the table
             self.notify(_("Search and filters cleared to show the new enterprise."), timeout=4)
         self.refill(select=enterprise_id)
         self.table.focus()
@@ -179,10 +193,11 @@ class HomeScreen(BaseScreen[None]):
         return row.id if row is not None else None
 
     # --- events ----------------------------------------------------------------------------------------
-    @on(Input.Changed, "#search")
-    def _search(self, event: Input.Changed) -> None:
-        self.query_state = self.query_state.but(text=event.value)
-        self.refill(keep_cursor=False)
+    def _search_text(self, text: str) -> None:
+        """The search box's text changed (called by the box itself, in the same frame)."""
+        if text != self.query_state.text:  # unchanged when the box is emptied for a new enterprise
+            self.query_state = self.query_state.but(text=text)
+            self.refill(keep_cursor=False)
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:

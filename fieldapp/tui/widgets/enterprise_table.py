@@ -18,7 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -141,6 +141,9 @@ class EnterpriseTable(ScrollView, can_focus=True):
         self._titles: list[str] = []
         self._cells: dict[str, Callable[[Row], Text | str]] = {}
         self._viewed: tuple[int, int, int] | None = None
+        #: what each body line on screen shows (see _window), to repaint only the lines that change
+        self._drawn: list[tuple[object, ...] | None] | None = None
+        self._drawn_at = Offset(0, 0)  # the scroll offset when _drawn was taken
 
     # --- content ---------------------------------------------------------------------------------------
     @property
@@ -199,23 +202,25 @@ class EnterpriseTable(ScrollView, can_focus=True):
             "pending": lambda r: "●" if r.pending else "",
         }
         self._resize_virtual()
+        self._drawn = None
         self.refresh()
 
     def show(self, rows: list[Row], today: date, *, keep: str | None = None) -> None:
         """Show *rows* (all matches); the cursor stays on enterprise *keep* when it is still there."""
+        drawn = self._drawn if today == self.today else None
         self.rows = rows
         self.today = today
         index = 0
         if keep is not None:
             index = next((i for i, r in enumerate(rows) if r.id == keep), 0)
         self._resize_virtual()
-        self.cursor_row = min(index, max(0, len(rows) - 1))
+        self.set_reactive(EnterpriseTable.cursor_row, min(index, max(0, len(rows) - 1)))
         if keep is None:
             self.scroll_to(y=0, animate=False, immediate=True)
         self._keep_cursor_visible()
         # a table that grew (a search cleared) can scroll that far only once it is laid out again
         self.call_after_refresh(self._keep_cursor_visible)
-        self.refresh()
+        self._repaint(drawn)
         self._report_view()
 
     def selected(self) -> Row | None:
@@ -238,17 +243,88 @@ class EnterpriseTable(ScrollView, can_focus=True):
         view = self.scrollable_content_region.width
         if view > 0:
             width = max(width, next((s + view for s in self._stops if width - s <= view), width))
-        self.virtual_size = Size(width, len(self.rows) + 1)
+        size = Size(width, len(self.rows) + 1)
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or self._bars(size) != self._bars(self.virtual_size):
+            self.virtual_size = size  # a scroll bar comes or goes: the screen is laid out again
+            return
+        # Only the bars' length and the scroll limits follow the number of rows. Setting virtual_size lays out
+        # the whole screen and repaints every line of the table (a third of a keystroke's time, issue 12).
+        old = self.virtual_size
+        self.set_reactive(EnterpriseTable.virtual_size, size)
+        if old.width != size.width:
+            self._scroll_update(size)  # what a layout would set: both bars and the scroll limits
+        else:  # as _scroll_update, without repainting the horizontal bar, which did not change
+            if self.show_vertical_scrollbar:
+                self.vertical_scrollbar.window_virtual_size = size.height
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
+
+    def _bars(self, size: Size) -> tuple[bool, ...]:
+        """What decides which scroll bars a virtual *size* shows (Textual's ``_refresh_scrollbars``)."""
+        width, height = self.container_size
+        bar_x, bar_y = self.styles.scrollbar_size_vertical, self.styles.scrollbar_size_horizontal
+        return (
+            size.width > width,
+            size.width > width - bar_x,
+            size.height > height,
+            size.height > height - bar_y,
+        )
+
+    def _window(self) -> list[tuple[object, ...] | None]:
+        """What each body line on screen shows: the row's shown values and whether the cursor is on it."""
+        top, rows, cursor = int(self.scroll_y), self.rows, self.cursor_row
+        return [
+            None
+            if i >= len(rows)
+            else (
+                (r := rows[i]).id,
+                r.status,
+                r.name,
+                r.tax_code,
+                r.ward,
+                r.next_due,
+                r.last_visit,
+                r.stable,
+                r.seasonal_share,
+                r.priority,
+                r.attitude,
+                r.pending,
+                i == cursor,
+            )
+            for i in range(top, top + self._page)
+        ]
+
+    def _repaint(self, drawn: list[tuple[object, ...] | None] | None) -> None:
+        """Repaint the body lines whose content differs from *drawn* (all of them when *drawn* is None or the
+        table scrolled: Textual repaints a scrolled table whole)."""
+        window = self._window()
+        self._drawn = window
+        if drawn is None or len(drawn) != len(window) or self._drawn_at != self.scroll_offset:
+            self._drawn_at = self.scroll_offset
+            self.refresh()
+            return
+        runs: list[list[int]] = []  # [first, end) of each run of changed lines (line 0 is the header)
+        for y, (was, now) in enumerate(zip(drawn, window, strict=True), 1):
+            if was != now:
+                if runs and runs[-1][1] == y:
+                    runs[-1][1] = y + 1
+                else:
+                    runs.append([y, y + 1])
+        for first, end in runs:
+            self.refresh(Region(0, first, self.size.width, end - first))
 
     # --- drawing ---------------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         base = self.rich_style
+        # unscrolled (nearly always), only the columns on screen are made, straight to the width
+        shown = len(self.shown_columns) if scroll_x == 0 and self._fit <= width else len(self.columns_order)
         if y == 0:
             style = base + self.get_component_rich_style("enterprise-table--header")
-            cells: list[Text | str] = list(self._titles)
-            strip = self._line(cells, style)
+            cells: list[Text | str] = [*self._titles[:shown]]
+            cursor = False
         else:
             index = scroll_y + y - 1
             if index >= len(self.rows):
@@ -260,7 +336,17 @@ class EnterpriseTable(ScrollView, can_focus=True):
             cursor = index == self.cursor_row
             if cursor:
                 style += self.get_component_rich_style("enterprise-table--cursor")
-            strip = self._line([self._cells[key](row) for key in self.columns_order], style, cursor=cursor)
+            cells = [self._cells[key](row) for key in self.columns_order[:shown]]
+        segments = self._segments(cells, style, cursor=cursor)
+        if shown < len(self.columns_order):
+            # the line's blank tail in the row's colours as far as the whole line would reach, then the table's
+            full = sum(self._widths) + _GAP * (len(self._widths) - 1) + 2
+            segments.append(Segment(" " * (min(full, width) - self._fit), style))
+            if width > full:
+                segments.append(Segment(" " * (width - full), base))
+            return Strip(segments, width)
+        segments.append(Segment(" ", style))
+        strip = Strip(segments)
         # a line ends after the last column that fits whole: no sliver of the next one at the edge
         fit = self._fit if scroll_x == 0 else self._fit_from(scroll_x, width)
         if fit < strip.cell_length:
@@ -277,7 +363,8 @@ class EnterpriseTable(ScrollView, can_focus=True):
             fit = end
         return fit
 
-    def _line(self, cells: list[Text | str], style: Style, *, cursor: bool = False) -> Strip:
+    def _segments(self, cells: list[Text | str], style: Style, *, cursor: bool = False) -> list[Segment]:
+        """A blank, then *cells* (the first columns, or all), each cut or padded to its column's width."""
         segments: list[Segment] = [Segment(" ", style)]
         for i, (key, cell, width) in enumerate(zip(self.columns_order, cells, self._widths, strict=False)):
             if i:
@@ -295,8 +382,7 @@ class EnterpriseTable(ScrollView, can_focus=True):
             if cell_len(plain) != width:
                 plain = set_cell_size(plain, width)
             segments.append(Segment(plain, cell_style))
-        segments.append(Segment(" ", style))
-        return Strip(segments)
+        return segments
 
     # --- moving ----------------------------------------------------------------------------------------
     @property
@@ -304,8 +390,9 @@ class EnterpriseTable(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def watch_cursor_row(self, old: int, new: int) -> None:
+        drawn = self._drawn
         self._keep_cursor_visible()
-        self.refresh()
+        self._repaint(drawn)  # the two lines the cursor left and reached, unless the table scrolled
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)

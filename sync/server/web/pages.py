@@ -21,13 +21,15 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine
 
 from fieldapp.core.classify import STATUSES
+from fieldapp.core.founding import STEPS
 from fieldapp.core.i18n import LANGUAGES, Lang, as_lang, gettext
 from fieldapp.core.labels import value_label
 from fieldapp.core.reasons import status_label
 from sync.server.gate import FailureLimiter
 from sync.server.recordstore import office_today
+from sync.server.targets import Scope
 from sync.server.users import user_for_password
-from sync.server.web import views
+from sync.server.web import charts, views
 from sync.server.web.sessions import SESSION_HOURS, Signed, end_session, new_session, session_for
 
 __all__ = ["LOGIN_FAILURES", "LOGIN_WINDOW", "PREFIX", "router"]
@@ -230,18 +232,55 @@ async def overview_page(request: Request) -> Response:
     if signed is None:
         return _to_login()
     figures = await run_in_threadpool(views.overview, _engine(request), office_today())
-    return _render(request, "overview.html", {"o": figures, "statuses": STATUSES}, signed=signed)
+    lang = _lang(request)
+
+    def scope_label(scope: Scope) -> str:
+        if scope.ward is not None:
+            return scope.ward
+        if scope.user is not None:
+            return figures.people.get(scope.user, scope.user)
+        return gettext("The federation", lang)
+
+    def chart(measure: str) -> list[charts.ProgressRow]:
+        rows = []
+        for t in figures.targets:
+            target = t.target.new_unions if measure == "new_unions" else t.target.new_members
+            if target is None or t.progress is None:
+                continue
+            reached = t.progress.recognized if measure == "new_unions" else t.progress.new_members
+            rows.append((scope_label(t.target.scope), reached, target))
+        return charts.progress_rows(rows)
+
+    stages = [(s.value, value_label("step", s.value, lang), figures.this_month.cases_by_stage[s.value])
+              for s in STEPS]  # fmt: skip
+    context = {
+        "o": figures,
+        "statuses": STATUSES,
+        "m": figures.this_month,
+        "unions": chart("new_unions"),
+        "members": chart("new_members"),
+        "funnel": charts.funnel(stages),
+        "chart": charts,
+    }
+    return _render(request, "overview.html", context, signed=signed)
 
 
 @router.get("/enterprises")
 async def enterprises_page(
-    request: Request, q: str = "", ward: str = "", verdict: str = "", page: int = 1
+    request: Request,
+    q: str = "",
+    ward: str = "",
+    verdict: str = "",
+    cadre: str = "",
+    stage: str = "",
+    page: int = 1,
 ) -> Response:
     signed = await _signed(request)
     if signed is None:
         return _to_login()
-    q, ward = q[:200], ward[:100]
+    q, ward, cadre = q[:200], ward[:100], cadre[:100]
     verdict = verdict if verdict in STATUSES else ""
+    stage = stage if stage in views.STAGES else ""
     result = await run_in_threadpool(
         lambda: views.enterprise_page(
             _engine(request),
@@ -249,12 +288,15 @@ async def enterprises_page(
             query=q,
             ward=ward,
             status=verdict,
+            cadre=cadre,
+            stage=stage,
             page=max(1, min(page, 10**6)),
         )
     )
 
     def page_link(number: int) -> str:
-        params = {k: v for k, v in {"q": q, "ward": ward, "verdict": verdict}.items() if v}
+        asked = {"q": q, "ward": ward, "verdict": verdict, "cadre": cadre, "stage": stage}
+        params = {k: v for k, v in asked.items() if v}
         return f"{PREFIX}/enterprises?" + urlencode({**params, "page": number})
 
     context = {
@@ -262,10 +304,23 @@ async def enterprises_page(
         "q": q,
         "ward": ward,
         "verdict": verdict,
+        "cadre": cadre,
+        "stage": stage,
         "statuses": STATUSES,
+        "stages": views.STAGES,
+        "stage_label": lambda s: _stage_label(s, _lang(request)),
+        "stage_of": views.stage_of,
         "page_link": page_link,
     }
     return _render(request, "enterprises.html", context, signed=signed)
+
+
+def _stage_label(stage: str, lang: Lang) -> str:
+    if stage == "none":
+        return gettext("No founding case", lang)
+    if stage == "abandoned":
+        return value_label("state", stage, lang)
+    return value_label("step", stage, lang)
 
 
 @router.get("/enterprises/{enterprise_id}")

@@ -136,3 +136,23 @@ def test_hostile_addresses_are_refused_or_judged_never_crash(shape: str, junk: s
         return
     # none of these hosts is this machine: over plain http, each must have been refused as in clear
     assert kept.server == url and url.startswith("https://") and not in_clear, url
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8765", "HTTP://192.168.1.10/api/v1", " http://localhost "])
+def test_a_plain_http_server_loads_no_ca_bundle_and_trusts_no_certificate(url: str) -> None:
+    import ssl
+
+    from sync.client._http import tls_setting
+
+    context = tls_setting(url, verify=True)
+    assert isinstance(context, ssl.SSLContext)
+    # nothing loaded (the CA bundle costs each sync ~65 ms), and should TLS ever start it fails, never unchecked
+    assert context.cert_store_stats()["x509_ca"] == 0
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+
+
+@pytest.mark.parametrize("verify", [True, False])
+def test_an_https_server_keeps_the_verify_setting(verify: bool) -> None:
+    from sync.client._http import tls_setting
+
+    assert tls_setting("https://fieldapp.congdoan.example", verify=verify) is verify

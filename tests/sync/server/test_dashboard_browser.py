@@ -1,7 +1,8 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright, against a real seeded server process.
 
 The browser must be there (``.ci/run`` installs the ``chromium`` package): without it these tests fail, never skip.
-Screenshots of each page at 1366×768 go to docs/screenshots/dashboard-*.png.
+The sign-in page's screenshot goes to docs/screenshots/dashboard-login.png (the other pages' are taken on a fuller
+district by test_dashboard_pages_browser.py).
 """
 
 from __future__ import annotations
@@ -87,8 +88,6 @@ def test_sign_in_shows_the_overview_with_the_seeded_figures(
     assert (
         cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]
     )  # http here: not Secure
-    if db_backend == "sqlite":
-        shoot(page, "overview")
 
 
 def test_a_wrong_password_is_refused_and_opens_nothing(
@@ -165,8 +164,6 @@ def test_enterprises_search_without_accents_filter_and_page(
     expect(page.get_by_text("Trang 2/2")).to_be_visible()
     expect(page.locator("table.list tbody tr")).to_have_count(32 - 25)
     page.get_by_role("link", name="Trang trước").click()
-    if db_backend == "sqlite":
-        shoot(page, "enterprises")
     page.get_by_label("Tìm", exact=True).fill("det may hung thinh")  # no accents: "Dệt May Hưng Thịnh"
     page.get_by_role("button", name="Lọc").click()
     expect(page.locator("#found")).to_have_text("Tìm thấy 1 doanh nghiệp.")
@@ -197,8 +194,6 @@ def test_an_enterprise_page_shows_its_visits_and_verdict_reasons(
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("Giám đốc đồng ý thành lập ban vận động")
     expect(rows.first).to_contain_text("Ủng hộ")
-    if db_backend == "sqlite":
-        shoot(page, "enterprise")
     # the English toggle, kept across pages
     page.get_by_role("link", name="English").click()
     expect(page.locator("#verdict")).to_have_text("Eligible")
@@ -218,8 +213,6 @@ def test_the_list_is_usable_on_a_phone(browser: Browser, module_server: LiveServ
         expect(link).to_be_visible()
         # nothing wider than the screen: no sideways scrolling
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-        if db_backend == "sqlite":
-            page.screenshot(path=str(SCREENSHOTS / "dashboard-phone.png"))
     finally:
         context.close()
 
