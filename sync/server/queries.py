@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from sync.protocol import CURSOR_AHEAD, PROTOCOL_3_KINDS, Change, Kind, PullResponse
+from sync.protocol import CURSOR_AHEAD, PROTOCOL_3_KINDS, Change, Kind, PullResponse, RecordRef
 from sync.server.areas import visible_to
 from sync.server.changeseq import horizon
 from sync.server.errors import ApiError
@@ -59,10 +59,12 @@ def changes(
     kinds: Sequence[Kind] = PROTOCOL_3_KINDS,
     *,
     naive: bool = False,
+    held: bool = False,
 ) -> PullResponse:
     """The changes after *since* to records of *kinds*, in seq order: each record once, at its latest change
     (deletions included). On PostgreSQL only changes below the horizon of the oldest writer in flight, so a change
     still to commit is never passed over; ``naive`` drops that horizon (the race's baseline in the tests).
+    With *held*, the last page also lists the live records of the user's view beyond its cursor (``_held``).
 
     Raises ApiError 409 ``cursor_ahead`` when *since* is beyond the newest sequence number: the laptop's cursor
     comes from another database, or from this one before it was restored from a backup.
@@ -94,14 +96,40 @@ def changes(
         )
         for seq, kind, rid, version, deleted, content in page
     ]
+    cursor, has_more = page[-1][0] if page else since, len(rows) > limit
+    # left unset unless asked for: the route leaves unset fields out, and a laptop of protocol 4 refuses the key
+    listed = {"held": _held(session, user, cursor, kinds)} if held and not has_more else {}
     return PullResponse(
         changes=out,
-        next_cursor=page[-1][0] if page else since,
-        has_more=len(rows) > limit,
+        next_cursor=cursor,
+        has_more=has_more,
         epoch=epoch(session),
         head=newest,
         scope=_scope(session, user),
+        **listed,
     )
+
+
+def _held(session: Session, user: UserInfo, cursor: int, kinds: Sequence[Kind]) -> list[RecordRef]:
+    """The live records of the user's view (of *kinds*) beyond *cursor*, read after the last page's rows.
+
+    On the last page every change of the view after the pull's cursor was served, so a record here was written
+    behind a transaction still in flight (or committed since the page was read): the pull could not hand it out,
+    and a later one will. Any record of the view not served by the pull's pages is here, as of this statement,
+    which comes after every write the laptop was answered for: a laptop that completes a new scope drops only
+    what is in neither, what the server has said is outside the view as of a moment after its last write. The
+    seq index bounds the scan to the few rows beyond the cursor."""
+    stmt = (
+        select(Record.kind, Record.id)
+        .where(
+            Record.seq > cursor,
+            Record.deleted.is_(False),
+            _visible(user),
+            Record.kind.in_(sorted(set(kinds))),
+        )
+        .order_by(Record.seq)
+    )
+    return [RecordRef(kind=kind, id=rid) for kind, rid in session.execute(stmt).tuples()]
 
 
 def _scope(session: Session, user: UserInfo) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from server_helpers import enterprise
+from server_helpers import AppServer, enterprise
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
@@ -81,6 +81,34 @@ def test_baseline_the_naive_sequence_passes_over_a_change_still_to_commit(pg_eng
     seq, first, second = _race(pg_engine, naive=True)
     assert [c.seq for c in first.changes] == [seq["b"]] and first.next_cursor == seq["b"] > seq["a"]
     assert second.changes == [], "A committed below the cursor: never pulled"
+
+
+def test_asked_for_the_last_page_lists_what_the_horizon_holds_back(
+    pg_engine: Engine, migrated_url: str
+) -> None:
+    """``held=true``: the records of the view beyond the pull's cursor, on its last page only; never unasked (a
+    laptop of protocol 4 refuses a key it does not know)."""
+    app = AppServer(migrated_url)
+    try:
+        office = app.api("admin")
+        a, b = enterprise(), enterprise()
+        with write_session(pg_engine) as session_a:
+            _push(session_a, a)
+            with write_session(pg_engine) as session_b:
+                _push(session_b, b)
+            plain = office.http.get("/api/v1/changes", params={"since": 0}).json()
+            asked = office.http.get("/api/v1/changes", params={"since": 0, "held": "true"}).json()
+        after = office.http.get("/api/v1/changes", params={"since": 0, "held": "true"}).json()
+        first_of_two = office.http.get(
+            "/api/v1/changes", params={"since": 0, "held": "true", "limit": 1}
+        ).json()
+    finally:
+        app.close()
+    assert set(plain) == {"changes", "next_cursor", "has_more", "epoch", "head", "scope"}
+    assert plain["changes"] == [] and "held" not in plain
+    assert asked["changes"] == [] and asked["held"] == [{"kind": "enterprise", "id": b["id"]}]
+    assert [c["id"] for c in after["changes"]] == [a["id"], b["id"]] and after["held"] == []
+    assert first_of_two["has_more"] and "held" not in first_of_two, "held is said on the last page only"
 
 
 def test_two_pushes_are_inside_their_writes_at_once(pg_engine: Engine) -> None:
