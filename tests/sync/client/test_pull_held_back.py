@@ -43,10 +43,11 @@ def engine(live_server) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
-def _in_flight_push(session) -> None:  # type: ignore[no-untyped-def]
-    """Another writer's push, stored and not committed: it holds the pull horizon until its session ends."""
-    firm = Enterprise.create(name="Công ty của laptop khác", ward="Phường Bến Thành")
-    item = PushItem(kind="enterprise", id=firm.id, rev=1, base_version=None, record=firm.content())
+def _office_push(session, firm: Enterprise) -> None:  # type: ignore[no-untyped-def]
+    """*firm* pushed by the office in *session* (from its server version)."""
+    item = PushItem(
+        kind="enterprise", id=firm.id, rev=1, base_version=firm.server_version, record=firm.content()
+    )
     [result] = apply_in_session(session, OFFICE, "another-laptop", [item])
     assert result.status == "accepted", result
 
@@ -94,6 +95,7 @@ def test_a_first_pull_of_a_new_area_keeps_what_the_laptop_pushed_while_it_is_hel
 
     # the laptop's area holds a firm of each ward; then the office takes one ward away (the area changes)
     leaving = add_enterprise(laptop, ward=f"Phường {LEFT_WARD}")
+    shared = add_enterprise(laptop, ward=f"Phường {KEPT_WARD}")
     first = client.run()
     assert first.ok and laptop.get_enterprise(leaving.id) is not None
     unassigned = httpx.post(
@@ -107,12 +109,19 @@ def test_a_first_pull_of_a_new_area_keeps_what_the_laptop_pushed_while_it_is_hel
     firm: Enterprise = add_enterprise(laptop, ward=f"Phường {KEPT_WARD}")
     visits = add_visits(laptop, firm, name, 5)
     with write_session(engine) as other:
-        _in_flight_push(other)  # took its transaction id and numbers before the laptop's push
+        # another writer takes its transaction id and numbers first, and stays open
+        _office_push(other, Enterprise.create(name="Công ty của laptop khác", ward="Phường Bến Thành"))
+        with write_session(
+            engine
+        ) as colleague:  # a colleague's newer version of a firm the laptop holds, behind it
+            _office_push(colleague, laptop.get_enterprise(shared.id).edit(registered_workers=77))  # type: ignore[union-attr]
         held = client.run()
         assert held.ok and held.accepted == 6, held
         # pushed, acknowledged, held back behind the other writer: in the area, not visible yet, kept
         assert laptop.get_enterprise(firm.id) is not None, "the laptop dropped the firm it had just sent"
         assert all(laptop.get_visit(v.id) is not None for v in visits), "the laptop dropped its visits"
+        kept = laptop.get_enterprise(shared.id)
+        assert kept is not None and kept.server_version == 1, "a firm of the area changed behind the writer"
         # what left the area is still dropped: the server said so, as of a point after its last write
         assert laptop.get_enterprise(leaving.id) is None and held.left_area == 1
 
@@ -125,5 +134,6 @@ def test_a_first_pull_of_a_new_area_keeps_what_the_laptop_pushed_while_it_is_hel
         (kind, rid) for kind, rid, _ in _laptop_view(laptop)
     }
     assert not any(rid == leaving.id for _, rid, _ in _laptop_view(laptop))
+    assert laptop.get_enterprise(shared.id).registered_workers == 77  # type: ignore[union-attr]
     server_visits = dict(server_hashes(live_server.url, admin_token, "visit"))
     assert all(server_visits[v.id] == laptop.get_visit(v.id).content_hash for v in visits)  # type: ignore[union-attr]
