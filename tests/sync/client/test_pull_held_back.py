@@ -2,8 +2,9 @@
 
 The server serves a pull only below the oldest writer in flight (docs/sync.md, "No gaps"), so a record the laptop
 pushed a moment ago can be held back behind another laptop's push that took its numbers first. Once a pull of a
-new area is complete the laptop drops the synced records it did not bring: it must not drop a held-back one (it is
-in the area, only not visible yet), and must still drop what left the area.
+new area is complete the laptop drops the synced records it did not bring: it must not drop a held-back one (its
+own, or a colleague's newer version of one it holds: in the area, only not visible yet), and must still drop what
+left the area.
 
 The other writer is an explicit transaction on the server's database (the server's own push code, in this
 process), opened before the laptop pushes and committed after its pull: no threads, no sleeps.
