@@ -83,12 +83,14 @@ class Puller:
         cursor = int(self.store.get_meta(CURSOR_KEY, 0) or 0)
         waiting: list[Change] = []  # visits and founding cases whose enterprise has not arrived yet
         self.progress(SyncProgress("pull", 0, None))
-        page = self._fetch(cursor, self.limit, held=not cursor)  # from 0: perhaps a new scope
+        stored = self.store.get_meta(SCOPE_KEY)
+        first_pull = stored is None  # never completed one: a new scope, whatever the page says
+        page = self._fetch(cursor, self.limit, held=first_pull)
         scope = page.scope
         seen: set[tuple[str, str]] | None = None  # while pulling a new scope: every record it holds
-        if scope != self.store.get_meta(SCOPE_KEY) or self.store.get_meta(KINDS_KEY) != list(KINDS):
+        if scope != stored or self.store.get_meta(KINDS_KEY) != list(KINDS):
             seen = set()
-            if cursor:
+            if cursor or not first_pull:  # from 0, asking for what is held back
                 cursor = 0
                 page = self._fetch(0, self.limit, held=True)
         for number in range(_MAX_PAGES):
