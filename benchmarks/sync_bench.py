@@ -15,6 +15,9 @@ and a fresh database (PostgreSQL at 127.0.0.1:5432 as user postgres: a new datab
 3. re-runs the sync with nothing changed (target <= 1 s);
 4. on PostgreSQL: ``--clients`` laptops (processes) each pushing ``--per-client`` visits at once to one server with
    ``--workers`` worker processes: no errors, the server's totals checked exactly, p50/p99/max request latency;
+   first with the server's change order (the sequence, pulls below the oldest writer in flight), then with the old
+   order as the baseline (``FIELDAPP_SERVER_CHANGE_ORDER=counter``: pushes take turns on the counter row).
+   ``--laptops-only`` runs this part alone;
 5. scoped pull (areas): ``--scoped-enterprises`` enterprises (one visit each) in ``--scoped-wards`` wards; the first
    sync of an empty laptop for a cadre with 2 wards (target <= 2 s), for a cadre with 1 ward (the ratio shows the
    cost follows the area), and for an admin who pulls the whole federation (the baseline).
@@ -52,6 +55,7 @@ from fieldapp.core.records import Enterprise, Visit  # noqa: E402
 from fieldapp.settings import Settings  # noqa: E402
 from fieldapp.store import Store  # noqa: E402
 from sync.client import SyncClient, SyncProgress  # noqa: E402
+from sync.server.changeseq import ENV_CHANGE_ORDER  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 CADRE = "bench_cadre"
@@ -265,8 +269,26 @@ def _concurrent_client(args: tuple[str, str, str, str, int, Any]) -> dict[str, A
     return result
 
 
-def concurrent(folder: Path, clients: int, per_client: int, workers: int) -> dict[str, Any]:
-    with fresh_database("postgresql", folder) as url, server(url, folder, workers=workers) as base:
+@contextlib.contextmanager
+def change_order(order: str) -> Iterator[None]:
+    """The server started inside takes its change numbers in *order* ("sequence", or the "counter" baseline)."""
+    before = os.environ.get(ENV_CHANGE_ORDER)
+    os.environ[ENV_CHANGE_ORDER] = order
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV_CHANGE_ORDER)
+        else:
+            os.environ[ENV_CHANGE_ORDER] = before
+
+
+def concurrent(folder: Path, clients: int, per_client: int, workers: int, order: str) -> dict[str, Any]:
+    with (
+        fresh_database("postgresql", folder) as url,
+        change_order(order),
+        server(url, folder, workers=workers) as base,
+    ):
         admin = add_user(url, "bench_office", "admin")
         tokens = [
             (f"bench_c{i}", add_user(url, f"bench_c{i}", wards=[f"Phường bench_c{i}"]))
@@ -276,7 +298,7 @@ def concurrent(folder: Path, clients: int, per_client: int, workers: int) -> dic
         with ctx.Manager() as manager:
             barrier = manager.Barrier(clients + 1)
             jobs = [
-                (base, token, name, str(folder / f"concurrent-{i}"), per_client, barrier)
+                (base, token, name, str(folder / f"concurrent-{order}-{i}"), per_client, barrier)
                 for i, (name, token) in enumerate(tokens)
             ]
             with ctx.Pool(clients) as pool:
@@ -294,6 +316,12 @@ def concurrent(folder: Path, clients: int, per_client: int, workers: int) -> dic
         expected = {k: v for r in results for k, v in r["records"].items()}
         on_server = server_visits(base, admin)
         exact = len(on_server) == len(dict(on_server)) == clients * per_client and dict(on_server) == expected
+        if not exact:
+            differ = sum(1 for k, v in expected.items() if dict(on_server).get(k) != v)
+            errors.append(
+                f"server holds {len(on_server)} visits ({len(dict(on_server))} ids), laptops "
+                f"{len(expected)}, {differ} missing or different"
+            )
         latencies = sorted(x for r in results for x in r["latencies"])
     return {
         "clients": clients,
@@ -370,6 +398,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--per-client", type=int, default=1_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--laptops-only", action="store_true", help="only the concurrent laptops (PostgreSQL)"
+    )
     parser.add_argument("--scoped-enterprises", type=int, default=20_000, help="0: no scoped pull")
     parser.add_argument("--scoped-wards", type=int, default=40)
     parser.add_argument(
@@ -384,6 +415,9 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
+        if args.laptops_only:
+            laptops(folder, args)
+            return
         rows = {kind: single_laptop(kind, folder, args.visits, args.single) for kind in kinds}
         print(f"\n{'':44}" + "".join(f"{k:>14}" for k in rows))
         lines = [
@@ -422,24 +456,34 @@ def main() -> None:
             ):
                 print(f"{label:44}" + "".join(f"{fmt.format(r[key]):>14}" for r in scoped.values()))
         if "postgresql" in kinds and args.clients > 0:
-            c = concurrent(folder, args.clients, args.per_client, args.workers)
-            print(
-                f"\n{c['clients']} concurrent laptops x {args.per_client} visits (+1 enterprise each), "
-                f"PostgreSQL, {args.workers} server workers:"
-            )
-            print(
-                f"  {c['records']:,} records in {c['wall_s']:.2f} s = {c['rate']:,.0f} records/s; "
-                f"errors: {len(c['errors'])}; server totals exact: {c['exact']}"
-            )
-            print(
-                f"  {c['requests']} requests: p50 {c['p50_ms']:.0f} ms, p99 {c['p99_ms']:.0f} ms, "
-                f"max {c['max_ms']:.0f} ms"
-            )
-            for error in c["errors"][:5]:
-                print(f"  error: {error}")
-            if c["errors"] or not c["exact"]:
-                raise SystemExit(1)
+            laptops(folder, args)
     print(f"\nload average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def laptops(folder: Path, args: argparse.Namespace) -> None:
+    """Part 4: the laptops at once, with the server's change order, then with the counter row (the baseline)."""
+    failed = False
+    for order in ("sequence", "counter"):
+        c = concurrent(folder, args.clients, args.per_client, args.workers, order)
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(
+            f"\n{c['clients']} concurrent laptops x {args.per_client} visits (+1 enterprise each), "
+            f"PostgreSQL, {args.workers} server workers, change order: {order}"
+            + (" (baseline: pushes take turns on the counter row)" if order == "counter" else "")
+        )
+        print(
+            f"  {c['records']:,} records in {c['wall_s']:.2f} s = {c['rate']:,.0f} records/s; "
+            f"errors: {len(c['errors'])}; server totals exact: {c['exact']}"
+        )
+        print(
+            f"  {c['requests']} requests: p50 {c['p50_ms']:.0f} ms, p99 {c['p99_ms']:.0f} ms, "
+            f"max {c['max_ms']:.0f} ms; load average after: {load}"
+        )
+        for error in c["errors"][:5]:
+            print(f"  error: {error}")
+        failed = failed or bool(c["errors"]) or not c["exact"]
+    if failed:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

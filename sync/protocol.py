@@ -13,6 +13,8 @@ Semantics (see docs/sync.md):
   Every page names the database (``epoch``) and its newest sequence number (``head``); a CURSOR beyond ``head`` is
   answered 409 ``cursor_ahead`` (a database restored from a backup, or another server). Either way the laptop's
   cursor and server versions mean nothing there: it starts over (docs/sync.md, "Another server").
+  With ``held=true`` the last page also lists (``held``) the records of the user's view it could not serve yet, so
+  a laptop that completes a new area drops only what the server says is outside it (docs/sync.md, "Areas").
 """
 
 from __future__ import annotations
@@ -43,13 +45,17 @@ __all__ = [
     "PushItem",
     "PushRequest",
     "PushResponse",
+    "RecordRef",
 ]
 
 #: 2: pull pages and /health carry the database's ``epoch``, pull pages its ``head``; 409 ``cursor_ahead``
 #: 3: pull pages carry the user's ``scope`` (areas: a cadre pulls their area); ``out_of_area`` rejections
 #: 4: the ``founding_case`` kind; a pull names the kinds it reads (``kinds``), and one that names none is answered
 #:    with PROTOCOL_3_KINDS only (a laptop of protocol 3 would refuse the whole page for a kind it does not know)
-PROTOCOL_VERSION = 4
+#: 5: a pull may ask for ``held=true``: its last page then lists in ``held`` the records of the user's view not
+#:    served yet (written by a transaction still ahead of the horizon, docs/sync.md "No gaps"); a pull that does
+#:    not ask gets no ``held`` key (a laptop of protocol 4 refuses a key it does not know)
+PROTOCOL_VERSION = 5
 #: the kinds a pull that names none gets
 PROTOCOL_3_KINDS: tuple[Kind, ...] = ("enterprise", "visit")
 API_PREFIX = "/api/v1"
@@ -125,6 +131,11 @@ class Change(_Wire):
     record: dict[str, Any] | None = None
 
 
+class RecordRef(_Wire):
+    kind: Kind
+    id: str
+
+
 class PullResponse(_Wire):
     changes: list[Change]
     next_cursor: int = Field(ge=0, le=MAX_CURSOR)
@@ -136,6 +147,10 @@ class PullResponse(_Wire):
     #: what this user's pull covers ("all", or their area at one moment): when it changes, the laptop pulls again
     #: from 0 and drops the records that are no longer in it (unless they hold unsent work)
     scope: str = Field(default="all", min_length=1, max_length=100)
+    #: asked for (``held=true``), on the last page only: the records of the user's view beyond ``next_cursor`` at
+    #: the end of the pull (changes written behind a transaction still in flight, served by a later pull). A
+    #: laptop completing a new scope keeps these, whatever the pages brought; absent when not asked for
+    held: list[RecordRef] | None = None
 
 
 class ErrorDetail(_Wire):

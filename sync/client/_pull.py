@@ -14,7 +14,10 @@ Each page names the user's scope (the server's "all", or a cadre's area at one m
 is not the scope the laptop last pulled completely, the area changed: the pull starts from 0, and once the whole
 area has arrived, the records the server no longer hands this user are removed from the laptop, except those
 holding unsent work (pending records, and enterprises with a pending visit), which stay until they are sent. The
-scope is stored last, so a pull cut short is redone whole by the next sync.
+scope is stored last, so a pull cut short is redone whole by the next sync. Such a pull asks the server (``held``)
+for the records of the area it could not serve yet, written behind another writer still in flight (on PostgreSQL,
+docs/sync.md "No gaps"): the record this laptop pushed a moment ago may be one. Those are in the area and stay;
+the next pull brings them.
 
 Every page is checked before it is used (``_answers.check_page``: a cursor that moves forward, never past the
 server's newest change) and must come from the database the laptop synced with (``_epoch``): another epoch, or a
@@ -80,21 +83,25 @@ class Puller:
         cursor = int(self.store.get_meta(CURSOR_KEY, 0) or 0)
         waiting: list[Change] = []  # visits and founding cases whose enterprise has not arrived yet
         self.progress(SyncProgress("pull", 0, None))
-        page = self._fetch(cursor, self.limit)
+        stored = self.store.get_meta(SCOPE_KEY)
+        first_pull = stored is None  # never completed one: a new scope, whatever the page says
+        page = self._fetch(cursor, self.limit, held=first_pull)
         scope = page.scope
         seen: set[tuple[str, str]] | None = None  # while pulling a new scope: every record it holds
-        if scope != self.store.get_meta(SCOPE_KEY) or self.store.get_meta(KINDS_KEY) != list(KINDS):
+        if scope != stored or self.store.get_meta(KINDS_KEY) != list(KINDS):
             seen = set()
-            if cursor:
+            if cursor or not first_pull:  # from 0, asking for what is held back
                 cursor = 0
-                page = self._fetch(0, self.limit)
+                page = self._fetch(0, self.limit, held=True)
         for number in range(_MAX_PAGES):
             if number:
-                page = self._fetch(cursor, self.limit)
+                page = self._fetch(cursor, self.limit, held=seen is not None)
             if page.scope != scope:  # the area changed during this pull: the next sync pulls it whole
                 seen, scope = None, ""
             if seen is not None:
                 seen.update((c.kind, c.id) for c in page.changes if c.op == "upsert")
+                # in the scope, only not served yet (behind a write in flight): never dropped for that
+                seen.update((r.kind, r.id) for r in page.held or ())
             waiting = self._apply(waiting + page.changes)
             cursor = page.next_cursor  # checked: not behind the cursor asked for
             if not waiting:
@@ -115,7 +122,11 @@ class Puller:
             self.store.set_meta(SCOPE_KEY, scope)
 
     def _drop_outside(self, seen: set[tuple[str, str]]) -> None:
-        """Remove the synced records the server no longer hands this user (they left the area)."""
+        """Remove the synced records the server no longer hands this user (they left the area).
+
+        *seen* holds what the pages brought and what the last page listed as held back: a record in neither is
+        outside the user's view as of the last page, which was read after every write the laptop was answered
+        for, so its own latest write is included (docs/sync.md, "Areas")."""
         kinds: tuple[tuple[Kind, list[Record]], ...] = (
             ("founding_case", list(self.store.founding_cases())),
             ("visit", list(self.store.visits())),
@@ -134,11 +145,16 @@ class Puller:
         server versions from another database."""
         self._fetch(int(self.store.get_meta(CURSOR_KEY, 0) or 0), 1)
 
-    def _fetch(self, cursor: int, limit: int) -> PullResponse:
+    def _fetch(self, cursor: int, limit: int, *, held: bool = False) -> PullResponse:
         """The page after *cursor*, checked; raises ServerChanged when it comes from another database (or the
-        server is behind the cursor), AnswerRefused when it does not fit what was asked."""
+        server is behind the cursor), AnswerRefused when it does not fit what was asked. *held*: ask the last page
+        for the records of the view not served yet (a server before protocol 5 ignores it and lists none, right
+        for it: its pulls hold nothing back)."""
+        params: dict[str, Any] = {"since": cursor, "limit": limit, "kinds": _KINDS_PARAM}
+        if held:
+            params["held"] = "true"
         try:
-            answer = self.http.get_json("/changes", {"since": cursor, "limit": limit, "kinds": _KINDS_PARAM})
+            answer = self.http.get_json("/changes", params)
         except SyncProtocolError as exc:
             if exc.status_code != 409 or exc.server_code != CURSOR_AHEAD or cursor == 0:
                 raise

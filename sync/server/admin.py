@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from fieldapp.core.errors import RecordError
 from fieldapp.core.kinds import MODELS, Kind
+from sync.server.changeseq import write_alone
 from sync.server.db import write_session
 from sync.server.errors import ApiError, problem
 from sync.server.models import Conflict, Record, as_utc
 from sync.server.push import today_for_validation
-from sync.server.recordstore import Batch, State, load_states, lock_counter
+from sync.server.recordstore import Batch, State, load_states
 from sync.server.schemas import ConflictOut, ConflictPage, DeleteResult, ResolveRequest
 from sync.server.users import UserInfo
 
@@ -26,7 +27,8 @@ def delete_enterprise(engine: Engine, user: UserInfo, enterprise_id: str) -> Del
     """Delete an enterprise, its visits and founding cases (tombstones, so pull hands the deletions to every
     laptop)."""
     with write_session(engine) as session:
-        batch = Batch(seq=lock_counter(session), now=datetime.now(UTC), user=user.name, device_id=None)
+        write_alone(session)
+        batch = Batch(now=datetime.now(UTC), user=user.name, device_id=None)
         state = load_states(session, "enterprise", [enterprise_id]).get(("enterprise", enterprise_id))
         if state is None or state.deleted:
             raise ApiError(404, "not_found", f"there is no enterprise with id {enterprise_id}")
@@ -91,7 +93,8 @@ def resolve_conflict(
 ) -> ConflictOut:
     """Settle a conflict: keep the server's version, or store the laptop's (or an edited) record on top of it."""
     with write_session(engine) as session:
-        batch = Batch(seq=lock_counter(session), now=datetime.now(UTC), user=user.name, device_id=None)
+        write_alone(session)
+        batch = Batch(now=datetime.now(UTC), user=user.name, device_id=None)
         row = session.get(Conflict, conflict_id)
         if row is None or (not user.is_admin and row.submitted_by != user.name):
             raise ApiError(404, "not_found", f"there is no conflict {conflict_id}")

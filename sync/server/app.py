@@ -107,6 +107,8 @@ def push(user: WriterUser, engine: EngineDep, body: PushRequest) -> PushResponse
     "/changes",
     tags=["sync"],
     responses={409: {"model": ErrorBody, "description": "`cursor_ahead`: since is beyond the newest change"}},
+    # ``held`` only when asked for (a laptop of protocol 4 refuses a key it does not know)
+    response_model_exclude_unset=True,
 )
 def changes(
     user: CurrentUser,
@@ -122,13 +124,20 @@ def changes(
             description="the record kinds to pull, comma-separated (without it: enterprise,visit, protocol 3)",
         ),
     ] = None,
+    held: Annotated[
+        bool,
+        Query(
+            description="on the last page, list the records of the view not served yet (behind a write in flight)"
+        ),
+    ] = False,
 ) -> PullResponse:
     """The changes after the cursor ``since``, in order, deletions included; the database's epoch and head.
 
     409 ``cursor_ahead`` when ``since`` is beyond the head (a cursor from another database, or from before a
-    restore): pull again from 0.
+    restore): pull again from 0. With ``held=true`` the last page lists in ``held`` the records of the user's
+    view it could not serve yet (docs/sync.md, "Areas").
     """
-    return queries.changes(session, user, since, limit, _kinds(kinds))
+    return queries.changes(session, user, since, limit, _kinds(kinds), held=held)
 
 
 def _kinds(text: str | None) -> tuple[Kind, ...]:

@@ -28,9 +28,10 @@ from fieldapp.core.records import Enterprise
 from fieldapp.core.taxcode import normalise_tax_code
 from fieldapp.core.text import control_characters, nfc
 from fieldapp.core.wards import closest_wards, typed_keys, ward_key
+from sync.server.changeseq import write_alone
 from sync.server.db import read_session, write_session
 from sync.server.models import AreaWard, EnterpriseAssignee, Record, User
-from sync.server.recordstore import Batch, bump_scopes, load_states, lock_counter
+from sync.server.recordstore import Batch, bump_scopes, load_states
 from sync.server.users import clean_name
 
 __all__ = [
@@ -296,9 +297,10 @@ def _find_enterprise(session: Session, ref: str) -> str:
 def assign_enterprise(engine: Engine, ref: str, name: str, *, by: str) -> Area:
     """Assign one enterprise (by id or tax code) to *name* directly; its ``assigned_to`` becomes their name."""
     with write_session(engine) as session:
+        write_alone(session)
         user = _user(session, name)
         _refuse_viewer(user)
-        batch = Batch(seq=lock_counter(session), now=datetime.now(UTC), user=by, device_id=None)
+        batch = Batch(now=datetime.now(UTC), user=by, device_id=None)
         enterprise_id = _find_enterprise(session, ref)
         state = load_states(session, "enterprise", [enterprise_id]).get(("enterprise", enterprise_id))
         if state is None or state.deleted:

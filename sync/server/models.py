@@ -2,10 +2,12 @@
 
 - ``users``: accounts; only the SHA-256 of each token is kept.
 - ``records``: the current state of every enterprise and visit (content as JSON, deleted ones kept as tombstones);
-  ``seq`` is the record's place in the global change sequence that pull pages through.
+  ``seq`` is the record's place in the global change sequence that pull pages through, ``xid`` (PostgreSQL) the
+  transaction that wrote it.
 - ``record_versions``: every accepted version's content, to tell which fields changed since a stale base.
 - ``conflicts``: hard conflicts kept for a person to resolve.
-- ``counters``: the change-sequence counter; its row lock orders writers so seq order is commit order.
+- ``counters``: the change-sequence counter on SQLite (PostgreSQL uses the sequence ``change_seq``; see
+  sync/server/changeseq.py).
 - ``server_identity``: one row, the database's epoch (see sync/server/identity.py).
 - ``area_wards`` and ``enterprise_assignees``: each user's area, wards and single firms (see sync/server/areas.py).
 - ``targets``: the office's yearly targets (federation, ward or cadre); ``membership_changes``: every accepted change
@@ -98,6 +100,9 @@ class Record(Base):
     ward_key: Mapped[str | None] = mapped_column(String(100), index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    #: PostgreSQL: the writing transaction's id; a pull serves the row once no older transaction is in flight
+    #: (None on SQLite and for rows written before migration 0007)
+    xid: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_by: Mapped[str] = mapped_column(String(100))
 

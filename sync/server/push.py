@@ -1,9 +1,10 @@
 """Push: validate every item, then apply the batch in one write transaction with per-item results.
 
-Validation (pydantic, CPU only) runs before the transaction. The transaction first locks the change counter, so
-pushes take turns from there to commit: what they read is current, two pushes of the same new id give one
-``accepted`` and one ``duplicate``, and seq order is commit order (pull never skips a change). A rejected item
-writes nothing; the others are written in a few bulk statements.
+Validation (pydantic, CPU only) runs before the transaction. The transaction first takes its change numbers, then
+locks the rows of the records it reads and writes, so what it reads stays current while other pushes run beside
+it; two pushes of the same new id clash on the primary key, and the one redone gives ``duplicate``. Pull never
+skips a change (sync/server/changeseq.py). A rejected item writes nothing; the others are written in a few bulk
+statements.
 
 A value the database will not store (a data error: a NUL byte or a lone surrogate PostgreSQL refuses, a value
 over a limit, a number JSON cannot hold) never fails the batch: the batch is rolled back, each item is tried alone
@@ -31,6 +32,7 @@ from fieldapp.core.text import control_characters
 from fieldapp.core.wards import ward_key
 from sync.protocol import FieldProblem, ItemResult, PushItem, PushRequest, PushResponse, ResultStatus
 from sync.server.areas import AreaScope, assign_directly, load_area
+from sync.server.changeseq import write_alone
 from sync.server.db import write_session
 from sync.server.errors import ApiError, problem, server_problem
 from sync.server.models import Conflict
@@ -42,7 +44,7 @@ from sync.server.recordstore import (
     load_states,
     load_tax_codes,
     load_versions,
-    lock_counter,
+    lock_records,
 )
 from sync.server.users import UserInfo
 
@@ -205,6 +207,7 @@ def _probe(engine: Engine, user: UserInfo, device_id: str, today: date, items: l
     found = False
     try:
         with write_session(engine) as session:
+            write_alone(session)  # one savepoint per item: several flushes in one transaction
             for p in items:
                 if p.content is None:
                     continue
@@ -237,9 +240,7 @@ class _Applier:
 
     def __init__(self, session: Session, user: UserInfo, device_id: str, today: date) -> None:
         self.session, self.user, self.today = session, user, today
-        self.batch = Batch(
-            seq=lock_counter(session), now=datetime.now(UTC), user=user.name, device_id=device_id
-        )
+        self.batch = Batch(now=datetime.now(UTC), user=user.name, device_id=device_id)
         #: existing records this user's push changed from their current version (see close_conflicts)
         self.settled: set[Key] = set()
         #: enterprise id -> the user the office's push assigned it to (None: nobody)
@@ -250,6 +251,9 @@ class _Applier:
         valid = [p for p in items if p.content is not None]
         enterprise_ids = {p.key[1] for p in valid if p.item.kind == "enterprise"}
         enterprise_ids |= {str(p.content["enterprise_id"]) for p in valid if p.item.kind != "enterprise"}  # type: ignore[index]
+        # numbers first, then the rows this batch reads and writes (see sync/server/changeseq.py)
+        self.batch.reserve(self.session, len(valid))
+        lock_records(self.session, [p.key for p in valid] + [("enterprise", e) for e in enterprise_ids])
         self.states = load_states(self.session, "enterprise", enterprise_ids)
         for kind in ("visit", "founding_case"):
             self.states.update(

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from sync.protocol import CURSOR_AHEAD, PROTOCOL_3_KINDS, Change, Kind, PullResponse
+from sync.protocol import CURSOR_AHEAD, PROTOCOL_3_KINDS, Change, Kind, PullResponse, RecordRef
 from sync.server.areas import visible_to
+from sync.server.changeseq import horizon
 from sync.server.errors import ApiError
 from sync.server.identity import epoch
 from sync.server.models import SEQ_COUNTER, Counter, Record, RecordVersion, User, as_utc
@@ -33,27 +34,49 @@ def _visible(user: UserInfo) -> ColumnElement[bool]:
     return visible_to(user.id)
 
 
-def head(session: Session) -> int:
-    """The newest sequence number handed out (and committed): the counter, which moves with its records."""
-    return int(session.execute(select(Counter.value).where(Counter.name == SEQ_COUNTER)).scalar_one())
+def _served(below: int | None) -> list[ColumnElement[bool]]:
+    """The rows a pull may hand out: on PostgreSQL those written by transactions older than *below*, the oldest
+    one in flight (rows from before migration 0007 have no xid: long committed). See sync/server/changeseq.py."""
+    return [] if below is None else [or_(Record.xid.is_(None), Record.xid < below)]
+
+
+def head(session: Session, below: int | None = None) -> int:
+    """The newest sequence number a pull may serve: the counter on SQLite (one writer at a time, it moves with its
+    records); on PostgreSQL the newest row's written by a transaction older than *below* (default: the oldest one in
+    flight now)."""
+    if session.connection().dialect.name != "postgresql":
+        return int(session.execute(select(Counter.value).where(Counter.name == SEQ_COUNTER)).scalar_one())
+    if below is None:
+        below = horizon(session)
+    return int(session.scalar(select(func.max(Record.seq)).where(*_served(below))) or 0)
 
 
 def changes(
-    session: Session, user: UserInfo, since: int, limit: int, kinds: Sequence[Kind] = PROTOCOL_3_KINDS
+    session: Session,
+    user: UserInfo,
+    since: int,
+    limit: int,
+    kinds: Sequence[Kind] = PROTOCOL_3_KINDS,
+    *,
+    naive: bool = False,
+    held: bool = False,
 ) -> PullResponse:
     """The changes after *since* to records of *kinds*, in seq order: each record once, at its latest change
-    (deletions included).
+    (deletions included). On PostgreSQL only changes below the horizon of the oldest writer in flight, so a change
+    still to commit is never passed over; ``naive`` drops that horizon (the race's baseline in the tests).
+    With *held*, the last page also lists the live records of the user's view beyond its cursor (``_held``).
 
     Raises ApiError 409 ``cursor_ahead`` when *since* is beyond the newest sequence number: the laptop's cursor
     comes from another database, or from this one before it was restored from a backup.
     """
+    # taken before the rows: a transaction older than it had ended before the rows' (later) snapshot, so all its
+    # rows are read; the head is read after the rows with the same horizon, so it is never below a change served
+    below = None if naive else horizon(session)
     cols = (Record.seq, Record.kind, Record.id, Record.version, Record.deleted, Record.content)
-    where = [Record.seq > since, _visible(user), Record.kind.in_(sorted(set(kinds)))]
+    where = [Record.seq > since, _visible(user), Record.kind.in_(sorted(set(kinds))), *_served(below)]
     stmt = select(*cols).where(*where).order_by(Record.seq).limit(limit + 1)
     rows = session.execute(stmt).all()
-    # read after the rows: on PostgreSQL (read committed) each statement sees at least what the one before saw,
-    # so the head is never below a change of this page
-    newest = head(session)
+    newest = int(session.scalar(select(func.max(Record.seq))) or 0) if naive else head(session, below)
     if since > newest:
         raise ApiError(
             409,
@@ -73,14 +96,40 @@ def changes(
         )
         for seq, kind, rid, version, deleted, content in page
     ]
+    cursor, has_more = page[-1][0] if page else since, len(rows) > limit
+    # left unset unless asked for: the route leaves unset fields out, and a laptop of protocol 4 refuses the key
+    listed = {"held": _held(session, user, cursor, kinds)} if held and not has_more else {}
     return PullResponse(
         changes=out,
-        next_cursor=page[-1][0] if page else since,
-        has_more=len(rows) > limit,
+        next_cursor=cursor,
+        has_more=has_more,
         epoch=epoch(session),
         head=newest,
         scope=_scope(session, user),
+        **listed,
     )
+
+
+def _held(session: Session, user: UserInfo, cursor: int, kinds: Sequence[Kind]) -> list[RecordRef]:
+    """The live records of the user's view (of *kinds*) beyond *cursor*, read after the last page's rows.
+
+    On the last page every change of the view after the pull's cursor was served, so a record here was written
+    behind a transaction still in flight (or committed since the page was read): the pull could not hand it out,
+    and a later one will. Any record of the view not served by the pull's pages is here, as of this statement,
+    which comes after every write the laptop was answered for: a laptop that completes a new scope drops only
+    what is in neither, what the server has said is outside the view as of a moment after its last write. The
+    seq index bounds the scan to the few rows beyond the cursor."""
+    stmt = (
+        select(Record.kind, Record.id)
+        .where(
+            Record.seq > cursor,
+            Record.deleted.is_(False),
+            _visible(user),
+            Record.kind.in_(sorted(set(kinds))),
+        )
+        .order_by(Record.seq)
+    )
+    return [RecordRef(kind=kind, id=rid) for kind, rid in session.execute(stmt).tuples()]
 
 
 def _scope(session: Session, user: UserInfo) -> str:

@@ -30,11 +30,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from fieldapp.core.wards import ward_key
+from sync.server.changeseq import Numbers, reserve, take
 from sync.server.models import (
-    SEQ_COUNTER,
     AreaWard,
     Conflict,
-    Counter,
     MembershipChange,
     Record,
     RecordVersion,
@@ -50,7 +49,7 @@ __all__ = [
     "load_states",
     "load_tax_codes",
     "load_versions",
-    "lock_counter",
+    "lock_records",
     "membership_day",
 ]
 
@@ -121,10 +120,24 @@ def bump_scopes(session: Session, user_ids: Any) -> None:
     session.execute(update(User).where(User.id.in_(user_ids)).values(scope_version=User.scope_version + 1))
 
 
-def lock_counter(session: Session) -> int:
-    """Lock the change-sequence counter until commit (writers take turns: seq order = commit order)."""
-    stmt = select(Counter.value).where(Counter.name == SEQ_COUNTER).with_for_update()
-    return int(session.execute(stmt).scalar_one())
+def lock_records(session: Session, keys: Iterable[Key]) -> None:
+    """PostgreSQL: lock the stored rows of these records until commit, in key order (two pushes never deadlock on
+    them), so what a push reads of them stays current until it writes. Records not stored yet are held by the
+    primary key instead: a second push of the same new id fails and is redone, then finds it. SQLite has one writer
+    at a time and needs nothing."""
+    if session.connection().dialect.name != "postgresql":
+        return
+    by_kind: dict[str, set[str]] = {}
+    for kind, rid in keys:
+        by_kind.setdefault(kind, set()).add(rid)
+    for kind in sorted(by_kind):
+        for part in chunks(sorted(by_kind[kind])):
+            session.execute(
+                select(Record.id)
+                .where(Record.kind == kind, _among(session, Record.id, part))
+                .order_by(Record.id)
+                .with_for_update()
+            )
 
 
 def load_states(session: Session, kind: str, ids: Iterable[str]) -> dict[Key, State]:
@@ -288,9 +301,9 @@ def _bind_processor(
 
 @dataclass
 class Batch:
-    """The writes of one push (or admin action), flushed together; each write takes the next seq."""
+    """The writes of one push (or admin action), flushed together; each write takes the next number of the change
+    sequence (``seq`` counts them; the flush puts the sequence's numbers in their place, see changeseq)."""
 
-    seq: int
     now: datetime
     user: str
     device_id: str | None
@@ -303,10 +316,13 @@ class Batch:
     moved_wards: set[str] = field(default_factory=set)
     #: the dated changes of enterprises' ``union_members`` this batch makes (docs/office.md)
     memberships: list[dict[str, Any]] = field(default_factory=list)
-    start_seq: int = 0
+    #: the writes so far: each row's ``seq`` holds its place among them (1, 2, ...) until the flush
+    seq: int = 0
+    numbers: Numbers | None = None
 
-    def __post_init__(self) -> None:
-        self.start_seq = self.seq
+    def reserve(self, session: Session, count: int) -> None:
+        """Take the numbers of up to *count* writes now, before anything is read (a push; see changeseq)."""
+        self.numbers = reserve(session, count)
 
     def write(
         self,
@@ -378,7 +394,8 @@ class Batch:
             )
 
     def flush(self, session: Session) -> None:
-        """Write everything: freed tax codes first, then updates, inserts, versions, conflicts, the counter."""
+        """Write everything: freed tax codes first, then updates, inserts, versions, conflicts."""
+        self._number(session)
         moved = [rid for (kind, rid), row in self.updates.items() if kind == "enterprise"]
         for part in chunks(moved):
             # a tax code may pass from one enterprise to another within the batch: free them all first
@@ -403,5 +420,18 @@ class Batch:
         if self.moved_wards:
             holders = select(AreaWard.user_id).where(AreaWard.ward_key.in_(sorted(self.moved_wards)))
             bump_scopes(session, holders)
-        if self.seq != self.start_seq:
-            session.execute(update(Counter).where(Counter.name == SEQ_COUNTER).values(value=self.seq))
+
+    def _number(self, session: Session) -> None:
+        """Give each write its number of the change sequence (and its transaction's id), in the order written."""
+        if not self.seq:
+            return
+        numbers = self.numbers
+        if numbers is None:
+            numbers = take(session, self.seq)
+        elif len(numbers.seqs) < self.seq:
+            raise RuntimeError(f"{self.seq} writes, {len(numbers.seqs)} numbers reserved")
+        seqs = numbers.seqs
+        for row in (*self.updates.values(), *self.inserts.values()):
+            row["seq"], row["xid"] = seqs[row["seq"] - 1], numbers.xid
+        for change in self.memberships:
+            change["seq"] = seqs[change["seq"] - 1]

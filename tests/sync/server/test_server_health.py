@@ -19,7 +19,7 @@ def test_health_answers_without_a_token(any_server: AppServer) -> None:
     response = any_server.client(None).http.get("/api/v1/health")
     assert response.status_code == 200
     body = response.json()
-    assert (body["status"], body["protocol"]) == ("ok", PROTOCOL_VERSION) == ("ok", 4)
+    assert (body["status"], body["protocol"]) == ("ok", PROTOCOL_VERSION) == ("ok", 5)
     assert body["database"] == any_server.database_url.split(":")[0].split("+")[0]
 
 

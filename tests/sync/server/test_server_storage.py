@@ -54,7 +54,7 @@ def test_bulk_inserts_read_back_as_written(any_engine: Engine) -> None:
     record = {
         "kind": "visit", "id": "a", "version": 1, "content": {"x": "é", "n": None, "f": 1.5, "l": [1, {"k": True}]},
         "content_hash": "h", "owner": "nva", "enterprise_id": "e", "tax_code": None, "ward_key": None, "deleted": False,
-        "seq": 1,
+        "seq": 1, "xid": None,
         "updated_at": NOW, "updated_by": "u",
     }  # fmt: skip
     tombstone = {**record, "kind": "enterprise", "id": "b", "content": {}, "owner": None, "enterprise_id": None,
