@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from fieldapp.core.errors import RecordError
 from fieldapp.core.issues import FieldError, SyncIssue
+from fieldapp.store.codec import collector_paused
 from sync.client._answers import check_results
 from sync.client._errors import SyncAuthError, SyncError, SyncProtocolError
 from sync.client._http import HttpSession
@@ -137,6 +138,15 @@ class Pusher:
 
     def run(self) -> None:
         """Push everything pending; raises SyncError when the server cannot be reached or understood."""
+        # The collector is paused for the push: it builds a model of every pending record and a new copy of every
+        # record it marks, all living as long as the store, and each full collection rescans every record loaded
+        # (measured on a 10,400-record push: ~20 µs of the laptop's CPU per record, a third of it). What the push
+        # allocates is freed by reference counting (records and documents are not cyclic); the pause lasts one
+        # push.
+        with collector_paused():
+            self._run()
+
+    def _run(self) -> None:
         records: list[tuple[Kind, Record]] = [("enterprise", e) for e in self.store.pending_enterprises()]
         records += [("visit", v) for v in self.store.pending_visits()]
         records += [("founding_case", c) for c in self.store.pending_founding_cases()]

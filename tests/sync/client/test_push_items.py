@@ -3,15 +3,22 @@ validated wire models give (the items equal, the request's bytes the same)."""
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
 
 from fieldapp.core.founding import start_case
 from fieldapp.core.kinds import Kind
 from fieldapp.core.records import Enterprise, Record, Visit
 from fieldapp.io.demo import generate_demo
 from fieldapp.store import Store
-from sync.client._push import push_item, request_body
+from sync.client import SyncNetworkError
+from sync.client._models import SyncSummary
+from sync.client._push import Pusher, push_item, request_body
 from sync.protocol import PushItem, PushRequest
 
 
@@ -76,3 +83,35 @@ def _records_again(store: Store) -> list[tuple[Kind, Record]]:
     pairs += [("founding_case", c) for c in store.pending_founding_cases()]
     assert len(pairs) > 40
     return pairs
+
+
+class _Wire:
+    """Answers the first batch (noting whether the collector ran), then fails like a server gone away."""
+
+    def __init__(self) -> None:
+        self.collector_on: list[bool] = []
+
+    def post_json(self, path: str, body: bytes) -> Any:
+        self.collector_on.append(gc.isenabled())
+        if len(self.collector_on) > 1:
+            raise SyncNetworkError("unreachable", server="http://127.0.0.1:9", attempts=1, cause="test")
+        items = orjson.loads(body)["items"]
+        results = [
+            {**{k: i[k] for k in ("kind", "id", "rev")}, "status": "accepted", "server_version": 1}
+            for i in items
+        ]
+        return {"results": results}
+
+
+def test_the_collector_is_paused_for_a_push_and_back_after_it_fails(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "laptop") as store:
+        _records(store)
+        wire = _Wire()
+        assert gc.isenabled()
+        with pytest.raises(SyncNetworkError):
+            Pusher(store, wire, "laptop-1", SyncSummary(), lambda _: None, max_items=10).run()  # type: ignore[arg-type]
+        assert gc.isenabled()
+        assert wire.collector_on[:2] == [False, False]
+        assert (
+            store.counts()["pending_enterprises"] == 0
+        )  # the first batch (enterprises) was answered and marked
