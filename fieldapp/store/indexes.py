@@ -191,6 +191,18 @@ class Indexes:
         self._keys()
         return sorted(self.by_name_ward.get((fold(name), ward_key(ward)), ()))
 
+    def put_meta(self, record: Enterprise | Visit) -> None:
+        """Replace a stored record by a copy whose content is the same (only its sync bookkeeping changed): the
+        keys made from its content stay as they are."""
+        if isinstance(record, Visit):
+            self.visits.put_meta(record)
+            return
+        self.enterprises[record.id] = record
+        if record.pending_since is None:
+            self.pending_enterprises.discard(record.id)
+        else:
+            self.pending_enterprises.add(record.id)
+
     def put(self, record: Any) -> None:
         """Add or replace a record of either kind."""
         if isinstance(record, Enterprise):

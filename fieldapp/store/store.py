@@ -506,6 +506,11 @@ class Store:
         """Record *server_version*; clear pending only if the record is still at *rev*. True when cleared."""
         return self._sync.mark_synced_many([(kind, record_id, rev, server_version)]) > 0
 
+    def contents(self, records: Iterable[tuple[Kind, Record]]) -> list[dict[str, Any]]:
+        """``record.content()`` of each (kind, record), the same values read from the stored document of a record
+        that is the stored one (what a push sends: no model dumped again)."""
+        return self._sync.contents(records)
+
     def mark_synced_many(self, marks: Iterable[tuple[Kind, str, int, int | None]]) -> int:
         """``mark_synced`` for many (kind, id, rev, server_version) with one fsync; the number cleared."""
         return self._sync.mark_synced_many(marks)

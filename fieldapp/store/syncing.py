@@ -18,12 +18,16 @@ from fieldapp.core.founding import FoundingCase
 from fieldapp.core.issues import SyncIssue
 from fieldapp.core.kinds import Kind, kind_of
 from fieldapp.core.records import Enterprise, Record, Visit, utcnow
-from fieldapp.store.documents import ISSUES, META, Documents, record_puts
+from fieldapp.store.codec import stored_content, synced_copy, to_doc
+from fieldapp.store.documents import ENTERPRISES, FOUNDING, ISSUES, META, VISITS, Documents
 from fieldapp.store.errors import StoreCorrupt
 from fieldapp.store.founding_index import FoundingIndex
 from fieldapp.store.indexes import Indexes
 
 __all__ = ["DeleteRecord", "SaveRecords", "SyncBookkeeping"]
+
+Doc = dict[str, Any]
+_TABLES: dict[str, str] = {"enterprise": ENTERPRISES, "visit": VISITS, "founding_case": FOUNDING}
 
 #: check and write enterprises, visits and founding cases (by id) in one durable change, the lock held
 #: (Store._save_locked)
@@ -133,29 +137,56 @@ class SyncBookkeeping:
             found = [self._index.visits.model(i) for i in self._index.visits.pending]
         return sorted(found, key=_pending_order)
 
+    def contents(self, records: Iterable[tuple[Kind, Record]]) -> list[dict[str, Any]]:
+        """See ``Store.contents``."""
+        found: list[dict[str, Any]] = []
+        with self._lock:
+            for kind, record in records:
+                content = None
+                if self._get(kind, record.id) is record:  # the stored record: its document is its content
+                    doc = self._documents.get(_TABLES[kind], record.id)
+                    content = None if doc is None else stored_content(record, doc)
+                found.append(record.content() if content is None else content)
+        return found
+
     def mark_synced_many(self, marks: Iterable[tuple[Kind, str, int, int | None]]) -> int:
         """See ``Store.mark_synced_many``."""
         with self._lock:
-            changed: dict[tuple[str, str], Record] = {}
+            # (kind, id) -> the record and its document as they will be stored
+            changed: dict[tuple[str, str], tuple[Record, Doc | None]] = {}
             cleared = 0
             for kind, record_id, rev, server_version in marks:
-                record = changed.get((kind, record_id)) or self._get(kind, record_id)
+                key = (kind, record_id)
+                done = changed.get(key)
+                record, doc = done if done is not None else (self._get(kind, record_id), None)
                 if record is None:
                     continue
                 clear = record.rev == rev
                 cleared += int(clear and record.pending_since is not None)
                 pending = None if clear else record.pending_since
-                if (record.server_version, record.pending_since) != (server_version, pending):
-                    changed[(kind, record_id)] = record.with_meta(
-                        server_version=server_version, pending_since=pending
-                    )
-            # only the sync metadata of stored records changes: nothing for the save's checks to refuse
-            self._documents.commit(record_puts(changed.values()))
-            for record in changed.values():
-                if isinstance(record, FoundingCase):
-                    self._founding.put(record)
+                if (record.server_version, record.pending_since) == (server_version, pending):
+                    continue
+                if doc is None:
+                    doc = self._documents.get(_TABLES[kind], record_id)
+                # only the sync metadata of a stored record changes: its content, so its document's content and
+                # its hash, stay as they are (nothing for the save's checks to refuse either)
+                quick = None if doc is None else synced_copy(record, doc, server_version, clear)
+                if quick is None:
+                    copy = record.with_meta(server_version=server_version, pending_since=pending)
+                    changed[key] = (copy, None)
                 else:
-                    self._index.put(record)
+                    changed[key] = quick
+            puts = [
+                (_TABLES[kind], record_id, to_doc(record) if doc is None else doc)
+                for (kind, record_id), (record, doc) in changed.items()
+            ]
+            self._documents.commit(puts)
+            for record, _ in changed.values():
+                if isinstance(record, (Enterprise, Visit)):
+                    self._index.put_meta(record)
+                else:
+                    assert isinstance(record, FoundingCase)
+                    self._founding.put(record)
             return cleared
 
     # --- sync issues ---------------------------------------------------------------------------------------

@@ -139,6 +139,20 @@ class VisitIndex:
         if visit.pending_since is not None:
             self.pending.add(vid)
 
+    def put_meta(self, visit: Visit) -> None:
+        """Replace a stored visit by a copy with the same content (only its sync bookkeeping changed): it keeps
+        its enterprise and its place in the order."""
+        vid = visit.id
+        self._models[vid] = visit
+        if visit.pending_since is None:
+            self.pending.discard(vid)
+        else:
+            self.pending.add(vid)
+        ordered = self._sorted.get(visit.enterprise_id)
+        if ordered is not None:
+            at = bisect.bisect_left(ordered, _order(visit), key=_order)
+            ordered[at] = visit
+
     def remove(self, vid: str) -> None:
         """Drop visit *vid* (nothing happens when there is none)."""
         eid = self.owner.pop(vid, None)

@@ -18,10 +18,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import TypeAdapter, ValidationError
+import orjson
+from pydantic import ValidationError
 
 from fieldapp.core.errors import RecordError
 from fieldapp.core.issues import FieldError, SyncIssue
+from fieldapp.store.codec import collector_paused
 from sync.client._answers import check_results
 from sync.client._errors import SyncAuthError, SyncError, SyncProtocolError
 from sync.client._http import HttpSession
@@ -33,7 +35,6 @@ from sync.protocol import (
     ItemResult,
     Kind,
     PushItem,
-    PushRequest,
     PushResponse,
 )
 
@@ -41,25 +42,63 @@ if TYPE_CHECKING:
     from fieldapp.core.records import Record
     from fieldapp.store import Store
 
-__all__ = ["Pusher", "batches", "push_item"]
+__all__ = ["Pusher", "batches", "push_item", "request_body"]
 
 _ITEM_FIELD = re.compile(r"^items\.(\d+)\.(?:record\.)?(.*)$")
-# made once; gives the JSON as bytes directly (the same JSON as the models' own model_dump_json)
-_REQUEST_JSON = TypeAdapter(PushRequest)
+_ITEM_FIELDS = frozenset(PushItem.model_fields)
+_new = object.__new__
+_set = object.__setattr__
 
 
-def push_item(kind: Kind, record: Record) -> PushItem:
-    """What the server is sent for *record*: its content, its revision and the server version it starts from."""
-    return PushItem(
-        kind=kind, id=record.id, rev=record.rev, base_version=record.server_version, record=record.content()
+def push_item(kind: Kind, record: Record, content: dict[str, Any] | None = None) -> PushItem:
+    """What the server is sent for *record*: its content (``record.content()`` unless given), its revision and the
+    server version it starts from."""
+    # Built the way pydantic's model_construct does, without validating again (~3 µs an item, as much as the
+    # rest of building it): every value comes from a validated record, and the server validates it anyway.
+    # tests/sync/client/test_push_items.py holds it equal to the validated model.
+    item: PushItem = _new(PushItem)
+    _set(
+        item,
+        "__dict__",
+        {
+            "kind": kind,
+            "id": record.id,
+            "rev": record.rev,
+            "base_version": record.server_version,
+            "record": record.content() if content is None else content,
+        },
     )
+    _set(item, "__pydantic_fields_set__", set(_ITEM_FIELDS))
+    _set(item, "__pydantic_extra__", None)
+    _set(item, "__pydantic_private__", None)
+    return item
 
 
-def batches(items: Iterable[PushItem], max_items: int) -> Iterator[list[PushItem]]:
+def request_body(device_id: str, batch: list[PushItem]) -> bytes:
+    """The JSON of ``PushRequest(device_id=device_id, items=batch)``, the same as pydantic's dump of it, written by
+    orjson from the items' values (a fifth of the time: the records are JSON values already)."""
+    items = [
+        {"kind": i.kind, "id": i.id, "rev": i.rev, "base_version": i.base_version, "record": i.record}
+        for i in batch
+    ]
+    return orjson.dumps({"device_id": device_id, "items": items})
+
+
+def batches(items: Iterable[Any], max_items: int) -> Iterator[list[Any]]:
     """*items* in batches of at most *max_items* (lazily); a batch over the byte bound is halved when sent."""
     todo = iter(items)
     while batch := list(itertools.islice(todo, max_items)):
         yield batch
+
+
+def _items(store: Store, records: list[tuple[Kind, Record]], max_items: int) -> Iterator[list[PushItem]]:
+    """The push items of *records* in batches, each built when asked for; their content is read from the
+    store's documents (``Store.contents``) rather than dumped from each model again."""
+    for batch in batches(records, max_items):
+        contents = store.contents(batch)
+        yield [
+            push_item(kind, record, content) for (kind, record), content in zip(batch, contents, strict=True)
+        ]
 
 
 @dataclass(slots=True)
@@ -99,6 +138,15 @@ class Pusher:
 
     def run(self) -> None:
         """Push everything pending; raises SyncError when the server cannot be reached or understood."""
+        # The collector is paused for the push: it builds a model of every pending record and a new copy of every
+        # record it marks, all living as long as the store, and each full collection rescans every record loaded
+        # (measured on a 10,400-record push: ~20 µs of the laptop's CPU per record, a third of it). What the push
+        # allocates is freed by reference counting (records and documents are not cyclic); the pause lasts one
+        # push.
+        with collector_paused():
+            self._run()
+
+    def _run(self) -> None:
         records: list[tuple[Kind, Record]] = [("enterprise", e) for e in self.store.pending_enterprises()]
         records += [("visit", v) for v in self.store.pending_visits()]
         records += [("founding_case", c) for c in self.store.pending_founding_cases()]
@@ -109,7 +157,7 @@ class Pusher:
         self.progress(SyncProgress("push", 0, total))
         # Each batch is built only once the previous one has left, so the laptop builds it while the server stores
         # that one, instead of building everything before the first request.
-        todo = batches((push_item(kind, record) for kind, record in records), self.max_items)
+        todo = _items(self.store, records, self.max_items)
         # Batches naming enterprises (the first ones) go one at a time, each after the previous one's answer, so
         # an enterprise is stored before the visits and cases that name it; after them, up to `in_flight` batches
         # travel at once. The next batch leaves before the answers of the last one are written to the store, so
@@ -144,7 +192,7 @@ class Pusher:
 
     def _exchange(self, batch: list[PushItem]) -> list[_Answer]:
         """Send *batch*; the answers. Network only (runs on the wire thread): no store, no summary."""
-        body = _REQUEST_JSON.dump_json(PushRequest(device_id=self.device_id, items=batch))
+        body = request_body(self.device_id, batch)
         # Measured once, as sent: real batches are far below the byte bound, so measuring each item would cost
         # more than the rare halving of a batch of long records.
         if len(body) > self.max_bytes and len(batch) > 1:
