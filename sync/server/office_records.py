@@ -103,6 +103,7 @@ class Records:
         default_factory=dict, compare=False
     )
     _overdue: dict[date, dict[str, tuple[tuple[str, date], ...]]] = field(default_factory=dict, compare=False)
+    _cadres: dict[tuple[date, date], dict[str, tuple[int, int]]] = field(default_factory=dict, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
@@ -203,6 +204,20 @@ class Records:
         """Each enterprise's number of visits dated in the period (those visited only), once per period."""
         return self._period(date_from, date_to)[2]
 
+    def cadre_visits(self, date_from: date, date_to: date) -> dict[str, tuple[int, int]]:
+        """Each cadre's visits dated in the period: (visits made, distinct enterprises visited), once per period."""
+        found = self._cadres.get((date_from, date_to))
+        if found is None:
+            found = {}
+            for cadre, theirs in self.index.visits_by.items():
+                mine = [v.enterprise_id for v in theirs if date_from <= v.visited_on <= date_to]
+                if mine:
+                    found[cadre] = (len(mine), len(set(mine)))
+            if len(self._cadres) >= _VERDICT_DAYS:
+                self._cadres.clear()
+            self._cadres[(date_from, date_to)] = found
+        return found
+
     def _period(self, date_from: date, date_to: date) -> tuple[list[Visit], frozenset[str], dict[str, int]]:
         found = self._periods.get((date_from, date_to))
         if found is None:
@@ -245,8 +260,11 @@ class Records:
         pull's head read in the same snapshot (``shared_records`` reads it first), else read here."""
 
         def live(kind: str) -> list[dict[str, Any]]:
+            # read in id order (the primary key's), so the records are built, and lie in memory, in the order they
+            # are kept: walked in an order far from where they lie, every scan of the 50,000 visits took 5-6 times
+            # as long (cache misses; the overview's warm median went from 72 to 344 ms at 20,000 firms)
             stmt = select(Record.content).where(Record.kind == kind, Record.deleted.is_(False))
-            return list(session.scalars(stmt))
+            return list(session.scalars(stmt.order_by(Record.id)))
 
         moment = datetime.now(UTC)
         changes = select(
@@ -333,6 +351,7 @@ class Records:
             _added={},
             _periods={},
             _overdue={},
+            _cadres={},
             _lock=threading.Lock(),
         )
         fresh._carry_verdicts(self, touched)

@@ -139,16 +139,20 @@ def compute_progress(
     if date_to < date_from:
         raise TargetError(f"--to ({date_to}) is before --from ({date_from})")
     records = records or Records.load(session)
-    by_id = members if members is not None else {e.id: e for e in scope_enterprises(session, records, scope)}
     index = records.index
+    if members is not None:
+        by_id = members
+    elif scope.ward_key is None and scope.user is None:
+        by_id = index.by_id  # the federation's: every live enterprise, not copied for each request
+    else:
+        by_id = {e.id: e for e in scope_enterprises(session, records, scope)}
 
     # visits made in the period: the cadre's own for a cadre (wherever), the scope's enterprises' otherwise
     # (counted per enterprise once per period for every scope); newly eligible: the core's verdicts on the day
     # before the period and on its last day
     period_visits, newly_eligible = records.period(date_from, date_to)
     if scope.user is not None:
-        mine = [v for v in index.visits_by.get(scope.user, ()) if date_from <= v.visited_on <= date_to]
-        visits, visited = len(mine), len({v.enterprise_id for v in mine})
+        visits, visited = records.cadre_visits(date_from, date_to).get(scope.user, (0, 0))
     elif scope.ward_key is None:
         visits, visited = len(period_visits), len(records.visited(date_from, date_to))
     else:

@@ -8,6 +8,7 @@ right whatever fonts the server has.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -39,6 +40,8 @@ _MARGIN = 12 * mm
 _WIDTH = PAGE[0] - 2 * _MARGIN
 _BLUE, _ORANGE = colors.HexColor("#1f5fa8"), colors.HexColor("#e07b00")
 _HEAD = colors.HexColor("#dce6f1")
+#: less than the height of any row of a table (7.5-point text on 9.375 points, 3 above and below; see ``_Rows``)
+_MIN_ROW = 9.0
 _STAGE_COLOURS = ["#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#2e7d32"]
 
 
@@ -79,16 +82,24 @@ def _widths(view: View) -> list[float]:
     return [text_width if c.kind == "text" else number_width for c in view.columns]
 
 
-def _table(view: View) -> Flowable:
-    body, head = _style(7.5), _style(7, bold=True)
-    groups = [Paragraph(_esc(c.group), head) for c in view.columns]
-    has_groups = any(c.group for c in view.columns)
-    rows: list[list[Any]] = [groups] if has_groups else []
+def _body(view: View) -> list[list[Any]]:
+    """The table's cells below its header rows."""
+    body = _style(7.5)
+    return [[Paragraph(_esc(_cell(v, c)), body) if c.kind == "text" else _cell(v, c)
+             for v, c in zip(row, view.columns, strict=True)] for row in view.rows]  # fmt: skip
+
+
+def _heads(view: View) -> int:
+    return 2 if any(c.group for c in view.columns) else 1
+
+
+def _table(view: View, body: list[list[Any]] | None = None) -> Table:
+    """The view as a table (*body*: its cells from ``_body``, made once for a table laid out in parts)."""
+    head = _style(7, bold=True)
+    heads = _heads(view)
+    rows: list[list[Any]] = [[Paragraph(_esc(c.group), head) for c in view.columns]] if heads == 2 else []
     rows.append([Paragraph(_esc(c.header), head) for c in view.columns])
-    for row in view.rows:
-        rows.append([Paragraph(_esc(_cell(v, c)), body) if c.kind == "text" else _cell(v, c)
-                     for v, c in zip(row, view.columns, strict=True)])  # fmt: skip
-    heads = 2 if has_groups else 1
+    rows += _body(view) if body is None else body
     table = Table(rows, colWidths=_widths(view), repeatRows=heads)
     style = [
         ("FONT", (0, 0), (-1, -1), _FONT, 7.5),
@@ -108,6 +119,48 @@ def _table(view: View) -> Flowable:
             style.append(("LINEBEFORE", (i, 0), (i, -1), 1, colors.black))
     table.setStyle(TableStyle(style))
     return table
+
+
+class _Rows(Flowable):
+    """A long table laid out a page at a time, with the same pages as one ``Table`` of all its rows.
+
+    reportlab splits a table at a page break into the rows that fit and a new table of all the rest, set up and
+    measured again: at every page, so a list of 10,000 rows took time in the square of its pages (21 s under
+    load). Here each page is given a table of only the next rows that can fill it (``_MIN_ROW``), which reportlab
+    splits as before (the header rows repeated, the row colours starting over); the rest is kept for the next."""
+
+    def __init__(self, view: View, body: list[list[Any]] | None = None, start: int = 0) -> None:
+        super().__init__()
+        self.view, self.start = view, start
+        self.body = _body(view) if body is None else body
+        self._made: tuple[float, Table, bool] | None = None
+
+    def _part(self, height: float) -> tuple[Table, bool]:
+        """A table of the rows from ``start`` that more than fill *height*, and whether they are all the rest."""
+        if self._made is None or self._made[0] != height:
+            end = self.start + int(height // _MIN_ROW) + 2
+            rows = self.view.rows[self.start : end]
+            table = _table(replace(self.view, rows=rows), self.body[self.start : end])
+            self._made = (height, table, end >= len(self.body))
+        return self._made[1], self._made[2]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's)
+        table, last = self._part(availHeight)
+        if last:  # the rest may fit: a table as any other
+            return table.wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+        return availWidth, availHeight + 1  # more than the frame: reportlab asks for a split
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        table, last = self._part(availHeight)
+        parts: list[Flowable] = table.split(availWidth, availHeight)
+        if last or not parts:  # nothing fits here: the next frame
+            return parts
+        taken = len(parts[0]._cellvalues) - _heads(self.view)
+        return [parts[0], _Rows(self.view, self.body, self.start + taken)]
+
+    def draw(self) -> None:  # reached only when the rest fitted (``wrap``)
+        assert self._made is not None
+        self._made[1].drawOn(self.canv, 0, 0)
 
 
 def _progress_chart(view: View, lang: Lang) -> Drawing | None:
@@ -195,7 +248,7 @@ def report_pdf(report: Report, lang: Lang = "vi") -> bytes:
             chart = _pipeline_chart(view, lang)
         story.append(KeepTogether([*block, _table(view)]) if len(view.rows) < 20 else block[0])
         if len(view.rows) >= 20:
-            story.append(_table(view))
+            story.append(_Rows(view))
         if chart is not None:
             story += [Spacer(0, 3 * mm), chart]
 
