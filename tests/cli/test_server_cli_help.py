@@ -10,11 +10,11 @@ import json
 import re
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner, Result
+from support.help_pages import check_help_page, command_at, command_paths, flat
 
-from fieldapp.clihelp.pages import help_text, help_texts
+from fieldapp.clihelp.pages import help_texts
 from fieldapp.core.i18n import Lang, translate
 from sync.server.cli import main
 from sync.server.config import ENV_DATABASE_URL, ENV_LANG
@@ -28,49 +28,18 @@ def run(*args: str, env: dict[str, str | None] | None = None, input: str | None 
     )  # fmt: skip
 
 
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    paths: list[tuple[str, ...]] = []
-    for name, command in sorted(group.commands.items()):
-        paths.append((*prefix, name))
-        if isinstance(command, click.Group):
-            paths.extend(_paths(command, (*prefix, name)))
-    return paths
-
-
-def _command(path: tuple[str, ...]) -> click.Command:
-    command: click.Command = main
-    for name in path:
-        assert isinstance(command, click.Group)
-        command = command.commands[name]
-    return command
-
-
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_server_help_page_is_in_the_language_of_the_run(lang: Lang) -> None:
-    paths = [(), *_paths(main)]
+    paths = [(), *command_paths(main)]
     assert {("serve",), ("user", "passwd"), ("report",), ("target", "set"), ("install-service",)} <= set(
         paths
     )
     checked = 0
     for path in paths:
-        command = _command(path)
+        command = command_at(main, path)
         result = run("--lang", lang, *path, "--help")
         assert result.exit_code == 0, (path, result.output)
-        page = _flat(result.output)
-        usage, options = ("Cách dùng:", "Tùy chọn:") if lang == "vi" else ("Usage:", "Options:")
-        assert page.startswith(usage) and options in page, (path, page[:200])
-        texts = [help_text(command)] + [
-            p.help for p in command.params if isinstance(p, click.Option) and p.help and not p.hidden
-        ]
-        for text in texts:
-            assert _flat(translate(text, lang)) in page, (path, text, page)
-            checked += 1
-        help_line = "Hiện hướng dẫn này rồi thoát." if lang == "vi" else "Show this message and exit."
-        assert help_line in page, path
+        checked += check_help_page(result.output, command, lang, path)
     assert checked > 80  # every command, every option
 
 
@@ -83,12 +52,12 @@ def test_every_server_help_text_is_translated() -> None:
 
 
 def test_click_s_own_words_are_translated_on_the_server_too() -> None:
-    page = _flat(run("serve", "--help").output)
+    page = flat(run("serve", "--help").output)
     assert "[mặc định: 8765; 1<=x<=65535]" in page and "Tùy chọn:" in page
     assert "default: 8765" not in page and "Options" not in page
-    commands = _flat(run("--help").output)
+    commands = flat(run("--help").output)
     assert "Lệnh:" in commands and "Người dùng và mã truy cập của họ." in commands  # the `user` group's line
-    required = _flat(run("report", "--help").output)
+    required = flat(run("report", "--help").output)
     assert "[bắt buộc]" in required and "[required]" not in required
 
 

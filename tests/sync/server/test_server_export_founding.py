@@ -5,8 +5,6 @@ that Windows refuses to rename onto a file open in Excel is tried again, then na
 from __future__ import annotations
 
 import csv
-import errno
-import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,8 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 from server_helpers import AppServer, enterprise, item
+from support.renames import refuse_renames
 
-import fieldapp.files
 from fieldapp.core.cells import cell_text
 from fieldapp.core.founding import FoundingCase, pause, record_step, start_case
 from fieldapp.core.rules import default_rules
@@ -140,25 +138,12 @@ def test_an_export_open_in_another_program_is_retried_then_named(
     previous = target / "enterprises.csv" if fmt == "csv" else target
     previous.parent.mkdir(parents=True, exist_ok=True)
     previous.write_bytes(b"the previous export")
-    real_replace = os.replace
-    refusals = iter([PermissionError(errno.EACCES, "Access is denied")] * 2)
-
-    def refused_twice(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        if (error := next(refusals, None)) is not None:
-            raise error
-        real_replace(src, dst)
-
-    pauses: list[float] = []
-    monkeypatch.setattr(fieldapp.files, "_sleep", pauses.append)
-    monkeypatch.setattr(fieldapp.files.os, "replace", refused_twice)
+    pauses = refuse_renames(monkeypatch, times=2)
     assert _run(server, "--format", fmt, "--output", str(target)).exit_code == 0
     assert len(pauses) == 2 and previous.read_bytes() != b"the previous export"
 
-    def refused(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        raise PermissionError(errno.EACCES, "Access is denied", os.fspath(dst))
-
     written = previous.read_bytes()
-    monkeypatch.setattr(fieldapp.files.os, "replace", refused)
+    refuse_renames(monkeypatch)  # every one, now
     result = _run(server, "--format", fmt, "--output", str(target))
     assert result.exit_code == 1 and str(previous) in result.stderr
     assert previous.read_bytes() == written

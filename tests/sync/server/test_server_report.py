@@ -343,33 +343,18 @@ def test_a_report_open_in_another_program_is_retried_then_named(
     may: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Windows refuses to replace a file Excel holds open: the rename is retried, then refused naming the file."""
-    import errno
-    import os
+    from support.renames import refuse_renames
 
-    import fieldapp.files
     from fieldapp.files import ReplaceRefused
     from sync.server.report_files import write_report
 
     target = tmp_path / "bao_cao.json"
     target.write_bytes(b"last month's report")
-    real_replace = os.replace
-    refusals = iter([PermissionError(errno.EACCES, "Access is denied")] * 2)
-
-    def refused_twice(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        if (error := next(refusals, None)) is not None:
-            raise error
-        real_replace(src, dst)
-
-    pauses: list[float] = []
-    monkeypatch.setattr(fieldapp.files, "_sleep", pauses.append)
-    monkeypatch.setattr(fieldapp.files.os, "replace", refused_twice)
+    pauses = refuse_renames(monkeypatch, times=2)
     write_report(may, "json", target)
     assert len(pauses) == 2 and orjson.loads(target.read_bytes())["month"] == "2026-05"
 
-    def refused(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        raise PermissionError(errno.EACCES, "Access is denied", os.fspath(dst))
-
-    monkeypatch.setattr(fieldapp.files.os, "replace", refused)
+    refuse_renames(monkeypatch)  # every one, now
     written = target.read_bytes()
     with pytest.raises(ReplaceRefused) as refusal:
         write_report(may, "xlsx", target)
