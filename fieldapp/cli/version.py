@@ -10,7 +10,7 @@ from pathlib import Path
 
 import fieldapp
 from fieldapp.core.i18n import Lang, gettext
-from fieldapp.settings import ENV_DATA_DIR, resolve_data_dir
+from fieldapp.datafolder import ENV_DATA_DIR, resolve_data_dir
 from sync.protocol import PROTOCOL_VERSION
 
 __all__ = ["version_lines"]

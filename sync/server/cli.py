@@ -1154,7 +1154,7 @@ def report_cmd(
 
     report = _on_database(database_url, make)
     try:
-        size = write_report(report, fmt, output)  # type: ignore[arg-type]
+        size = write_report(report, fmt, output, lang)  # type: ignore[arg-type]
     except OSError as exc:
         reason = exc.strerror or exc
         raise click.BadParameter(

@@ -42,6 +42,7 @@ __all__ = [
     "Records",
     "TargetProgress",
     "compute_progress",
+    "percent",
     "database_version",
     "progress",
     "scope_enterprises",
@@ -209,7 +210,8 @@ def progress(
         return compute_progress(session, date_from, date_to, resolve_scope(session, ward, user), records)
 
 
-def _percent(reached: int, target: int | None) -> float | None:
+def percent(reached: int, target: int | None) -> float | None:
+    """*reached* as a percentage of *target*, one decimal (None without a target)."""
     return None if not target else round(100 * reached / target, 1)
 
 
@@ -229,8 +231,8 @@ class TargetProgress:
                 "to": p.date_to.isoformat(),
                 "new_unions": p.recognized,
                 "new_members": p.new_members,
-                "new_unions_percent": _percent(p.recognized, t.new_unions),
-                "new_members_percent": _percent(p.new_members, t.new_members),
+                "new_unions_percent": percent(p.recognized, t.new_unions),
+                "new_members_percent": percent(p.new_members, t.new_members),
             }
         return {**t.to_dict(), "progress": reached}
 

@@ -32,6 +32,7 @@ from sync.server.progress import (
     Progress,
     Records,
     compute_progress,
+    percent,
     scope_enterprises,
     shared_records,
 )
@@ -90,10 +91,6 @@ def parse_month(text: str, today: date | None = None) -> tuple[date, date]:
     return first, min(last, today)
 
 
-def _percent(reached: int, target: int | None) -> float | None:
-    return None if not target else round(100 * reached / target, 1)
-
-
 def _figures(p: Progress) -> dict[str, int]:
     return {name: int(getattr(p, name)) for name in FIGURES}
 
@@ -119,11 +116,11 @@ class Line:
 
     @property
     def unions_percent(self) -> float | None:
-        return _percent(self.year.recognized, self.target_unions)
+        return percent(self.year.recognized, self.target_unions)
 
     @property
     def members_percent(self) -> float | None:
-        return _percent(self.year.new_members, self.target_members)
+        return percent(self.year.new_members, self.target_members)
 
     @property
     def pipeline(self) -> dict[str, int]:
@@ -217,24 +214,26 @@ class Report:
 
 def _ready(records: Records, day: date) -> dict[str, ReadyEnterprise]:
     """The enterprises eligible on *day* (the core's verdict) whose current case, if any, is abandoned."""
-    statuses = records.statuses(day)
+    verdicts = records.verdicts(day)
     cases: dict[str, list[FoundingCase]] = {}
     for case in records.cases:
         cases.setdefault(case.enterprise_id, []).append(case)
-    last: dict[str, tuple[date, str]] = {}
-    for v in records.visits:
-        if v.visited_on <= day and (v.enterprise_id not in last or v.visited_on > last[v.enterprise_id][0]):
-            last[v.enterprise_id] = (v.visited_on, v.cadre)
     ready: dict[str, ReadyEnterprise] = {}
     for e in records.enterprises:
-        if statuses.get(e.id) != "eligible":
+        verdict = verdicts.get(e.id)
+        if verdict is None or verdict.status != "eligible":
             continue
         current = current_case(cases.get(e.id, ()))
         if current is not None and current.state is not CaseState.ABANDONED:
             continue
-        seen = last.get(e.id)
+        seen = verdict.visit  # the latest visit up to *day*: the one the verdict rests on
         ready[e.id] = ReadyEnterprise(
-            e.id, e.name, e.tax_code or None, e.ward, seen[0] if seen else None, seen[1] if seen else None
+            e.id,
+            e.name,
+            e.tax_code or None,
+            e.ward,
+            seen.visited_on if seen else None,
+            seen.cadre if seen else None,
         )
     return ready
 

@@ -1,17 +1,14 @@
-"""The monthly report written to a file in one of its formats, whole or not at all (temp file, then a rename, retried as the laptop's are)."""
+"""The monthly report written to a file in one of its formats, whole or not at all (``fieldapp.files.write_atomic``)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
 import orjson
 
 from fieldapp.core.i18n import Lang
-from fieldapp.files import replace, sync_dir
+from fieldapp.files import write_atomic
 from sync.server.report import Report
 
 __all__ = ["Format", "MEDIA_TYPES", "report_bytes", "write_report"]
@@ -38,19 +35,9 @@ def report_bytes(report: Report, fmt: Format, lang: Lang = "vi") -> bytes:
 
 
 def write_report(report: Report, fmt: Format, output: Path, lang: Lang = "vi") -> int:
-    """Write the report to *output* (a temp file beside it, fsynced, then renamed over it); its size in bytes.
+    """Write the report to *output*, whole or not at all (``fieldapp.files.write_atomic``: a temp file beside it,
+    fsynced, renamed over it with the laptop's retry while another program holds it); its size in bytes.
     Raises OSError, leaving *output* as it was."""
     data = report_bytes(report, fmt, lang)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        replace(tmp, output)  # retried while Windows refuses it: last month's report may be open in Excel
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    sync_dir(output.parent)
+    write_atomic(output, data)
     return len(data)

@@ -126,3 +126,9 @@ def test_the_io_facade_names_every_public_name() -> None:
     assert sorted(fieldapp.io.__all__) == sorted(fieldapp.io._HOMES)
     for name in fieldapp.io.__all__:
         assert getattr(fieldapp.io, name) is not None
+
+
+def test_version_imports_neither_the_settings_model_nor_the_store(tmp_path: Path) -> None:
+    modules = _modules_after("fieldapp", "--version", data_dir=tmp_path)
+    assert "fieldapp.settings" not in modules and "fieldapp.store" not in modules
+    assert not _packages(modules) & {"tinydb", "rich", "httpx"}

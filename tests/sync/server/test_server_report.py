@@ -29,7 +29,7 @@ from server_helpers import AppServer
 from test_server_progress import CADRE_A, CADRE_B, TODAY_VN, WARD_A, WARD_B, Seeded, Truth, seed
 
 from sync.server.cli import main
-from sync.server.config import ENV_DATABASE_URL, ENV_FEDERATION_NAME
+from sync.server.config import ENV_DATABASE_URL, ENV_FEDERATION_NAME, ENV_LANG
 from sync.server.report import Report, ReportError, build_report, parse_month
 from sync.server.report_pdf import report_pdf
 from sync.server.report_xlsx import HEADER_ROW, report_xlsx
@@ -290,6 +290,13 @@ def test_the_command_writes_each_format(district: tuple[AppServer, Seeded], tmp_
                  "--ward", "bach mai", "--json")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["output"] == str(tmp_path / "r.xlsx")
+    assert load_workbook(tmp_path / "r.xlsx")["By ward"].cell(HEADER_ROW + 1, 1).value == WARD_B  # --lang en
+    vi = CliRunner().invoke(
+        main, ["report", "--month", "2026-05", "--format", "xlsx", "--output", str(tmp_path / "r.xlsx"),
+               "--ward", "bach mai", "--database-url", url],
+        env={ENV_DATABASE_URL: None, ENV_FEDERATION_NAME: FEDERATION, ENV_LANG: None},
+    )  # fmt: skip
+    assert vi.exit_code == 0, vi.output  # Vietnamese, the default: the file follows the run's language
     assert load_workbook(tmp_path / "r.xlsx")["Theo phường"].cell(HEADER_ROW + 1, 1).value == WARD_B
     result = run(url, "report", "--month", "2026-05", "--format", "pdf", "--output", str(tmp_path / "r.pdf"),
                  "--user", CADRE_A)  # fmt: skip
